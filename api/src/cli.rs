@@ -1,0 +1,86 @@
+//! The `cdb` command line. Every flag has an environment variable twin.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cdb",
+    version,
+    about = "opencdb: an event-sourced Central Database for public procurement and public-asset e-auctions",
+    long_about = "opencdb: an event-sourced Central Database for public procurement and public-asset \
+                  e-auctions.\n\nStart a server on the embedded store with `cdb serve`; point it at \
+                  PostgreSQL with `--store postgres://…` after `cdb migrate`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API server.
+    Serve(ServeArgs),
+    /// Create or upgrade the PostgreSQL schema (the embedded store needs no migration).
+    Migrate(StoreArgs),
+    /// Auditor tools over the event log.
+    #[command(subcommand)]
+    Replay(ReplayCommand),
+    /// Append synthetic events and print each acknowledged one (store smoke test; used by the crash test).
+    #[command(hide = true)]
+    Soak(SoakArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Where events are stored: `embedded` (an SQLite file in the data directory),
+    /// `sqlite:PATH`, or `postgres://user:password@host:port/database`.
+    #[arg(long, env = "CDB_STORE", default_value = "embedded")]
+    pub store: String,
+
+    /// Directory for the embedded store, the generated brokers file and document bodies.
+    #[arg(long, env = "CDB_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CDB_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// TOML file with one `[[broker]]` table (name, key, roles) per broker.
+    /// Without it, `<data-dir>/brokers.toml` is used, created with a random key on first start.
+    #[arg(long, env = "CDB_BROKERS")]
+    pub brokers: Option<PathBuf>,
+
+    /// Create or upgrade the PostgreSQL schema before serving.
+    #[arg(long, env = "CDB_MIGRATE")]
+    pub migrate: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReplayCommand {
+    /// Recompute every procedure's hash chain and the global position sequence;
+    /// name the first bad event and exit non-zero if anything was altered.
+    Verify(StoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SoakArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// How many appends to make (0: until killed).
+    #[arg(long, default_value_t = 0)]
+    pub appends: u64,
+
+    /// Appends in flight at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+}

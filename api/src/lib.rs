@@ -1,0 +1,63 @@
+//! The opencdb HTTP API and the `cdb` command-line tool.
+
+pub mod brokers;
+pub mod cli;
+pub mod error;
+pub mod serve;
+pub mod server;
+pub mod soak;
+pub mod telemetry;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command, ReplayCommand};
+
+/// Why `cdb` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad configuration or an environment that cannot work (exit code 2).
+    #[error("{0}")]
+    Config(String),
+    /// A failure while running (exit code 1).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Config(_) => ExitCode::from(2),
+            Failure::Runtime(_) => ExitCode::from(1),
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Migrate(args) => migrate(args).await,
+        Command::Replay(ReplayCommand::Verify(args)) => verify(args).await,
+        Command::Soak(args) => soak::soak(args).await,
+    }
+}
+
+async fn migrate(args: cli::StoreArgs) -> Result<(), Failure> {
+    let (location, _store) = serve::open(&args, true).await?;
+    eprintln!("cdb: schema is up to date ({})", location.describe());
+    Ok(())
+}
+
+async fn verify(args: cli::StoreArgs) -> Result<(), Failure> {
+    let (location, store) = serve::open(&args, false).await?;
+    eprintln!("cdb: verifying {}", location.describe());
+    let report = replay::verify(store.as_ref(), |checked| {
+        eprint!("\rcdb: {checked} events checked")
+    })
+    .await
+    .map_err(|e| Failure::Runtime(format!("\nverification FAILED: {e}")))?;
+    eprintln!(
+        "\ncdb: OK: {} events in {} procedures; positions gap-free and every hash chain intact",
+        report.events, report.procedures
+    );
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! `cdb serve`: check the configuration, open the store, listen, serve until
+//! SIGTERM or Ctrl-C, then finish the requests in flight.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use commands::store::{EventStore, StoreLocation, open_store};
+
+use crate::Failure;
+use crate::brokers::Brokers;
+use crate::cli::{ServeArgs, StoreArgs};
+use crate::server::{AppState, router};
+use crate::telemetry;
+
+/// Makes sure the data directory exists and can be written to.
+pub fn prepare_data_dir(dir: &Path) -> Result<(), Failure> {
+    let unwritable = |e: std::io::Error| {
+        Failure::Config(format!(
+            "data directory {} is not writable: {e}",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    let probe = dir.join(".cdb-write-probe");
+    std::fs::write(&probe, b"ok").map_err(unwritable)?;
+    std::fs::remove_file(&probe).map_err(unwritable)?;
+    Ok(())
+}
+
+/// Parses the store URL and opens the store, creating the data directory for
+/// the embedded backend.
+pub async fn open(
+    args: &StoreArgs,
+    migrate: bool,
+) -> Result<(StoreLocation, Arc<dyn EventStore>), Failure> {
+    let location = StoreLocation::parse(&args.store, &args.data_dir)
+        .map_err(|e| Failure::Config(e.to_string()))?;
+    if let StoreLocation::Sqlite(path) = &location {
+        prepare_data_dir(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )?;
+    }
+    let store = open_store(&location, migrate).await.map_err(|e| {
+        Failure::Config(format!("cannot open store ({}): {e}", location.describe()))
+    })?;
+    Ok((location, store))
+}
+
+fn load_brokers(args: &ServeArgs) -> Result<Brokers, Failure> {
+    match &args.brokers {
+        Some(path) => Brokers::load(path).map_err(|e| Failure::Config(e.to_string())),
+        None => {
+            let path: PathBuf = args.store.data_dir.join("brokers.toml");
+            let (brokers, created) =
+                Brokers::load_or_create(&path).map_err(|e| Failure::Config(e.to_string()))?;
+            if created {
+                eprintln!(
+                    "cdb: no --brokers file given; created {} with a new random key for broker \"broker\"",
+                    path.display()
+                );
+            } else {
+                eprintln!("cdb: no --brokers file given; using {}", path.display());
+            }
+            Ok(brokers)
+        }
+    }
+}
+
+pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    telemetry::init_logging();
+    // Cheap checks first, so a typo fails before anything is created.
+    StoreLocation::parse(&args.store.store, &args.store.data_dir)
+        .map_err(|e| Failure::Config(e.to_string()))?;
+    prepare_data_dir(&args.store.data_dir)?;
+    let brokers = load_brokers(&args)?;
+    let (location, store) = open(&args.store, args.migrate).await?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| Failure::Config(format!("cannot listen on {}: {e}", args.bind)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    tracing::info!(%address, store = %location.describe(), brokers = brokers.len(), "opencdb listening");
+    eprintln!(
+        "cdb: listening on http://{address} (store: {})",
+        location.describe()
+    );
+
+    let state = AppState {
+        store,
+        brokers: Arc::new(brokers),
+        metrics: telemetry::metrics_handle(),
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Failure::Runtime(format!("server failed: {e}")))?;
+    tracing::info!("stopped: every request in flight was answered");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

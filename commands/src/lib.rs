@@ -1,0 +1,12 @@
+//! The application layer: the command pipeline (load → decide → append), the
+//! [`store::EventStore`] trait with its embedded and PostgreSQL backends, and
+//! the injected clock and id generator.
+
+pub mod clock;
+pub mod ids;
+pub mod pipeline;
+pub mod store;
+
+pub use clock::{Clock, FrozenClock, SystemClock};
+pub use ids::{SequentialIds, UlidIds};
+pub use pipeline::{CommandError, CommandHandler, Executed};

@@ -1,0 +1,35 @@
+//! The shape every procedure type has: `decide` turns (state, command) into
+//! events or a domain error, `evolve` folds one event into the state, and
+//! `State::default()` is the state before the first event.
+
+use crate::{Context, DomainEvent};
+
+pub trait Decider {
+    type State: Default;
+    type Command;
+    type Event: DomainEvent;
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The procedure type as stored with the procedure (e.g. `priceQuotation`).
+    const KIND: &'static str;
+
+    fn decide(
+        state: &Self::State,
+        command: &Self::Command,
+        context: &Context<'_>,
+    ) -> Result<Vec<Self::Event>, Self::Error>;
+
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
+
+    /// Folds a procedure's history into its current state.
+    fn fold<'e>(events: impl IntoIterator<Item = &'e Self::Event>) -> Self::State
+    where
+        Self::Event: 'e,
+    {
+        events
+            .into_iter()
+            .fold(Self::State::default(), |state, event| {
+                Self::evolve(state, event)
+            })
+    }
+}

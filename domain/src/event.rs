@@ -1,0 +1,67 @@
+//! How a domain event meets the store: a type name, a schema version, the
+//! stream it belongs to and its JSON data. The stored shape is kept apart
+//! from the Rust enum so old events still load after the enum changes: a
+//! new shape gets a new schema version and `decode` upcasts older ones.
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventDecodeError {
+    #[error("unknown event type {event_type} (schema version {schema_version})")]
+    UnknownType {
+        event_type: String,
+        schema_version: u32,
+    },
+    #[error("event {event_type} does not match its schema: {source}")]
+    Malformed {
+        event_type: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+pub trait DomainEvent: Sized {
+    /// The stream this event is appended to, e.g. `tender-<id>` or `bid-<id>`.
+    fn stream_id(&self, procedure_id: &str) -> String;
+
+    /// The stored name of the event, e.g. `TenderCreated`.
+    fn event_type(&self) -> &'static str;
+
+    /// The schema version this code writes for the event.
+    fn schema_version(&self) -> u32 {
+        1
+    }
+
+    fn to_data(&self) -> Value;
+
+    fn decode(
+        event_type: &str,
+        schema_version: u32,
+        data: &Value,
+    ) -> Result<Self, EventDecodeError>;
+}
+
+/// Encodes an event enum declared `#[serde(tag = "type", content = "data")]`
+/// into its stored data (the `data` part).
+pub fn encode_tagged<E: Serialize>(event: &E) -> Value {
+    match serde_json::to_value(event) {
+        Ok(Value::Object(mut object)) => object.remove("data").unwrap_or(Value::Null),
+        // An event enum that does not serialise to an object is a programming
+        // error caught by every test that stores an event.
+        other => panic!("event must serialise as an adjacently tagged object, got {other:?}"),
+    }
+}
+
+/// Decodes stored data into an event enum declared
+/// `#[serde(tag = "type", content = "data")]`.
+pub fn decode_tagged<E: DeserializeOwned>(
+    event_type: &str,
+    data: &Value,
+) -> Result<E, EventDecodeError> {
+    let tagged = serde_json::json!({ "type": event_type, "data": data });
+    serde_json::from_value(tagged).map_err(|source| EventDecodeError::Malformed {
+        event_type: event_type.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,16 @@
+//! The domain of opencdb: values, events and one decider per procedure type.
+//!
+//! This crate is pure. It never reads a clock, never draws random numbers and
+//! never performs I/O: the current time and fresh ids arrive through
+//! [`Context`], facts from outside systems arrive inside commands, and every
+//! decision is a plain function of (state, command, context).
+
+pub mod context;
+pub mod decider;
+pub mod event;
+pub mod id;
+
+pub use context::{Context, IdSource};
+pub use decider::Decider;
+pub use event::{DomainEvent, EventDecodeError};
+pub use id::Id;
