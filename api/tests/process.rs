@@ -1,0 +1,269 @@
+//! The `cdb` binary as a real child process: start-up, shutdown, crashes and
+//! bad configuration.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use commands::store::{EventStore, StoreLocation, open_store};
+
+const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+
+/// A running `cdb serve`, stopped with SIGKILL if the test fails first.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path) -> Server {
+        let mut child = Command::new(CDB)
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start cdb serve");
+        // The server prints the address it bound (port 0: the OS chose one).
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("cdb serve exited before listening")
+                .expect("read stderr");
+            if let Some(rest) = line.strip_prefix("cdb: listening on ") {
+                break rest.split_whitespace().next().expect("address").to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, base }
+    }
+
+    async fn health(&self) -> serde_json::Value {
+        let response = reqwest::get(format!("{}/health", self.base))
+            .await
+            .expect("GET /health");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("health JSON")
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cdb serve did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `cdb soak` to put `appends` two-event appends into the data dir.
+fn soak(data_dir: &Path, appends: u64) {
+    let status = Command::new(CDB)
+        .args(["soak", "--appends", &appends.to_string(), "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run cdb soak");
+    assert!(status.success());
+}
+
+async fn embedded_store(data_dir: &Path) -> std::sync::Arc<dyn EventStore> {
+    open_store(&StoreLocation::Sqlite(data_dir.join("cdb.sqlite3")), false)
+        .await
+        .expect("open store")
+}
+
+#[tokio::test]
+async fn serve_answers_health_and_keeps_every_event_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let health = server.health().await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["store"]["backend"], "embedded");
+    assert_eq!(health["store"]["head"], 0);
+    // The generated brokers file is where the server said it would be.
+    assert!(dir.path().join("brokers.toml").exists());
+    let metrics = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("cdb_http_requests_total"), "{metrics}");
+    assert!(server.terminate().success(), "clean exit on SIGTERM");
+
+    soak(dir.path(), 40);
+    let before = embedded_store(dir.path())
+        .await
+        .read_all(0, usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 80);
+
+    for _ in 0..2 {
+        let server = Server::start(dir.path());
+        assert_eq!(server.health().await["store"]["head"], 80);
+        assert!(server.terminate().success());
+    }
+    let after = embedded_store(dir.path())
+        .await
+        .read_all(0, usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+}
+
+/// SIGKILL while appends stream in: every append the process acknowledged
+/// (printed after the store returned) must be in the store afterwards, at
+/// the position it was acknowledged with, and the log must verify.
+#[tokio::test]
+async fn kill_9_during_appends_loses_no_acknowledged_event() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        let mut child = Command::new(CDB)
+            .args(["soak", "--concurrency", "8", "--data-dir"])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cdb soak");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let mut acknowledged = Vec::new();
+        while acknowledged.len() < 200 + round * 150 {
+            let line = lines.next().expect("soak stopped early").unwrap();
+            acknowledged.push(line);
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        // Lines written before the kill are acknowledgements too.
+        acknowledged.extend(lines.map_while(Result::ok));
+
+        let store = embedded_store(dir.path()).await;
+        for line in &acknowledged {
+            let fields: Vec<&str> = line.split(' ').collect();
+            assert_eq!(fields[0], "ack", "{line}");
+            let (procedure, first, last) = (
+                fields[1],
+                fields[3].parse::<u64>().unwrap(),
+                fields[4].parse::<u64>().unwrap(),
+            );
+            let ids: Vec<&str> = fields[5].split(',').collect();
+            let stored = store.read_all(first - 1, ids.len()).await.unwrap();
+            let stored_ids: Vec<&str> = stored.iter().map(|e| e.event_id.as_str()).collect();
+            assert_eq!(
+                stored_ids, ids,
+                "acknowledged append at {first}..{last} of {procedure} is missing"
+            );
+            assert!(stored.iter().all(|e| e.procedure_id == procedure));
+        }
+        let report = replay::verify(store.as_ref(), |_| {})
+            .await
+            .expect("log verifies after the crash");
+        assert!(report.events >= 2 * acknowledged.len() as u64);
+    }
+}
+
+/// Each bad configuration: exit code 2 and one `error:` line, no panic.
+#[test]
+fn bad_configuration_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let occupied = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port_in_use = occupied.local_addr().unwrap().to_string();
+    let bad_brokers = dir.path().join("bad.toml");
+    std::fs::write(&bad_brokers, "[[broker]]\nname = 'x'\n").unwrap();
+    let file_not_dir = dir.path().join("file");
+    std::fs::write(&file_not_dir, "").unwrap();
+    let data = dir.path().join("data").display().to_string();
+
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["--store".into(), "mysql://localhost/x".into()],
+            "unsupported store URL",
+        ),
+        (
+            vec!["--store".into(), "postgres://nobody@127.0.0.1:1/x".into()],
+            "cannot open store",
+        ),
+        (
+            vec![
+                "--data-dir".into(),
+                file_not_dir.join("sub").display().to_string(),
+            ],
+            "not writable",
+        ),
+        (
+            vec!["--bind".into(), port_in_use.clone()],
+            "cannot listen on",
+        ),
+        (vec!["--bind".into(), "nowhere".into()], "invalid value"),
+        (
+            vec!["--brokers".into(), bad_brokers.display().to_string()],
+            "brokers file",
+        ),
+        (
+            vec![
+                "--brokers".into(),
+                dir.path().join("missing.toml").display().to_string(),
+            ],
+            "cannot read brokers file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut command = Command::new(CDB);
+        command.arg("serve");
+        if !args.contains(&"--data-dir".to_owned()) {
+            command.args(["--data-dir", &data]);
+        }
+        if !args.contains(&"--bind".to_owned()) {
+            command.args(["--bind", "127.0.0.1:0"]);
+        }
+        let output = command.args(&args).output().expect("run cdb");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{args:?}: {stderr}");
+        assert!(errors[0].contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    drop(occupied);
+}
+
+#[test]
+fn help_explains_every_serve_flag() {
+    let output = Command::new(CDB)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--bind",
+        "--store",
+        "--data-dir",
+        "--brokers",
+        "--migrate",
+        "CDB_STORE",
+        "CDB_BROKERS",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
