@@ -17,6 +17,9 @@ use super::{Append, AppendError, Appended, EventStore, RecordedEvent, StoreError
 
 const BACKEND: &str = "embedded";
 
+/// How often the embedded store looks for commits made by other processes.
+const HEAD_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
+
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS store_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -90,6 +93,8 @@ impl SqliteStore {
         connection.execute_batch(SCHEMA).map_err(unavailable)?;
         let head = read_head(&connection)?;
         let (head_tx, head_rx) = watch::channel(head);
+        let head_tx = Arc::new(head_tx);
+        spawn_head_poller(path, Arc::clone(&head_tx))?;
         let (queue, requests) = mpsc::channel(4 * writer::MAX_BATCH);
         std::thread::Builder::new()
             .name("cdb-sqlite-writer".into())
@@ -100,11 +105,7 @@ impl SqliteStore {
                     let appends: Vec<Append> = batch.iter().map(|r| r.append.clone()).collect();
                     let results = write_batch_or_each(&mut connection, &appends);
                     if let Ok(new_head) = read_head(&connection) {
-                        head_tx.send_if_modified(|h| {
-                            let moved = new_head > *h;
-                            *h = (*h).max(new_head);
-                            moved
-                        });
+                        publish(&head_tx, new_head);
                     }
                     writer::answer(batch, results, BACKEND);
                 }
@@ -140,6 +141,34 @@ impl SqliteStore {
         .await
         .map_err(|e| StoreError::Unavailable(format!("read task failed: {e}")))?
     }
+}
+
+fn publish(head_tx: &watch::Sender<u64>, new_head: u64) {
+    head_tx.send_if_modified(|head| {
+        let moved = new_head > *head;
+        *head = (*head).max(new_head);
+        moved
+    });
+}
+
+/// Commits made through this instance wake subscribers at once; this thread
+/// catches commits by *other* processes sharing the file (for example a
+/// `cdb` tool run next to the server), which SQLite cannot signal. It stops
+/// when nobody subscribes any more.
+fn spawn_head_poller(path: &Path, head_tx: Arc<watch::Sender<u64>>) -> Result<(), StoreError> {
+    let connection = open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    std::thread::Builder::new()
+        .name("cdb-sqlite-head".into())
+        .spawn(move || {
+            while !head_tx.is_closed() {
+                std::thread::sleep(HEAD_POLL_INTERVAL);
+                if let Ok(head) = read_head(&connection) {
+                    publish(&head_tx, head);
+                }
+            }
+        })
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 fn read_head(connection: &Connection) -> Result<u64, StoreError> {
@@ -337,12 +366,11 @@ fn query_events(
 ) -> Result<Vec<RecordedEvent>, StoreError> {
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events {filter}");
     let mut statement = connection.prepare_cached(&sql).map_err(unavailable)?;
-    let rows = statement
+    statement
         .query_map(params, recorded_event)
         .map_err(unavailable)?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Corrupt(e.to_string()));
-    rows
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[async_trait]
