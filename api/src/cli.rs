@@ -62,6 +62,24 @@ pub struct ServeArgs {
     /// Create or upgrade the PostgreSQL schema before serving.
     #[arg(long, env = "CDB_MIGRATE")]
     pub migrate: bool,
+
+    /// Base URL of the ProZorro e-Catalogues API (`GET BASE/profiles/{id}`,
+    /// `GET BASE/agreements/{id}`), needed to activate priceQuotation tenders.
+    #[arg(long, env = "CDB_CATALOGUE_URL", conflicts_with = "catalogue_file")]
+    pub catalogue_url: Option<String>,
+
+    /// A JSON file with the catalogue's profiles and agreements, used instead
+    /// of --catalogue-url (`{"profiles": [...], "agreements": [...]}`).
+    #[arg(long, env = "CDB_CATALOGUE_FILE")]
+    pub catalogue_file: Option<PathBuf>,
+
+    /// How long to wait for the e-catalogue before answering 409, in milliseconds.
+    #[arg(long, env = "CDB_CATALOGUE_TIMEOUT_MS", default_value_t = 5000)]
+    pub catalogue_timeout_ms: u64,
+
+    /// How often the scheduler checks for due automatic transitions, in milliseconds.
+    #[arg(long, env = "CDB_SCHEDULER_TICK_MS", default_value_t = 1000)]
+    pub scheduler_tick_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]

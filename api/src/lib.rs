@@ -3,10 +3,12 @@
 pub mod brokers;
 pub mod cli;
 pub mod error;
+pub mod openapi;
 pub mod serve;
 pub mod server;
 pub mod soak;
 pub mod telemetry;
+pub mod tenders;
 
 use std::process::ExitCode;
 

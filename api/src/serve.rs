@@ -4,7 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use commands::ports::catalogue::{Catalogue, FileCatalogue, HttpCatalogue};
+use commands::ports::documents::FsDocumentStorage;
+use commands::scheduler::Scheduler;
 use commands::store::{EventStore, StoreLocation, open_store};
+use commands::{CommandHandler, SystemClock, UlidIds};
+use domain::procedures::price_quotation::PriceQuotation;
 
 use crate::Failure;
 use crate::brokers::Brokers;
@@ -68,6 +73,23 @@ fn load_brokers(args: &ServeArgs) -> Result<Brokers, Failure> {
     }
 }
 
+fn open_catalogue(args: &ServeArgs) -> Result<Option<Arc<dyn Catalogue>>, Failure> {
+    if let Some(url) = &args.catalogue_url {
+        let timeout = std::time::Duration::from_millis(args.catalogue_timeout_ms);
+        let catalogue = HttpCatalogue::new(url, timeout)
+            .map_err(|e| Failure::Config(format!("bad --catalogue-url {url}: {e}")))?;
+        return Ok(Some(Arc::new(catalogue)));
+    }
+    if let Some(path) = &args.catalogue_file {
+        let catalogue = FileCatalogue::load(path).map_err(|e| Failure::Config(e.to_string()))?;
+        return Ok(Some(Arc::new(catalogue)));
+    }
+    eprintln!(
+        "cdb: no --catalogue-url or --catalogue-file given; priceQuotation tenders cannot be activated"
+    );
+    Ok(None)
+}
+
 pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     telemetry::init_logging();
     // Cheap checks first, so a typo fails before anything is created.
@@ -75,6 +97,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Config(e.to_string()))?;
     prepare_data_dir(&args.store.data_dir)?;
     let brokers = load_brokers(&args)?;
+    let catalogue = open_catalogue(&args)?;
+    let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
+        .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -88,15 +113,35 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         location.describe()
     );
 
+    let handler = CommandHandler::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        Arc::new(UlidIds::default()),
+    );
+    let mut scheduler = Scheduler::new(handler.clone()).with_tick(
+        std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
+    );
+    scheduler.register::<PriceQuotation>();
+    let (stop_scheduler, scheduler_stopped) = tokio::sync::oneshot::channel::<()>();
+    let scheduler = tokio::spawn(scheduler.run(async {
+        let _ = scheduler_stopped.await;
+    }));
+
     let state = AppState {
         store,
         brokers: Arc::new(brokers),
         metrics: telemetry::metrics_handle(),
+        handler,
+        catalogue,
+        documents: Arc::new(documents),
     };
-    axum::serve(listener, router(state))
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|e| Failure::Runtime(format!("server failed: {e}")))?;
+        .map_err(|e| Failure::Runtime(format!("server failed: {e}")));
+    let _ = stop_scheduler.send(());
+    let _ = scheduler.await;
+    served?;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
 }

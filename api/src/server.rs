@@ -9,6 +9,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use commands::CommandHandler;
+use commands::ports::catalogue::Catalogue;
+use commands::ports::documents::DocumentStorage;
 use commands::store::EventStore;
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde_json::json;
@@ -23,12 +26,19 @@ pub struct AppState {
     pub store: Arc<dyn EventStore>,
     pub brokers: Arc<Brokers>,
     pub metrics: PrometheusHandle,
+    pub handler: CommandHandler,
+    /// The e-catalogue; `None` when none is configured (activation then
+    /// answers that the catalogue cannot be reached).
+    pub catalogue: Option<Arc<dyn Catalogue>>,
+    pub documents: Arc<dyn DocumentStorage>,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(render_metrics))
+        .route("/api/2.5/openapi.json", get(crate::openapi::serve))
+        .merge(crate::tenders::routes())
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))
         .layer(TraceLayer::new_for_http())

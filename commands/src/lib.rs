@@ -5,8 +5,11 @@
 pub mod clock;
 pub mod ids;
 pub mod pipeline;
+pub mod ports;
+pub mod scheduler;
 pub mod store;
 
 pub use clock::{Clock, FrozenClock, SystemClock};
 pub use ids::{SequentialIds, UlidIds};
 pub use pipeline::{CommandError, CommandHandler, Executed};
+pub use scheduler::{Scheduler, SchedulerError};

@@ -84,6 +84,11 @@ impl CommandHandler {
         &self.clock
     }
 
+    /// A fresh id from the injected generator (e.g. for a new procedure).
+    pub fn next_id(&self) -> domain::Id {
+        self.ids.next_id()
+    }
+
     /// Reads a procedure and folds it into the decider's state.
     pub async fn load<D: Decider>(
         &self,

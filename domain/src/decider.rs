@@ -33,3 +33,16 @@ pub trait Decider {
             })
     }
 }
+
+/// A procedure type with automatic transitions (period ends and the like).
+/// The scheduler asks each procedure when it is next due and, once that time
+/// has come, issues [`Scheduled::due_command`]. Deciding that command must be
+/// idempotent: when nothing is due any more it returns no events, so issuing
+/// it twice, or from two servers at once, appends once.
+pub trait Scheduled: Decider {
+    /// When the next automatic transition is due; `None` when none is pending.
+    fn next_check(state: &Self::State) -> Option<chrono::DateTime<chrono::Utc>>;
+
+    /// The command the scheduler issues when `next_check` has come.
+    fn due_command() -> Self::Command;
+}

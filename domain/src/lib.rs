@@ -9,8 +9,11 @@ pub mod context;
 pub mod decider;
 pub mod event;
 pub mod id;
+pub mod procedures;
+pub mod procurement;
+pub mod time;
 
 pub use context::{Context, IdSource};
-pub use decider::Decider;
+pub use decider::{Decider, Scheduled};
 pub use event::{DomainEvent, EventDecodeError};
 pub use id::Id;

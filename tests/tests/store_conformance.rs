@@ -70,6 +70,10 @@ on_both_backends!(
     hash_chain_links_across_appends,
     subscribers_wake_on_commit,
     events_survive_reopening,
+    procedure_kind_of_known_and_unknown_procedures,
+    concurrent_sequence_numbers_are_distinct_and_dense,
+    sequences_are_independent,
+    sequences_survive_reopening,
 );
 
 fn event(id: &str, stream: &str, event_type: &str, data: serde_json::Value) -> NewEvent {
@@ -684,4 +688,90 @@ async fn events_survive_reopening(backend: Backend) {
         .unwrap();
     assert_eq!((next.procedure_version, next.first_position), (11, 11));
     verify_chain(&store.read_procedure("p").await.unwrap()).unwrap();
+}
+
+async fn procedure_kind_of_known_and_unknown_procedures(backend: Backend) {
+    let store = backend.open().await;
+    assert_eq!(store.procedure_kind("p1").await.unwrap(), None);
+    let mut tender = append("p1", 0, vec![event("e1", "tender-p1", "A", json!({}))]);
+    tender.procedure_kind = "priceQuotation".to_owned();
+    store.append(tender).await.unwrap();
+    store
+        .append(append("p2", 0, vec![event("e2", "s-p2", "A", json!({}))]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.procedure_kind("p1").await.unwrap().as_deref(),
+        Some("priceQuotation")
+    );
+    assert_eq!(
+        store.procedure_kind("p2").await.unwrap().as_deref(),
+        Some("test")
+    );
+    assert_eq!(store.procedure_kind("p3").await.unwrap(), None);
+    // A refused creation leaves no procedure behind.
+    store
+        .append(append("p4", 0, vec![event("e1", "s-p4", "A", json!({}))]))
+        .await
+        .expect_err("e1 belongs to p1");
+    assert_eq!(store.procedure_kind("p4").await.unwrap(), None);
+    // Another instance (another process) sees the same.
+    let other = backend.open().await;
+    assert_eq!(
+        other.procedure_kind("p1").await.unwrap().as_deref(),
+        Some("priceQuotation")
+    );
+}
+
+async fn concurrent_sequence_numbers_are_distinct_and_dense(backend: Backend) {
+    // Two instances, like two server processes on one store.
+    let stores = [backend.open().await, backend.open().await];
+    let mut takers = Vec::new();
+    for i in 0..8 {
+        let store = Arc::clone(&stores[i % 2]);
+        takers.push(tokio::spawn(async move {
+            let mut taken = Vec::with_capacity(50);
+            for _ in 0..50 {
+                taken.push(store.next_in_sequence("tenderID:2023-09-20").await.unwrap());
+            }
+            taken
+        }));
+    }
+    let mut all = Vec::new();
+    for taker in takers {
+        let taken = taker.await.unwrap();
+        assert!(
+            taken.windows(2).all(|w| w[0] < w[1]),
+            "one caller's numbers only grow: {taken:?}"
+        );
+        all.extend(taken);
+    }
+    all.sort_unstable();
+    assert_eq!(all, (1..=400).collect::<Vec<u64>>());
+}
+
+async fn sequences_are_independent(backend: Backend) {
+    let store = backend.open().await;
+    let a = "tenderID:2023-09-20";
+    let b = "tenderID:2023-09-21";
+    assert_eq!(store.next_in_sequence(a).await.unwrap(), 1);
+    assert_eq!(store.next_in_sequence(a).await.unwrap(), 2);
+    assert_eq!(store.next_in_sequence(b).await.unwrap(), 1);
+    assert_eq!(store.next_in_sequence(a).await.unwrap(), 3);
+    assert_eq!(store.next_in_sequence(b).await.unwrap(), 2);
+    // Sequences are not events: the log is untouched.
+    assert_eq!(store.head().await.unwrap(), 0);
+}
+
+async fn sequences_survive_reopening(backend: Backend) {
+    {
+        let store = backend.open().await;
+        for expected in 1..=5 {
+            assert_eq!(store.next_in_sequence("s").await.unwrap(), expected);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let store = backend.open().await;
+    assert_eq!(store.next_in_sequence("s").await.unwrap(), 6);
+    assert_eq!(store.next_in_sequence("other").await.unwrap(), 1);
 }

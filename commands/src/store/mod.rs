@@ -79,6 +79,18 @@ pub trait EventStore: Send + Sync + 'static {
     /// The global position of the last committed event (0 when empty).
     async fn head(&self) -> Result<u64, StoreError>;
 
+    /// The kind a procedure was created with (e.g. `priceQuotation`), or
+    /// `None` when no such procedure exists.
+    async fn procedure_kind(&self, procedure_id: &str) -> Result<Option<String>, StoreError>;
+
+    /// The next number of the named counter: 1 the first time, then 2, 3…
+    /// Atomic and durable across processes sharing the store: no number is
+    /// handed out twice. A number taken by a caller that then fails is not
+    /// reused, so the numbers a caller keeps may have gaps. Used for
+    /// human-readable numbers such as the daily `tenderID` counter
+    /// (sequence `tenderID:2023-09-20`).
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError>;
+
     /// Wakes whenever new events commit; the value is the new head.
     fn subscribe(&self) -> watch::Receiver<u64>;
 

@@ -29,7 +29,7 @@ const CHANNEL: &str = "cdb_events";
 /// standby replicas refuse LISTEN, so this is their only wake-up).
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -76,6 +76,12 @@ DROP TRIGGER IF EXISTS events_no_truncate ON events;
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION cdb_events_append_only();
 INSERT INTO schema_migrations (version) VALUES (1) ON CONFLICT DO NOTHING;
+-- 2: named counters for human-readable numbers (tenderID...).
+CREATE TABLE IF NOT EXISTS sequences (
+    name text PRIMARY KEY,
+    value bigint NOT NULL
+);
+INSERT INTO schema_migrations (version) VALUES (2) ON CONFLICT DO NOTHING;
 "#;
 
 const EVENT_COLUMNS: &str = "position, procedure_id, procedure_version, stream_id, stream_version, \
@@ -321,32 +327,84 @@ async fn run_writer(
     }
 }
 
+type Param<'a> = dyn tokio_postgres::types::ToSql + Sync + 'a;
+
+const SELECT_EXISTING: &str = "SELECT event_id, position, procedure_id, procedure_version FROM events WHERE event_id = ANY($1)";
+const INSERT_PLACEHOLDERS: &str = "INSERT INTO procedures (procedure_id, kind, version, head_hash) \
+     SELECT id, '', 0, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING";
+const LOCK_PROCEDURES: &str = "SELECT procedure_id, kind, version, head_hash FROM procedures \
+     WHERE procedure_id = ANY($1) ORDER BY procedure_id FOR UPDATE";
+const STREAM_HEADS: &str = "SELECT s.id, e.procedure_id, e.stream_version FROM unnest($1::text[]) AS s(id) \
+     JOIN LATERAL (SELECT procedure_id, stream_version FROM events \
+                   WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1) e ON true";
+const TAKE_POSITIONS: &str = "UPDATE store_head SET position = position + $1 RETURNING position";
+const UPDATE_PROCEDURES: &str = "UPDATE procedures p SET kind = u.kind, version = u.version, head_hash = u.head_hash \
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(id, kind, version, head_hash) \
+     WHERE p.procedure_id = u.id";
+const NOTIFY: &str = "SELECT pg_notify($1, $2)";
+const DROP_PLACEHOLDERS: &str =
+    "DELETE FROM procedures WHERE procedure_id = ANY($1) AND version = 0";
+
+fn insert_events_sql() -> String {
+    format!(
+        "INSERT INTO events ({EVENT_COLUMNS}) \
+         SELECT p, pi, pv, si, sv, ei, et, sc, d::jsonb, m::jsonb, ra, ph, h \
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], \
+                     $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[]) \
+              AS u(p, pi, pv, si, sv, ei, et, sc, d, m, ra, ph, h)"
+    )
+}
+
+/// One batch in one transaction. Round trips are what an append costs on
+/// PostgreSQL, so statements are prepared once per connection (cached) and
+/// the independent ones are pipelined: the reads go out together, and so do
+/// the writes after the positions are taken. tokio-postgres sends pipelined
+/// requests in the order they are first polled, which `try_join!` keeps, so
+/// the placeholders exist before the lock and the versions are updated
+/// before the placeholders are dropped.
 async fn write_batch(
     pool: &Pool,
     appends: &[Append],
 ) -> Result<Vec<Result<Appended, AppendError>>, StoreError> {
-    let mut client = pool.get().await.map_err(unavailable)?;
-    let tx = client.transaction().await.map_err(unavailable)?;
+    let client = pool.get().await.map_err(unavailable)?;
+    let result = write_in_transaction(&client, appends).await;
+    if result.is_err() {
+        // Leave no transaction open on a pooled connection. After a failed
+        // statement the pipelined COMMIT already acted as a ROLLBACK, and
+        // this one is then a harmless no-op.
+        let _ = client.batch_execute("ROLLBACK").await;
+    }
+    result
+}
+
+/// BEGIN goes out with the reads and COMMIT with the writes, so a batch
+/// costs three round trips: reads, positions, writes. A COMMIT that follows
+/// a failed statement in the same pipeline rolls back, and the failure is
+/// reported by that statement's future.
+async fn write_in_transaction(
+    tx: &deadpool_postgres::Client,
+    appends: &[Append],
+) -> Result<Vec<Result<Appended, AppendError>>, StoreError> {
+    let insert_sql = insert_events_sql();
+    let (select_existing, insert_placeholders, lock_procedures, stream_heads) =
+        futures_util::try_join!(
+            tx.prepare_cached(SELECT_EXISTING),
+            tx.prepare_cached(INSERT_PLACEHOLDERS),
+            tx.prepare_cached(LOCK_PROCEDURES),
+            tx.prepare_cached(STREAM_HEADS),
+        )
+        .map_err(unavailable)?;
+    let (take_positions, insert_events, update_procedures, notify, drop_placeholders) =
+        futures_util::try_join!(
+            tx.prepare_cached(TAKE_POSITIONS),
+            tx.prepare_cached(&insert_sql),
+            tx.prepare_cached(UPDATE_PROCEDURES),
+            tx.prepare_cached(NOTIFY),
+            tx.prepare_cached(DROP_PLACEHOLDERS),
+        )
+        .map_err(unavailable)?;
     let keys = plan::keys(appends);
     let mut lookups = Lookups::default();
-
-    let existing = tx
-        .query(
-            "SELECT event_id, position, procedure_id, procedure_version FROM events WHERE event_id = ANY($1)",
-            &[&keys.event_ids],
-        )
-        .await
-        .map_err(unavailable)?;
-    for row in existing {
-        lookups.existing_events.insert(
-            row.get(0),
-            ExistingEvent {
-                position: row.get::<_, i64>(1) as u64,
-                procedure_id: row.get(2),
-                procedure_version: row.get::<_, i64>(3) as u64,
-            },
-        );
-    }
 
     // Placeholder rows (version 0) for new procedures, so that every
     // procedure of the batch has a row to lock; two processes creating the
@@ -361,23 +419,35 @@ async fn write_batch(
         ids.dedup();
         ids
     };
-    if !new_ids.is_empty() {
-        tx.execute(
-            "INSERT INTO procedures (procedure_id, kind, version, head_hash) \
-             SELECT id, '', 0, $2 FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING",
-            &[&new_ids, &GENESIS_HASH],
-        )
-        .await
-        .map_err(unavailable)?;
+    let placeholders = async {
+        if new_ids.is_empty() {
+            Ok(0)
+        } else {
+            tx.execute(&insert_placeholders, &[&new_ids, &GENESIS_HASH])
+                .await
+        }
+    };
+    let existing_params: [&Param<'_>; 1] = [&keys.event_ids];
+    let procedure_params: [&Param<'_>; 1] = [&keys.procedure_ids];
+    let stream_params: [&Param<'_>; 1] = [&keys.stream_ids];
+    let (_, existing, _, procedures, streams) = futures_util::try_join!(
+        tx.batch_execute("BEGIN"),
+        tx.query(&select_existing, &existing_params),
+        placeholders,
+        tx.query(&lock_procedures, &procedure_params),
+        tx.query(&stream_heads, &stream_params),
+    )
+    .map_err(unavailable)?;
+    for row in existing {
+        lookups.existing_events.insert(
+            row.get(0),
+            ExistingEvent {
+                position: row.get::<_, i64>(1) as u64,
+                procedure_id: row.get(2),
+                procedure_version: row.get::<_, i64>(3) as u64,
+            },
+        );
     }
-    let procedures = tx
-        .query(
-            "SELECT procedure_id, kind, version, head_hash FROM procedures \
-             WHERE procedure_id = ANY($1) ORDER BY procedure_id FOR UPDATE",
-            &[&keys.procedure_ids],
-        )
-        .await
-        .map_err(unavailable)?;
     for row in procedures {
         let version = row.get::<_, i64>(2) as u64;
         if version > 0 {
@@ -391,15 +461,6 @@ async fn write_batch(
             );
         }
     }
-    let streams = tx
-        .query(
-            "SELECT s.id, e.procedure_id, e.stream_version FROM unnest($1::text[]) AS s(id) \
-             JOIN LATERAL (SELECT procedure_id, stream_version FROM events \
-                           WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1) e ON true",
-            &[&keys.stream_ids],
-        )
-        .await
-        .map_err(unavailable)?;
     for row in streams {
         lookups.streams.insert(
             row.get(0),
@@ -414,91 +475,107 @@ async fn write_batch(
     if !plan.is_empty() {
         // Taken last: the counter's row lock is what orders commits.
         let head: i64 = tx
-            .query_one(
-                "UPDATE store_head SET position = position + $1 RETURNING position",
-                &[&(plan.len() as i64)],
-            )
+            .query_one(&take_positions, &[&(plan.len() as i64)])
             .await
             .map_err(unavailable)?
             .get(0);
         let updates = plan.finalize(head as u64 - plan.len() as u64);
-        insert_events(&tx, &plan.rows).await?;
+        let rows = EventColumns::of(&plan.rows)?;
         let ids: Vec<&str> = updates.iter().map(|u| u.procedure_id.as_str()).collect();
         let kinds: Vec<&str> = updates.iter().map(|u| u.kind.as_str()).collect();
         let versions: Vec<i64> = updates.iter().map(|u| u.version as i64).collect();
         let hashes: Vec<&str> = updates.iter().map(|u| u.head_hash.as_str()).collect();
-        tx.execute(
-            "UPDATE procedures p SET kind = u.kind, version = u.version, head_hash = u.head_hash \
-             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(id, kind, version, head_hash) \
-             WHERE p.procedure_id = u.id",
-            &[&ids, &kinds, &versions, &hashes],
+        let head_text = head.to_string();
+        let event_params = rows.params();
+        let update_params: [&Param<'_>; 4] = [&ids, &kinds, &versions, &hashes];
+        let notify_params: [&Param<'_>; 2] = [&CHANNEL, &head_text];
+        futures_util::try_join!(
+            tx.execute(&insert_events, &event_params),
+            tx.execute(&update_procedures, &update_params),
+            tx.execute(&notify, &notify_params),
+            async {
+                if new_ids.is_empty() {
+                    Ok(0)
+                } else {
+                    tx.execute(&drop_placeholders, &[&new_ids]).await
+                }
+            },
+            tx.batch_execute("COMMIT"),
         )
-        .await
         .map_err(unavailable)?;
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &head.to_string()])
-            .await
-            .map_err(unavailable)?;
-    }
-    if !new_ids.is_empty() {
-        tx.execute(
-            "DELETE FROM procedures WHERE procedure_id = ANY($1) AND version = 0",
-            &[&new_ids],
+    } else {
+        let drop_params: [&Param<'_>; 1] = [&new_ids];
+        futures_util::try_join!(
+            async {
+                if new_ids.is_empty() {
+                    Ok(0)
+                } else {
+                    tx.execute(&drop_placeholders, &drop_params).await
+                }
+            },
+            tx.batch_execute("COMMIT"),
         )
-        .await
         .map_err(unavailable)?;
     }
-    let results = plan.results();
-    tx.commit().await.map_err(unavailable)?;
-    Ok(results)
+    Ok(plan.results())
 }
 
-async fn insert_events(
-    tx: &tokio_postgres::Transaction<'_>,
-    rows: &[RecordedEvent],
-) -> Result<(), StoreError> {
-    let positions: Vec<i64> = rows.iter().map(|r| r.position as i64).collect();
-    let procedure_ids: Vec<&str> = rows.iter().map(|r| r.procedure_id.as_str()).collect();
-    let procedure_versions: Vec<i64> = rows.iter().map(|r| r.procedure_version as i64).collect();
-    let stream_ids: Vec<&str> = rows.iter().map(|r| r.stream_id.as_str()).collect();
-    let stream_versions: Vec<i64> = rows.iter().map(|r| r.stream_version as i64).collect();
-    let event_ids: Vec<&str> = rows.iter().map(|r| r.event_id.as_str()).collect();
-    let event_types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
-    let schema_versions: Vec<i32> = rows.iter().map(|r| r.schema_version as i32).collect();
-    let data: Vec<String> = rows.iter().map(|r| r.data.to_string()).collect();
-    let metadata: Vec<String> = rows
-        .iter()
-        .map(|r| serde_json::to_string(&r.metadata).map_err(unavailable))
-        .collect::<Result<_, _>>()?;
-    let recorded_at: Vec<DateTime<Utc>> = rows.iter().map(|r| r.recorded_at).collect();
-    let prev_hashes: Vec<&str> = rows.iter().map(|r| r.prev_hash.as_str()).collect();
-    let hashes: Vec<&str> = rows.iter().map(|r| r.hash.as_str()).collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO events ({EVENT_COLUMNS}) \
-             SELECT p, pi, pv, si, sv, ei, et, sc, d::jsonb, m::jsonb, ra, ph, h \
-             FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], \
-                         $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[]) \
-                  AS u(p, pi, pv, si, sv, ei, et, sc, d, m, ra, ph, h)"
-        ),
-        &[
-            &positions,
-            &procedure_ids,
-            &procedure_versions,
-            &stream_ids,
-            &stream_versions,
-            &event_ids,
-            &event_types,
-            &schema_versions,
-            &data,
-            &metadata,
-            &recorded_at,
-            &prev_hashes,
-            &hashes,
-        ],
-    )
-    .await
-    .map_err(unavailable)?;
-    Ok(())
+/// The events of a batch as column arrays, for one `INSERT … SELECT unnest(…)`.
+struct EventColumns<'r> {
+    positions: Vec<i64>,
+    procedure_ids: Vec<&'r str>,
+    procedure_versions: Vec<i64>,
+    stream_ids: Vec<&'r str>,
+    stream_versions: Vec<i64>,
+    event_ids: Vec<&'r str>,
+    event_types: Vec<&'r str>,
+    schema_versions: Vec<i32>,
+    data: Vec<String>,
+    metadata: Vec<String>,
+    recorded_at: Vec<DateTime<Utc>>,
+    prev_hashes: Vec<&'r str>,
+    hashes: Vec<&'r str>,
+}
+
+impl<'r> EventColumns<'r> {
+    fn of(rows: &'r [RecordedEvent]) -> Result<Self, StoreError> {
+        Ok(EventColumns {
+            positions: rows.iter().map(|r| r.position as i64).collect(),
+            procedure_ids: rows.iter().map(|r| r.procedure_id.as_str()).collect(),
+            procedure_versions: rows.iter().map(|r| r.procedure_version as i64).collect(),
+            stream_ids: rows.iter().map(|r| r.stream_id.as_str()).collect(),
+            stream_versions: rows.iter().map(|r| r.stream_version as i64).collect(),
+            event_ids: rows.iter().map(|r| r.event_id.as_str()).collect(),
+            event_types: rows.iter().map(|r| r.event_type.as_str()).collect(),
+            schema_versions: rows.iter().map(|r| r.schema_version as i32).collect(),
+            data: rows.iter().map(|r| r.data.to_string()).collect(),
+            metadata: rows
+                .iter()
+                .map(|r| serde_json::to_string(&r.metadata).map_err(unavailable))
+                .collect::<Result<_, _>>()?,
+            recorded_at: rows.iter().map(|r| r.recorded_at).collect(),
+            prev_hashes: rows.iter().map(|r| r.prev_hash.as_str()).collect(),
+            hashes: rows.iter().map(|r| r.hash.as_str()).collect(),
+        })
+    }
+
+    fn params(&self) -> [&Param<'_>; 13] {
+        [
+            &self.positions,
+            &self.procedure_ids,
+            &self.procedure_versions,
+            &self.stream_ids,
+            &self.stream_versions,
+            &self.event_ids,
+            &self.event_types,
+            &self.schema_versions,
+            &self.data,
+            &self.metadata,
+            &self.recorded_at,
+            &self.prev_hashes,
+            &self.hashes,
+        ]
+    }
 }
 
 fn recorded_event(row: &Row) -> Result<RecordedEvent, StoreError> {
@@ -555,6 +632,42 @@ impl EventStore for PostgresStore {
     async fn head(&self) -> Result<u64, StoreError> {
         let client = self.pool.get().await.map_err(unavailable)?;
         read_head(&client).await
+    }
+
+    async fn procedure_kind(&self, procedure_id: &str) -> Result<Option<String>, StoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        // Version 0 is a placeholder row of a creation in progress (see
+        // `write_batch`): that procedure does not exist (yet).
+        let statement = client
+            .prepare_cached("SELECT kind FROM procedures WHERE procedure_id = $1 AND version > 0")
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_opt(&statement, &[&procedure_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        // One statement, its own transaction: the row lock makes concurrent
+        // callers (in any process) take turns, and each sees the value the
+        // previous one committed.
+        let statement = client
+            .prepare_cached(
+                "INSERT INTO sequences (name, value) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+            )
+            .await
+            .map_err(unavailable)?;
+        let value: i64 = client
+            .query_one(&statement, &[&name])
+            .await
+            .map_err(unavailable)?
+            .get(0);
+        u64::try_from(value)
+            .map_err(|_| StoreError::Corrupt(format!("sequence {name} is at {value}")))
     }
 
     fn subscribe(&self) -> watch::Receiver<u64> {

@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS events (
     UNIQUE (procedure_id, procedure_version),
     UNIQUE (stream_id, stream_version)
 );
+CREATE TABLE IF NOT EXISTS sequences (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
@@ -81,6 +85,10 @@ pub struct SqliteStore {
     queue: mpsc::Sender<WriteRequest>,
     head: watch::Receiver<u64>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    /// The read-write connection that hands out sequence numbers (see
+    /// [`EventStore::next_in_sequence`]); separate from the append writer so
+    /// a number never waits behind a batch of appends in the queue.
+    sequencer: Arc<Mutex<Connection>>,
 }
 
 impl SqliteStore {
@@ -95,6 +103,7 @@ impl SqliteStore {
         let (head_tx, head_rx) = watch::channel(head);
         let head_tx = Arc::new(head_tx);
         spawn_head_poller(path, Arc::clone(&head_tx))?;
+        let sequencer = open_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let (queue, requests) = mpsc::channel(4 * writer::MAX_BATCH);
         std::thread::Builder::new()
             .name("cdb-sqlite-writer".into())
@@ -116,6 +125,7 @@ impl SqliteStore {
             queue,
             head: head_rx,
             readers: Arc::new(Mutex::new(Vec::new())),
+            sequencer: Arc::new(Mutex::new(sequencer)),
         })
     }
 
@@ -169,6 +179,26 @@ fn spawn_head_poller(path: &Path, head_tx: Arc<watch::Sender<u64>>) -> Result<()
         })
         .map_err(unavailable)?;
     Ok(())
+}
+
+/// Takes the next number of a sequence in its own `BEGIN IMMEDIATE`
+/// transaction: the write lock serialises it with every other writer of the
+/// file (this process's append writer and other processes), and the commit
+/// is on disk before the number is handed out, so no number is given twice.
+fn next_in_sequence(connection: &mut Connection, name: &str) -> Result<u64, StoreError> {
+    let tx = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(unavailable)?;
+    let value: i64 = tx
+        .query_row(
+            "INSERT INTO sequences (name, value) VALUES (?1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+            [name],
+            |row| row.get(0),
+        )
+        .map_err(unavailable)?;
+    tx.commit().map_err(unavailable)?;
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("sequence {name} is at {value}")))
 }
 
 fn read_head(connection: &Connection) -> Result<u64, StoreError> {
@@ -412,6 +442,35 @@ impl EventStore for SqliteStore {
 
     async fn head(&self) -> Result<u64, StoreError> {
         self.with_reader(read_head).await
+    }
+
+    async fn procedure_kind(&self, procedure_id: &str) -> Result<Option<String>, StoreError> {
+        let id = procedure_id.to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached("SELECT kind FROM procedures WHERE procedure_id = ?1")
+                .and_then(|mut statement| {
+                    statement
+                        .query_row([id], |row| row.get::<_, String>(0))
+                        .optional()
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        let sequencer = Arc::clone(&self.sequencer);
+        let name = name.to_owned();
+        tokio::task::spawn_blocking(move || {
+            // A panic mid-transaction rolled it back (Drop), so the
+            // connection is still usable.
+            let mut connection = sequencer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            next_in_sequence(&mut connection, &name)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("sequence task failed: {e}")))?
     }
 
     fn subscribe(&self) -> watch::Receiver<u64> {

@@ -1,0 +1,302 @@
+//! `api/openapi.json` (served at `/api/2.5/openapi.json`) is written by hand.
+//! These tests keep it honest: it must be OpenAPI 3.1, and every route the
+//! server registers must be described there with each of its methods, and
+//! nothing else. The routes are read from the router sources as text, so
+//! adding a route without documenting it fails here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value as Json;
+
+const TENDER_ROUTES: &str = include_str!("../src/tenders/mod.rs");
+const SERVER_ROUTES: &str = include_str!("../src/server.rs");
+
+/// The HTTP methods axum's `routing` module offers as method routers.
+const METHODS: [&str; 8] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "trace",
+];
+
+fn document() -> Json {
+    serde_json::from_str(api::openapi::DOCUMENT).expect("api/openapi.json is valid JSON")
+}
+
+/// The text from `open` (the index of an opening parenthesis) to its matching
+/// closing parenthesis, skipping string literals.
+fn balanced(source: &str, open: usize) -> &str {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, c) in source[open..].char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &source[open..open + offset + 1];
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced parentheses after byte {open}");
+}
+
+/// The method names called in `handlers` (e.g. `get(tender::read).patch(tender::patch)`):
+/// words from [`METHODS`] directly followed by `(` and not part of a longer
+/// name or path (`tender::get(` would not count).
+fn methods_in(handlers: &str) -> BTreeSet<String> {
+    let bytes = handlers.as_bytes();
+    let mut found = BTreeSet::new();
+    for method in METHODS {
+        let call = format!("{method}(");
+        for (at, _) in handlers.match_indices(&call) {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let standalone =
+                before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b':'));
+            if standalone {
+                found.insert(method.to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// Every `.route("PATH", <method router>)` in `source`: path → methods.
+fn routes_in(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (at, _) in source.match_indices(".route(") {
+        let call = balanced(source, at + ".route".len());
+        let inner = &call[1..call.len() - 1];
+        let start = inner
+            .find('"')
+            .unwrap_or_else(|| panic!("a route without a path literal: {call}"));
+        let length = inner[start + 1..]
+            .find('"')
+            .unwrap_or_else(|| panic!("unterminated path literal: {call}"));
+        let path = &inner[start + 1..start + 1 + length];
+        let methods = methods_in(&inner[start + 2 + length..]);
+        assert!(
+            !methods.is_empty(),
+            "no HTTP method found for route {path:?}; teach tests/openapi.rs to read `{call}`"
+        );
+        routes.entry(path.to_owned()).or_default().extend(methods);
+    }
+    routes
+}
+
+fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
+    let mut routes = routes_in(TENDER_ROUTES);
+    for (path, methods) in routes_in(SERVER_ROUTES) {
+        routes.entry(path).or_default().extend(methods);
+    }
+    routes
+}
+
+fn documented_routes(document: &Json) -> BTreeMap<String, BTreeSet<String>> {
+    let paths = document["paths"].as_object().expect("`paths` is an object");
+    paths
+        .iter()
+        .map(|(path, item)| {
+            let item = item.as_object().expect("a path item is an object");
+            let methods = item
+                .keys()
+                .filter(|key| METHODS.contains(&key.as_str()))
+                .cloned()
+                .collect();
+            (path.clone(), methods)
+        })
+        .collect()
+}
+
+#[test]
+fn is_openapi_3_1() {
+    let document = document();
+    let version = document["openapi"].as_str().expect("`openapi` is a string");
+    assert!(
+        version.starts_with("3.1."),
+        "openapi is {version:?}, expected 3.1.x"
+    );
+    assert!(document["info"]["title"].is_string());
+    assert!(document["info"]["version"].is_string());
+    assert!(document["paths"].is_object());
+}
+
+#[test]
+fn the_route_reader_understands_the_router() {
+    let routes = registered_routes();
+    let methods = |path: &str| -> Vec<&str> { routes[path].iter().map(String::as_str).collect() };
+    assert_eq!(methods("/api/2.5/tenders/{id}"), ["get", "patch"]);
+    assert_eq!(
+        methods("/api/2.5/tenders/{id}/bids/{bid_id}"),
+        ["delete", "get", "patch"]
+    );
+    assert_eq!(methods("/health"), ["get"]);
+    assert_eq!(methods("/api/2.5/openapi.json"), ["get"]);
+    assert!(routes.len() >= 20, "only {} routes found", routes.len());
+}
+
+#[test]
+fn every_registered_route_is_documented() {
+    let documented = documented_routes(&document());
+    let mut missing = Vec::new();
+    for (path, methods) in registered_routes() {
+        for method in methods {
+            let found = documented.get(&path).is_some_and(|m| m.contains(&method));
+            if !found {
+                missing.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes registered but not described in api/openapi.json:\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+#[test]
+fn every_documented_route_exists() {
+    let registered = registered_routes();
+    let mut stale = Vec::new();
+    for (path, methods) in documented_routes(&document()) {
+        for method in methods {
+            let found = registered.get(&path).is_some_and(|m| m.contains(&method));
+            if !found {
+                stale.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "described in api/openapi.json but not registered:\n  {}",
+        stale.join("\n  ")
+    );
+}
+
+/// Collects every `$ref` in `value`.
+fn refs<'a>(value: &'a Json, found: &mut Vec<&'a str>) {
+    match value {
+        Json::Object(object) => {
+            for (key, value) in object {
+                match (key.as_str(), value) {
+                    ("$ref", Json::String(target)) => found.push(target),
+                    _ => refs(value, found),
+                }
+            }
+        }
+        Json::Array(values) => values.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves() {
+    let document = document();
+    let mut found = Vec::new();
+    refs(&document, &mut found);
+    assert!(!found.is_empty());
+    for target in found {
+        let pointer = target
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("only local references are used: {target}"));
+        assert!(
+            document.pointer(pointer).is_some(),
+            "{target} does not resolve"
+        );
+    }
+}
+
+/// Resolves a `{"$ref": "#/…"}` object, or returns the value itself.
+fn resolve<'a>(document: &'a Json, value: &'a Json) -> &'a Json {
+    match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+        Some(pointer) => document.pointer(pointer).unwrap_or(value),
+        None => value,
+    }
+}
+
+#[test]
+fn path_parameters_are_declared_and_operations_answer() {
+    let document = document();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        let templated: BTreeSet<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split('}').next())
+            .collect();
+        let shared = item["parameters"].as_array().cloned().unwrap_or_default();
+        for (method, operation) in item.as_object().expect("path item") {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let own = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let declared: BTreeSet<String> = shared
+                .iter()
+                .chain(own.iter())
+                .map(|p| resolve(&document, p))
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect();
+            let expected: BTreeSet<String> = templated.iter().map(|s| (*s).to_owned()).collect();
+            assert_eq!(declared, expected, "{method} {path}: path parameters");
+            let responses = operation["responses"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path}: no responses"));
+            assert!(
+                responses.keys().any(|code| code.starts_with('2')),
+                "{method} {path}: no success response"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_schemas_the_api_speaks_are_described() {
+    let document = document();
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas");
+    for name in [
+        "Tender",
+        "TenderInput",
+        "TenderEdit",
+        "Config",
+        "Bid",
+        "BidInput",
+        "BidEdit",
+        "Award",
+        "AwardEdit",
+        "Contract",
+        "ContractEdit",
+        "Cancellation",
+        "CancellationInput",
+        "CancellationEdit",
+        "Document",
+        "DocumentInput",
+        "Organization",
+        "Money",
+        "Item",
+        "Criterion",
+        "Error",
+    ] {
+        assert!(
+            schemas.contains_key(name),
+            "components.schemas.{name} is missing"
+        );
+    }
+    let scheme = &document["components"]["securitySchemes"]["broker"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+}

@@ -1,0 +1,79 @@
+//! Bids: a shortlisted supplier's price and its answers to the criteria.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use serde_with::skip_serializing_none;
+
+use crate::procurement::{
+    Document, Item, Money, Organization, RequirementResponse, RequirementResponseInput,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BidStatus {
+    /// Being prepared: does not take part until it becomes `pending`.
+    Draft,
+    /// Submitted, sealed until the tender period ends.
+    Pending,
+    /// Took part in the evaluation.
+    Active,
+    Unsuccessful,
+    /// Withdrawn by its owner before the tender period ended.
+    Deleted,
+}
+
+/// The `data` of `POST /tenders/{id}/bids`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BidInput {
+    pub tenderers: Vec<Organization>,
+    pub value: Money,
+    pub requirement_responses: Option<Vec<RequirementResponseInput>>,
+    pub items: Option<Vec<Item>>,
+    pub subcontracting_details: Option<String>,
+    /// `draft` or `pending` (the default).
+    pub status: Option<String>,
+}
+
+/// The `data` of `PATCH /tenders/{id}/bids/{bid_id}`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BidEdit {
+    pub value: Option<Money>,
+    pub requirement_responses: Option<Vec<RequirementResponseInput>>,
+    pub items: Option<Vec<Item>>,
+    pub subcontracting_details: Option<String>,
+    pub status: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bid {
+    pub id: String,
+    pub status: BidStatus,
+    pub tenderers: Vec<Organization>,
+    pub value: Money,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirement_responses: Vec<RequirementResponse>,
+    pub items: Option<Vec<Item>>,
+    pub subcontracting_details: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+    /// When the bid was submitted or last changed; earlier wins a tie.
+    #[serde(with = "crate::time::kyiv_serde")]
+    pub date: DateTime<Utc>,
+    /// Not part of the reference document; kept for extensions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Json>,
+}
+
+impl Bid {
+    /// Whether the bid takes part (or took part) in the evaluation.
+    pub fn counts(&self) -> bool {
+        matches!(self.status, BidStatus::Pending | BidStatus::Active)
+    }
+}

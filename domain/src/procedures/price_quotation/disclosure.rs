@@ -1,0 +1,92 @@
+//! Who sees what of a priceQuotation tender. Bids are sealed while they can
+//! still be submitted or changed (`draft`, `active.tendering`): nobody but a
+//! bid's owner sees its value, its tenderer or its documents. When the tender
+//! period ends the bids are opened (spec platform-overview RA-15: after the
+//! bidding closes all bids are open), and everyone sees every bid that took
+//! part. Documents marked `buyerOnly` stay with their owner and the buyer.
+
+use serde_json::{Map, Value as Json};
+
+use super::state::State;
+use super::{BidStatus, TenderStatus, next_check};
+
+/// Whether the bids of a tender in `status` are open to everyone.
+pub fn bids_disclosed(status: TenderStatus) -> bool {
+    !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering)
+}
+
+fn strip_confidential_documents(object: &mut Map<String, Json>) {
+    if let Some(Json::Array(documents)) = object.get_mut("documents") {
+        documents.retain(|d| d.get("confidentiality").and_then(Json::as_str) != Some("buyerOnly"));
+        if documents.is_empty() {
+            object.remove("documents");
+        }
+    }
+}
+
+/// The tender document anyone may read (`GET /tenders/{id}`), or `None`
+/// before the tender exists.
+pub fn public_tender(state: &State) -> Option<Json> {
+    let tender = state.tender.as_ref()?;
+    let mut document = serde_json::to_value(tender).ok()?;
+    let object = document.as_object_mut()?;
+    let disclosed = bids_disclosed(tender.status);
+    match object.get_mut("bids") {
+        Some(Json::Array(bids)) if disclosed => {
+            bids.retain(|bid| {
+                !matches!(
+                    bid.get("status").and_then(Json::as_str),
+                    Some("deleted" | "draft")
+                )
+            });
+            for bid in bids.iter_mut() {
+                if let Some(bid) = bid.as_object_mut() {
+                    strip_confidential_documents(bid);
+                }
+            }
+            if bids.is_empty() {
+                object.remove("bids");
+            }
+        }
+        _ => {
+            object.remove("bids");
+        }
+    }
+    if let Some(due) = next_check(state) {
+        object.insert(
+            "next_check".to_owned(),
+            Json::String(crate::time::format_kyiv(due)),
+        );
+    }
+    Some(document)
+}
+
+/// A bid as `viewer_owns_it` decides: its owner always sees it whole;
+/// others only once bids are disclosed, and never a withdrawn one.
+pub fn visible_bid(
+    state: &State,
+    bid_id: &str,
+    viewer_owns_it: bool,
+) -> Result<Json, crate::procurement::Refusal> {
+    let tender = state
+        .tender
+        .as_ref()
+        .ok_or_else(|| crate::procurement::Refusal::not_found("tender_id"))?;
+    let bid = tender
+        .bids
+        .iter()
+        .find(|bid| bid.id == bid_id && bid.status != BidStatus::Deleted)
+        .ok_or_else(|| crate::procurement::Refusal::not_found("bid_id"))?;
+    if !viewer_owns_it && (!bids_disclosed(tender.status) || bid.status == BidStatus::Draft) {
+        return Err(crate::procurement::Refusal::not_allowed(format!(
+            "Can't view bid in current ({}) tender status",
+            tender.status.as_str()
+        )));
+    }
+    let mut json = serde_json::to_value(bid)
+        .map_err(|e| crate::procurement::Refusal::invalid("data", e.to_string()))?;
+    if !viewer_owns_it && let Some(object) = json.as_object_mut() {
+        strip_confidential_documents(object);
+    }
+    Ok(json)
+}

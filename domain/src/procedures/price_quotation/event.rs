@@ -1,0 +1,167 @@
+//! What happened to a priceQuotation tender. Every event records the facts
+//! its decision used (catalogue data, times, chosen bids), so folding the
+//! events never needs the outside world.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use super::catalogue::CatalogueSnapshot;
+use super::command::Target;
+use super::{Award, Bid, BidStatus, Cancellation, Config, Contract, Tender, TenderEdit};
+use crate::procurement::{Document, Item, Money, RequirementResponse};
+use crate::{DomainEvent, EventDecodeError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum Event {
+    TenderCreated {
+        tender: Box<Tender>,
+        config: Config,
+        owner_token_hash: String,
+        transfer_token_hash: String,
+    },
+    TenderEdited {
+        edit: Box<TenderEdit>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    TenderActivated {
+        catalogue: CatalogueSnapshot,
+        shortlisted_firms: Vec<Map<String, Json>>,
+        contract_template_name: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    BidSubmitted {
+        bid: Box<Bid>,
+        owner: String,
+        token_hash: String,
+    },
+    BidEdited {
+        bid_id: String,
+        value: Option<Money>,
+        requirement_responses: Option<Vec<RequirementResponse>>,
+        items: Option<Vec<Item>>,
+        subcontracting_details: Option<String>,
+        status: Option<BidStatus>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    BidWithdrawn {
+        bid_id: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    /// The tender period is over: the lowest bid's award, or none (the
+    /// tender is unsuccessful).
+    TenderingEnded {
+        award: Option<Award>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    AwardAccepted {
+        award_id: String,
+        contract: Box<Contract>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    /// The award is unsuccessful; the next-lowest bid's award follows, or
+    /// none is left and the tender is unsuccessful.
+    AwardRejected {
+        award_id: String,
+        next_award: Option<Award>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    ContractSigned {
+        contract_id: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    CancellationRequested {
+        cancellation: Cancellation,
+    },
+    CancellationEdited {
+        cancellation_id: String,
+        reason: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    CancellationActivated {
+        cancellation_id: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    DocumentAdded {
+        target: Target,
+        document: Document,
+    },
+    OwnershipTransferred {
+        owner: String,
+        token_hash: String,
+        transfer_hash: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for Event {
+    fn stream_id(&self, procedure_id: &str) -> String {
+        match self {
+            Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),
+            Event::BidEdited { bid_id, .. } | Event::BidWithdrawn { bid_id, .. } => {
+                format!("bid-{bid_id}")
+            }
+            Event::AwardAccepted { award_id, .. } | Event::AwardRejected { award_id, .. } => {
+                format!("award-{award_id}")
+            }
+            Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
+            Event::DocumentAdded { target, .. } => match target {
+                Target::Bid(id) => format!("bid-{id}"),
+                Target::Award(id) => format!("award-{id}"),
+                Target::Contract(id) => format!("contract-{id}"),
+                Target::Tender | Target::Cancellation(_) => format!("tender-{procedure_id}"),
+            },
+            _ => format!("tender-{procedure_id}"),
+        }
+    }
+
+    fn event_type(&self) -> &'static str {
+        match self {
+            Event::TenderCreated { .. } => "TenderCreated",
+            Event::TenderEdited { .. } => "TenderEdited",
+            Event::TenderActivated { .. } => "TenderActivated",
+            Event::BidSubmitted { .. } => "BidSubmitted",
+            Event::BidEdited { .. } => "BidEdited",
+            Event::BidWithdrawn { .. } => "BidWithdrawn",
+            Event::TenderingEnded { .. } => "TenderingEnded",
+            Event::AwardAccepted { .. } => "AwardAccepted",
+            Event::AwardRejected { .. } => "AwardRejected",
+            Event::ContractSigned { .. } => "ContractSigned",
+            Event::CancellationRequested { .. } => "CancellationRequested",
+            Event::CancellationEdited { .. } => "CancellationEdited",
+            Event::CancellationActivated { .. } => "CancellationActivated",
+            Event::DocumentAdded { .. } => "DocumentAdded",
+            Event::OwnershipTransferred { .. } => "OwnershipTransferred",
+        }
+    }
+
+    fn to_data(&self) -> Json {
+        crate::event::encode_tagged(self)
+    }
+
+    fn decode(
+        event_type: &str,
+        schema_version: u32,
+        data: &Json,
+    ) -> Result<Self, EventDecodeError> {
+        if schema_version != 1 {
+            return Err(EventDecodeError::UnknownType {
+                event_type: event_type.to_owned(),
+                schema_version,
+            });
+        }
+        crate::event::decode_tagged(event_type, data)
+    }
+}

@@ -1,0 +1,95 @@
+//! priceQuotation (PQ): a selective procedure among the suppliers qualified
+//! on a framework agreement of the ProZorro e-Catalogues, awarded to the
+//! lowest price without an auction. Spec: `shared/spec/price-quotation.md`.
+//!
+//! The life of a PQ tender, one file per concern:
+//! - [`tender`]: the document; created in `draft`, edited by its owner;
+//! - [`decide`]: activation `draft → active.tendering` after the five
+//!   catalogue validations of spec §4 (facts in [`catalogue`]); bids from
+//!   shortlisted firms only, answering the criteria; at the end of the tender
+//!   period (automatic, [`next_check`]) `unsuccessful` when fewer than
+//!   `minBidsNumber` bids, otherwise a `pending` award for the lowest price;
+//!   award `active` → contract `pending` → `complete`, or award
+//!   `unsuccessful` → the next-lowest bid; cancellation in any non-terminal
+//!   status;
+//! - [`state`]: how events change the tender;
+//! - [`disclosure`]: what readers may see, and when bids are opened.
+//!
+//! Decisions on the spec's open questions: PATCH to `draft.publishing` or
+//! `draft.unsuccessful` is a 422 on `status` (Q1); the transfer token lets
+//! another broker take the tender over (Q2); `tenderID` numbers run per Kyiv
+//! day across the whole CDB (Q3); `tenderPeriod.startDate` is set at creation
+//! (Q4); `contractTemplateName` is a fixed value recorded at activation (Q5);
+//! V4 refuses every agreement status other than `active` (Q7); any failure to
+//! reach the catalogue gives the V0 409 with its fixed text (Q8); V1 runs per
+//! item in item order and every profile must belong to the tender's
+//! agreement (Q10); a successful activation answers 200 with the tender
+//! (Q11).
+
+pub mod award;
+pub mod bid;
+pub mod cancellation;
+pub mod catalogue;
+pub mod command;
+pub mod config;
+pub mod decide;
+pub mod disclosure;
+pub mod event;
+pub mod state;
+pub mod tender;
+
+#[cfg(test)]
+mod tests;
+
+pub use award::{Award, AwardEdit, AwardStatus, Contract, ContractEdit, ContractStatus};
+pub use bid::{Bid, BidEdit, BidInput, BidStatus};
+pub use cancellation::{Cancellation, CancellationEdit, CancellationInput, CancellationStatus};
+pub use command::{Actor, Command, Target};
+pub use config::Config;
+pub use decide::next_check;
+pub use event::Event;
+pub use state::State;
+pub use tender::{
+    AgreementRef, Tender, TenderEdit, TenderInput, TenderStatus, apply_edit, check_fields,
+    complete_ids_and_units,
+};
+
+use crate::procurement::Refusal;
+use crate::{Context, Decider, Scheduled};
+
+/// The stored procedure kind and the `procurementMethodType` on the wire.
+pub const KIND: &str = "priceQuotation";
+
+/// The priceQuotation decider.
+pub struct PriceQuotation;
+
+impl Decider for PriceQuotation {
+    type State = State;
+    type Command = Command;
+    type Event = Event;
+    type Error = Refusal;
+
+    const KIND: &'static str = KIND;
+
+    fn decide(
+        state: &State,
+        command: &Command,
+        context: &Context<'_>,
+    ) -> Result<Vec<Event>, Refusal> {
+        decide::decide(state, command, context)
+    }
+
+    fn evolve(state: State, event: &Event) -> State {
+        state::evolve(state, event)
+    }
+}
+
+impl Scheduled for PriceQuotation {
+    fn next_check(state: &State) -> Option<chrono::DateTime<chrono::Utc>> {
+        decide::next_check(state)
+    }
+
+    fn due_command() -> Command {
+        Command::CheckDue
+    }
+}

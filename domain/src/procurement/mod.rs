@@ -1,0 +1,19 @@
+//! The vocabulary procurement procedures share, shaped like the
+//! OpenProcurement API 2.5 data model: money, organisations, items,
+//! criteria, documents, periods, and the refusal every rule speaks in.
+
+pub mod criterion;
+pub mod document;
+pub mod item;
+pub mod money;
+pub mod organization;
+pub mod period;
+pub mod refusal;
+
+pub use criterion::{Criterion, RequirementResponse, RequirementResponseInput};
+pub use document::{Document, DocumentInput};
+pub use item::{Item, Unit};
+pub use money::{Amount, ContractValue, Money};
+pub use organization::{Address, ContactPoint, Identifier, Organization};
+pub use period::{Classification, Period};
+pub use refusal::{Location, Refusal, RefusalKind};
