@@ -55,7 +55,10 @@ fn field_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError
     let quoted = message.split('`').nth(1).map(str::to_owned);
     let join = |extra: Option<String>| {
         let mut names = path.clone();
-        names.extend(extra);
+        // The path of an unknown field already ends with it.
+        if extra.is_some() && names.last() != extra.as_ref() {
+            names.extend(extra);
+        }
         if names.is_empty() {
             "data".to_owned()
         } else {

@@ -21,6 +21,8 @@ pub enum AwardStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Award {
     pub id: String,
+    /// `bid_id` on the wire, as the reference API writes it.
+    #[serde(rename = "bid_id")]
     pub bid_id: String,
     pub status: AwardStatus,
     pub qualified: Option<bool>,
