@@ -1,21 +1,42 @@
-//! The document storage port: content-addressed bodies (the key is the
-//! SHA-256 of the body). [`FsDocumentStorage`] keeps them in the data
-//! directory; an S3-compatible store implements the same trait.
+//! The document storage port: content-addressed bodies, the key being the
+//! SHA-256 of the body in 64 lowercase hex characters. Events and read models
+//! refer to a document by its key, so a stored body never changes and
+//! storing the same body twice stores it once.
+//!
+//! [`FsDocumentStorage`] keeps the bodies in a directory (by default under
+//! the data directory). This trait is also the port an S3-compatible object
+//! store would implement: `put` becomes a `PutObject` under the key, `get` a
+//! `GetObject`, and a missing object is `Ok(None)`.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+/// What [`DocumentStorage::put`] stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBlob {
     /// SHA-256 of the body, 64 lowercase hex characters.
     pub key: String,
+    /// Length of the body in bytes.
     pub size: u64,
-    /// MD5 of the body in hex, for the reference API's `md5:…` hash field.
+    /// MD5 of the body in lowercase hex, for the reference API's `md5:…`
+    /// `hash` field.
     pub md5: String,
+}
+
+impl StoredBlob {
+    /// The key, size and MD5 of `body`.
+    pub fn of(body: &[u8]) -> StoredBlob {
+        StoredBlob {
+            key: hex::encode(Sha256::digest(body)),
+            size: body.len() as u64,
+            md5: hex::encode(Md5::digest(body)),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,86 +45,168 @@ pub struct DocumentStorageError(pub String);
 
 #[async_trait]
 pub trait DocumentStorage: Send + Sync {
+    /// Stores `body` durably and returns its key; when this returns `Ok` the
+    /// body survives a crash. Storing a body that is already there is a
+    /// no-op.
     async fn put(&self, body: Vec<u8>) -> Result<StoredBlob, DocumentStorageError>;
+    /// The body stored under `key`; `None` if there is none or `key` is not
+    /// a key (64 lowercase hex characters).
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, DocumentStorageError>;
 }
 
+/// Whether `key` has the shape of a key: 64 lowercase hex characters.
+pub fn is_key(key: &str) -> bool {
+    key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Bodies as files `DIR/ab/cd/abcd…` (the key's first two pairs of hex
+/// digits fan the files out over at most 65 536 directories).
+#[derive(Debug, Clone)]
 pub struct FsDocumentStorage {
     dir: PathBuf,
 }
 
-fn is_key(key: &str) -> bool {
-    key.len() == 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+fn io(context: &str, path: &Path, error: std::io::Error) -> DocumentStorageError {
+    DocumentStorageError(format!("{context} {}: {error}", path.display()))
 }
 
-fn io(error: std::io::Error) -> DocumentStorageError {
-    DocumentStorageError(error.to_string())
+fn sync_dir(dir: &Path) -> Result<(), DocumentStorageError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io("cannot sync directory", dir, e))
+}
+
+/// Creates `dir` if needed and syncs it and its parent, so both the
+/// directory and its entry in the parent are on disk.
+fn ensure_dir(dir: &Path) -> Result<(), DocumentStorageError> {
+    std::fs::create_dir_all(dir).map_err(|e| io("cannot create directory", dir, e))?;
+    sync_dir(dir)?;
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_dir(parent)?;
+    }
+    Ok(())
+}
+
+/// Whether the file at `path` holds exactly `body`; `None` if there is no
+/// file.
+fn holds(path: &Path, body: &[u8]) -> Result<Option<bool>, DocumentStorageError> {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io("cannot open", path, e)),
+    };
+    let length = file
+        .metadata()
+        .map_err(|e| io("cannot stat", path, e))?
+        .len();
+    if length != body.len() as u64 {
+        return Ok(Some(false));
+    }
+    let mut stored = Vec::with_capacity(body.len());
+    file.read_to_end(&mut stored)
+        .map_err(|e| io("cannot read", path, e))?;
+    if stored != body {
+        return Ok(Some(false));
+    }
+    // The file may have been written by a process that crashed before its
+    // sync; sync it now, since this put acknowledges it.
+    file.sync_all().map_err(|e| io("cannot sync", path, e))?;
+    Ok(Some(true))
 }
 
 impl FsDocumentStorage {
+    /// Opens (creating if needed) the storage directory `dir`.
     pub fn open(dir: &Path) -> Result<Self, DocumentStorageError> {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        ensure_dir(dir)?;
         Ok(FsDocumentStorage {
             dir: dir.to_owned(),
         })
     }
 
+    /// The file of a key; `key` must satisfy [`is_key`].
     fn path_of(&self, key: &str) -> PathBuf {
         self.dir.join(&key[0..2]).join(&key[2..4]).join(key)
     }
+
+    /// Writes `body` under `key` unless it is there already: to a temporary
+    /// file in the same directory, synced, renamed into place, then the
+    /// directories synced, so an acknowledged upload survives a crash. A
+    /// crash midway leaves at most a `.tmp*` file, never a partial body.
+    fn put_blocking(&self, key: &str, body: &[u8]) -> Result<(), DocumentStorageError> {
+        let path = self.path_of(key);
+        let leaf = path
+            .parent()
+            .ok_or_else(|| DocumentStorageError(format!("{} has no parent", path.display())))?;
+        if holds(&path, body)? != Some(true) {
+            // Missing, or damaged (a right-sized file can only differ if the
+            // disk or someone else changed it): write it afresh.
+            std::fs::create_dir_all(leaf).map_err(|e| io("cannot create directory", leaf, e))?;
+            let mut temporary = tempfile::Builder::new()
+                .prefix(".tmp")
+                .tempfile_in(leaf)
+                .map_err(|e| io("cannot create a temporary file in", leaf, e))?;
+            temporary
+                .write_all(body)
+                .map_err(|e| io("cannot write", temporary.path(), e))?;
+            temporary
+                .as_file()
+                .sync_all()
+                .map_err(|e| io("cannot sync", temporary.path(), e))?;
+            temporary
+                .persist(&path)
+                .map_err(|e| io("cannot rename into", &path, e.error))?;
+        }
+        // DIR/ab/cd, DIR/ab and DIR: the file's entry and the entries of the
+        // fan-out directories, which this put may have created (or a crashed
+        // one may have created without syncing).
+        sync_dir(leaf)?;
+        if let Some(middle) = leaf.parent() {
+            sync_dir(middle)?;
+        }
+        sync_dir(&self.dir)
+    }
 }
 
-/// Writes to a temporary file, fsyncs it, renames it into place and fsyncs
-/// the directory, so an acknowledged upload survives a crash.
-fn write_durably(path: &Path, body: &[u8]) -> Result<(), DocumentStorageError> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| DocumentStorageError("no parent directory".into()))?;
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    temporary.write_all(body).map_err(io)?;
-    temporary.as_file().sync_all().map_err(io)?;
-    temporary
-        .persist(path)
-        .map_err(|e| DocumentStorageError(e.to_string()))?;
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io)?;
-    Ok(())
+fn joined(error: tokio::task::JoinError) -> DocumentStorageError {
+    DocumentStorageError(format!("storage task failed: {error}"))
 }
 
 #[async_trait]
 impl DocumentStorage for FsDocumentStorage {
     async fn put(&self, body: Vec<u8>) -> Result<StoredBlob, DocumentStorageError> {
-        let key = hex::encode(Sha256::digest(&body));
-        let blob = StoredBlob {
-            key: key.clone(),
-            size: body.len() as u64,
-            md5: hex::encode(Md5::digest(&body)),
-        };
-        let path = self.path_of(&key);
+        let storage = self.clone();
         tokio::task::spawn_blocking(move || {
-            if path.exists() {
-                return Ok(());
-            }
-            write_durably(&path, &body)
+            let blob = StoredBlob::of(&body);
+            storage.put_blocking(&blob.key, &body)?;
+            Ok(blob)
         })
         .await
-        .map_err(|e| DocumentStorageError(e.to_string()))??;
-        Ok(blob)
+        .map_err(joined)?
     }
 
+    /// Also checks the body against its key, so a damaged file is an error
+    /// rather than a wrong document.
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, DocumentStorageError> {
         if !is_key(key) {
             return Ok(None);
         }
-        match tokio::fs::read(self.path_of(key)).await {
-            Ok(body) => Ok(Some(body)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(e)),
-        }
+        let path = self.path_of(key);
+        let key = key.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let body = match std::fs::read(&path) {
+                Ok(body) => body,
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(io("cannot read", &path, e)),
+            };
+            if hex::encode(Sha256::digest(&body)) != key {
+                return Err(DocumentStorageError(format!(
+                    "{} is damaged: its content does not match its key",
+                    path.display()
+                )));
+            }
+            Ok(Some(body))
+        })
+        .await
+        .map_err(joined)?
     }
 }

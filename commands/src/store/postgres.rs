@@ -289,41 +289,63 @@ async fn listen(config: tokio_postgres::Config, wake_tx: mpsc::UnboundedSender<(
     }
 }
 
+/// Batches in flight at once. Their reads and writes overlap on separate
+/// connections; commits still serialise on the `store_head` row, which is
+/// what keeps positions gap-free in commit order.
+const CONCURRENT_BATCHES: usize = 4;
+
 async fn run_writer(
     pool: Pool,
     mut requests: mpsc::Receiver<WriteRequest>,
     head_tx: watch::Sender<u64>,
 ) {
-    while let Some(first) = requests.recv().await {
-        let batch = writer::drain(first, &mut requests);
-        let appends: Vec<Append> = batch.iter().map(|r| r.append.clone()).collect();
-        let results = match write_batch(&pool, &appends).await {
-            Ok(results) => results,
-            Err(error) if appends.len() == 1 => vec![Err(error.into())],
-            Err(error) => {
-                // One append (or a deadlock with another process) failed the
-                // whole transaction: commit each append on its own instead.
-                tracing::warn!(%error, appends = appends.len(), "batch failed, committing its appends one by one");
-                let mut results = Vec::with_capacity(appends.len());
-                for append in &appends {
-                    let result = match write_batch(&pool, std::slice::from_ref(append)).await {
-                        Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Closed.into())),
-                        Err(error) => Err(error.into()),
-                    };
-                    results.push(result);
-                }
-                results
-            }
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_BATCHES));
+    let head_tx = std::sync::Arc::new(head_tx);
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
         };
-        if let Some(last) = results
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .map(|a| a.last_position)
-            .max()
-        {
-            publish(&head_tx, last);
+        let Some(first) = requests.recv().await else {
+            return;
+        };
+        let batch = writer::drain(first, &mut requests);
+        let pool = pool.clone();
+        let head_tx = head_tx.clone();
+        tokio::spawn(async move {
+            let appends: Vec<Append> = batch.iter().map(|r| r.append.clone()).collect();
+            let results = commit_batch(&pool, &appends).await;
+            if let Some(last) = results
+                .iter()
+                .filter_map(|r| r.as_ref().ok())
+                .map(|a| a.last_position)
+                .max()
+            {
+                publish(&head_tx, last);
+            }
+            writer::answer(batch, results, BACKEND);
+            drop(slot);
+        });
+    }
+}
+
+/// Commits a batch; if it fails as a whole (one bad append, or a deadlock
+/// with another process), commits each append on its own instead.
+async fn commit_batch(pool: &Pool, appends: &[Append]) -> Vec<Result<Appended, AppendError>> {
+    match write_batch(pool, appends).await {
+        Ok(results) => results,
+        Err(error) if appends.len() == 1 => vec![Err(error.into())],
+        Err(error) => {
+            tracing::warn!(%error, appends = appends.len(), "batch failed, committing its appends one by one");
+            let mut results = Vec::with_capacity(appends.len());
+            for append in appends {
+                let result = match write_batch(pool, std::slice::from_ref(append)).await {
+                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Closed.into())),
+                    Err(error) => Err(error.into()),
+                };
+                results.push(result);
+            }
+            results
         }
-        writer::answer(batch, results, BACKEND);
     }
 }
 
@@ -430,11 +452,15 @@ async fn write_in_transaction(
     let existing_params: [&Param<'_>; 1] = [&keys.event_ids];
     let procedure_params: [&Param<'_>; 1] = [&keys.procedure_ids];
     let stream_params: [&Param<'_>; 1] = [&keys.stream_ids];
-    let (_, existing, _, procedures, streams) = futures_util::try_join!(
+    // Existing events are looked up after the procedures are locked: in
+    // READ COMMITTED each statement sees what committed before it started,
+    // so a copy of this append committed by a concurrent batch while we
+    // waited for the lock is found (an idempotent retry, not a conflict).
+    let (_, _, procedures, existing, streams) = futures_util::try_join!(
         tx.batch_execute("BEGIN"),
-        tx.query(&select_existing, &existing_params),
         placeholders,
         tx.query(&lock_procedures, &procedure_params),
+        tx.query(&select_existing, &existing_params),
         tx.query(&stream_heads, &stream_params),
     )
     .map_err(unavailable)?;
@@ -489,10 +515,12 @@ async fn write_in_transaction(
         let event_params = rows.params();
         let update_params: [&Param<'_>; 4] = [&ids, &kinds, &versions, &hashes];
         let notify_params: [&Param<'_>; 2] = [&CHANNEL, &head_text];
+        // NOTIFY goes out right after COMMIT, outside the transaction: a
+        // NOTIFY inside it would take PostgreSQL's global notify-queue lock
+        // at commit and serialise every committing session behind it.
         futures_util::try_join!(
             tx.execute(&insert_events, &event_params),
             tx.execute(&update_procedures, &update_params),
-            tx.execute(&notify, &notify_params),
             async {
                 if new_ids.is_empty() {
                     Ok(0)
@@ -501,6 +529,7 @@ async fn write_in_transaction(
                 }
             },
             tx.batch_execute("COMMIT"),
+            tx.execute(&notify, &notify_params),
         )
         .map_err(unavailable)?;
     } else {
