@@ -18,9 +18,14 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path) -> Server {
+        Server::start_with(data_dir, &[])
+    }
+
+    fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(CDB)
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -181,6 +186,111 @@ async fn kill_9_during_appends_loses_no_acknowledged_event() {
             .expect("log verifies after the crash");
         assert!(report.events >= 2 * acknowledged.len() as u64);
     }
+}
+
+const BROKER_KEY: &str = "crash-test-broker-key-0123";
+
+fn tender_body(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "data": {
+            "title": format!("Tender {n}"),
+            "procuringEntity": {
+                "name": "Buyer",
+                "identifier": {"scheme": "UA-EDR", "id": "00037256"},
+                "address": {"countryName": "Україна"},
+                "kind": "general"
+            },
+            "value": {"amount": 1000 + n, "currency": "UAH"},
+            "tenderPeriod": {"endDate": "2099-01-01T00:00:00+02:00"},
+            "procurementMethodType": "priceQuotation",
+            "items": [{"description": "Paper", "quantity": 5, "unit": {"code": "KGM"},
+                       "profile": "655360-30230000-889652-40000777"}],
+            "agreement": {"id": "2e14a78a2074952d5a2d256c3c004dda"}
+        }
+    })
+}
+
+/// The real server under a stream of HTTP writes, killed with SIGKILL:
+/// every tender it answered 201 for is there after a restart, unchanged.
+#[tokio::test]
+async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
+    let dir = tempfile::tempdir().unwrap();
+    let brokers = dir.path().join("brokers.toml");
+    std::fs::write(
+        &brokers,
+        format!("[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n"),
+    )
+    .unwrap();
+    let brokers_arg = brokers.to_str().unwrap().to_owned();
+    let data_dir = dir.path().join("data");
+    let mut server = Server::start_with(&data_dir, &["--brokers", &brokers_arg]);
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let client = reqwest::Client::new();
+    let mut writers = Vec::new();
+    for writer in 0..8 {
+        let (client, base, acknowledged) =
+            (client.clone(), server.base.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let response = client
+                    .post(format!("{base}/api/2.5/tenders"))
+                    .bearer_auth(BROKER_KEY)
+                    .json(&tender_body(writer * 100_000 + n))
+                    .send()
+                    .await;
+                let Ok(response) = response else { return };
+                if response.status() != 201 {
+                    return;
+                }
+                let Ok(body) = response.json::<serde_json::Value>().await else {
+                    return;
+                };
+                let id = body["data"]["id"].as_str().unwrap_or_default().to_owned();
+                let tender_id = body["data"]["tenderID"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                acknowledged.lock().unwrap().push((id, tender_id));
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().unwrap().len() < 150 {
+        assert!(
+            Instant::now() < deadline,
+            "the server acknowledged too few writes"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().unwrap();
+    for writer in writers {
+        let _ = writer.await;
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let server = Server::start_with(&data_dir, &["--brokers", &brokers_arg]);
+    for (id, tender_id) in &acknowledged {
+        let response = client
+            .get(format!("{}/api/2.5/tenders/{id}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            200,
+            "acknowledged tender {id} is missing"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["tenderID"].as_str(), Some(tender_id.as_str()));
+    }
+    let distinct: std::collections::HashSet<_> = acknowledged.iter().map(|(_, t)| t).collect();
+    assert_eq!(distinct.len(), acknowledged.len(), "tenderIDs are unique");
+    drop(server);
+    let store = embedded_store(&data_dir).await;
+    replay::verify(store.as_ref(), |_| {})
+        .await
+        .expect("log verifies after the crash");
 }
 
 /// Each bad configuration: exit code 2 and one `error:` line, no panic.

@@ -186,7 +186,8 @@ impl HttpCatalogue {
             .pop_if_empty()
             .push(collection)
             .push(id);
-        let unavailable = |message: String| CatalogueError::Unavailable(format!("GET {url}: {message}"));
+        let unavailable =
+            |message: String| CatalogueError::Unavailable(format!("GET {url}: {message}"));
         let mut response = self
             .client
             .get(url.clone())
