@@ -260,13 +260,17 @@ fn unusable_base_urls_are_refused() {
     for url in [
         "not a url",
         "ftp://catalogue.local/api",
-        "https://catalogue.local/api",
         "http://catalogue.local/api?x=1",
         "mailto:someone@example.com",
     ] {
         let error = HttpCatalogue::new(url, DEFAULT_TIMEOUT).unwrap_err();
         assert!(error.to_string().contains(url), "{error}");
     }
+}
+
+#[test]
+fn https_base_urls_are_accepted() {
+    assert!(HttpCatalogue::new("https://catalogue.local/api", DEFAULT_TIMEOUT).is_ok());
 }
 
 /// Counts the calls and fails the agreement if asked to.

@@ -15,9 +15,8 @@
 //!   `GET BASE/agreements/{id}`, each answering `{"data": {...}}`; 404 means
 //!   not found; connection failures, timeouts ([`DEFAULT_TIMEOUT`]), other
 //!   non-2xx statuses and malformed bodies are [`CatalogueError::Unavailable`].
-//!   Ids are percent-encoded as one path segment each. Plain `http://` only:
-//!   this build has no TLS, so an `https://` catalogue needs a local
-//!   TLS-terminating proxy.
+//!   Ids are percent-encoded as one path segment each. `http://` and
+//!   `https://` (rustls with the Mozilla root certificates) are supported.
 //! * [`FileCatalogue`] serves the same objects from a JSON file, for a
 //!   stand-alone server and for tests. The file holds two optional arrays
 //!   whose elements have exactly the shape of the HTTP `data` objects:
@@ -144,13 +143,8 @@ impl HttpCatalogue {
         };
         let mut base = reqwest::Url::parse(base_url).map_err(|_| bad("not a URL"))?;
         match base.scheme() {
-            "http" => {}
-            "https" => {
-                return Err(bad(
-                    "this build has no TLS support; use http:// (e.g. through a local TLS-terminating proxy)",
-                ));
-            }
-            _ => return Err(bad("the scheme must be http")),
+            "http" | "https" => {}
+            _ => return Err(bad("the scheme must be http or https")),
         }
         if base.cannot_be_a_base() || base.host().is_none() {
             return Err(bad("it has no host"));
