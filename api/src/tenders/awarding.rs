@@ -9,7 +9,7 @@ use domain::procurement::Refusal;
 use serde_json::json;
 
 use super::reply::{self, Query};
-use super::{access, body, execute, load, refused, to_json};
+use super::{access, body, ensure_exists, execute, load, refused, to_json};
 use crate::error::ApiError;
 use crate::server::AppState;
 
@@ -75,7 +75,7 @@ pub async fn patch_award(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let edit: AwardEdit = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::DecideAward {
         actor: access::actor(broker, query.acc_token.as_deref()),
         award_id: award_id.clone(),
@@ -127,7 +127,7 @@ pub async fn patch_contract(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let edit: ContractEdit = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::EditContract {
         actor: access::actor(broker, query.acc_token.as_deref()),
         contract_id: contract_id.clone(),

@@ -10,7 +10,7 @@ use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
 
 use super::reply::{self, Query};
-use super::{access, body, execute, load, refused};
+use super::{access, body, ensure_exists, execute, load, refused};
 use crate::brokers::Role;
 use crate::error::ApiError;
 use crate::server::AppState;
@@ -41,7 +41,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let broker = access::broker_with_role(&state.brokers, &headers, Role::Broker)?;
     let input: BidInput = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let token = access::new_token();
     let command = Command::SubmitBid {
         actor: access::actor(broker, None),
@@ -115,7 +115,7 @@ pub async fn patch(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let edit: BidEdit = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::EditBid {
         actor: access::actor(broker, query.acc_token.as_deref()),
         bid_id: bid_id.clone(),

@@ -12,7 +12,7 @@ use domain::procurement::Refusal;
 use serde_json::json;
 
 use super::reply::{self, Query};
-use super::{access, body, execute, load, refused, to_json};
+use super::{access, body, ensure_exists, execute, load, refused, to_json};
 use crate::error::ApiError;
 use crate::server::AppState;
 
@@ -37,7 +37,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let input: CancellationInput = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::RequestCancellation {
         actor: access::actor(broker, query.acc_token.as_deref()),
         cancellation: input,
@@ -99,7 +99,7 @@ pub async fn patch(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let edit: CancellationEdit = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::EditCancellation {
         actor: access::actor(broker, query.acc_token.as_deref()),
         cancellation_id: cancellation_id.clone(),

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
 use super::reply::{self, Query};
-use super::{access, bids, body, execute, load, refused, to_json};
+use super::{access, bids, body, ensure_exists, execute, load, refused, to_json};
 use crate::brokers::Role;
 use crate::error::ApiError;
 use crate::server::AppState;
@@ -77,7 +77,7 @@ async fn add(
 ) -> Result<Response, ApiError> {
     let broker = access::broker(&state.brokers, &headers)?;
     let document: DocumentInput = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let command = Command::AddDocument {
         actor: access::actor(broker, query.acc_token.as_deref()),
         target: target.clone(),

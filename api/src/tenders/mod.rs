@@ -148,16 +148,24 @@ fn store_failed(error: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Loads a priceQuotation tender; 404 for anything else.
-pub async fn load(state: &AppState, id: &str) -> Result<pq::State, ApiError> {
+/// 404 unless `id` names a priceQuotation tender. Cheap: one lookup, no
+/// fold; writes that need no state use it, since the pipeline loads anyway.
+pub async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
     let not_found = || refused(Refusal::not_found("tender_id"));
     if id.parse::<domain::Id>().is_err() {
         return Err(not_found());
     }
     match state.store.procedure_kind(id).await.map_err(store_failed)? {
-        Some(kind) if kind == pq::KIND => {}
-        _ => return Err(not_found()),
+        // A procedure's first event creates it, so a known kind is a tender.
+        Some(kind) if kind == pq::KIND => Ok(()),
+        _ => Err(not_found()),
     }
+}
+
+/// Loads a priceQuotation tender; 404 for anything else.
+pub async fn load(state: &AppState, id: &str) -> Result<pq::State, ApiError> {
+    let not_found = || refused(Refusal::not_found("tender_id"));
+    ensure_exists(state, id).await?;
     let loaded = state
         .handler
         .load::<PriceQuotation>(id)

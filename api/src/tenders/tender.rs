@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::reply::{self, Query};
-use super::{access, body, execute, load, refused, tender_envelope};
+use super::{access, body, ensure_exists, execute, load, refused, tender_envelope};
 use crate::brokers::Role;
 use crate::error::ApiError;
 use crate::server::AppState;
@@ -185,7 +185,7 @@ pub async fn ownership(
 ) -> Result<Response, ApiError> {
     let broker = access::broker_with_role(&state.brokers, &headers, Role::Broker)?;
     let request: OwnershipRequest = body::data(&headers, &bytes)?;
-    load(&state, &id).await?;
+    ensure_exists(&state, &id).await?;
     let token = access::new_token();
     let transfer = access::new_token();
     let command = Command::TransferOwnership {
