@@ -116,6 +116,33 @@ fn owned_tender<'s>(state: &'s State, actor: &Actor) -> Result<&'s Tender, Refus
     Ok(tender)
 }
 
+fn find_award<'t>(tender: &'t Tender, award_id: &str) -> Result<&'t Award, Refusal> {
+    tender
+        .awards
+        .iter()
+        .find(|award| award.id == award_id)
+        .ok_or_else(|| Refusal::not_found("award_id"))
+}
+
+fn find_contract<'t>(tender: &'t Tender, contract_id: &str) -> Result<&'t Contract, Refusal> {
+    tender
+        .contracts
+        .iter()
+        .find(|contract| contract.id == contract_id)
+        .ok_or_else(|| Refusal::not_found("contract_id"))
+}
+
+fn find_cancellation<'t>(
+    tender: &'t Tender,
+    cancellation_id: &str,
+) -> Result<&'t Cancellation, Refusal> {
+    tender
+        .cancellations
+        .iter()
+        .find(|c| c.id == cancellation_id)
+        .ok_or_else(|| Refusal::not_found("cancellation_id"))
+}
+
 fn new_id(context: &Context<'_>) -> String {
     context.next_id().to_string()
 }
@@ -637,11 +664,7 @@ fn decide_award(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = owned_tender(state, actor)?;
-    let award = tender
-        .awards
-        .iter()
-        .find(|award| award.id == award_id)
-        .ok_or_else(|| Refusal::not_found("award_id"))?;
+    let award = find_award(tender, award_id)?;
     if tender.status != TenderStatus::ActiveQualification {
         return Err(status_refusal("update award", tender.status.as_str()));
     }
@@ -720,11 +743,7 @@ fn edit_contract(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = owned_tender(state, actor)?;
-    let contract = tender
-        .contracts
-        .iter()
-        .find(|contract| contract.id == contract_id)
-        .ok_or_else(|| Refusal::not_found("contract_id"))?;
+    let contract = find_contract(tender, contract_id)?;
     if tender.status != TenderStatus::ActiveAwarded || contract.status != ContractStatus::Pending {
         return Err(status_refusal("update contract", tender.status.as_str()));
     }
@@ -800,11 +819,7 @@ fn edit_cancellation(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = owned_tender(state, actor)?;
-    let cancellation = tender
-        .cancellations
-        .iter()
-        .find(|c| c.id == cancellation_id)
-        .ok_or_else(|| Refusal::not_found("cancellation_id"))?;
+    let cancellation = find_cancellation(tender, cancellation_id)?;
     if tender.status.is_terminal() || cancellation.status != CancellationStatus::Draft {
         return Err(status_refusal(
             "update cancellation",
@@ -871,11 +886,7 @@ fn add_document(
         }
         Target::Award(award_id) => {
             let tender = owned_tender(state, actor)?;
-            let award = tender
-                .awards
-                .iter()
-                .find(|a| &a.id == award_id)
-                .ok_or_else(|| Refusal::not_found("award_id"))?;
+            let award = find_award(tender, award_id)?;
             if status != TenderStatus::ActiveQualification || award.status != AwardStatus::Pending {
                 return Err(status_refusal("add document to award", status.as_str()));
             }
@@ -883,11 +894,7 @@ fn add_document(
         }
         Target::Contract(contract_id) => {
             let tender = owned_tender(state, actor)?;
-            let contract = tender
-                .contracts
-                .iter()
-                .find(|c| &c.id == contract_id)
-                .ok_or_else(|| Refusal::not_found("contract_id"))?;
+            let contract = find_contract(tender, contract_id)?;
             if contract.status != ContractStatus::Pending {
                 return Err(status_refusal("add document to contract", status.as_str()));
             }
@@ -895,11 +902,7 @@ fn add_document(
         }
         Target::Cancellation(cancellation_id) => {
             let tender = owned_tender(state, actor)?;
-            let cancellation = tender
-                .cancellations
-                .iter()
-                .find(|c| &c.id == cancellation_id)
-                .ok_or_else(|| Refusal::not_found("cancellation_id"))?;
+            let cancellation = find_cancellation(tender, cancellation_id)?;
             if status.is_terminal() || cancellation.status != CancellationStatus::Draft {
                 return Err(status_refusal(
                     "add document to cancellation",
