@@ -3,6 +3,7 @@
 pub mod brokers;
 pub mod cli;
 pub mod error;
+pub mod feed;
 pub mod openapi;
 pub mod serve;
 pub mod server;

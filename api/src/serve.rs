@@ -11,6 +11,8 @@ use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, SystemClock, UlidIds};
 use domain::procedures::price_quotation::PriceQuotation;
 
+use projections::Projector;
+
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
@@ -90,6 +92,26 @@ fn open_catalogue(args: &ServeArgs) -> Result<Option<Arc<dyn Catalogue>>, Failur
     Ok(None)
 }
 
+/// Opens the read models of the store at `location` and brings them up to
+/// the log's head before the server answers anything.
+pub async fn start_projector(
+    location: &StoreLocation,
+    store: Arc<dyn EventStore>,
+) -> Result<Arc<Projector>, Failure> {
+    let read = projections::read_store::open(location)
+        .await
+        .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
+    let projector = Projector::new(store, read)
+        .await
+        .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
+    let position = projector
+        .catch_up()
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot bring the read models up to date: {e}")))?;
+    tracing::info!(position, "read models caught up");
+    Ok(Arc::new(projector))
+}
+
 pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     telemetry::init_logging();
     // Cheap checks first, so a typo fails before anything is created.
@@ -101,6 +123,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
+    let projector = start_projector(&location, store.clone()).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| Failure::Config(format!("cannot listen on {}: {e}", args.bind)))?;
@@ -127,7 +150,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         let _ = scheduler_stopped.await;
     }));
 
+    let (stop_projector, projector_stopped) = tokio::sync::oneshot::channel::<()>();
+    let projecting = tokio::spawn(Arc::clone(&projector).run(async {
+        let _ = projector_stopped.await;
+    }));
+
     let state = AppState {
+        projector,
         store,
         brokers: Arc::new(brokers),
         metrics: telemetry::metrics_handle(),
@@ -141,6 +170,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("server failed: {e}")));
     let _ = stop_scheduler.send(());
     let _ = scheduler.await;
+    let _ = stop_projector.send(());
+    let _ = projecting.await;
     served?;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())

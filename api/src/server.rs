@@ -1,7 +1,7 @@
 //! The HTTP application: routes, shared state, request metrics.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
@@ -14,6 +14,7 @@ use commands::ports::catalogue::Catalogue;
 use commands::ports::documents::DocumentStorage;
 use commands::store::EventStore;
 use metrics_exporter_prometheus::PrometheusHandle;
+use projections::{DocumentRow, Projector, ReadStore};
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -31,6 +32,34 @@ pub struct AppState {
     /// answers that the catalogue cannot be reached).
     pub catalogue: Option<Arc<dyn Catalogue>>,
     pub documents: Arc<dyn DocumentStorage>,
+    /// Keeps the read models (documents, feed) up to date with the log.
+    pub projector: Arc<Projector>,
+}
+
+/// How long a write waits for its change to reach the read models before
+/// answering anyway (a slow projection must not fail writes).
+const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
+
+impl AppState {
+    /// Waits until the read models include `position`, so a client that
+    /// reads right after its own write sees it.
+    pub async fn readable(&self, position: u64) {
+        if !self.projector.wait_for(position, READ_YOUR_WRITES).await {
+            tracing::warn!(position, "read models are lagging behind a write");
+        }
+    }
+
+    pub fn read_store(&self) -> &Arc<dyn ReadStore> {
+        self.projector.read_store()
+    }
+
+    /// A procedure's stored public document, if the read models have it.
+    pub async fn document(&self, id: &str) -> Result<Option<DocumentRow>, ApiError> {
+        self.read_store()
+            .document(id)
+            .await
+            .map_err(crate::tenders::store_failed)
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -39,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(render_metrics))
         .route("/api/2.5/openapi.json", get(crate::openapi::serve))
         .merge(crate::tenders::routes())
+        .merge(crate::feed::routes())
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))
         .layer(TraceLayer::new_for_http())
@@ -47,15 +77,36 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// 200 when the store answers, 503 otherwise.
+/// 200 when the store answers, 503 otherwise; with each read model's
+/// position and lag (events of the log it has not applied yet).
 async fn health(State(state): State<AppState>) -> Response {
     let backend = state.store.backend();
     match state.store.head().await {
-        Ok(head) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ok", "store": { "backend": backend, "head": head } })),
-        )
-            .into_response(),
+        Ok(head) => {
+            let projections = match state.read_store().positions().await {
+                Ok(positions) => positions
+                    .into_iter()
+                    .map(|(name, position)| {
+                        (
+                            name.to_owned(),
+                            json!({ "position": position, "lag": head.saturating_sub(position) }),
+                        )
+                    })
+                    .collect(),
+                Err(error) => {
+                    serde_json::Map::from_iter([("error".to_owned(), json!(error.to_string()))])
+                }
+            };
+            (
+                StatusCode::OK,
+                Json(json!({
+                    "status": "ok",
+                    "store": { "backend": backend, "head": head },
+                    "projections": projections,
+                })),
+            )
+                .into_response()
+        }
         Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({ "status": "unavailable", "store": { "backend": backend, "error": error.to_string() } })),

@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 const TENDER_ROUTES: &str = include_str!("../src/tenders/mod.rs");
 const SERVER_ROUTES: &str = include_str!("../src/server.rs");
+const FEED_ROUTES: &str = include_str!("../src/feed/mod.rs");
 
 /// The HTTP methods axum's `routing` module offers as method routers.
 const METHODS: [&str; 8] = [
@@ -96,8 +97,10 @@ fn routes_in(source: &str) -> BTreeMap<String, BTreeSet<String>> {
 
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
     let mut routes = routes_in(TENDER_ROUTES);
-    for (path, methods) in routes_in(SERVER_ROUTES) {
-        routes.entry(path).or_default().extend(methods);
+    for source in [SERVER_ROUTES, FEED_ROUTES] {
+        for (path, methods) in routes_in(source) {
+            routes.entry(path).or_default().extend(methods);
+        }
     }
     routes
 }

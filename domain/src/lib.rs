@@ -12,9 +12,11 @@ pub mod event;
 pub mod id;
 pub mod procedures;
 pub mod procurement;
+pub mod published;
 pub mod time;
 
 pub use context::{Context, IdSource};
 pub use decider::{Decider, Scheduled};
 pub use event::{DomainEvent, EventDecodeError};
 pub use id::Id;
+pub use published::Published;

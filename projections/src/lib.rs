@@ -1,3 +1,23 @@
-//! Read models built only from the global event log: tender documents, the
-//! change feed, search and statistics. (The read side is the next milestone;
-//! see `docs/architecture.md`.)
+//! Read models built only from the global event log.
+//!
+//! Two read models, applied together by one [`projector::Projector`] and
+//! stored with the log position they reflect in the same transaction
+//! ([`read_store`]):
+//! - documents: each procedure's public document, exactly the bytes
+//!   `GET /api/2.5/tenders/{id}` serves, with a revision counter;
+//! - feed: the listing and change-feed index (id, dateModified, status,
+//!   procurementMethodType, owner, the position of the last change).
+//!
+//! What is public is never decided here: each procedure type's
+//! [`domain::Published`] rules render the document and redact events.
+
+pub mod model;
+pub mod project;
+pub mod projector;
+pub mod read_store;
+pub mod view;
+
+pub use model::{ChangeBatch, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+pub use project::{ProjectError, Projection};
+pub use projector::Projector;
+pub use read_store::{ReadStore, ReadStoreError, Snapshot};

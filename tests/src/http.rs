@@ -37,6 +37,7 @@ use commands::ports::documents::FsDocumentStorage;
 use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, FrozenClock, Scheduler, UlidIds};
 use domain::procedures::price_quotation::PriceQuotation;
+use projections::Projector;
 pub use reqwest::Method;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
@@ -415,8 +416,10 @@ pub struct TestServer {
     pub handler: CommandHandler,
     pub scheduler: Scheduler,
     pub catalogue: FakeCatalogue,
+    pub projector: Arc<Projector>,
     client: reqwest::Client,
     server: AbortOnDrop,
+    projecting: AbortOnDrop,
     _dir: tempfile::TempDir,
 }
 
@@ -475,13 +478,16 @@ impl TestServer {
             scheduler,
             catalogue,
             server,
+            projecting,
+            projector,
             _dir: dir,
             ..
         } = self;
         use commands::Clock as _;
         let now = clock.now();
         server.0.abort();
-        drop((store, handler, scheduler));
+        projecting.0.abort();
+        drop((store, handler, scheduler, projector));
         TestServer::start_in(backend, dir, catalogue, now).await
     }
 
@@ -508,7 +514,14 @@ impl TestServer {
             FsDocumentStorage::open(&dir.path().join("documents")).expect("document storage");
         let brokers =
             Brokers::parse(&brokers_toml(), Path::new("brokers.toml")).expect("brokers file");
+        let projector = api::serve::start_projector(&location, store.clone())
+            .await
+            .expect("read models");
+        let projecting = AbortOnDrop(tokio::spawn(
+            Arc::clone(&projector).run(std::future::pending()),
+        ));
         let state = AppState {
+            projector: Arc::clone(&projector),
             store: store.clone(),
             brokers: Arc::new(brokers),
             metrics: api::telemetry::metrics_handle(),
@@ -536,8 +549,10 @@ impl TestServer {
             handler,
             scheduler,
             catalogue,
+            projector,
             client,
             server,
+            projecting,
             _dir: dir,
         }
     }
@@ -568,7 +583,18 @@ impl TestServer {
 
     /// One scheduler pass; returns how many due commands appended events.
     pub async fn run_scheduler(&self) -> usize {
-        self.scheduler.run_due().await.expect("scheduler pass")
+        let transitions = self.scheduler.run_due().await.expect("scheduler pass");
+        self.settle().await;
+        transitions
+    }
+
+    /// Waits until the read models have applied everything in the log.
+    pub async fn settle(&self) {
+        let head = self.head().await;
+        assert!(
+            self.projector.wait_for(head, Duration::from_secs(30)).await,
+            "read models did not reach position {head}"
+        );
     }
 
     /// The store's head position: unchanged means nothing was written.

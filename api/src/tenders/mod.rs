@@ -13,7 +13,9 @@ pub mod reply;
 pub mod tender;
 
 use axum::Router;
+use axum::extract::{Query as QueryParams, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use commands::CommandError;
 use commands::store::Metadata;
@@ -23,13 +25,15 @@ use serde_json::{Value as Json, json};
 
 use crate::brokers::Broker;
 use crate::error::ApiError;
+use crate::feed::changes::Collection;
+use crate::feed::params::FeedParams;
 use crate::server::AppState;
 
 pub const PREFIX: &str = "/api/2.5";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/2.5/tenders", post(tender::create))
+        .route("/api/2.5/tenders", get(feed).post(tender::create))
         .route(
             "/api/2.5/tenders/{id}",
             get(tender::read).patch(tender::patch),
@@ -92,6 +96,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/2.5/documents/{key}", get(documents::download))
 }
 
+/// The tenders this API serves, for the change feed.
+pub const COLLECTION: Collection = Collection {
+    path: "/api/2.5/tenders",
+    kinds: &[pq::KIND],
+};
+
+/// `GET /api/2.5/tenders?feed=changes…`: the change feed (pages or `mode=stream`).
+async fn feed(
+    State(state): State<AppState>,
+    QueryParams(params): QueryParams<FeedParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    crate::feed::changes::serve(&state, COLLECTION, params, &headers).await
+}
+
 /// The error envelope for a refusal of the rules.
 pub fn refused(refusal: Refusal) -> ApiError {
     let status = match refusal.kind {
@@ -138,7 +157,7 @@ fn command_failed(error: CommandError<Refusal>) -> ApiError {
     }
 }
 
-fn store_failed(error: impl std::fmt::Display) -> ApiError {
+pub fn store_failed(error: impl std::fmt::Display) -> ApiError {
     tracing::error!(%error, "store unavailable");
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -202,6 +221,9 @@ pub async fn execute(
         .execute::<PriceQuotation>(id, &command, &metadata(broker, headers))
         .await
         .map_err(command_failed)?;
+    if let Some(appended) = executed.appended {
+        state.readable(appended.last_position).await;
+    }
     Ok((executed.state, executed.events))
 }
 

@@ -26,17 +26,29 @@ pub fn json(status: StatusCode, body: &Json, pretty: bool) -> Response {
         serde_json::to_string(body)
     };
     match text {
-        Ok(text) => (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            text,
-        )
-            .into_response(),
+        Ok(text) => text_response(status, text),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// A stored compact JSON body, served as stored (or pretty-printed).
+pub fn stored_json(status: StatusCode, body: String, pretty: bool) -> Response {
+    if pretty && let Ok(parsed) = serde_json::from_str::<Json>(&body) {
+        return json(status, &parsed, true);
+    }
+    text_response(status, body)
+}
+
+fn text_response(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        text,
+    )
+        .into_response()
 }
 
 /// `http://<Host>/<path>`: the reference API answers with absolute URLs on

@@ -5,10 +5,11 @@
 //! bidding closes all bids are open), and everyone sees every bid that took
 //! part. Documents marked `buyerOnly` stay with their owner and the buyer.
 
-use serde_json::{Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 
 use super::state::State;
-use super::{BidStatus, TenderStatus, next_check};
+use super::{BidStatus, Event, PriceQuotation, Target, TenderStatus, next_check};
+use crate::{DomainEvent, Published};
 
 /// Whether the bids of a tender in `status` are open to everyone.
 pub fn bids_disclosed(status: TenderStatus) -> bool {
@@ -89,4 +90,72 @@ pub fn visible_bid(
         strip_confidential_documents(object);
     }
     Ok(json)
+}
+
+/// The public event log's view of a priceQuotation event. Token hashes are
+/// never shown. Before the bids are disclosed a bid's events show only its
+/// id, status and dates, and documents added to a bid show only their id;
+/// after disclosure they show everything except `buyerOnly` documents.
+pub fn public_event(event: &Event, disclosed: bool) -> Json {
+    let mut data = event.to_data();
+    let Some(object) = data.as_object_mut() else {
+        return data;
+    };
+    for secret in [
+        "owner_token_hash",
+        "transfer_token_hash",
+        "token_hash",
+        "transfer_hash",
+    ] {
+        object.remove(secret);
+    }
+    match event {
+        Event::BidSubmitted { bid, .. } if !disclosed => {
+            object.remove("owner");
+            object.insert(
+                "bid".to_owned(),
+                json!({
+                    "id": bid.id,
+                    "status": bid.status,
+                    "date": crate::time::format_kyiv(bid.date),
+                }),
+            );
+        }
+        Event::BidSubmitted { .. } => {
+            if let Some(Json::Object(bid)) = object.get_mut("bid") {
+                strip_confidential_documents(bid);
+            }
+        }
+        Event::BidEdited { .. } if !disclosed => {
+            object.retain(|key, _| matches!(key.as_str(), "bid_id" | "status" | "at"));
+        }
+        Event::DocumentAdded {
+            target: Target::Bid(_),
+            document,
+        } if !disclosed || document.confidentiality == "buyerOnly" => {
+            object.insert("document".to_owned(), json!({ "id": document.id }));
+        }
+        _ => {}
+    }
+    data
+}
+
+impl Published for PriceQuotation {
+    fn public_envelope(state: &State) -> Option<Json> {
+        Some(json!({
+            "data": public_tender(state)?,
+            "config": serde_json::to_value(&state.config).unwrap_or(Json::Null),
+        }))
+    }
+
+    fn bids_disclosed(state: &State) -> bool {
+        state
+            .tender
+            .as_ref()
+            .is_some_and(|tender| bids_disclosed(tender.status))
+    }
+
+    fn public_event(event: &Event, disclosed: bool) -> Json {
+        public_event(event, disclosed)
+    }
 }

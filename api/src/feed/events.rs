@@ -1,0 +1,182 @@
+//! The public event log: `GET /api/2.5/events?offset=…&limit=…` and its
+//! server-sent-events form (`mode=stream`). Each event is shown through its
+//! procedure type's secrecy rules as they stand when it is read: before the
+//! bids are disclosed, bid values, bidders and bid documents are redacted,
+//! as are the hashes (a hash of a sealed bid would let anyone test guesses
+//! of its value). Events are served up to the position the read models have
+//! applied, so the disclosure state used is never older than the event.
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use commands::store::{EventStore, RecordedEvent};
+use futures_util::stream::{self, Stream};
+use projections::ReadStore;
+use serde_json::{Map, Value as Json, json};
+use tokio::sync::watch;
+
+use super::changes::wait_for_more;
+use super::params::FeedParams;
+use crate::error::ApiError;
+use crate::server::AppState;
+use crate::tenders::{reply, store_failed};
+
+pub const PATH: &str = "/api/2.5/events";
+
+pub async fn read(
+    State(state): State<AppState>,
+    Query(params): Query<FeedParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let limit = params.limit()?;
+    if params.stream() {
+        let from = params.resume_from(&headers)?;
+        return Ok(stream_events(&state, from).into_response());
+    }
+    let offset = params.offset()?.unwrap_or(0);
+    let reader = Reader::new(&state);
+    let events = reader.page(offset, limit).await.map_err(store_failed)?;
+    let next = events.last().map_or(offset, |(position, _)| *position);
+    let path = format!("{PATH}?{}", params.link_query(next, false));
+    let body = json!({
+        "data": events.into_iter().map(|(_, event)| event).collect::<Vec<_>>(),
+        "next_page": {
+            "offset": next.to_string(),
+            "path": path,
+            "uri": reply::absolute_url(&headers, &path),
+        },
+    });
+    Ok(reply::json(StatusCode::OK, &body, params.pretty()))
+}
+
+struct Reader {
+    events: Arc<dyn EventStore>,
+    read: Arc<dyn ReadStore>,
+    applied: watch::Receiver<u64>,
+}
+
+impl Reader {
+    fn new(state: &AppState) -> Self {
+        Reader {
+            events: Arc::clone(&state.store),
+            read: Arc::clone(state.read_store()),
+            applied: state.projector.applied(),
+        }
+    }
+
+    /// Up to `limit` public events after `offset`, with their positions.
+    async fn page(&self, offset: u64, limit: usize) -> Result<Vec<(u64, Json)>, String> {
+        let applied = projections::projector::applied_position(self.read.as_ref())
+            .await
+            .map_err(|e| e.to_string())?;
+        if applied <= offset {
+            return Ok(Vec::new());
+        }
+        let wanted = limit.min((applied - offset) as usize);
+        let page = self
+            .events
+            .read_all(offset, wanted)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut procedures: HashMap<String, (Option<String>, bool)> = HashMap::new();
+        let mut shown = Vec::with_capacity(page.len());
+        for event in page.iter().filter(|e| e.position <= applied) {
+            if !procedures.contains_key(&event.procedure_id) {
+                let facts = self.procedure(&event.procedure_id).await?;
+                procedures.insert(event.procedure_id.clone(), facts);
+            }
+            let (kind, disclosed) = procedures
+                .get(&event.procedure_id)
+                .cloned()
+                .unwrap_or((None, false));
+            shown.push((event.position, public(event, kind.as_deref(), disclosed)));
+        }
+        Ok(shown)
+    }
+
+    /// The procedure's kind and whether its bids are disclosed now.
+    async fn procedure(&self, id: &str) -> Result<(Option<String>, bool), String> {
+        if let Some(row) = self.read.feed_row(id).await.map_err(|e| e.to_string())? {
+            return Ok((Some(row.kind), row.bids_disclosed));
+        }
+        let kind = self
+            .events
+            .procedure_kind(id)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((kind, false))
+    }
+}
+
+/// An event as the public may see it. Events of procedure types this build
+/// cannot read are listed without data.
+fn public(event: &RecordedEvent, kind: Option<&str>, disclosed: bool) -> Json {
+    let data = kind
+        .and_then(|kind| projections::view::public_event(kind, event, disclosed).ok())
+        .unwrap_or(Json::Null);
+    let mut shown = Map::new();
+    shown.insert("offset".into(), json!(event.position.to_string()));
+    shown.insert("position".into(), json!(event.position));
+    shown.insert("id".into(), json!(event.event_id));
+    shown.insert("type".into(), json!(event.event_type));
+    shown.insert("schemaVersion".into(), json!(event.schema_version));
+    shown.insert("procedureId".into(), json!(event.procedure_id));
+    shown.insert("procedureType".into(), json!(kind));
+    shown.insert("procedureVersion".into(), json!(event.procedure_version));
+    shown.insert("stream".into(), json!(event.stream_id));
+    shown.insert("streamVersion".into(), json!(event.stream_version));
+    shown.insert(
+        "recordedAt".into(),
+        json!(domain::time::format_kyiv(event.recorded_at)),
+    );
+    shown.insert("data".into(), data);
+    if disclosed {
+        shown.insert("prevHash".into(), json!(event.prev_hash));
+        shown.insert("hash".into(), json!(event.hash));
+    }
+    Json::Object(shown)
+}
+
+struct Cursor {
+    reader: Reader,
+    offset: u64,
+    pending: VecDeque<(u64, Json)>,
+}
+
+fn stream_events(
+    state: &AppState,
+    from: u64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    let cursor = Cursor {
+        reader: Reader::new(state),
+        offset: from,
+        pending: VecDeque::new(),
+    };
+    let events = stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some((position, event)) = cursor.pending.pop_front() {
+                let sse = Event::default()
+                    .id(position.to_string())
+                    .data(event.to_string());
+                return Some((Ok(sse), cursor));
+            }
+            match cursor.reader.page(cursor.offset, 500).await {
+                Ok(page) if !page.is_empty() => {
+                    cursor.offset = page.last().map_or(cursor.offset, |(p, _)| *p);
+                    cursor.pending.extend(page);
+                }
+                Ok(_) => wait_for_more(&mut cursor.reader.applied).await,
+                Err(error) => {
+                    tracing::warn!(%error, "event stream cannot read the log; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}

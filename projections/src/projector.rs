@@ -1,0 +1,155 @@
+//! Runs the projection inside the server: catches up from the stored
+//! position on start, then follows the log as it grows. Publishes the
+//! position it has applied so writers can wait for their own changes to be
+//! readable.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use commands::store::EventStore;
+use tokio::sync::{Mutex, watch};
+
+use crate::project::{ProjectError, Projection};
+use crate::read_store::{ReadStore, ReadStoreError};
+
+/// Events per projection transaction.
+pub const BATCH: usize = 500;
+
+/// How long to wait for a commit notification before looking anyway
+/// (commits by other processes may not notify this one).
+const POLL: Duration = Duration::from_millis(250);
+
+pub struct Projector {
+    events: Arc<dyn EventStore>,
+    read: Arc<dyn ReadStore>,
+    projection: Mutex<Projection>,
+    applied: watch::Sender<u64>,
+}
+
+impl Projector {
+    pub async fn new(
+        events: Arc<dyn EventStore>,
+        read: Arc<dyn ReadStore>,
+    ) -> Result<Self, ReadStoreError> {
+        let position = applied_position(read.as_ref()).await?;
+        Ok(Projector {
+            events,
+            read,
+            projection: Mutex::new(Projection::default()),
+            applied: watch::channel(position).0,
+        })
+    }
+
+    pub fn read_store(&self) -> &Arc<dyn ReadStore> {
+        &self.read
+    }
+
+    pub fn event_store(&self) -> &Arc<dyn EventStore> {
+        &self.events
+    }
+
+    /// The log position every read model has applied.
+    pub fn applied(&self) -> watch::Receiver<u64> {
+        self.applied.subscribe()
+    }
+
+    /// Waits until the read models include `position`; false on timeout.
+    pub async fn wait_for(&self, position: u64, timeout: Duration) -> bool {
+        let mut applied = self.applied.subscribe();
+        tokio::time::timeout(timeout, applied.wait_for(|p| *p >= position))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Applies one batch; returns how many events it covered (0: caught up).
+    pub async fn step(&self) -> Result<usize, ProjectError> {
+        let mut projection = self.projection.lock().await;
+        let from = applied_position(self.read.as_ref()).await?;
+        self.publish(from);
+        let page = self.events.read_all(from, BATCH).await?;
+        if page.is_empty() {
+            return Ok(0);
+        }
+        let batch = match projection
+            .batch(self.events.as_ref(), self.read.as_ref(), from, &page)
+            .await
+        {
+            Ok(batch) => batch,
+            Err(error) => {
+                projection.reset();
+                return Err(error);
+            }
+        };
+        let to = batch.to;
+        match self.read.apply(batch).await {
+            Ok(()) => {
+                self.publish(to);
+                Ok(page.len())
+            }
+            Err(ReadStoreError::Moved { .. }) => {
+                // Another projector (or a rebuild) got there first: start
+                // again from what is stored.
+                projection.reset();
+                Ok(page.len())
+            }
+            Err(error) => {
+                projection.reset();
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Applies batches until the read models reach the log's head.
+    pub async fn catch_up(&self) -> Result<u64, ProjectError> {
+        while self.step().await? > 0 {}
+        Ok(*self.applied.borrow())
+    }
+
+    /// Follows the log until `shutdown` resolves. Errors are logged and
+    /// retried with a growing pause; `/health` shows the lag meanwhile.
+    pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+        let mut commits = self.events.subscribe();
+        let mut backoff = Duration::from_millis(100);
+        tokio::pin!(shutdown);
+        loop {
+            match self.step().await {
+                Ok(0) => {
+                    backoff = Duration::from_millis(100);
+                    tokio::select! {
+                        _ = &mut shutdown => return,
+                        _ = commits.changed() => {}
+                        _ = tokio::time::sleep(POLL) => {}
+                    }
+                }
+                Ok(_) => backoff = Duration::from_millis(100),
+                Err(error) => {
+                    tracing::error!(%error, "projection failed; retrying");
+                    tokio::select! {
+                        _ = &mut shutdown => return,
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+    }
+
+    fn publish(&self, position: u64) {
+        self.applied.send_if_modified(|applied| {
+            let moved = position != *applied;
+            *applied = position;
+            moved
+        });
+    }
+}
+
+/// The smallest position of the read models (they move together).
+pub async fn applied_position(read: &dyn ReadStore) -> Result<u64, ReadStoreError> {
+    Ok(read
+        .positions()
+        .await?
+        .iter()
+        .map(|(_, p)| *p)
+        .min()
+        .unwrap_or(0))
+}

@@ -1,0 +1,138 @@
+//! Where read models live: a transactional store holding the rows and, in
+//! the same transaction, the log position each read model has applied. A
+//! batch is applied only if the stored position is the one it starts from,
+//! so a crash or a second projector never applies an event twice or skips one.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use commands::store::StoreLocation;
+use sha2::{Digest as _, Sha256};
+
+use crate::model::{ChangeBatch, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadStoreError {
+    #[error("read store unavailable: {0}")]
+    Unavailable(String),
+    /// Someone else applied events first (another projector, a rebuild).
+    #[error("read model is at position {actual}, the batch starts at {expected}")]
+    Moved { expected: u64, actual: u64 },
+}
+
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> ReadStoreError {
+    ReadStoreError::Unavailable(error.to_string())
+}
+
+#[async_trait]
+pub trait ReadStore: Send + Sync + 'static {
+    /// The log position each read model has applied, as (name, position).
+    async fn positions(&self) -> Result<Vec<(&'static str, u64)>, ReadStoreError>;
+
+    /// Applies one batch atomically with its positions.
+    async fn apply(&self, batch: ChangeBatch) -> Result<(), ReadStoreError>;
+
+    async fn document(&self, procedure_id: &str) -> Result<Option<DocumentRow>, ReadStoreError>;
+
+    async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError>;
+
+    async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError>;
+
+    /// Every row of both read models, ordered by procedure id, read in one
+    /// snapshot with their positions (for digests and copying).
+    async fn snapshot(&self) -> Result<Snapshot, ReadStoreError>;
+
+    /// Replaces the whole content with `snapshot`, if the stored positions
+    /// are still `expected` (what the caller compared against).
+    async fn replace(&self, snapshot: Snapshot, expected: u64) -> Result<(), ReadStoreError>;
+
+    /// `embedded` or `postgres`.
+    fn backend(&self) -> &'static str;
+}
+
+/// The whole content of the read models at one position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub documents_position: u64,
+    pub feed_position: u64,
+    pub documents: Vec<DocumentRow>,
+    pub feed: Vec<FeedRow>,
+}
+
+impl Snapshot {
+    /// A SHA-256 over each read model's rows in procedure-id order. The same
+    /// content gives the same digest on either backend.
+    pub fn digests(&self) -> [Digest; 2] {
+        let mut documents = Sha256::new();
+        for row in &self.documents {
+            for field in [
+                row.procedure_id.as_str(),
+                row.kind.as_str(),
+                &row.revision.to_string(),
+                &row.position.to_string(),
+                row.body.as_str(),
+            ] {
+                documents.update(field.as_bytes());
+                documents.update([0]);
+            }
+        }
+        let mut feed = Sha256::new();
+        for row in &self.feed {
+            for field in [
+                row.procedure_id.as_str(),
+                row.kind.as_str(),
+                &row.position.to_string(),
+                row.date_modified.as_str(),
+                row.status.as_str(),
+                row.procurement_method_type.as_str(),
+                row.owner.as_str(),
+                if row.bids_disclosed { "1" } else { "0" },
+            ] {
+                feed.update(field.as_bytes());
+                feed.update([0]);
+            }
+        }
+        [
+            Digest {
+                read_model: crate::model::DOCUMENTS,
+                position: self.documents_position,
+                rows: self.documents.len() as u64,
+                sha256: hex::encode(documents.finalize()),
+            },
+            Digest {
+                read_model: crate::model::FEED,
+                position: self.feed_position,
+                rows: self.feed.len() as u64,
+                sha256: hex::encode(feed.finalize()),
+            },
+        ]
+    }
+}
+
+/// The read-model file of an SQLite event store at `events`.
+pub fn sqlite_read_path(events: &Path) -> PathBuf {
+    let mut name = events.file_name().unwrap_or_default().to_os_string();
+    name.push(".read");
+    events.with_file_name(name)
+}
+
+/// Opens the read store that belongs to an event store location: a file
+/// next to an SQLite store, the same database for PostgreSQL.
+pub async fn open(location: &StoreLocation) -> Result<Arc<dyn ReadStore>, ReadStoreError> {
+    match location {
+        StoreLocation::Sqlite(path) => {
+            let path = sqlite_read_path(path);
+            let store = tokio::task::spawn_blocking(move || sqlite::SqliteReadStore::open(&path))
+                .await
+                .map_err(unavailable)??;
+            Ok(Arc::new(store))
+        }
+        StoreLocation::Postgres(url) => {
+            Ok(Arc::new(postgres::PostgresReadStore::connect(url).await?))
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Read models in the PostgreSQL database of the event store (tables
+//! `read_positions`, `read_documents`, `read_feed`). Several servers may
+//! project into them at once: a batch locks the position rows and applies
+//! only if they are still where it started.
+
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::{NoTls, Row};
+
+use super::{ReadStore, ReadStoreError, Snapshot, unavailable};
+use crate::model::{ChangeBatch, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS};
+
+const SCHEMA: &str = r#"
+SELECT pg_advisory_xact_lock(7470812);
+CREATE TABLE IF NOT EXISTS read_positions (
+    name TEXT PRIMARY KEY,
+    position BIGINT NOT NULL
+);
+INSERT INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0)
+    ON CONFLICT (name) DO NOTHING;
+CREATE TABLE IF NOT EXISTS read_documents (
+    procedure_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS read_feed (
+    procedure_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    date_modified TEXT NOT NULL,
+    status TEXT NOT NULL,
+    procurement_method_type TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    bids_disclosed BOOLEAN NOT NULL
+);
+CREATE INDEX IF NOT EXISTS read_feed_kind_position ON read_feed (kind, position);
+"#;
+
+const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
+     f.procurement_method_type, f.owner, f.bids_disclosed";
+
+pub struct PostgresReadStore {
+    pool: Pool,
+}
+
+impl PostgresReadStore {
+    /// Connects and creates the read-model tables if they are missing.
+    pub async fn connect(url: &str) -> Result<Self, ReadStoreError> {
+        let config = commands::store::postgres::config(url).map_err(unavailable)?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(8)
+            .build()
+            .map_err(unavailable)?;
+        let mut client = pool.get().await.map_err(unavailable)?;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        tx.batch_execute(SCHEMA).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        drop(client);
+        Ok(PostgresReadStore { pool })
+    }
+}
+
+async fn positions(
+    client: &impl GenericClient,
+    lock: bool,
+) -> Result<Vec<(&'static str, u64)>, ReadStoreError> {
+    let sql = if lock {
+        "SELECT name, position FROM read_positions ORDER BY name FOR UPDATE"
+    } else {
+        "SELECT name, position FROM read_positions ORDER BY name"
+    };
+    let rows = client.query(sql, &[]).await.map_err(unavailable)?;
+    Ok(READ_MODELS
+        .iter()
+        .map(|name| {
+            let position = rows
+                .iter()
+                .find(|row| row.get::<_, &str>(0) == *name)
+                .map_or(0, |row| row.get::<_, i64>(1) as u64);
+            (*name, position)
+        })
+        .collect())
+}
+
+fn document_row(row: &Row) -> DocumentRow {
+    DocumentRow {
+        procedure_id: row.get(0),
+        kind: row.get(1),
+        revision: row.get::<_, i64>(2) as u64,
+        position: row.get::<_, i64>(3) as u64,
+        body: row.get(4),
+    }
+}
+
+fn feed_row(row: &Row) -> FeedRow {
+    FeedRow {
+        procedure_id: row.get(0),
+        kind: row.get(1),
+        position: row.get::<_, i64>(2) as u64,
+        date_modified: row.get(3),
+        status: row.get(4),
+        procurement_method_type: row.get(5),
+        owner: row.get(6),
+        bids_disclosed: row.get(7),
+    }
+}
+
+/// One statement per table whatever the batch size (arrays unnested).
+async fn write_rows(
+    client: &impl GenericClient,
+    documents: &[DocumentRow],
+    feed: &[FeedRow],
+) -> Result<(), ReadStoreError> {
+    if !documents.is_empty() {
+        let ids: Vec<&str> = documents.iter().map(|r| r.procedure_id.as_str()).collect();
+        let kinds: Vec<&str> = documents.iter().map(|r| r.kind.as_str()).collect();
+        let revisions: Vec<i64> = documents.iter().map(|r| r.revision as i64).collect();
+        let positions: Vec<i64> = documents.iter().map(|r| r.position as i64).collect();
+        let bodies: Vec<&str> = documents.iter().map(|r| r.body.as_str()).collect();
+        client
+            .execute(
+                "INSERT INTO read_documents (procedure_id, kind, revision, position, body) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[]) \
+                 ON CONFLICT (procedure_id) DO UPDATE SET kind = EXCLUDED.kind, \
+                 revision = EXCLUDED.revision, position = EXCLUDED.position, body = EXCLUDED.body",
+                &[&ids, &kinds, &revisions, &positions, &bodies],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
+    if !feed.is_empty() {
+        let ids: Vec<&str> = feed.iter().map(|r| r.procedure_id.as_str()).collect();
+        let kinds: Vec<&str> = feed.iter().map(|r| r.kind.as_str()).collect();
+        let positions: Vec<i64> = feed.iter().map(|r| r.position as i64).collect();
+        let modified: Vec<&str> = feed.iter().map(|r| r.date_modified.as_str()).collect();
+        let statuses: Vec<&str> = feed.iter().map(|r| r.status.as_str()).collect();
+        let methods: Vec<&str> = feed
+            .iter()
+            .map(|r| r.procurement_method_type.as_str())
+            .collect();
+        let owners: Vec<&str> = feed.iter().map(|r| r.owner.as_str()).collect();
+        let disclosed: Vec<bool> = feed.iter().map(|r| r.bids_disclosed).collect();
+        client
+            .execute(
+                "INSERT INTO read_feed (procedure_id, kind, position, date_modified, status, \
+                 procurement_method_type, owner, bids_disclosed) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], \
+                 $6::text[], $7::text[], $8::bool[]) \
+                 ON CONFLICT (procedure_id) DO UPDATE SET kind = EXCLUDED.kind, \
+                 position = EXCLUDED.position, date_modified = EXCLUDED.date_modified, \
+                 status = EXCLUDED.status, procurement_method_type = EXCLUDED.procurement_method_type, \
+                 owner = EXCLUDED.owner, bids_disclosed = EXCLUDED.bids_disclosed",
+                &[
+                    &ids, &kinds, &positions, &modified, &statuses, &methods, &owners, &disclosed,
+                ],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
+    Ok(())
+}
+
+async fn check_positions(client: &impl GenericClient, expected: u64) -> Result<(), ReadStoreError> {
+    for (_, actual) in positions(client, true).await? {
+        if actual != expected {
+            return Err(ReadStoreError::Moved { expected, actual });
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ReadStore for PostgresReadStore {
+    async fn positions(&self) -> Result<Vec<(&'static str, u64)>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        positions(&client, false).await
+    }
+
+    async fn apply(&self, batch: ChangeBatch) -> Result<(), ReadStoreError> {
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        check_positions(&tx, batch.from).await?;
+        write_rows(&tx, &batch.documents, &batch.feed).await?;
+        tx.execute(
+            "UPDATE read_positions SET position = $1",
+            &[&(batch.to as i64)],
+        )
+        .await
+        .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn document(&self, procedure_id: &str) -> Result<Option<DocumentRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                 WHERE procedure_id = $1",
+            )
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_opt(&statement, &[&procedure_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.as_ref().map(document_row))
+    }
+
+    async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {FEED_COLUMNS} FROM read_feed f WHERE f.procedure_id = $1"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_opt(&statement, &[&procedure_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.as_ref().map(feed_row))
+    }
+
+    async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let (comparison, order) = if query.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        let offset: i64 = match (query.offset, query.descending) {
+            (Some(offset), _) => offset as i64,
+            (None, true) => i64::MAX,
+            (None, false) => 0,
+        };
+        let body = if query.with_body {
+            "d.body"
+        } else {
+            "NULL::text"
+        };
+        let sql = format!(
+            "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
+             JOIN read_documents d ON d.procedure_id = f.procedure_id \
+             WHERE f.kind = ANY($1) AND f.position {comparison} $2 \
+             ORDER BY f.position {order} LIMIT $3"
+        );
+        let statement = client.prepare_cached(&sql).await.map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&query.kinds, &offset, &(query.limit as i64)])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| FeedEntry {
+                row: feed_row(row),
+                body: row.get(8),
+            })
+            .collect())
+    }
+
+    async fn snapshot(&self) -> Result<Snapshot, ReadStoreError> {
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(unavailable)?;
+        let positions = positions(&tx, false).await?;
+        let documents = tx
+            .query(
+                "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                 ORDER BY procedure_id COLLATE \"C\"",
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(document_row)
+            .collect();
+        let feed = tx
+            .query(
+                &format!(
+                    "SELECT {FEED_COLUMNS} FROM read_feed f ORDER BY f.procedure_id COLLATE \"C\""
+                ),
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(feed_row)
+            .collect();
+        tx.commit().await.map_err(unavailable)?;
+        let position = |name: &str| {
+            positions
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(0, |(_, p)| *p)
+        };
+        Ok(Snapshot {
+            documents_position: position(crate::model::DOCUMENTS),
+            feed_position: position(crate::model::FEED),
+            documents,
+            feed,
+        })
+    }
+
+    async fn replace(&self, snapshot: Snapshot, expected: u64) -> Result<(), ReadStoreError> {
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        check_positions(&tx, expected).await?;
+        tx.batch_execute("DELETE FROM read_documents; DELETE FROM read_feed;")
+            .await
+            .map_err(unavailable)?;
+        for chunk in 0..snapshot.documents.len().div_ceil(1000).max(1) {
+            let range = |len: usize| (chunk * 1000).min(len)..((chunk + 1) * 1000).min(len);
+            write_rows(
+                &tx,
+                &snapshot.documents[range(snapshot.documents.len())],
+                &snapshot.feed[range(snapshot.feed.len())],
+            )
+            .await?;
+        }
+        tx.execute(
+            "UPDATE read_positions SET position = $1",
+            &[&(snapshot.documents_position as i64)],
+        )
+        .await
+        .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}

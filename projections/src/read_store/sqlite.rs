@@ -1,0 +1,342 @@
+//! Read models in an SQLite file next to the embedded event store (a file of
+//! its own, so projecting never waits for the event writer's lock).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+
+use super::{ReadStore, ReadStoreError, Snapshot, unavailable};
+use crate::model::{ChangeBatch, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_positions (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0);
+CREATE TABLE IF NOT EXISTS read_documents (
+    procedure_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS read_feed (
+    procedure_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    position INTEGER NOT NULL UNIQUE,
+    date_modified TEXT NOT NULL,
+    status TEXT NOT NULL,
+    procurement_method_type TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    bids_disclosed INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS read_feed_kind_position ON read_feed (kind, position);
+"#;
+
+const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
+     f.procurement_method_type, f.owner, f.bids_disclosed";
+
+pub struct SqliteReadStore {
+    path: PathBuf,
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+}
+
+fn open(path: &Path, flags: OpenFlags) -> Result<Connection, ReadStoreError> {
+    let connection = Connection::open_with_flags(path, flags)
+        .map_err(|e| ReadStoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    connection
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(unavailable)?;
+    connection
+        .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .map_err(unavailable)?;
+    Ok(connection)
+}
+
+impl SqliteReadStore {
+    /// Opens (creating if needed) the read-model file at `path`.
+    pub fn open(path: &Path) -> Result<Self, ReadStoreError> {
+        let connection = open(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        connection.execute_batch(SCHEMA).map_err(unavailable)?;
+        Ok(SqliteReadStore {
+            path: path.to_owned(),
+            writer: Arc::new(Mutex::new(connection)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+        })
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, ReadStoreError> + Send + 'static,
+    ) -> Result<T, ReadStoreError> {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = writer
+                .lock()
+                .map_err(|_| unavailable("read store writer poisoned"))?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(unavailable)?
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, ReadStoreError> + Send + 'static,
+    ) -> Result<T, ReadStoreError> {
+        let readers = Arc::clone(&self.readers);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().map_err(|_| unavailable("poisoned"))?.pop();
+            let mut connection = match pooled {
+                Some(connection) => connection,
+                None => open(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?,
+            };
+            let result = work(&mut connection);
+            if let Ok(mut pool) = readers.lock() {
+                pool.push(connection);
+            }
+            result
+        })
+        .await
+        .map_err(unavailable)?
+    }
+}
+
+fn positions(connection: &Connection) -> Result<Vec<(&'static str, u64)>, ReadStoreError> {
+    READ_MODELS
+        .iter()
+        .map(|name| {
+            connection
+                .query_row(
+                    "SELECT position FROM read_positions WHERE name = ?1",
+                    [name],
+                    |row| row.get::<_, i64>(0),
+                )
+                .map(|position| (*name, position as u64))
+                .map_err(unavailable)
+        })
+        .collect()
+}
+
+fn document_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
+    Ok(DocumentRow {
+        procedure_id: row.get(0)?,
+        kind: row.get(1)?,
+        revision: row.get::<_, i64>(2)? as u64,
+        position: row.get::<_, i64>(3)? as u64,
+        body: row.get(4)?,
+    })
+}
+
+fn feed_row(row: &Row<'_>) -> rusqlite::Result<FeedRow> {
+    Ok(FeedRow {
+        procedure_id: row.get(0)?,
+        kind: row.get(1)?,
+        position: row.get::<_, i64>(2)? as u64,
+        date_modified: row.get(3)?,
+        status: row.get(4)?,
+        procurement_method_type: row.get(5)?,
+        owner: row.get(6)?,
+        bids_disclosed: row.get(7)?,
+    })
+}
+
+fn write_rows(
+    tx: &rusqlite::Transaction<'_>,
+    documents: &[DocumentRow],
+    feed: &[FeedRow],
+) -> rusqlite::Result<()> {
+    let mut upsert_document = tx.prepare_cached(
+        "INSERT OR REPLACE INTO read_documents (procedure_id, kind, revision, position, body) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for row in documents {
+        upsert_document.execute(params![
+            row.procedure_id,
+            row.kind,
+            row.revision as i64,
+            row.position as i64,
+            row.body
+        ])?;
+    }
+    let mut upsert_feed = tx.prepare_cached(
+        "INSERT OR REPLACE INTO read_feed (procedure_id, kind, position, date_modified, status, \
+         procurement_method_type, owner, bids_disclosed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for row in feed {
+        upsert_feed.execute(params![
+            row.procedure_id,
+            row.kind,
+            row.position as i64,
+            row.date_modified,
+            row.status,
+            row.procurement_method_type,
+            row.owner,
+            row.bids_disclosed
+        ])?;
+    }
+    Ok(())
+}
+
+fn check_positions(tx: &rusqlite::Transaction<'_>, expected: u64) -> Result<(), ReadStoreError> {
+    for (_, actual) in positions(tx)? {
+        if actual != expected {
+            return Err(ReadStoreError::Moved { expected, actual });
+        }
+    }
+    Ok(())
+}
+
+fn set_positions(tx: &rusqlite::Transaction<'_>, to: u64) -> Result<(), ReadStoreError> {
+    tx.execute("UPDATE read_positions SET position = ?1", [to as i64])
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+#[async_trait]
+impl ReadStore for SqliteReadStore {
+    async fn positions(&self) -> Result<Vec<(&'static str, u64)>, ReadStoreError> {
+        self.read(|connection| positions(connection)).await
+    }
+
+    async fn apply(&self, batch: ChangeBatch) -> Result<(), ReadStoreError> {
+        self.write(move |connection| {
+            let tx = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            check_positions(&tx, batch.from)?;
+            write_rows(&tx, &batch.documents, &batch.feed).map_err(unavailable)?;
+            set_positions(&tx, batch.to)?;
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn document(&self, procedure_id: &str) -> Result<Option<DocumentRow>, ReadStoreError> {
+        let id = procedure_id.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached(
+                    "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                     WHERE procedure_id = ?1",
+                )
+                .and_then(|mut statement| statement.query_row([id], document_row).optional())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError> {
+        let id = procedure_id.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {FEED_COLUMNS} FROM read_feed f WHERE f.procedure_id = ?1"
+                ))
+                .and_then(|mut statement| statement.query_row([id], feed_row).optional())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError> {
+        let query = query.clone();
+        self.read(move |connection| {
+            let kinds = query
+                .kinds
+                .iter()
+                .map(|kind| format!("'{}'", kind.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(",");
+            let (comparison, order) = if query.descending {
+                ("<", "DESC")
+            } else {
+                (">", "ASC")
+            };
+            let offset = match (query.offset, query.descending) {
+                (Some(offset), _) => offset as i64,
+                (None, true) => i64::MAX,
+                (None, false) => 0,
+            };
+            let body = if query.with_body { "d.body" } else { "NULL" };
+            let sql = format!(
+                "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
+                 JOIN read_documents d ON d.procedure_id = f.procedure_id \
+                 WHERE f.kind IN ({kinds}) AND f.position {comparison} ?1 \
+                 ORDER BY f.position {order} LIMIT ?2"
+            );
+            let mut statement = connection.prepare_cached(&sql).map_err(unavailable)?;
+            let rows = statement
+                .query_map(params![offset, query.limit as i64], |row| {
+                    Ok(FeedEntry {
+                        row: feed_row(row)?,
+                        body: row.get(8)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn snapshot(&self) -> Result<Snapshot, ReadStoreError> {
+        self.read(|connection| {
+            // One read transaction: a WAL snapshot of both tables and positions.
+            let tx = connection.transaction().map_err(unavailable)?;
+            let positions = positions(&tx)?;
+            let documents = tx
+                .prepare(
+                    "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                     ORDER BY procedure_id",
+                )
+                .and_then(|mut s| s.query_map([], document_row)?.collect())
+                .map_err(unavailable)?;
+            let feed = tx
+                .prepare(&format!(
+                    "SELECT {FEED_COLUMNS} FROM read_feed f ORDER BY f.procedure_id"
+                ))
+                .and_then(|mut s| s.query_map([], feed_row)?.collect())
+                .map_err(unavailable)?;
+            let position = |name: &str| {
+                positions
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(0, |(_, p)| *p)
+            };
+            Ok(Snapshot {
+                documents_position: position(crate::model::DOCUMENTS),
+                feed_position: position(crate::model::FEED),
+                documents,
+                feed,
+            })
+        })
+        .await
+    }
+
+    async fn replace(&self, snapshot: Snapshot, expected: u64) -> Result<(), ReadStoreError> {
+        self.write(move |connection| {
+            let tx = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            check_positions(&tx, expected)?;
+            tx.execute_batch("DELETE FROM read_documents; DELETE FROM read_feed;")
+                .map_err(unavailable)?;
+            write_rows(&tx, &snapshot.documents, &snapshot.feed).map_err(unavailable)?;
+            set_positions(&tx, snapshot.documents_position)?;
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    fn backend(&self) -> &'static str {
+        "embedded"
+    }
+}
