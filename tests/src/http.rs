@@ -708,9 +708,20 @@ impl TestServer {
 
     /// GETs `path` and answers the raw body.
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let response = self
-            .client
-            .get(self.url(path))
+        self.get_bytes_as(path, None).await
+    }
+
+    /// GETs `path` with a broker key (when given) and answers the raw body.
+    pub async fn get_bytes_as(
+        &self,
+        path: &str,
+        key: Option<&str>,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(key) = key {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        let response = request
             .send()
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));

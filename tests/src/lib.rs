@@ -1,2 +1,4 @@
 pub mod http;
 pub mod pg;
+pub mod pq;
+pub mod sse;

@@ -16,6 +16,10 @@ use e2e::http::{
     AGREEMENT, BROKER_KEY, CatalogueMode, OTHER_KEY, OTHER_PROFILE, PROFILE, START, StatusCode,
     TestServer, UNKNOWN_KEY, pixeli, shteker, tenderer, third_firm,
 };
+use e2e::pq::{
+    ACTIVATE, CREATE_REQUEST, TENDERS, Tender, activate, activated, bid_request, create,
+    end_tendering, fixture_request, get_tender, is_hex32, read, submit_bid,
+};
 use serde_json::{Value as Json, json};
 
 macro_rules! on_both_backends {
@@ -58,22 +62,11 @@ on_both_backends!(
     restart_replays_and_catches_up,
 );
 
-const TENDERS: &str = "/api/2.5/tenders";
-
-const ACTIVATE: &str = r#"{"data": {"status": "active.tendering"}}"#;
-
 const UNREACHABLE: &str =
     "Error while getting data from ProZorro e-Catalogues: Connection closed. Try again later";
 
 // ---------------------------------------------------------------------------
 // Formats and comparisons
-
-fn is_hex32(text: &str) -> bool {
-    text.len() == 32
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
 
 /// `^UA-2023-09-20-\d{6}-a$`
 fn is_tender_id(text: &str) -> bool {
@@ -193,88 +186,6 @@ fn set(names: &[&str]) -> BTreeSet<String> {
 // ---------------------------------------------------------------------------
 // Steps
 
-struct Tender {
-    id: String,
-    token: String,
-    transfer: String,
-    /// `/api/2.5/tenders/{id}`
-    path: String,
-    /// The 201 body.
-    created: Json,
-}
-
-impl Tender {
-    /// `{path}{suffix}?acc_token={token}`
-    fn owned(&self, suffix: &str) -> String {
-        format!("{}{suffix}?acc_token={}", self.path, self.token)
-    }
-}
-
-fn fixture_request() -> Json {
-    serde_json::from_str(CREATE_REQUEST).expect("the fixture request is JSON")
-}
-
-async fn create_with(server: &TestServer, request: Json) -> Tender {
-    let (status, headers, body) = server
-        .post(
-            &format!("{TENDERS}?opt_pretty=1"),
-            Some(BROKER_KEY),
-            Some(request),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let id = body["data"]["id"].as_str().expect("data.id").to_owned();
-    let location = headers
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("Location");
-    assert_eq!(location, format!("{}{TENDERS}/{id}", server.base));
-    Tender {
-        path: format!("{TENDERS}/{id}"),
-        token: body["access"]["token"]
-            .as_str()
-            .expect("access.token")
-            .to_owned(),
-        transfer: body["access"]["transfer"]
-            .as_str()
-            .expect("access.transfer")
-            .to_owned(),
-        id,
-        created: body,
-    }
-}
-
-/// Creates the tender of spec §9.1 as `broker`.
-async fn create(server: &TestServer) -> Tender {
-    create_with(server, fixture_request()).await
-}
-
-async fn activate(server: &TestServer, tender: &Tender) -> (StatusCode, Json) {
-    let body: Json = serde_json::from_str(ACTIVATE).expect("JSON");
-    let (status, _, body) = server
-        .patch(&tender.owned(""), Some(BROKER_KEY), Some(body))
-        .await;
-    (status, body)
-}
-
-async fn activated(server: &TestServer) -> Tender {
-    let tender = create(server).await;
-    let (status, body) = activate(server, &tender).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["data"]["status"], "active.tendering");
-    tender
-}
-
-async fn read(server: &TestServer, path: &str) -> Json {
-    let (status, _, body) = server.get(path, None, None).await;
-    assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
-    body
-}
-
-async fn get_tender(server: &TestServer, tender: &Tender) -> Json {
-    read(server, &tender.path).await
-}
-
 /// What must not change when a request is refused: the tender as GET shows
 /// it, the given extra reads, and the store's head.
 async fn snapshot(
@@ -287,85 +198,6 @@ async fn snapshot(
         extra.push(server.get(path, None, None).await.2);
     }
     (get_tender(server, tender).await, extra, server.head().await)
-}
-
-/// Answers to the fixture's three criteria (one requirement each).
-fn answers(tender: &Json) -> Json {
-    let requirement = |i: usize| {
-        tender["data"]["criteria"][i]["requirementGroups"][0]["requirements"][0]["id"].clone()
-    };
-    json!([
-        {"requirement": {"id": requirement(0)}, "value": "Розчин для інфузій"},
-        {"requirement": {"id": requirement(1)}, "value": 7},
-        {"requirement": {"id": requirement(2)}, "values": ["Відповідь1", "Відповідь3"]}
-    ])
-}
-
-fn bid_request(tender: &Tender, firm: &Json, amount: u32) -> Json {
-    json!({"data": {
-        "tenderers": [tenderer(firm)],
-        "value": {"amount": amount, "currency": "UAH", "valueAddedTaxIncluded": false},
-        "requirementResponses": answers(&tender.created)
-    }})
-}
-
-struct Bid {
-    id: String,
-    token: String,
-    /// `/api/2.5/tenders/{id}/bids/{bid_id}`
-    path: String,
-}
-
-impl Bid {
-    fn owned(&self, suffix: &str) -> String {
-        format!("{}{suffix}?acc_token={}", self.path, self.token)
-    }
-}
-
-async fn submit_bid(
-    server: &TestServer,
-    tender: &Tender,
-    key: &str,
-    firm: &Json,
-    amount: u32,
-) -> Bid {
-    let (status, headers, body) = server
-        .post(
-            &format!("{}/bids", tender.path),
-            Some(key),
-            Some(bid_request(tender, firm, amount)),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let id = body["data"]["id"].as_str().expect("bid id").to_owned();
-    assert!(is_hex32(&id), "{id}");
-    let path = format!("{}/bids/{id}", tender.path);
-    assert_eq!(
-        headers.get("location").and_then(|v| v.to_str().ok()),
-        Some(format!("{}{path}", server.base).as_str())
-    );
-    let token = body["access"]["token"]
-        .as_str()
-        .expect("bid token")
-        .to_owned();
-    assert!(is_hex32(&token), "{token}");
-    assert_eq!(body["data"]["status"], "pending");
-    assert_eq!(body["data"]["value"]["amount"], json!(f64::from(amount)));
-    assert_eq!(body["data"]["tenderers"], json!([tenderer(firm)]));
-    assert_eq!(
-        body["data"]["requirementResponses"]
-            .as_array()
-            .map(Vec::len),
-        Some(3)
-    );
-    Bid { id, token, path }
-}
-
-/// Moves the clock past the end of the tender period and runs the
-/// scheduler once.
-async fn end_tendering(server: &TestServer) -> usize {
-    server.advance(TimeDelta::days(14) + TimeDelta::minutes(1));
-    server.run_scheduler().await
 }
 
 /// Uploads a body and returns the metadata to attach it by, plus
@@ -2259,153 +2091,6 @@ async fn restart_replays_and_catches_up(server: TestServer) {
     assert_eq!(server.run_scheduler().await, 0);
     assert_eq!(get_tender(&server, &tender).await, got);
 }
-
-/// Spec §9.1: the create request, verbatim.
-const CREATE_REQUEST: &str = r##"{
-  "data": {
-    "title": "Комп’ютерне обладнання",
-    "mainProcurementCategory": "goods",
-    "procuringEntity": {
-      "name": "Державне управління справами",
-      "identifier": {
-        "scheme": "UA-EDR",
-        "id": "00037256",
-        "uri": "http://www.dus.gov.ua/"
-      },
-      "address": {
-        "countryName": "Україна",
-        "postalCode": "01220",
-        "region": "м. Київ",
-        "locality": "м. Київ",
-        "streetAddress": "вул. Банкова, 11, корпус 1"
-      },
-      "contactPoint": {
-        "name": "Державне управління справами",
-        "telephone": "+0440000000"
-      },
-      "kind": "general"
-    },
-    "value": {
-      "amount": 22000,
-      "currency": "UAH"
-    },
-    "tenderPeriod": {
-      "endDate": "2023-10-04T01:00:00+03:00"
-    },
-    "procurementMethodType": "priceQuotation",
-    "procurementMethod": "selective",
-    "items": [
-      {
-        "description": "Комп’ютерне обладнання",
-        "quantity": 5,
-        "deliveryDate": {
-          "startDate": "2023-09-22T01:00:00+03:00",
-          "endDate": "2023-09-25T01:00:00+03:00"
-        },
-        "unit": {
-          "name": "кг",
-          "code": "KGM",
-          "value": {
-            "amount": 6
-          }
-        },
-        "deliveryAddress": {
-          "countryName": "Україна",
-          "postalCode": "79000",
-          "region": "м. Київ",
-          "locality": "м. Київ",
-          "streetAddress": "вул. Банкова 1"
-        },
-        "classification": {
-          "scheme": "ДК021",
-          "id": "44617100-9",
-          "description": "Cartons"
-        },
-        "profile": "655360-30230000-889652-40000777",
-        "additionalClassifications": [
-          {
-            "scheme": "INN",
-            "id": "17.21.1",
-            "description": "папір і картон гофровані, паперова й картонна тара"
-          }
-        ]
-      }
-    ],
-    "agreement": {
-      "id": "2e14a78a2074952d5a2d256c3c004dda"
-    },
-    "criteria": [
-      {
-        "description": "Форма випуску",
-        "requirementGroups": [
-          {
-            "description": "Форма випуску",
-            "requirements": [
-              {
-                "dataType": "string",
-                "expectedValue": "Розчин для інфузій",
-                "title": "Форма випуску"
-              }
-            ]
-          }
-        ],
-        "title": "Форма випуску"
-      },
-      {
-        "description": "Доза діючої речовини",
-        "requirementGroups": [
-          {
-            "description": "Доза діючої речовини",
-            "requirements": [
-              {
-                "dataType": "integer",
-                "minValue": 5,
-                "title": "Доза діючої речовини",
-                "unit": {
-                  "code": "KGM",
-                  "name": "кілограми"
-                }
-              }
-            ]
-          }
-        ],
-        "title": "Доза діючої речовини"
-      },
-      {
-        "description": "Форма випуску",
-        "requirementGroups": [
-          {
-            "description": "Форма випуску",
-            "requirements": [
-              {
-                "dataType": "string",
-                "expectedValues": [
-                  "Відповідь1",
-                  "Відповідь2",
-                  "Відповідь3",
-                  "Відповідь4"
-                ],
-                "expectedMinItems": 2,
-                "expectedMaxItems": 3,
-                "title": "Форма випуску"
-              }
-            ]
-          }
-        ],
-        "title": "Форма випуску"
-      }
-    ]
-  },
-  "config": {
-    "hasAuction": false,
-    "hasAwardingOrder": true,
-    "hasValueRestriction": true,
-    "valueCurrencyEquality": true,
-    "hasPrequalification": false,
-    "minBidsNumber": 1,
-    "hasPreSelectionAgreement": true
-  }
-}"##;
 
 /// Spec §9.1: the 201 body, verbatim (ids, tokens and dates are placeholders).
 const CREATED_BODY: &str = r##"{
