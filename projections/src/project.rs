@@ -4,7 +4,7 @@
 //! change. That makes the read models a function of the log alone, whatever
 //! the batch boundaries, so a rebuild gives byte-identical rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use commands::store::{EventStore, RecordedEvent, StoreError};
 
@@ -31,6 +31,7 @@ pub enum ProjectError {
 }
 
 struct Folded {
+    kind: String,
     view: Box<dyn ProcedureView>,
     /// The procedure version folded so far.
     version: u64,
@@ -42,6 +43,16 @@ enum Entry {
     Folded(Box<Folded>),
     /// A procedure of a kind this build does not publish (e.g. store smoke tests).
     Unpublished,
+}
+
+impl Entry {
+    /// Whether this entry can take `event` next without reloading.
+    fn follows(&self, event: &RecordedEvent) -> bool {
+        match self {
+            Entry::Folded(folded) => folded.version + 1 == event.procedure_version,
+            Entry::Unpublished => true,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -66,21 +77,11 @@ impl Projection {
         if self.cache.len() > CACHE_LIMIT {
             self.cache.clear();
         }
+        self.load_missing(events, read, page).await?;
         let mut changed: BTreeMap<String, (DocumentRow, FeedRow)> = BTreeMap::new();
         let mut to = from;
         for event in page {
             to = event.position;
-            let fresh = matches!(
-                self.cache.get(&event.procedure_id),
-                Some(Entry::Folded(folded)) if folded.version + 1 == event.procedure_version
-            ) || matches!(
-                self.cache.get(&event.procedure_id),
-                Some(Entry::Unpublished)
-            );
-            if !fresh {
-                let entry = load(events, read, event).await?;
-                self.cache.insert(event.procedure_id.clone(), entry);
-            }
             let Some(Entry::Folded(folded)) = self.cache.get_mut(&event.procedure_id) else {
                 continue;
             };
@@ -100,13 +101,9 @@ impl Projection {
             if folded.document.as_ref().is_some_and(|d| d.body == body) {
                 continue;
             }
-            let kind = match &folded.document {
-                Some(document) => document.kind.clone(),
-                None => kind_of(events, &event.procedure_id).await?,
-            };
             let document = DocumentRow {
                 procedure_id: event.procedure_id.clone(),
-                kind,
+                kind: folded.kind.clone(),
                 revision: folded.document.as_ref().map_or(0, |d| d.revision) + 1,
                 position,
                 body,
@@ -123,45 +120,78 @@ impl Projection {
             feed,
         })
     }
-}
 
-async fn kind_of(events: &dyn EventStore, procedure_id: &str) -> Result<String, StoreError> {
-    events
-        .procedure_kind(procedure_id)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("procedure {procedure_id} has no kind")))
-}
-
-/// Folds the procedure up to just before `event` from the log, and takes
-/// its current document from the read store.
-async fn load(
-    events: &dyn EventStore,
-    read: &dyn ReadStore,
-    event: &RecordedEvent,
-) -> Result<Entry, ProjectError> {
-    let kind = kind_of(events, &event.procedure_id).await?;
-    let Ok(mut view) = new_view(&kind) else {
-        tracing::debug!(procedure = %event.procedure_id, %kind, "not a published procedure type");
-        return Ok(Entry::Unpublished);
-    };
-    let mut version = 0;
-    if event.procedure_version > 1 {
-        let history = events.read_procedure(&event.procedure_id).await?;
-        for earlier in history
-            .iter()
-            .take_while(|e| e.procedure_version < event.procedure_version)
-        {
-            view.apply(earlier).map_err(|source| ProjectError::View {
-                position: earlier.position,
-                source: source.into(),
-            })?;
-            version = earlier.procedure_version;
+    /// Folds every procedure of the page that is not in the cache (or is
+    /// behind it) up to just before its first event in the page, with a
+    /// query for all their kinds and one for all their current documents.
+    async fn load_missing(
+        &mut self,
+        events: &dyn EventStore,
+        read: &dyn ReadStore,
+        page: &[RecordedEvent],
+    ) -> Result<(), ProjectError> {
+        let mut missing: Vec<&RecordedEvent> = Vec::new();
+        let mut seen = HashSet::new();
+        for event in page {
+            if !seen.insert(event.procedure_id.as_str()) {
+                continue;
+            }
+            if !self
+                .cache
+                .get(&event.procedure_id)
+                .is_some_and(|entry| entry.follows(event))
+            {
+                missing.push(event);
+            }
         }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = missing.iter().map(|e| e.procedure_id.clone()).collect();
+        let kinds = events.procedure_kinds(&ids).await?;
+        let existing: Vec<String> = missing
+            .iter()
+            .filter(|e| e.procedure_version > 1)
+            .map(|e| e.procedure_id.clone())
+            .collect();
+        let mut documents = if existing.is_empty() {
+            HashMap::new()
+        } else {
+            read.documents(&existing).await?
+        };
+        for first in missing {
+            let id = &first.procedure_id;
+            let kind = kinds
+                .get(id)
+                .ok_or_else(|| StoreError::Corrupt(format!("procedure {id} has no kind")))?;
+            let Ok(mut view) = new_view(kind) else {
+                tracing::debug!(procedure = %id, %kind, "not a published procedure type");
+                self.cache.insert(id.clone(), Entry::Unpublished);
+                continue;
+            };
+            let mut version = 0;
+            if first.procedure_version > 1 {
+                let history = events.read_procedure(id).await?;
+                for earlier in history
+                    .iter()
+                    .take_while(|e| e.procedure_version < first.procedure_version)
+                {
+                    view.apply(earlier).map_err(|source| ProjectError::View {
+                        position: earlier.position,
+                        source: source.into(),
+                    })?;
+                    version = earlier.procedure_version;
+                }
+            }
+            let entry = Folded {
+                kind: kind.clone(),
+                view,
+                version,
+                document: documents.remove(id),
+            };
+            self.cache
+                .insert(id.clone(), Entry::Folded(Box::new(entry)));
+        }
+        Ok(())
     }
-    let document = read.document(&event.procedure_id).await?;
-    Ok(Entry::Folded(Box::new(Folded {
-        view,
-        version,
-        document,
-    })))
 }

@@ -709,6 +709,14 @@ async fn procedure_kind_of_known_and_unknown_procedures(backend: Backend) {
         Some("test")
     );
     assert_eq!(store.procedure_kind("p3").await.unwrap(), None);
+    let kinds = store
+        .procedure_kinds(&["p1".into(), "p2".into(), "p3".into()])
+        .await
+        .unwrap();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    assert_eq!(kinds["p1"], "priceQuotation");
+    assert_eq!(kinds["p2"], "test");
+    assert!(store.procedure_kinds(&[]).await.unwrap().is_empty());
     // A refused creation leaves no procedure behind.
     store
         .append(append("p4", 0, vec![event("e1", "s-p4", "A", json!({}))]))

@@ -83,33 +83,48 @@ impl Reader {
             .read_all(offset, wanted)
             .await
             .map_err(|e| e.to_string())?;
-        let mut procedures: HashMap<String, (Option<String>, bool)> = HashMap::new();
-        let mut shown = Vec::with_capacity(page.len());
-        for event in page.iter().filter(|e| e.position <= applied) {
-            if !procedures.contains_key(&event.procedure_id) {
-                let facts = self.procedure(&event.procedure_id).await?;
-                procedures.insert(event.procedure_id.clone(), facts);
-            }
-            let (kind, disclosed) = procedures
-                .get(&event.procedure_id)
-                .cloned()
-                .unwrap_or((None, false));
-            shown.push((event.position, public(event, kind.as_deref(), disclosed)));
-        }
-        Ok(shown)
+        let page: Vec<RecordedEvent> = page.into_iter().filter(|e| e.position <= applied).collect();
+        let procedures = self.procedures(&page).await?;
+        Ok(page
+            .iter()
+            .map(|event| {
+                let (kind, disclosed) = procedures
+                    .get(&event.procedure_id)
+                    .map_or((None, false), |(kind, disclosed)| {
+                        (Some(kind.as_str()), *disclosed)
+                    });
+                (event.position, public(event, kind, disclosed))
+            })
+            .collect())
     }
 
-    /// The procedure's kind and whether its bids are disclosed now.
-    async fn procedure(&self, id: &str) -> Result<(Option<String>, bool), String> {
-        if let Some(row) = self.read.feed_row(id).await.map_err(|e| e.to_string())? {
-            return Ok((Some(row.kind), row.bids_disclosed));
+    /// Each procedure's kind and whether its bids are disclosed now: from
+    /// the feed read model, or the store for procedures without a document.
+    async fn procedures(
+        &self,
+        page: &[RecordedEvent],
+    ) -> Result<HashMap<String, (String, bool)>, String> {
+        let mut ids: Vec<String> = page.iter().map(|e| e.procedure_id.clone()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = self.read.feed_rows(&ids).await.map_err(|e| e.to_string())?;
+        let mut facts: HashMap<String, (String, bool)> = rows
+            .into_iter()
+            .map(|(id, row)| (id, (row.kind, row.bids_disclosed)))
+            .collect();
+        let unknown: Vec<String> = ids
+            .into_iter()
+            .filter(|id| !facts.contains_key(id))
+            .collect();
+        if !unknown.is_empty() {
+            let kinds = self
+                .events
+                .procedure_kinds(&unknown)
+                .await
+                .map_err(|e| e.to_string())?;
+            facts.extend(kinds.into_iter().map(|(id, kind)| (id, (kind, false))));
         }
-        let kind = self
-            .events
-            .procedure_kind(id)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok((kind, false))
+        Ok(facts)
     }
 }
 

@@ -83,6 +83,13 @@ pub trait EventStore: Send + Sync + 'static {
     /// `None` when no such procedure exists.
     async fn procedure_kind(&self, procedure_id: &str) -> Result<Option<String>, StoreError>;
 
+    /// The kinds of several procedures in one query (readers of the global
+    /// log look them up a page at a time); unknown ids are left out.
+    async fn procedure_kinds(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError>;
+
     /// The next number of the named counter: 1 the first time, then 2, 3…
     /// Atomic and durable across processes sharing the store: no number is
     /// handed out twice. A number taken by a caller that then fails is not

@@ -678,6 +678,25 @@ impl EventStore for PostgresStore {
         Ok(row.map(|row| row.get(0)))
     }
 
+    async fn procedure_kinds(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT procedure_id, kind FROM procedures \
+                 WHERE procedure_id = ANY($1) AND version > 0",
+            )
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&procedure_ids])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+    }
+
     async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
         let client = self.pool.get().await.map_err(unavailable)?;
         // One statement, its own transaction: the row lock makes concurrent

@@ -458,6 +458,26 @@ impl EventStore for SqliteStore {
         .await
     }
 
+    async fn procedure_kinds(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let ids = serde_json::to_string(procedure_ids).map_err(unavailable)?;
+        self.with_reader(move |c| {
+            let mut statement = c
+                .prepare_cached(
+                    "SELECT procedure_id, kind FROM procedures \
+                     WHERE procedure_id IN (SELECT value FROM json_each(?1))",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([ids], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
     async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
         let sequencer = Arc::clone(&self.sequencer);
         let name = name.to_owned();

@@ -6,6 +6,7 @@
 pub mod postgres;
 pub mod sqlite;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,6 +40,18 @@ pub trait ReadStore: Send + Sync + 'static {
     async fn document(&self, procedure_id: &str) -> Result<Option<DocumentRow>, ReadStoreError>;
 
     async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError>;
+
+    /// The documents of several procedures in one query (missing ones left out).
+    async fn documents(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, DocumentRow>, ReadStoreError>;
+
+    /// The feed rows of several procedures in one query (missing ones left out).
+    async fn feed_rows(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, FeedRow>, ReadStoreError>;
 
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError>;
 

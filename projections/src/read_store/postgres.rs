@@ -3,6 +3,8 @@
 //! project into them at once: a batch locks the position rows and applies
 //! only if they are still where it started.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -229,6 +231,55 @@ impl ReadStore for PostgresReadStore {
             .await
             .map_err(unavailable)?;
         Ok(row.as_ref().map(feed_row))
+    }
+
+    async fn documents(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, DocumentRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                 WHERE procedure_id = ANY($1)",
+            )
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&procedure_ids])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let row = document_row(row);
+                (row.procedure_id.clone(), row)
+            })
+            .collect())
+    }
+
+    async fn feed_rows(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, FeedRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {FEED_COLUMNS} FROM read_feed f WHERE f.procedure_id = ANY($1)"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&procedure_ids])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let row = feed_row(row);
+                (row.procedure_id.clone(), row)
+            })
+            .collect())
     }
 
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError> {

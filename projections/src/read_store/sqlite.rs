@@ -1,6 +1,7 @@
 //! Read models in an SQLite file next to the embedded event store (a file of
 //! its own, so projecting never waits for the event writer's lock).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -242,6 +243,48 @@ impl ReadStore for SqliteReadStore {
                     "SELECT {FEED_COLUMNS} FROM read_feed f WHERE f.procedure_id = ?1"
                 ))
                 .and_then(|mut statement| statement.query_row([id], feed_row).optional())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn documents(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, DocumentRow>, ReadStoreError> {
+        let ids = serde_json::to_string(procedure_ids).map_err(unavailable)?;
+        self.read(move |connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                     WHERE procedure_id IN (SELECT value FROM json_each(?1))",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([ids], document_row)
+                .map_err(unavailable)?;
+            rows.map(|row| row.map(|row| (row.procedure_id.clone(), row)))
+                .collect::<Result<_, _>>()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn feed_rows(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<HashMap<String, FeedRow>, ReadStoreError> {
+        let ids = serde_json::to_string(procedure_ids).map_err(unavailable)?;
+        self.read(move |connection| {
+            let mut statement = connection
+                .prepare_cached(&format!(
+                    "SELECT {FEED_COLUMNS} FROM read_feed f \
+                     WHERE f.procedure_id IN (SELECT value FROM json_each(?1))"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement.query_map([ids], feed_row).map_err(unavailable)?;
+            rows.map(|row| row.map(|row| (row.procedure_id.clone(), row)))
+                .collect::<Result<_, _>>()
                 .map_err(unavailable)
         })
         .await
