@@ -86,7 +86,61 @@ pub struct ServeArgs {
 pub enum ReplayCommand {
     /// Recompute every procedure's hash chain and the global position sequence;
     /// name the first bad event and exit non-zero if anything was altered.
-    Verify(StoreArgs),
+    /// With --bundle, check an exported bundle offline instead.
+    Verify(VerifyArgs),
+    /// Drop and rebuild the read models from the log (with progress), prove the
+    /// result equals the live read models (a digest per read model), and install it.
+    /// Exits 1 if they differed.
+    Rebuild(StoreArgs),
+    /// Print a procedure's public document (the exact bytes `GET` serves) as it was
+    /// after every event up to --at, or now.
+    Show(ShowArgs),
+    /// Print every event of a procedure, one JSON object per line, with the
+    /// JSON-patch (RFC 6902) diff it made to the public document.
+    History(ProcedureArgs),
+    /// Write one procedure's events and hash chain as a self-contained JSON
+    /// bundle that `cdb replay verify --bundle` checks offline.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Check this exported bundle (from `cdb replay export`) instead of a store.
+    #[arg(long)]
+    pub bundle: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcedureArgs {
+    /// The procedure (tender) id.
+    pub procedure: String,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
+
+    /// A global log position (e.g. 1234) or an RFC 3339 time (e.g.
+    /// 2023-09-20T10:00:00+03:00): show the document after every event up to it.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub procedure: ProcedureArgs,
+
+    /// Write the bundle here instead of to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

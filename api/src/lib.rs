@@ -5,6 +5,7 @@ pub mod cli;
 pub mod error;
 pub mod feed;
 pub mod openapi;
+pub mod replay_cli;
 pub mod serve;
 pub mod server;
 pub mod soak;
@@ -13,7 +14,7 @@ pub mod tenders;
 
 use std::process::ExitCode;
 
-use cli::{Cli, Command, ReplayCommand};
+use cli::{Cli, Command};
 
 /// Why `cdb` stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(args) => migrate(args).await,
-        Command::Replay(ReplayCommand::Verify(args)) => verify(args).await,
+        Command::Replay(command) => replay_cli::run(command).await,
         Command::Soak(args) => soak::soak(args).await,
     }
 }
@@ -47,20 +48,5 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 async fn migrate(args: cli::StoreArgs) -> Result<(), Failure> {
     let (location, _store) = serve::open(&args, true).await?;
     eprintln!("cdb: schema is up to date ({})", location.describe());
-    Ok(())
-}
-
-async fn verify(args: cli::StoreArgs) -> Result<(), Failure> {
-    let (location, store) = serve::open(&args, false).await?;
-    eprintln!("cdb: verifying {}", location.describe());
-    let report = replay::verify(store.as_ref(), |checked| {
-        eprint!("\rcdb: {checked} events checked")
-    })
-    .await
-    .map_err(|e| Failure::Runtime(format!("\nverification FAILED: {e}")))?;
-    eprintln!(
-        "\ncdb: OK: {} events in {} procedures; positions gap-free and every hash chain intact",
-        report.events, report.procedures
-    );
     Ok(())
 }

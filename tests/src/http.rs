@@ -417,6 +417,8 @@ pub struct TestServer {
     pub scheduler: Scheduler,
     pub catalogue: FakeCatalogue,
     pub projector: Arc<Projector>,
+    /// Where the events are (for tests that open the database directly).
+    pub location: StoreLocation,
     client: reqwest::Client,
     server: AbortOnDrop,
     projecting: AbortOnDrop,
@@ -550,6 +552,7 @@ impl TestServer {
             scheduler,
             catalogue,
             projector,
+            location,
             client,
             server,
             projecting,

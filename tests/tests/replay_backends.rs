@@ -1,0 +1,236 @@
+//! The auditor's tools (`replay` crate, behind `cdb replay …`) on both store
+//! backends, over procedures written through the real HTTP API: tampering
+//! with one stored event is caught and named; a rebuild equals the live read
+//! models (and repairs them when they were altered); `show --at` gives back
+//! the bytes `GET` served at that moment; history diffs; export bundles.
+
+use chrono::TimeDelta;
+use commands::store::{ChainError, StoreLocation};
+use e2e::http::{BROKER_KEY, StatusCode, TestServer, pixeli};
+use e2e::pq::{activated, create, submit_bid};
+use replay::{At, VerifyError};
+use serde_json::{Value as Json, json};
+
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn embedded() {
+                super::$scenario(e2e::http::TestServer::embedded().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(server) = e2e::http::TestServer::postgres().await else { return };
+                super::$scenario(server).await;
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    tampering_with_one_event_is_named,
+    rebuild_equals_the_live_read_models,
+    show_at_gives_back_what_was_served,
+    export_bundles_verify_offline,
+);
+
+/// Overwrites the stored data of the event at `position`, behind the
+/// store's back (as an attacker with database access would).
+async fn tamper(server: &TestServer, position: u64, data: &Json) {
+    match &server.location {
+        StoreLocation::Sqlite(path) => {
+            let connection = rusqlite::Connection::open(path).expect("open the SQLite file");
+            connection
+                .execute_batch("DROP TRIGGER events_no_update")
+                .expect("drop the append-only trigger");
+            let changed = connection
+                .execute(
+                    "UPDATE events SET data = ?1 WHERE position = ?2",
+                    rusqlite::params![data.to_string(), position as i64],
+                )
+                .expect("update");
+            assert_eq!(changed, 1);
+        }
+        StoreLocation::Postgres(url) => {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .expect("connect");
+            tokio::spawn(connection);
+            client
+                .batch_execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+                .await
+                .expect("disable the append-only trigger");
+            let changed = client
+                .execute(
+                    "UPDATE events SET data = $1 WHERE position = $2",
+                    &[data, &(position as i64)],
+                )
+                .await
+                .expect("update");
+            assert_eq!(changed, 1);
+        }
+    }
+}
+
+async fn tampering_with_one_event_is_named(server: TestServer) {
+    for _ in 0..3 {
+        create(&server).await;
+    }
+    let report = replay::verify(server.store.as_ref(), |_| {})
+        .await
+        .expect("an untouched log verifies");
+    assert_eq!((report.events, report.procedures), (3, 3));
+
+    let victim = server.store.read_all(1, 1).await.expect("read")[0].clone();
+    let mut data = victim.data.clone();
+    data["tender"]["title"] = json!("Підмінена назва");
+    tamper(&server, victim.position, &data).await;
+
+    match replay::verify(server.store.as_ref(), |_| {}).await {
+        Err(VerifyError::Chain(ChainError::HashMismatch {
+            position, event_id, ..
+        })) => {
+            assert_eq!(position, victim.position);
+            assert_eq!(event_id, victim.event_id);
+        }
+        other => panic!("expected the tampered event to be named, got {other:?}"),
+    }
+}
+
+async fn rebuild_equals_the_live_read_models(server: TestServer) {
+    let tender = activated(&server).await;
+    submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 250).await;
+    create(&server).await;
+    server.settle().await;
+    let scratch = tempfile::tempdir().expect("scratch");
+    let mut calls = 0;
+    let report = replay::rebuild(
+        server.store.clone(),
+        server.projector.read_store().clone(),
+        scratch.path(),
+        |_, _| calls += 1,
+    )
+    .await
+    .expect("rebuild");
+    assert!(report.identical(), "{report:?}");
+    assert_eq!(report.position, server.head().await);
+    assert!(calls > 0, "progress reported");
+    assert_eq!(report.live[0].rows, 2, "two documents");
+
+    // Alter a live document: the rebuild notices, reports it and repairs it.
+    let before = server.get_bytes(&tender.path).await.2;
+    let read = server.projector.read_store();
+    let mut snapshot = read.snapshot().await.expect("snapshot");
+    snapshot.documents[0].body = "{\"data\":{\"status\":\"complete\"}}".into();
+    let position = snapshot.documents_position;
+    read.replace(snapshot, position).await.expect("alter");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let report = replay::rebuild(
+        server.store.clone(),
+        read.clone(),
+        scratch.path(),
+        |_, _| {},
+    )
+    .await
+    .expect("rebuild");
+    assert!(!report.identical(), "the altered document is noticed");
+    assert_ne!(report.live[0].sha256, report.rebuilt[0].sha256);
+    assert_eq!(
+        report.live[1], report.rebuilt[1],
+        "the feed was not altered"
+    );
+    assert_eq!(server.get_bytes(&tender.path).await.2, before, "repaired");
+}
+
+async fn show_at_gives_back_what_was_served(server: TestServer) {
+    let tender = create(&server).await;
+    let (status, _, served_draft) = server.get_bytes(&tender.path).await;
+    assert_eq!(status, StatusCode::OK);
+    let draft_position = server.head().await;
+    let draft_time = server.now();
+
+    server.advance(TimeDelta::minutes(5));
+    let (status, _, _) = server
+        .patch(
+            &tender.owned(""),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"title": "Нова назва"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    server.advance(TimeDelta::minutes(5));
+    let (status, body) = e2e::pq::activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let served_now = server.get_bytes(&tender.path).await.2;
+    assert_ne!(served_now, served_draft);
+
+    let store = server.store.as_ref();
+    let at_position = replay::show(store, &tender.id, Some(At::Position(draft_position)))
+        .await
+        .expect("show at a position");
+    assert_eq!(at_position.as_bytes(), served_draft.as_slice());
+    let at_time = replay::show(store, &tender.id, Some(At::Time(draft_time)))
+        .await
+        .expect("show at a time");
+    assert_eq!(at_time.as_bytes(), served_draft.as_slice());
+    let now = replay::show(store, &tender.id, None)
+        .await
+        .expect("show now");
+    assert_eq!(now.as_bytes(), served_now.as_slice());
+    assert!(matches!(
+        replay::show(store, &tender.id, Some(At::Position(0))).await,
+        Err(replay::ShowError::NotYet(_))
+    ));
+    assert!(matches!(
+        replay::show(store, "0123456789abcdef0123456789abcdef", None).await,
+        Err(replay::ShowError::NotFound(_))
+    ));
+
+    let history = replay::history(store, &tender.id).await.expect("history");
+    let types: Vec<&str> = history.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(types, ["TenderCreated", "TenderEdited", "TenderActivated"]);
+    let has = |index: usize, op: &str, path: &str| {
+        history[index]
+            .patch
+            .as_array()
+            .is_some_and(|ops| ops.iter().any(|o| o["op"] == op && o["path"] == path))
+    };
+    assert!(has(1, "replace", "/data/title"), "{}", history[1].patch);
+    assert!(has(2, "replace", "/data/status"), "{}", history[2].patch);
+    // Applying every patch in turn gives the current document.
+    let mut document = Json::Null;
+    for entry in &history {
+        let patch: json_patch::Patch =
+            serde_json::from_value(entry.patch.clone()).expect("an RFC 6902 patch");
+        json_patch::patch(&mut document, &patch).expect("the patch applies");
+    }
+    assert_eq!(document.to_string().as_bytes(), served_now.as_slice());
+}
+
+async fn export_bundles_verify_offline(server: TestServer) {
+    let tender = activated(&server).await;
+    create(&server).await;
+    let bundle = replay::export(server.store.as_ref(), &tender.id)
+        .await
+        .expect("export");
+    assert_eq!(bundle.events.len(), 2);
+    assert_eq!(bundle.kind, "priceQuotation");
+    let text = serde_json::to_string(&bundle).expect("serialise");
+    let read_back: replay::Bundle = serde_json::from_str(&text).expect("parse");
+    assert_eq!(replay::verify_bundle(&read_back).expect("verifies"), 2);
+
+    let mut forged = read_back.clone();
+    forged.events[1].data["at"] = json!("2023-09-21T01:00:00+03:00");
+    let error = replay::verify_bundle(&forged).expect_err("forgery is caught");
+    assert!(
+        error.to_string().contains(&forged.events[1].event_id),
+        "names the event: {error}"
+    );
+    let mut truncated = read_back.clone();
+    truncated.events.pop();
+    assert!(
+        replay::verify_bundle(&truncated).is_err(),
+        "a cut bundle fails"
+    );
+}
