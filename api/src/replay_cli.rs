@@ -73,9 +73,16 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let started = std::time::Instant::now();
+    // Without a terminal the bar draws nothing; print a line a second instead.
+    let mut last_line = std::time::Instant::now();
     let report = replay::rebuild(Arc::clone(&store), live, scratch.path(), |done, total| {
         bar.set_length(total);
         bar.set_position(done);
+        if bar.is_hidden() && (last_line.elapsed() >= Duration::from_secs(1) || done == total) {
+            last_line = std::time::Instant::now();
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            eprintln!("cdb: {done}/{total} events ({rate:.0} events/s)");
+        }
     })
     .await
     .map_err(runtime)?;

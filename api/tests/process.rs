@@ -286,11 +286,104 @@ async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
     }
     let distinct: std::collections::HashSet<_> = acknowledged.iter().map(|(_, t)| t).collect();
     assert_eq!(distinct.len(), acknowledged.len(), "tenderIDs are unique");
-    drop(server);
+    // The read models (projected while the writes went on, so the kill hit
+    // them mid-way) caught up before the restarted server listened.
+    let health = server.health().await;
+    let head = health["store"]["head"].as_u64().expect("head");
+    for model in ["documents", "feed"] {
+        assert_eq!(health["projections"][model]["lag"], 0, "{health}");
+        assert_eq!(health["projections"][model]["position"], head, "{health}");
+    }
+    assert!(server.terminate().success());
     let store = embedded_store(&data_dir).await;
     replay::verify(store.as_ref(), |_| {})
         .await
         .expect("log verifies after the crash");
+    drop(store);
+
+    // …and they equal a rebuild from the log, read model by read model.
+    let rebuild = Command::new(CDB)
+        .args(["replay", "rebuild", "--data-dir"])
+        .arg(&data_dir)
+        .output()
+        .expect("run cdb replay rebuild");
+    let stderr = String::from_utf8_lossy(&rebuild.stderr);
+    assert!(rebuild.status.success(), "rebuild failed: {stderr}");
+    assert!(
+        stderr.contains(&format!("rebuilt {head} events")),
+        "{stderr}"
+    );
+    for model in ["documents", "feed"] {
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("cdb: {model}")))
+            .unwrap_or_else(|| panic!("no digest line for {model}: {stderr}"));
+        assert!(line.ends_with("identical"), "{line}");
+    }
+}
+
+/// `cdb replay verify` names an event whose stored data was edited in the
+/// database; `export` writes a bundle that `verify --bundle` checks offline
+/// and rejects once edited.
+#[tokio::test]
+async fn replay_verify_names_tampering_and_checks_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    soak(&data_dir, 20);
+    let store = embedded_store(&data_dir).await;
+    let victim = store.read_all(14, 1).await.unwrap().remove(0);
+    drop(store);
+    let replay = |args: &[&str]| {
+        Command::new(CDB)
+            .arg("replay")
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .output()
+            .expect("run cdb replay")
+    };
+
+    let bundle = dir.path().join("bundle.json");
+    let exported = replay(&[
+        "export",
+        &victim.procedure_id,
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(exported.status.success(), "{exported:?}");
+    let checked = replay(&["verify", "--bundle", bundle.to_str().unwrap()]);
+    assert!(checked.status.success(), "{checked:?}");
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let mut edited: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let last = edited["events"].as_array().unwrap().len() - 1;
+    edited["events"][last]["data"] = serde_json::json!({"forged": true});
+    std::fs::write(&bundle, edited.to_string()).unwrap();
+    let checked = replay(&["verify", "--bundle", bundle.to_str().unwrap()]);
+    assert!(!checked.status.success(), "an edited bundle must fail");
+
+    let database = rusqlite::Connection::open(data_dir.join("cdb.sqlite3")).unwrap();
+    database
+        .execute_batch("DROP TRIGGER events_no_update")
+        .unwrap();
+    database
+        .execute(
+            "UPDATE events SET data = '{\"forged\":true}' WHERE position = ?1",
+            [victim.position as i64],
+        )
+        .unwrap();
+    drop(database);
+    let verified = replay(&["verify"]);
+    let stderr = String::from_utf8_lossy(&verified.stderr);
+    assert!(!verified.status.success(), "tampering must fail: {stderr}");
+    assert!(stderr.contains("FAILED"), "{stderr}");
+    assert!(
+        stderr.contains(&victim.event_id),
+        "names the event: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("position {}", victim.position)),
+        "{stderr}"
+    );
 }
 
 /// Each bad configuration: exit code 2 and one `error:` line, no panic.
