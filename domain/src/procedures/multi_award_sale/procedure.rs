@@ -1,0 +1,674 @@
+//! The multi-award sale procedure document (spec §7.1–7.4): what the
+//! Organizer sends to publish it, what it may change while bids are taken
+//! (§2.4), and the document as it stands.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use serde_with::skip_serializing_none;
+
+use super::{Award, Bid, Cancellation, Contract};
+use crate::procurement::{Amount, Document, Item, Money, Organization, Period, Refusal, Unit};
+
+/// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
+/// enum, Q31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcedureStatus {
+    ActiveTendering,
+    ActiveAuction,
+    ActiveQualification,
+    ActiveAwarded,
+    Complete,
+    Unsuccessful,
+    Cancelled,
+}
+
+impl ProcedureStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcedureStatus::ActiveTendering => "active_tendering",
+            ProcedureStatus::ActiveAuction => "active_auction",
+            ProcedureStatus::ActiveQualification => "active_qualification",
+            ProcedureStatus::ActiveAwarded => "active_awarded",
+            ProcedureStatus::Complete => "complete",
+            ProcedureStatus::Unsuccessful => "unsuccessful",
+            ProcedureStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            ProcedureStatus::Complete | ProcedureStatus::Unsuccessful | ProcedureStatus::Cancelled
+        )
+    }
+
+    /// Qualification is under way: awards and contracts may be worked on.
+    pub fn in_qualification(self) -> bool {
+        matches!(
+            self,
+            ProcedureStatus::ActiveQualification | ProcedureStatus::ActiveAwarded
+        )
+    }
+}
+
+/// The `sellingMethod` values of spec §1.1 (the BSM ones, verbatim).
+pub const SELLING_METHODS: [&str; 11] = [
+    "basicSell-multiAwards",
+    "basicSell-multiAwards-ultra-fast",
+    "basicSell-multiAwards-fast",
+    "basicSell-multiAwards-fast-manual",
+    "basicSell-multiAwards-fast-auction-manual-qualification",
+    "basicSell-multiAwards-fast-auction-prod",
+    "basicSell-multiAwards-initial-auction",
+    "basicSell-multiAwards-initial-qualification",
+    "basicSell-multiAwards-initial-qualification-prod",
+    "basicSell-multiAwards-initial-qualification-fast",
+    "basicSell-multiAwards-initial-auction-manual",
+];
+
+/// The CAV root codes the main classifier may lie under (spec §2.3).
+pub const CAV_ROOTS: [&str; 10] = [
+    "03000000-1",
+    "09000000-3",
+    "14000000-1",
+    "15000000-8",
+    "18000000-9",
+    "19000000-6",
+    "22000000-0",
+    "24000000-4",
+    "30000000-9",
+    "44000000-0",
+];
+
+/// Additional classification schemes an item may carry (spec §2.3).
+pub const ADDITIONAL_SCHEMES: [&str; 2] = ["CPVS", "CVZU"];
+
+/// Document types of the procedure itself (spec §6.4; REM-era list, Q26).
+pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
+    "illustration",
+    "technicalSpecifications",
+    "evaluationCriteria",
+    "contractProforma",
+    "x_lotInfoEN",
+    "x_verificationAct",
+    "guaranteeTemplate",
+    "clarifications",
+    "digitalSignature",
+];
+
+/// Procedure currencies (spec §7.3).
+pub const CURRENCIES: [&str; 3] = ["UAH", "USD", "EUR"];
+
+/// A `base.multiLang` text: Ukrainian required, English optional.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultiLang {
+    #[serde(rename = "uk_UA")]
+    pub uk_ua: String,
+    #[serde(rename = "en_US")]
+    pub en_us: Option<String>,
+}
+
+impl MultiLang {
+    pub fn uk(text: impl Into<String>) -> Self {
+        MultiLang {
+            uk_ua: text.into(),
+            en_us: None,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.uk_ua.trim().is_empty()
+    }
+}
+
+/// `value` (ValueWithTax, spec §7.3): the minimal price **per unit**.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProcedureValue {
+    pub amount: Amount,
+    pub currency: String,
+    /// Defaults to `false`; the Organizer may set it (Q33).
+    #[serde(default)]
+    pub value_added_tax_included: bool,
+    #[serde(default)]
+    pub value_added_tax_charged: bool,
+    /// The unit the price is per; defaults to `items[0].unit`. Units never
+    /// enter a calculation.
+    pub value_per: Option<Unit>,
+}
+
+/// The `data` of `POST /api/procedures`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProcedureInput {
+    pub selling_method: String,
+    pub selling_entity: Organization,
+    pub lot_id: String,
+    pub title: MultiLang,
+    pub description: MultiLang,
+    pub access_details: Option<MultiLang>,
+    pub x_document_requirements: Option<MultiLang>,
+    pub x_additional_information: Option<MultiLang>,
+    pub previous_auction_id: Option<String>,
+    pub value: ProcedureValue,
+    pub guarantee: Option<Money>,
+    /// 1 or 2 (spec §7.1); see Q6 in the module docs for its effect.
+    pub min_number_of_qualified_bids: Option<u32>,
+    pub tender_attempts: Option<u32>,
+    /// Stored and echoed; the `basicSell` bank account model is not part of
+    /// the spec (Q30).
+    pub bank_accounts: Option<Vec<Json>>,
+    /// The smallest volume one participant may buy (Q32).
+    pub minimal_part: Amount,
+    /// Exactly one item: the lot, with its total volume `quantity`.
+    pub items: Vec<Item>,
+    /// Only `endDate` is read: bids are taken from publication until then.
+    pub tender_period: Period,
+}
+
+/// The `data` of `PATCH /api/procedures/{id}`: while bids are taken any
+/// subset of the editable fields; in qualification only `status:
+/// "complete"`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProcedureEdit {
+    pub selling_entity: Option<Organization>,
+    pub lot_id: Option<String>,
+    pub title: Option<MultiLang>,
+    pub description: Option<MultiLang>,
+    pub access_details: Option<MultiLang>,
+    pub x_document_requirements: Option<MultiLang>,
+    pub x_additional_information: Option<MultiLang>,
+    pub previous_auction_id: Option<String>,
+    pub value: Option<ProcedureValue>,
+    pub guarantee: Option<Money>,
+    pub min_number_of_qualified_bids: Option<u32>,
+    pub tender_attempts: Option<u32>,
+    pub bank_accounts: Option<Vec<Json>>,
+    pub minimal_part: Option<Amount>,
+    pub items: Option<Vec<Item>>,
+    pub tender_period: Option<Period>,
+    pub status: Option<String>,
+}
+
+impl ProcedureEdit {
+    /// Whether the edit changes anything besides the status.
+    pub fn changes_fields(&self) -> bool {
+        let without_status = ProcedureEdit {
+            status: None,
+            ..self.clone()
+        };
+        without_status != ProcedureEdit::default()
+    }
+
+    /// Whether applying the edit to `procedure` changes a term bids are
+    /// priced on, which deactivates every active bid (spec §2.4, Q1): the
+    /// minimal price, the minimal part, the lot (volume, unit,
+    /// classification), the guarantee and the bank accounts.
+    pub fn changes_bidding_terms(&self, procedure: &Procedure) -> bool {
+        self.value.as_ref().is_some_and(|v| {
+            (v.amount, &v.currency, v.value_added_tax_included)
+                != (
+                    procedure.value.amount,
+                    &procedure.value.currency,
+                    procedure.value.value_added_tax_included,
+                )
+        }) || self
+            .minimal_part
+            .is_some_and(|v| v != procedure.minimal_part)
+            || self.items.as_ref().is_some_and(|items| {
+                // Ids are server-given; compare what a bidder prices.
+                let strip = |items: &[Item]| -> Vec<Item> {
+                    items
+                        .iter()
+                        .map(|item| Item {
+                            id: None,
+                            ..item.clone()
+                        })
+                        .collect()
+                };
+                strip(items) != strip(&procedure.items)
+            })
+            || self
+                .guarantee
+                .as_ref()
+                .is_some_and(|g| procedure.guarantee.as_ref() != Some(g))
+            || self
+                .bank_accounts
+                .as_ref()
+                .is_some_and(|b| procedure.bank_accounts.as_ref() != Some(b))
+    }
+}
+
+/// The procedure as it stands: the public document of spec §7 minus what
+/// [`super::disclosure`] hides.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Procedure {
+    pub id: String,
+    pub auction_id: String,
+    pub owner: String,
+    pub status: ProcedureStatus,
+    pub selling_method: String,
+    pub selling_entity: Organization,
+    pub lot_id: String,
+    pub title: MultiLang,
+    pub description: MultiLang,
+    pub access_details: Option<MultiLang>,
+    pub x_document_requirements: Option<MultiLang>,
+    pub x_additional_information: Option<MultiLang>,
+    pub previous_auction_id: Option<String>,
+    pub value: ProcedureValue,
+    /// Generated: 0.01 in the procedure's currency (spec §7.1).
+    pub minimal_step: Money,
+    pub guarantee: Option<Money>,
+    pub min_number_of_qualified_bids: u32,
+    pub tender_attempts: Option<u32>,
+    pub bank_accounts: Option<Vec<Json>>,
+    pub minimal_part: Amount,
+    pub items: Vec<Item>,
+    pub tender_period: Period,
+    pub auction_period: Option<Period>,
+    pub qualification_period: Option<Period>,
+    #[serde(with = "crate::time::kyiv_serde")]
+    pub date_published: DateTime<Utc>,
+    #[serde(with = "crate::time::kyiv_serde")]
+    pub date_modified: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bids: Vec<Bid>,
+    /// In ranking order: index 0 is the best (spec §4.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awards: Vec<Award>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contracts: Vec<Contract>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancellations: Vec<Cancellation>,
+}
+
+impl Procedure {
+    /// `Q`, the volume being sold (`items[0].quantity`).
+    pub fn lot_quantity(&self) -> Decimal {
+        self.items
+            .first()
+            .and_then(|item| item.quantity)
+            .map(Amount::decimal)
+            .unwrap_or_default()
+    }
+
+    pub fn minimal_part(&self) -> Decimal {
+        self.minimal_part.decimal()
+    }
+
+    /// The unallocated remainder `R` (spec §4.3).
+    pub fn remainder(&self) -> Decimal {
+        super::allocation::remainder(
+            self.lot_quantity(),
+            self.awards
+                .iter()
+                .filter(|award| award.status.is_allocated())
+                .map(Award::quantity),
+        )
+    }
+}
+
+/// `ЄДРПОУ`-style ids of the previous auction (spec §7.1, Q29): the BSM
+/// pattern, with the `UA-PS-…` alternative it keeps.
+fn previous_auction_id_ok(id: &str) -> bool {
+    let b = id.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    let bsx = b.len() == 24
+        && id.starts_with("BS")
+        && matches!(b[2], b'E' | b'D' | b'M' | b'W')
+        && digits(3..6)
+        && &id[6..10] == "-UA-"
+        && digits(10..18)
+        && b[18] == b'-'
+        && digits(19..24);
+    let letters = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_alphabetic))
+    };
+    let ua_ps = b.len() == 25
+        && letters(0..2)
+        && b[2] == b'-'
+        && letters(3..5)
+        && b[5] == b'-'
+        && digits(6..10)
+        && b[10] == b'-'
+        && digits(11..13)
+        && b[13] == b'-'
+        && digits(14..16)
+        && b[16] == b'-'
+        && digits(17..23)
+        && b[23] == b'-'
+        && digits(24..25);
+    bsx || ua_ps
+}
+
+/// A CAV code `NNNNNNNN-N` that lies in the subtree of one of the allowed
+/// roots: its first two digits (the CPV division) equal the root's (Q4).
+fn cav_code_allowed(code: &str) -> bool {
+    let b = code.as_bytes();
+    let shaped = b.len() == 10
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'-'
+        && b[9].is_ascii_digit();
+    shaped && CAV_ROOTS.iter().any(|root| root[..2] == code[..2])
+}
+
+fn check_organization(organization: &Organization, field: &str) -> Result<(), Refusal> {
+    let missing = |what: &str| {
+        Refusal::invalid(
+            format!("{field}.{what}"),
+            "This field is required.".to_owned(),
+        )
+    };
+    if organization.identifier.scheme.trim().is_empty() {
+        return Err(missing("identifier.scheme"));
+    }
+    if organization.identifier.id.trim().is_empty() {
+        return Err(missing("identifier.id"));
+    }
+    if organization
+        .identifier
+        .legal_name
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty())
+    {
+        return Err(missing("identifier.legalName"));
+    }
+    let address = &organization.address;
+    if address.country_name.trim().is_empty() {
+        return Err(missing("address.countryName"));
+    }
+    for (name, value) in [
+        ("address.region", &address.region),
+        ("address.locality", &address.locality),
+        ("address.streetAddress", &address.street_address),
+    ] {
+        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(missing(name));
+        }
+    }
+    let Some(contact) = &organization.contact_point else {
+        return Err(missing("contactPoint"));
+    };
+    if contact.name.trim().is_empty() {
+        return Err(missing("contactPoint.name"));
+    }
+    for (name, value) in [
+        ("contactPoint.email", &contact.email),
+        ("contactPoint.telephone", &contact.telephone),
+    ] {
+        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(missing(name));
+        }
+    }
+    Ok(())
+}
+
+/// The full data of an organisation a bidder or the seller must give
+/// (spec B-V5, §7.2).
+pub fn check_party(organization: &Organization, field: &str) -> Result<(), Refusal> {
+    check_organization(organization, field)
+}
+
+/// The rules the procedure's fields obey at publication and after every
+/// edit (spec §2.1, §2.3, §7).
+pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Refusal> {
+    if !SELLING_METHODS.contains(&procedure.selling_method.as_str()) {
+        return Err(Refusal::invalid(
+            "sellingMethod",
+            format!("Value must be one of ['{}'].", SELLING_METHODS.join("', '")),
+        ));
+    }
+    check_party(&procedure.selling_entity, "sellingEntity")?;
+    if procedure.lot_id.trim().is_empty() {
+        return Err(Refusal::invalid("lotId", "This field is required."));
+    }
+    if procedure.title.is_blank() {
+        return Err(Refusal::invalid("title", "This field is required."));
+    }
+    if procedure.description.is_blank() {
+        return Err(Refusal::invalid("description", "This field is required."));
+    }
+    if let Some(id) = &procedure.previous_auction_id
+        && !previous_auction_id_ok(id)
+    {
+        return Err(Refusal::invalid(
+            "previousAuctionId",
+            "Value does not match the pattern BSxNNN-UA-YYYYMMDD-NNNNN.",
+        ));
+    }
+    if !CURRENCIES.contains(&procedure.value.currency.as_str()) {
+        return Err(Refusal::invalid(
+            "value.currency",
+            "Value must be one of ['UAH', 'USD', 'EUR'].",
+        ));
+    }
+    if procedure.value.amount.decimal().is_zero() {
+        return Err(Refusal::invalid(
+            "value.amount",
+            "Float value should be greater than 0.",
+        ));
+    }
+    if let Some(guarantee) = &procedure.guarantee
+        && guarantee.currency != procedure.value.currency
+    {
+        return Err(Refusal::invalid(
+            "guarantee.currency",
+            "currency of guarantee should be identical to currency of value",
+        ));
+    }
+    if !matches!(procedure.min_number_of_qualified_bids, 1 | 2) {
+        return Err(Refusal::invalid(
+            "minNumberOfQualifiedBids",
+            "Value must be one of [1, 2].",
+        ));
+    }
+    if procedure.tender_attempts == Some(0) {
+        return Err(Refusal::invalid(
+            "tenderAttempts",
+            "Value should be greater than or equal to 1.",
+        ));
+    }
+    let [item] = procedure.items.as_slice() else {
+        return Err(Refusal::invalid(
+            "items",
+            "Please provide exactly one item: a multi-award sale sells one lot.",
+        ));
+    };
+    if item
+        .description
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        return Err(Refusal::invalid(
+            "items.description",
+            "This field is required.",
+        ));
+    }
+    let Some(classification) = &item.classification else {
+        return Err(Refusal::invalid(
+            "items.classification",
+            "This field is required.",
+        ));
+    };
+    if classification.scheme != "CAV" {
+        return Err(Refusal::invalid(
+            "items.classification.scheme",
+            "Value must be one of ['CAV'].",
+        ));
+    }
+    if !cav_code_allowed(&classification.id) {
+        return Err(Refusal::invalid(
+            "items.classification.id",
+            format!(
+                "Classification must lie under one of ['{}'].",
+                CAV_ROOTS.join("', '")
+            ),
+        ));
+    }
+    for additional in item.additional_classifications.iter().flatten() {
+        if !ADDITIONAL_SCHEMES.contains(&additional.scheme.as_str()) {
+            return Err(Refusal::invalid(
+                "items.additionalClassifications.scheme",
+                "Value must be one of ['CPVS', 'CVZU'].",
+            ));
+        }
+    }
+    let quantity = item.quantity.map(Amount::decimal).unwrap_or_default();
+    if quantity.is_zero() {
+        return Err(Refusal::invalid(
+            "items.quantity",
+            "Float value should be greater than 0.",
+        ));
+    }
+    let minimal_part = procedure.minimal_part.decimal();
+    if minimal_part.is_zero() {
+        return Err(Refusal::invalid(
+            "minimalPart",
+            "Float value should be greater than 0.",
+        ));
+    }
+    if minimal_part > quantity {
+        return Err(Refusal::invalid(
+            "minimalPart",
+            "minimalPart should not be greater than items.quantity",
+        ));
+    }
+    let Some(end) = procedure.tender_period.end_date else {
+        return Err(Refusal::invalid(
+            "tenderPeriod.endDate",
+            "This field is required.",
+        ));
+    };
+    if end <= now {
+        return Err(Refusal::invalid(
+            "tenderPeriod.endDate",
+            "tenderPeriod.endDate should be in the future",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies a tendering-time edit (everything but the status).
+pub fn apply_edit(procedure: &mut Procedure, edit: &ProcedureEdit) {
+    let ProcedureEdit {
+        selling_entity,
+        lot_id,
+        title,
+        description,
+        access_details,
+        x_document_requirements,
+        x_additional_information,
+        previous_auction_id,
+        value,
+        guarantee,
+        min_number_of_qualified_bids,
+        tender_attempts,
+        bank_accounts,
+        minimal_part,
+        items,
+        tender_period,
+        status: _,
+    } = edit.clone();
+    if let Some(v) = selling_entity {
+        procedure.selling_entity = v;
+    }
+    if let Some(v) = lot_id {
+        procedure.lot_id = v;
+    }
+    if let Some(v) = title {
+        procedure.title = v;
+    }
+    if let Some(v) = description {
+        procedure.description = v;
+    }
+    if access_details.is_some() {
+        procedure.access_details = access_details;
+    }
+    if x_document_requirements.is_some() {
+        procedure.x_document_requirements = x_document_requirements;
+    }
+    if x_additional_information.is_some() {
+        procedure.x_additional_information = x_additional_information;
+    }
+    if previous_auction_id.is_some() {
+        procedure.previous_auction_id = previous_auction_id;
+    }
+    if let Some(v) = value {
+        procedure.minimal_step.currency = v.currency.clone();
+        procedure.value = v;
+    }
+    if guarantee.is_some() {
+        procedure.guarantee = guarantee;
+    }
+    if let Some(v) = min_number_of_qualified_bids {
+        procedure.min_number_of_qualified_bids = v;
+    }
+    if tender_attempts.is_some() {
+        procedure.tender_attempts = tender_attempts;
+    }
+    if bank_accounts.is_some() {
+        procedure.bank_accounts = bank_accounts;
+    }
+    if let Some(v) = minimal_part {
+        procedure.minimal_part = v;
+    }
+    if let Some(v) = items {
+        procedure.items = v;
+    }
+    if let Some(period) = tender_period
+        && period.end_date.is_some()
+    {
+        // The server owns the start date; the Organizer moves only the end.
+        procedure.tender_period.end_date = period.end_date;
+    }
+    default_value_per(procedure);
+}
+
+/// `value.valuePer` defaults to the lot's unit (spec §7.3).
+pub fn default_value_per(procedure: &mut Procedure) {
+    if procedure.value.value_per.is_none() {
+        procedure.value.value_per = procedure.items.first().and_then(|item| item.unit.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cav_codes_under_the_allowed_roots() {
+        assert!(cav_code_allowed("03000000-1"));
+        assert!(cav_code_allowed("03111000-2"));
+        assert!(cav_code_allowed("44100000-1"));
+        assert!(!cav_code_allowed("45000000-7"));
+        assert!(!cav_code_allowed("0300000-1"));
+        assert!(!cav_code_allowed("0300000a-1"));
+    }
+
+    #[test]
+    fn previous_auction_ids() {
+        assert!(previous_auction_id_ok("BSM001-UA-20240304-12345"));
+        assert!(previous_auction_id_ok("BSE001-UA-20240304-12345"));
+        assert!(previous_auction_id_ok("UA-PS-2024-03-04-000001-1"));
+        assert!(!previous_auction_id_ok("REM001-UA-20240304-12345"));
+        assert!(!previous_auction_id_ok("BSM001-UA-2024030-12345"));
+    }
+}
