@@ -88,12 +88,12 @@ pub enum ReplayCommand {
     /// name the first bad event and exit non-zero if anything was altered.
     /// With --bundle, check an exported bundle offline instead.
     Verify(VerifyArgs),
-    /// Drop and rebuild the read models from the log (with progress), prove the
-    /// result equals the live read models (a digest per read model), and install it.
-    /// Exits 1 if they differed.
+    /// Rebuild the read models from the log into a scratch store (with progress),
+    /// prove the result equals the live read models (a digest per read model, at
+    /// the same log position), and install it. Exits 1 if they differed.
     Rebuild(StoreArgs),
-    /// Print a procedure's public document (the exact bytes `GET` serves) as it was
-    /// after every event up to --at, or now.
+    /// Print a procedure's public document (the exact bytes `GET` serves, then one
+    /// newline) as it was after every event up to --at, or now.
     Show(ShowArgs),
     /// Print every event of a procedure, one JSON object per line, with the
     /// JSON-patch (RFC 6902) diff it made to the public document.
@@ -108,7 +108,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub store: StoreArgs,
 
-    /// Check this exported bundle (from `cdb replay export`) instead of a store.
+    /// Check this exported bundle (from `cdb replay export`) offline instead of
+    /// a store (--store and --data-dir are then ignored).
     #[arg(long)]
     pub bundle: Option<PathBuf>,
 }

@@ -1,9 +1,12 @@
-//! `cdb replay …`: the auditor's commands (the work is in the `replay` crate).
+//! `cdb replay …`: the auditor's commands (the work is in the `replay`
+//! crate; this module opens stores, draws progress and prints). Output
+//! formats and exit codes are described in `docs/replay.md`.
 
 use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use commands::store::{EventStore, StoreLocation};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Failure;
@@ -24,6 +27,22 @@ fn runtime(error: impl std::fmt::Display) -> Failure {
     Failure::Runtime(error.to_string())
 }
 
+/// Opens an existing store. Unlike `serve`, never creates an embedded store:
+/// auditing a mistyped data directory must fail, not report an empty log.
+async fn open(args: &StoreArgs) -> Result<(StoreLocation, Arc<dyn EventStore>), Failure> {
+    let location = StoreLocation::parse(&args.store, &args.data_dir)
+        .map_err(|e| Failure::Config(e.to_string()))?;
+    if let StoreLocation::Sqlite(path) = &location
+        && !path.is_file()
+    {
+        return Err(Failure::Config(format!(
+            "no event store at {} (check --data-dir or --store)",
+            path.display()
+        )));
+    }
+    serve::open(args, false).await
+}
+
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
@@ -31,72 +50,143 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot write to standard output: {e}")))
 }
 
+/// Progress over log positions on stderr: an indicatif bar (events/s, ETA)
+/// on a terminal; otherwise a plain line at most once a second.
+struct Progress {
+    bar: ProgressBar,
+    verb: &'static str,
+    started: Instant,
+    last_line: Instant,
+}
+
+impl Progress {
+    const LINE_EVERY: Duration = Duration::from_secs(1);
+
+    fn new(verb: &'static str) -> Result<Progress, Failure> {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "cdb: {verb} {{bar:40}} {{pos}}/{{len}} events, {{per_sec:0}}, ETA {{eta}}"
+            ))
+            .map_err(runtime)?,
+        );
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
+        let now = Instant::now();
+        Ok(Progress {
+            bar,
+            verb,
+            started: now,
+            last_line: now,
+        })
+    }
+
+    fn update(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if self.bar.is_hidden() && self.last_line.elapsed() >= Self::LINE_EVERY {
+            self.last_line = Instant::now();
+            let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            let eta = total.saturating_sub(done) as f64 / rate.max(1e-9);
+            eprintln!(
+                "cdb: {} {done}/{total} events ({rate:.0} events/s, ETA {eta:.0} s)",
+                self.verb
+            );
+        }
+    }
+
+    /// Clears the bar; answers the seconds elapsed.
+    fn finish(&self) -> f64 {
+        self.bar.finish_and_clear();
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
 async fn verify(args: VerifyArgs) -> Result<(), Failure> {
     if let Some(path) = &args.bundle {
-        let text = std::fs::read(path)
-            .map_err(|e| Failure::Config(format!("cannot read {}: {e}", path.display())))?;
-        let bundle: replay::Bundle = serde_json::from_slice(&text)
-            .map_err(|e| Failure::Runtime(format!("{} is not a bundle: {e}", path.display())))?;
-        let events = replay::verify_bundle(&bundle)
-            .map_err(|e| Failure::Runtime(format!("verification FAILED: {e}")))?;
-        eprintln!(
-            "cdb: OK: bundle of procedure {}: {events} events, hash chain intact, head {}",
-            bundle.procedure_id, bundle.head_hash
-        );
-        return Ok(());
+        return verify_bundle(path);
     }
-    let (location, store) = serve::open(&args.store, false).await?;
-    eprintln!("cdb: verifying {}", location.describe());
-    let report = replay::verify(store.as_ref(), |checked| {
-        eprint!("\rcdb: {checked} events checked")
+    let (location, store) = open(&args.store).await?;
+    let head = store.head().await.map_err(runtime)?;
+    eprintln!("cdb: verifying {} events in {}", head, location.describe());
+    let mut progress = Progress::new("verifying")?;
+    let result = replay::verify(store.as_ref(), |checked| {
+        progress.update(checked, head.max(checked))
     })
-    .await
-    .map_err(|e| Failure::Runtime(format!("\nverification FAILED: {e}")))?;
+    .await;
+    let seconds = progress.finish();
+    let report = result.map_err(|e| Failure::Runtime(format!("verification FAILED: {e}")))?;
     eprintln!(
-        "\ncdb: OK: {} events in {} procedures; positions gap-free and every hash chain intact",
+        "cdb: OK: {} events in {} procedures ({seconds:.1} s); positions gap-free and every hash chain intact",
         report.events, report.procedures
     );
     Ok(())
 }
 
+fn verify_bundle(path: &std::path::Path) -> Result<(), Failure> {
+    let text = std::fs::read(path)
+        .map_err(|e| Failure::Config(format!("cannot read {}: {e}", path.display())))?;
+    let bundle: replay::Bundle = serde_json::from_slice(&text).map_err(|e| {
+        Failure::Runtime(format!(
+            "verification FAILED: {} is not a procedure bundle: {e}",
+            path.display()
+        ))
+    })?;
+    let events = replay::verify_bundle(&bundle).map_err(|e| {
+        Failure::Runtime(format!(
+            "verification FAILED: bundle of procedure {}: {e}",
+            bundle.procedure_id
+        ))
+    })?;
+    eprintln!(
+        "cdb: OK: bundle of procedure {} ({}): {events} events, versions 1..{events}, hash chain intact, head {}",
+        bundle.procedure_id, bundle.kind, bundle.head_hash
+    );
+    Ok(())
+}
+
 async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
-    let (location, store) = serve::open(&args, false).await?;
+    let (location, store) = open(&args).await?;
     let live = projections::read_store::open(&location)
         .await
         .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
-    let scratch = tempfile::tempdir().map_err(runtime)?;
-    eprintln!("cdb: rebuilding the read models of {}", location.describe());
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("cdb: {bar:40} {pos}/{len} events ({per_sec}, ETA {eta})")
-            .map_err(runtime)?,
+    let scratch = tempfile::tempdir()
+        .map_err(|e| Failure::Runtime(format!("cannot create a scratch directory: {e}")))?;
+    eprintln!(
+        "cdb: rebuilding the read models of {} from the log",
+        location.describe()
     );
-    bar.enable_steady_tick(Duration::from_millis(200));
-    let started = std::time::Instant::now();
-    // Without a terminal the bar draws nothing; print a line a second instead.
-    let mut last_line = std::time::Instant::now();
-    let report = replay::rebuild(Arc::clone(&store), live, scratch.path(), |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-        if bar.is_hidden() && (last_line.elapsed() >= Duration::from_secs(1) || done == total) {
-            last_line = std::time::Instant::now();
-            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            eprintln!("cdb: {done}/{total} events ({rate:.0} events/s)");
-        }
+    let mut progress = Progress::new("rebuilding")?;
+    let result = replay::rebuild(Arc::clone(&store), live, scratch.path(), |done, total| {
+        progress.update(done, total)
     })
-    .await
-    .map_err(runtime)?;
-    bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
+    .await;
+    let seconds = progress.finish();
+    let report = result.map_err(|e| Failure::Runtime(format!("rebuild failed: {e}")))?;
+    if report.live_was_at < report.caught_up_to {
+        eprintln!(
+            "cdb: the live read models were at position {}, behind the log; brought them up to {} first",
+            report.live_was_at, report.caught_up_to
+        );
+    }
+    if report.retries > 0 {
+        eprintln!(
+            "cdb: the live read models moved on while installing; caught up and compared again {} time(s)",
+            report.retries
+        );
+    }
     eprintln!(
         "cdb: rebuilt {} events in {seconds:.1} s ({:.0} events/s)",
         report.position,
         report.position as f64 / seconds.max(1e-9)
     );
+    let mut different = Vec::new();
     for (live, rebuilt) in report.live.iter().zip(&report.rebuilt) {
         let verdict = if live == rebuilt {
             "identical"
         } else {
+            different.push(rebuilt.read_model);
             "DIFFERENT"
         };
         eprintln!(
@@ -109,18 +199,19 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
             live.sha256
         );
     }
-    if report.identical() {
+    if different.is_empty() {
         eprintln!("cdb: OK: the live read models equal a rebuild from the log");
         Ok(())
     } else {
-        Err(Failure::Runtime(
-            "the live read models differed from a rebuild from the log; they have been replaced by the rebuilt ones".into(),
-        ))
+        Err(Failure::Runtime(format!(
+            "the live read models DIFFERED from a rebuild from the log ({}); the rebuilt ones have been installed in their place",
+            different.join(", ")
+        )))
     }
 }
 
-async fn open_for(args: &ProcedureArgs) -> Result<Arc<dyn commands::store::EventStore>, Failure> {
-    Ok(serve::open(&args.store, false).await?.1)
+async fn open_for(args: &ProcedureArgs) -> Result<Arc<dyn EventStore>, Failure> {
+    Ok(open(&args.store).await?.1)
 }
 
 async fn show(args: ShowArgs) -> Result<(), Failure> {
@@ -155,15 +246,17 @@ async fn export(args: ExportArgs) -> Result<(), Failure> {
     let bundle = replay::export(store.as_ref(), &args.procedure.procedure)
         .await
         .map_err(runtime)?;
-    let text = serde_json::to_vec_pretty(&bundle).map_err(runtime)?;
+    let mut text = serde_json::to_vec_pretty(&bundle).map_err(runtime)?;
+    text.push(b'\n');
     match &args.out {
         Some(path) => {
             std::fs::write(path, &text)
                 .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
             eprintln!(
-                "cdb: wrote {} events of procedure {} to {}",
+                "cdb: wrote {} events of procedure {} (head {}) to {}",
                 bundle.events.len(),
                 bundle.procedure_id,
+                bundle.head_hash,
                 path.display()
             );
             Ok(())

@@ -13,9 +13,7 @@ use std::sync::Arc;
 
 use commands::store::{EventStore, StoreError};
 use projections::read_store::sqlite::SqliteReadStore;
-use projections::{
-    Digest, ProjectError, Projection, Projector, ReadStore, ReadStoreError, Snapshot,
-};
+use projections::{Digest, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
 
 /// Events per rebuild batch.
 const BATCH: usize = 1000;
@@ -34,12 +32,24 @@ pub enum RebuildError {
     Project(#[from] ProjectError),
     #[error("the live read models kept moving; gave up after {0} attempts (try again)")]
     KeptMoving(usize),
+    #[error("the live read models are at position {live} but the log ends at {log}")]
+    LogBehind { live: u64, log: u64 },
 }
 
 #[derive(Debug, Clone)]
 pub struct RebuildReport {
+    /// The log position both sides were compared at.
     pub position: u64,
+    /// Where the live read models were before the rebuild brought them up
+    /// to the log's head (equal to `caught_up_to` when they were current).
+    pub live_was_at: u64,
+    /// Where that catch-up took them.
+    pub caught_up_to: u64,
+    /// How many times the live read models moved on while installing.
+    pub retries: usize,
+    /// Documents, then feed: the live read models before the install.
     pub live: [Digest; 2],
+    /// Documents, then feed: the rebuilt read models, now installed.
     pub rebuilt: [Digest; 2],
 }
 
@@ -49,32 +59,42 @@ impl RebuildReport {
     }
 }
 
-/// Rebuilds into `scratch_dir`; `progress(done, total)` is called after each
-/// batch with log positions.
+/// Brings `live` up to the log's head, rebuilds both read models from
+/// position 0 into a fresh store in `scratch_dir` up to the live position,
+/// compares digests and installs the rebuilt content into `live` (whether or
+/// not it differed). If a running server moves `live` on before the install,
+/// the scratch store catches up and the comparison is made again, up to
+/// five times. `progress(done, total)` is called with log positions before
+/// and after each batch.
 pub async fn rebuild(
     events: Arc<dyn EventStore>,
     live: Arc<dyn ReadStore>,
     scratch_dir: &Path,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<RebuildReport, RebuildError> {
-    Projector::new(Arc::clone(&events), Arc::clone(&live))
+    let live_was_at = projections::projector::applied_position(live.as_ref()).await?;
+    let caught_up_to = Projector::new(Arc::clone(&events), Arc::clone(&live))
         .await?
         .catch_up()
         .await?;
     let scratch = SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?;
     let mut projection = Projection::default();
     let mut built = 0;
-    for _ in 0..ATTEMPTS {
+    for retries in 0..ATTEMPTS {
         let live_snapshot = live.snapshot().await?;
         let target = live_snapshot
             .documents_position
             .min(live_snapshot.feed_position);
+        progress(built, target);
         while built < target {
             let page = events
                 .read_all(built, BATCH.min((target - built) as usize))
                 .await?;
             if page.is_empty() {
-                break;
+                return Err(RebuildError::LogBehind {
+                    live: target,
+                    log: built,
+                });
             }
             let batch = projection
                 .batch(events.as_ref(), &scratch, built, &page)
@@ -86,22 +106,17 @@ pub async fn rebuild(
         let rebuilt_snapshot = scratch.snapshot().await?;
         let report = RebuildReport {
             position: target,
+            live_was_at,
+            caught_up_to,
+            retries,
             live: live_snapshot.digests(),
             rebuilt: rebuilt_snapshot.digests(),
         };
-        match install(live.as_ref(), rebuilt_snapshot, target).await {
+        match live.replace(rebuilt_snapshot, target).await {
             Ok(()) => return Ok(report),
             Err(ReadStoreError::Moved { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }
     Err(RebuildError::KeptMoving(ATTEMPTS))
-}
-
-async fn install(
-    live: &dyn ReadStore,
-    rebuilt: Snapshot,
-    position: u64,
-) -> Result<(), ReadStoreError> {
-    live.replace(rebuilt, position).await
 }

@@ -1,15 +1,12 @@
-//! `cdb replay show` and `cdb replay history`: a procedure's public
-//! document as it was at any moment, rendered by the same rules and the same
-//! serialisation as the live read model, so it is byte-for-byte what
-//! `GET` served then; and every change as a JSON-patch diff.
+//! `cdb replay show`: a procedure's public document as it was at any
+//! moment, rendered by the same rules and the same serialisation as the live
+//! documents read model, so it is byte-for-byte what `GET` served then.
 
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use commands::store::{EventStore, RecordedEvent, StoreError};
-use projections::view::{ViewError, new_view};
-use serde::Serialize;
-use serde_json::Value as Json;
+use projections::view::ViewError;
 
 /// A moment in a procedure's history: a global log position or a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +54,7 @@ pub enum ShowError {
     Store(#[from] StoreError),
 }
 
-async fn load(
+pub(crate) async fn load(
     store: &dyn EventStore,
     procedure_id: &str,
 ) -> Result<(String, Vec<RecordedEvent>), ShowError> {
@@ -85,42 +82,29 @@ pub async fn show(
         .ok_or_else(|| ShowError::NotYet(procedure_id.to_owned()))
 }
 
-/// One event of a procedure and what it changed in the public document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryEntry {
-    pub position: u64,
-    pub version: u64,
-    #[serde(rename = "recordedAt")]
-    pub recorded_at: String,
-    #[serde(rename = "type")]
-    pub event_type: String,
-    pub stream: String,
-    /// RFC 6902 operations turning the document before the event into the
-    /// document after it (empty when the event changed nothing public).
-    pub patch: Json,
-}
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
 
-pub async fn history(
-    store: &dyn EventStore,
-    procedure_id: &str,
-) -> Result<Vec<HistoryEntry>, ShowError> {
-    let (kind, events) = load(store, procedure_id).await?;
-    let mut view = new_view(&kind).map_err(ViewError::from)?;
-    let mut before = Json::Null;
-    let mut entries = Vec::with_capacity(events.len());
-    for event in &events {
-        view.apply(event).map_err(ViewError::from)?;
-        let after = view.envelope().unwrap_or(Json::Null);
-        let patch = serde_json::to_value(json_patch::diff(&before, &after)).unwrap_or(Json::Null);
-        entries.push(HistoryEntry {
-            position: event.position,
-            version: event.procedure_version,
-            recorded_at: domain::time::format_kyiv(event.recorded_at),
-            event_type: event.event_type.clone(),
-            stream: event.stream_id.clone(),
-            patch,
-        });
-        before = after;
+    use super::*;
+
+    #[test]
+    fn at_is_a_position_or_an_rfc3339_time() {
+        assert_eq!("1234".parse(), Ok(At::Position(1234)));
+        assert_eq!(
+            "2023-09-20T10:00:00+03:00".parse(),
+            Ok(At::Time(
+                Utc.with_ymd_and_hms(2023, 9, 20, 7, 0, 0).unwrap()
+            ))
+        );
+        assert_eq!(
+            "2023-09-20T07:00:00.5Z"
+                .parse::<At>()
+                .map(|at| matches!(at, At::Time(_))),
+            Ok(true)
+        );
+        for bad in ["", "-1", "2023-09-20", "2023-09-20T10:00:00", "yesterday"] {
+            assert!(bad.parse::<At>().is_err(), "{bad:?}");
+        }
     }
-    Ok(entries)
 }

@@ -4,11 +4,15 @@
 //! models (and repairs them when they were altered); `show --at` gives back
 //! the bytes `GET` served at that moment; history diffs; export bundles.
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use commands::store::{ChainError, StoreLocation};
 use e2e::http::{BROKER_KEY, StatusCode, TestServer, pixeli};
 use e2e::pq::{activated, create, submit_bid};
-use replay::{At, VerifyError};
+use projections::ReadStore;
+use projections::read_store::sqlite::SqliteReadStore;
+use replay::{At, Problem};
 use serde_json::{Value as Json, json};
 
 macro_rules! on_both_backends {
@@ -21,7 +25,10 @@ macro_rules! on_both_backends {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                let Some(server) = e2e::http::TestServer::postgres().await else { return };
+                let Some(server) = e2e::http::TestServer::postgres().await else {
+                    eprintln!("skipped: no PostgreSQL");
+                    return;
+                };
                 super::$scenario(server).await;
             }
         }
@@ -74,28 +81,58 @@ async fn tamper(server: &TestServer, position: u64, data: &Json) {
 }
 
 async fn tampering_with_one_event_is_named(server: TestServer) {
-    for _ in 0..3 {
-        create(&server).await;
-    }
+    let first = create(&server).await;
+    let tender = activated(&server).await;
+    submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 250).await;
+    create(&server).await;
     let report = replay::verify(server.store.as_ref(), |_| {})
         .await
         .expect("an untouched log verifies");
-    assert_eq!((report.events, report.procedures), (3, 3));
+    let head = server.head().await;
+    assert_eq!((report.events, report.procedures), (head, 3));
 
-    let victim = server.store.read_all(1, 1).await.expect("read")[0].clone();
+    // The activation: a middle event of its procedure, with later events of
+    // the same procedure and of others after it.
+    let events = server.store.read_procedure(&tender.id).await.expect("read");
+    let victim = events
+        .iter()
+        .find(|e| e.event_type == "TenderActivated")
+        .expect("an activation event")
+        .clone();
+    assert!(victim.position < head - 1, "not the last event");
     let mut data = victim.data.clone();
-    data["tender"]["title"] = json!("Підмінена назва");
+    data["at"] = json!("2023-09-21T01:00:00+03:00");
+    assert_ne!(data, victim.data, "the edit changes something");
     tamper(&server, victim.position, &data).await;
 
-    match replay::verify(server.store.as_ref(), |_| {}).await {
-        Err(VerifyError::Chain(ChainError::HashMismatch {
-            position, event_id, ..
-        })) => {
-            assert_eq!(position, victim.position);
-            assert_eq!(event_id, victim.event_id);
-        }
-        other => panic!("expected the tampered event to be named, got {other:?}"),
+    let error = replay::verify(server.store.as_ref(), |_| {})
+        .await
+        .expect_err("a tampered log fails");
+    let bad = error
+        .bad_event()
+        .unwrap_or_else(|| panic!("names an event: {error}"));
+    assert_eq!(bad.position, victim.position);
+    assert_eq!(bad.event_id, victim.event_id);
+    assert_eq!(bad.procedure_id, tender.id);
+    assert_eq!(bad.event_type, "TenderActivated");
+    assert!(
+        matches!(bad.problem, Problem::Chain(ChainError::HashMismatch { .. })),
+        "{error}"
+    );
+    let text = error.to_string();
+    for part in [
+        victim.event_id.as_str(),
+        &format!("position {}", victim.position),
+        &tender.id,
+        "TenderActivated",
+    ] {
+        assert!(text.contains(part), "{text} should mention {part}");
     }
+    // The other procedures still verify on their own, the tampered one not.
+    let intact = server.store.read_procedure(&first.id).await.expect("read");
+    assert!(commands::store::verify_chain(&intact).is_ok());
+    let tampered = server.store.read_procedure(&tender.id).await.expect("read");
+    assert!(commands::store::verify_chain(&tampered).is_err());
 }
 
 async fn rebuild_equals_the_live_read_models(server: TestServer) {
@@ -117,6 +154,44 @@ async fn rebuild_equals_the_live_read_models(server: TestServer) {
     assert_eq!(report.position, server.head().await);
     assert!(calls > 0, "progress reported");
     assert_eq!(report.live[0].rows, 2, "two documents");
+    assert_eq!(report.live[1].rows, 2, "two feed rows");
+    assert_eq!(
+        (report.live_was_at, report.caught_up_to),
+        (report.position, report.position)
+    );
+    let live_digests = server
+        .projector
+        .read_store()
+        .snapshot()
+        .await
+        .expect("snapshot")
+        .digests();
+    assert_eq!(
+        live_digests, report.rebuilt,
+        "installed content is what was compared"
+    );
+
+    // Read models that are behind the log (here: empty, as when no server
+    // projected) are first brought up to the head, then compared there.
+    let behind_dir = tempfile::tempdir().expect("dir");
+    let behind: Arc<dyn ReadStore> =
+        Arc::new(SqliteReadStore::open(&behind_dir.path().join("live.sqlite3")).expect("open"));
+    let scratch = tempfile::tempdir().expect("scratch");
+    let report = replay::rebuild(
+        server.store.clone(),
+        behind.clone(),
+        scratch.path(),
+        |_, _| {},
+    )
+    .await
+    .expect("rebuild");
+    assert_eq!(report.live_was_at, 0);
+    assert_eq!(report.caught_up_to, server.head().await);
+    assert!(report.identical(), "{report:?}");
+    assert_eq!(
+        behind.snapshot().await.expect("snapshot").digests(),
+        live_digests
+    );
 
     // Alter a live document: the rebuild notices, reports it and repairs it.
     let before = server.get_bytes(&tender.path).await.2;
@@ -170,9 +245,13 @@ async fn show_at_gives_back_what_was_served(server: TestServer) {
         .await
         .expect("show at a position");
     assert_eq!(at_position.as_bytes(), served_draft.as_slice());
-    let at_time = replay::show(store, &tender.id, Some(At::Time(draft_time)))
-        .await
-        .expect("show at a time");
+    let at_time = replay::show(
+        store,
+        &tender.id,
+        Some(At::Time(draft_time + TimeDelta::minutes(4))),
+    )
+    .await
+    .expect("show at a time");
     assert_eq!(at_time.as_bytes(), served_draft.as_slice());
     let now = replay::show(store, &tender.id, None)
         .await
@@ -191,19 +270,39 @@ async fn show_at_gives_back_what_was_served(server: TestServer) {
     let types: Vec<&str> = history.iter().map(|e| e.event_type.as_str()).collect();
     assert_eq!(types, ["TenderCreated", "TenderEdited", "TenderActivated"]);
     let has = |index: usize, op: &str, path: &str| {
-        history[index]
-            .patch
-            .as_array()
+        let ops = serde_json::to_value(&history[index].patch).expect("a patch is JSON");
+        ops.as_array()
             .is_some_and(|ops| ops.iter().any(|o| o["op"] == op && o["path"] == path))
     };
-    assert!(has(1, "replace", "/data/title"), "{}", history[1].patch);
-    assert!(has(2, "replace", "/data/status"), "{}", history[2].patch);
-    // Applying every patch in turn gives the current document.
+    assert!(has(1, "replace", "/data/title"), "{:?}", history[1].patch);
+    assert!(has(2, "replace", "/data/status"), "{:?}", history[2].patch);
+    assert_eq!(
+        history.iter().map(|e| e.position).collect::<Vec<_>>(),
+        server
+            .store
+            .read_procedure(&tender.id)
+            .await
+            .expect("read")
+            .iter()
+            .map(|e| e.position)
+            .collect::<Vec<_>>()
+    );
+    // Applying every patch in turn gives the current document, and each
+    // intermediate document is what `show --at` gives for that position.
     let mut document = Json::Null;
     for entry in &history {
-        let patch: json_patch::Patch =
-            serde_json::from_value(entry.patch.clone()).expect("an RFC 6902 patch");
+        let text = serde_json::to_string(&entry.patch).expect("serialise");
+        let patch: json_patch::Patch = serde_json::from_str(&text).expect("an RFC 6902 patch");
         json_patch::patch(&mut document, &patch).expect("the patch applies");
+        let shown = replay::show(store, &tender.id, Some(At::Position(entry.position)))
+            .await
+            .expect("show");
+        assert_eq!(
+            document.to_string(),
+            shown,
+            "after position {}",
+            entry.position
+        );
     }
     assert_eq!(document.to_string().as_bytes(), served_now.as_slice());
 }
@@ -223,6 +322,16 @@ async fn export_bundles_verify_offline(server: TestServer) {
     let mut forged = read_back.clone();
     forged.events[1].data["at"] = json!("2023-09-21T01:00:00+03:00");
     let error = replay::verify_bundle(&forged).expect_err("forgery is caught");
+    let bad = error
+        .bad_event()
+        .unwrap_or_else(|| panic!("names an event: {error}"));
+    assert_eq!(
+        (bad.position, bad.event_id.as_str()),
+        (
+            forged.events[1].position,
+            forged.events[1].event_id.as_str()
+        )
+    );
     assert!(
         error.to_string().contains(&forged.events[1].event_id),
         "names the event: {error}"
