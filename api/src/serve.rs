@@ -124,6 +124,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
     let projector = start_projector(&location, store.clone()).await?;
+    let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| Failure::Config(format!("cannot listen on {}: {e}", args.bind)))?;
@@ -165,7 +166,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         documents: Arc::new(documents),
     };
     let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| Failure::Runtime(format!("server failed: {e}")));
     let _ = stop_scheduler.send(());
@@ -177,25 +178,30 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGTERM and Ctrl-C handlers now, and returns a future that
+/// resolves when either arrives.
+///
+/// The handlers must exist before the server announces its address: axum
+/// polls the shutdown future on a spawned task, and a SIGTERM that lands
+/// before that task first runs would otherwise kill the process with the
+/// default action instead of shutting it down cleanly.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, Failure> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| Failure::Runtime(format!("cannot install the SIGTERM handler: {e}")))?;
+    #[cfg(unix)]
+    let mut interrupt =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+            .map_err(|e| Failure::Runtime(format!("cannot install the SIGINT handler: {e}")))?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutdown requested; finishing requests in flight");
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutdown requested; finishing requests in flight");
+    })
 }

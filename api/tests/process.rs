@@ -137,6 +137,18 @@ async fn serve_answers_health_and_keeps_every_event_across_restarts() {
     assert_eq!(after, before);
 }
 
+/// A SIGTERM that arrives the moment the address is printed still shuts the
+/// server down cleanly: the handler is installed before it listens.
+#[test]
+fn sigterm_right_after_listening_is_a_clean_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..5 {
+        let server = Server::start(dir.path());
+        let status = server.terminate();
+        assert!(status.success(), "{status:?}");
+    }
+}
+
 /// SIGKILL while appends stream in: every append the process acknowledged
 /// (printed after the store returned) must be in the store afterwards, at
 /// the position it was acknowledged with, and the log must verify.
