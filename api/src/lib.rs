@@ -1,16 +1,20 @@
 //! The opencdb HTTP API and the `cdb` command-line tool.
 
+pub mod access;
+pub mod body;
 pub mod brokers;
 pub mod cli;
 pub mod error;
 pub mod feed;
 pub mod openapi;
 pub mod replay_cli;
+pub mod reply;
 pub mod serve;
 pub mod server;
 pub mod soak;
 pub mod telemetry;
 pub mod tenders;
+pub mod write;
 
 use std::process::ExitCode;
 

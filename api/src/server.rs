@@ -58,7 +58,7 @@ impl AppState {
         self.read_store()
             .document(id)
             .await
-            .map_err(crate::tenders::store_failed)
+            .map_err(crate::write::store_failed)
     }
 }
 

@@ -6,7 +6,8 @@
 use std::marker::PhantomData;
 
 use commands::store::RecordedEvent;
-use domain::procedures::price_quotation::PriceQuotation;
+use domain::procedures::multi_award_sale::{self as bsm, MultiAwardSale};
+use domain::procedures::price_quotation::{self as pq, PriceQuotation};
 use domain::{DomainEvent, EventDecodeError, Published};
 use serde_json::Value as Json;
 
@@ -74,7 +75,8 @@ pub struct UnknownKind(pub String);
 /// A fresh, empty view for a procedure of `kind`.
 pub fn new_view(kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
     match kind {
-        domain::procedures::price_quotation::KIND => Ok(folded::<PriceQuotation>()),
+        pq::KIND => Ok(folded::<PriceQuotation>()),
+        bsm::KIND => Ok(folded::<MultiAwardSale>()),
         other => Err(UnknownKind(other.to_owned())),
     }
 }
@@ -82,9 +84,8 @@ pub fn new_view(kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
 /// What of `event` (of a procedure of `kind`) the public event log shows.
 pub fn public_event(kind: &str, event: &RecordedEvent, disclosed: bool) -> Result<Json, ViewError> {
     match kind {
-        domain::procedures::price_quotation::KIND => {
-            Ok(public_event_of::<PriceQuotation>(event, disclosed)?)
-        }
+        pq::KIND => Ok(public_event_of::<PriceQuotation>(event, disclosed)?),
+        bsm::KIND => Ok(public_event_of::<MultiAwardSale>(event, disclosed)?),
         other => Err(UnknownKind(other.to_owned()).into()),
     }
 }

@@ -17,8 +17,8 @@ use tokio::sync::watch;
 
 use super::params::FeedParams;
 use crate::error::ApiError;
+use crate::reply;
 use crate::server::AppState;
-use crate::tenders::reply;
 
 /// A collection of procedures with its own feed (`/api/2.5/tenders`, `/api/procedures`).
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +49,7 @@ pub async fn serve(
         .read_store()
         .feed(&query(collection, offset, limit, descending, &fields))
         .await
-        .map_err(crate::tenders::store_failed)?;
+        .map_err(crate::write::store_failed)?;
     let data: Vec<Json> = entries.iter().map(|e| item(e, &fields)).collect();
     let next = entries
         .last()

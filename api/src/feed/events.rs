@@ -23,8 +23,9 @@ use tokio::sync::watch;
 use super::changes::wait_for_more;
 use super::params::FeedParams;
 use crate::error::ApiError;
+use crate::reply;
 use crate::server::AppState;
-use crate::tenders::{reply, store_failed};
+use crate::write::store_failed;
 
 pub const PATH: &str = "/api/2.5/events";
 

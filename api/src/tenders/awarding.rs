@@ -8,10 +8,11 @@ use domain::procedures::price_quotation::{self as pq, AwardEdit, Command, Contra
 use domain::procurement::Refusal;
 use serde_json::json;
 
-use super::reply::{self, Query};
-use super::{access, body, ensure_exists, execute, load, refused, to_json};
+use super::{ensure_exists, execute, load, refused, to_json};
 use crate::error::ApiError;
+use crate::reply::{self, Query};
 use crate::server::AppState;
+use crate::{access, body};
 
 fn tender_of(state: &pq::State) -> Result<&pq::Tender, ApiError> {
     state
@@ -77,7 +78,7 @@ pub async fn patch_award(
     let edit: AwardEdit = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::DecideAward {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         award_id: award_id.clone(),
         edit,
     };
@@ -129,7 +130,7 @@ pub async fn patch_contract(
     let edit: ContractEdit = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::EditContract {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         contract_id: contract_id.clone(),
         edit,
     };

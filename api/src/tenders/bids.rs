@@ -9,11 +9,12 @@ use domain::procedures::price_quotation::{self as pq, BidEdit, BidInput, Command
 use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
 
-use super::reply::{self, Query};
-use super::{access, body, ensure_exists, execute, load, refused};
+use super::{ensure_exists, execute, load, refused};
 use crate::brokers::Role;
 use crate::error::ApiError;
+use crate::reply::{self, Query};
 use crate::server::AppState;
+use crate::{access, body};
 
 /// Whether `acc_token` is the token of bid `bid_id`.
 pub fn owns_bid(tender: &pq::State, bid_id: &str, acc_token: Option<&str>) -> bool {
@@ -44,7 +45,7 @@ pub async fn create(
     ensure_exists(&state, &id).await?;
     let token = access::new_token();
     let command = Command::SubmitBid {
-        actor: access::actor(broker, None),
+        actor: super::actor(broker, None),
         bid: Box::new(input),
         token_hash: access::hash_token(&token),
     };
@@ -117,7 +118,7 @@ pub async fn patch(
     let edit: BidEdit = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::EditBid {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         bid_id: bid_id.clone(),
         edit: Box::new(edit),
     };
@@ -139,7 +140,7 @@ pub async fn withdraw(
     let broker = access::broker(&state.brokers, &headers)?;
     let before = load(&state, &id).await?;
     let command = Command::WithdrawBid {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         bid_id: bid_id.clone(),
     };
     let shown = bid_json(&before, &bid_id, query.acc_token.as_deref());

@@ -11,10 +11,11 @@ use domain::procedures::price_quotation::{
 use domain::procurement::Refusal;
 use serde_json::json;
 
-use super::reply::{self, Query};
-use super::{access, body, ensure_exists, execute, load, refused, to_json};
+use super::{ensure_exists, execute, load, refused, to_json};
 use crate::error::ApiError;
+use crate::reply::{self, Query};
 use crate::server::AppState;
+use crate::{access, body};
 
 fn cancellation_json(
     state: &pq::State,
@@ -39,7 +40,7 @@ pub async fn create(
     let input: CancellationInput = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::RequestCancellation {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         cancellation: input,
     };
     let (tender, events) = execute(&state, &id, broker, &headers, command).await?;
@@ -101,7 +102,7 @@ pub async fn patch(
     let edit: CancellationEdit = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::EditCancellation {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         cancellation_id: cancellation_id.clone(),
         edit,
     };

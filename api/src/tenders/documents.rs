@@ -12,11 +12,12 @@ use domain::procurement::{DocumentInput, Refusal};
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use super::reply::{self, Query};
-use super::{access, bids, body, ensure_exists, execute, load, refused, to_json};
+use super::{bids, ensure_exists, execute, load, refused, to_json};
 use crate::brokers::Role;
 use crate::error::ApiError;
+use crate::reply::{self, Query};
 use crate::server::AppState;
+use crate::{access, body};
 
 /// The documents of `target` the caller may see.
 fn documents_of(
@@ -79,7 +80,7 @@ async fn add(
     let document: DocumentInput = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
     let command = Command::AddDocument {
-        actor: access::actor(broker, query.acc_token.as_deref()),
+        actor: super::actor(broker, query.acc_token.as_deref()),
         target: target.clone(),
         document,
     };

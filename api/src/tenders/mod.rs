@@ -3,24 +3,19 @@
 //! authenticate, fetch outside facts and render; every rule is in the
 //! decider (`domain::procedures::price_quotation`).
 
-pub mod access;
 pub mod awarding;
 pub mod bids;
-pub mod body;
 pub mod cancellations;
 pub mod documents;
-pub mod reply;
 pub mod tender;
 
 use axum::Router;
 use axum::extract::{Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use commands::CommandError;
-use commands::store::Metadata;
 use domain::procedures::price_quotation::{self as pq, PriceQuotation};
-use domain::procurement::{Refusal, RefusalKind};
+use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
 
 use crate::brokers::Broker;
@@ -28,6 +23,7 @@ use crate::error::ApiError;
 use crate::feed::changes::Collection;
 use crate::feed::params::FeedParams;
 use crate::server::AppState;
+use crate::write;
 
 pub const PREFIX: &str = "/api/2.5";
 
@@ -111,101 +107,21 @@ async fn feed(
     crate::feed::changes::serve(&state, COLLECTION, params, &headers).await
 }
 
-/// The error envelope for a refusal of the rules.
-pub fn refused(refusal: Refusal) -> ApiError {
-    let status = match refusal.kind {
-        RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
-        RefusalKind::NotFound => StatusCode::NOT_FOUND,
-        RefusalKind::Conflict => StatusCode::CONFLICT,
-    };
-    ApiError::new(
-        status,
-        refusal.location.as_str(),
-        &refusal.name,
-        refusal.description,
-    )
-}
-
-fn command_failed(error: CommandError<Refusal>) -> ApiError {
-    match error {
-        CommandError::Domain(refusal) => refused(refusal),
-        CommandError::Conflict { .. } => ApiError::new(
-            StatusCode::CONFLICT,
-            "body",
-            "data",
-            "Conflict while writing the tender: it changed concurrently. Try again",
-        ),
-        CommandError::Store(error) => {
-            tracing::error!(%error, "store unavailable");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "body",
-                "data",
-                "Service Unavailable: the event store is not reachable. Try again later",
-            )
-        }
-        other => {
-            tracing::error!(error = %other, "command failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "body",
-                "data",
-                "Internal Server Error",
-            )
-        }
-    }
-}
-
-pub fn store_failed(error: impl std::fmt::Display) -> ApiError {
-    tracing::error!(%error, "store unavailable");
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "body",
-        "data",
-        "Service Unavailable: the event store is not reachable. Try again later",
-    )
-}
+pub use crate::write::{refused, store_failed, to_json};
 
 /// 404 unless `id` names a priceQuotation tender. Cheap: one lookup, no
 /// fold; writes that need no state use it, since the pipeline loads anyway.
 pub async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
-    let not_found = || refused(Refusal::not_found("tender_id"));
-    if id.parse::<domain::Id>().is_err() {
-        return Err(not_found());
-    }
-    match state.store.procedure_kind(id).await.map_err(store_failed)? {
-        // A procedure's first event creates it, so a known kind is a tender.
-        Some(kind) if kind == pq::KIND => Ok(()),
-        _ => Err(not_found()),
-    }
+    write::ensure_kind(state, id, pq::KIND, "tender_id").await
 }
 
 /// Loads a priceQuotation tender; 404 for anything else.
 pub async fn load(state: &AppState, id: &str) -> Result<pq::State, ApiError> {
-    let not_found = || refused(Refusal::not_found("tender_id"));
-    ensure_exists(state, id).await?;
-    let loaded = state
-        .handler
-        .load::<PriceQuotation>(id)
-        .await
-        .map_err(command_failed)?;
-    if loaded.state.tender.is_none() {
-        return Err(not_found());
+    let loaded = write::load::<PriceQuotation>(state, id, "tender_id").await?;
+    if loaded.tender.is_none() {
+        return Err(refused(Refusal::not_found("tender_id")));
     }
-    Ok(loaded.state)
-}
-
-fn metadata(broker: &Broker, headers: &HeaderMap) -> Metadata {
-    Metadata {
-        broker: Some(broker.name.clone()),
-        role: Some("broker".to_owned()),
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        ..Metadata::default()
-    }
+    Ok(loaded)
 }
 
 /// Runs a command on a tender as `broker` and returns the new state and events.
@@ -216,15 +132,15 @@ pub async fn execute(
     headers: &HeaderMap,
     command: pq::Command,
 ) -> Result<(pq::State, Vec<pq::Event>), ApiError> {
-    let executed = state
-        .handler
-        .execute::<PriceQuotation>(id, &command, &metadata(broker, headers))
-        .await
-        .map_err(command_failed)?;
-    if let Some(appended) = executed.appended {
-        state.readable(appended.last_position).await;
+    write::execute::<PriceQuotation>(state, id, broker, "broker", headers, &command).await
+}
+
+/// The actor for a write by `broker`, with the hash of `acc_token` if given.
+pub fn actor(broker: &Broker, acc_token: Option<&str>) -> pq::Actor {
+    pq::Actor {
+        broker: broker.name.clone(),
+        token_hash: acc_token.map(crate::access::hash_token),
     }
-    Ok((executed.state, executed.events))
 }
 
 /// `{"data": <public tender>, "config": …}`.
@@ -233,8 +149,4 @@ pub fn tender_envelope(state: &pq::State) -> Json {
         "data": pq::disclosure::public_tender(state).unwrap_or(Json::Null),
         "config": serde_json::to_value(&state.config).unwrap_or(Json::Null),
     })
-}
-
-pub fn to_json<T: serde::Serialize>(value: &T) -> Json {
-    serde_json::to_value(value).unwrap_or(Json::Null)
 }

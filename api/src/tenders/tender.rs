@@ -10,11 +10,12 @@ use domain::procurement::Refusal;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::reply::{self, Query};
-use super::{access, body, ensure_exists, execute, load, refused, tender_envelope};
+use super::{ensure_exists, execute, load, refused, tender_envelope};
 use crate::brokers::Role;
 use crate::error::ApiError;
+use crate::reply::{self, Query};
 use crate::server::AppState;
+use crate::{access, body};
 
 /// The V0 answer of spec §4: the e-catalogue could not be reached.
 fn catalogue_unreachable() -> ApiError {
@@ -75,7 +76,7 @@ pub async fn create(
     let token = access::new_token();
     let transfer = access::new_token();
     let command = Command::Create {
-        actor: access::actor(broker, None),
+        actor: super::actor(broker, None),
         id: id.clone(),
         tender: Box::new(input),
         config,
@@ -166,7 +167,7 @@ pub async fn patch(
     let broker = access::broker(&state.brokers, &headers)?;
     let edit: TenderEdit = body::data(&headers, &bytes)?;
     let current = load(&state, &id).await?;
-    let actor = access::actor(broker, query.acc_token.as_deref());
+    let actor = super::actor(broker, query.acc_token.as_deref());
     let catalogue = catalogue_facts(&state, &current, &actor, &edit).await?;
     let command = Command::Edit {
         actor,

@@ -3,7 +3,6 @@
 //! Tokens are random 128-bit values; only their SHA-256 is ever stored.
 
 use axum::http::{HeaderMap, StatusCode, header};
-use domain::procedures::price_quotation::Actor;
 use sha2::{Digest, Sha256};
 
 use crate::brokers::{Broker, Brokers, Role};
@@ -62,12 +61,4 @@ pub fn hash_token(token: &str) -> String {
 /// A fresh token, as returned once in `access`.
 pub fn new_token() -> String {
     format!("{:032x}", rand::random::<u128>())
-}
-
-/// The actor for a write by `broker`, with the hash of `acc_token` if given.
-pub fn actor(broker: &Broker, acc_token: Option<&str>) -> Actor {
-    Actor {
-        broker: broker.name.clone(),
-        token_hash: acc_token.map(hash_token),
-    }
 }
