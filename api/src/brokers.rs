@@ -118,19 +118,30 @@ impl Brokers {
         Self::parse(&text, path)
     }
 
-    /// Loads `path`, first creating it with one broker named `broker` and a
-    /// random key if it does not exist. Returns whether it was created.
+    /// Loads `path`, first creating it if it does not exist with one broker
+    /// named `broker` (role `broker`) and the auction module's key named
+    /// `auction` (role `auction`), each with a random key. Returns whether
+    /// it was created.
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), BrokersError> {
         if path.exists() {
             return Self::load(path).map(|brokers| (brokers, false));
         }
-        let mut key = [0u8; 24];
-        rand::rng().fill_bytes(&mut key);
+        let random_key = || {
+            let mut key = [0u8; 24];
+            rand::rng().fill_bytes(&mut key);
+            hex::encode(key)
+        };
         let mut text = String::from(
             "# Brokers allowed to write to this opencdb server (generated on first start).\n\
-             # Send the key as `Authorization: Bearer <key>`.\n\n[[broker]]\nname = \"broker\"\n",
+             # Send the key as `Authorization: Bearer <key>`.\n",
         );
-        let _ = writeln!(text, "key = \"{}\"\nroles = [\"broker\"]", hex::encode(key));
+        for (name, role) in [("broker", "broker"), ("auction", "auction")] {
+            let _ = writeln!(
+                text,
+                "\n[[broker]]\nname = \"{name}\"\nkey = \"{}\"\nroles = [\"{role}\"]",
+                random_key()
+            );
+        }
         write_private(path, &text).map_err(|source| BrokersError::Write {
             path: path.to_owned(),
             source,

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod error;
 pub mod feed;
 pub mod openapi;
+pub mod procedures;
 pub mod replay_cli;
 pub mod reply;
 pub mod serve;

@@ -9,6 +9,7 @@ use commands::ports::documents::FsDocumentStorage;
 use commands::scheduler::Scheduler;
 use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, SystemClock, UlidIds};
+use domain::procedures::multi_award_sale::MultiAwardSale;
 use domain::procedures::price_quotation::PriceQuotation;
 
 use projections::Projector;
@@ -146,6 +147,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
     );
     scheduler.register::<PriceQuotation>();
+    scheduler.register::<MultiAwardSale>();
     let (stop_scheduler, scheduler_stopped) = tokio::sync::oneshot::channel::<()>();
     let scheduler = tokio::spawn(scheduler.run(async {
         let _ = scheduler_stopped.await;

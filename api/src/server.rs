@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(render_metrics))
         .route("/api/2.5/openapi.json", get(crate::openapi::serve))
         .merge(crate::tenders::routes())
+        .merge(crate::procedures::routes())
         .merge(crate::feed::routes())
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))

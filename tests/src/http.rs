@@ -12,7 +12,8 @@
 //!   [`CatalogueMode`]), read by the production [`HttpCatalogue`] adapter;
 //! - document storage: a temporary directory;
 //! - brokers: `broker` ([`BROKER_KEY`]) and `other` ([`OTHER_KEY`]), both
-//!   with the `broker` role.
+//!   with the `broker` role, and `auction` ([`AUCTION_KEY`]) with the
+//!   `auction` role.
 //!
 //! The client helpers ([`TestServer::post`] and friends) answer
 //! `(status, headers, JSON body)` and fail the test on any 5xx answer: the
@@ -36,6 +37,7 @@ use commands::ports::catalogue::{Catalogue, HttpCatalogue};
 use commands::ports::documents::FsDocumentStorage;
 use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, FrozenClock, Scheduler, UlidIds};
+use domain::procedures::multi_award_sale::MultiAwardSale;
 use domain::procedures::price_quotation::PriceQuotation;
 use projections::Projector;
 pub use reqwest::Method;
@@ -49,6 +51,8 @@ use tokio::task::JoinHandle;
 pub const BROKER_KEY: &str = "broker-key-0123456789";
 /// The `other` broker's API key.
 pub const OTHER_KEY: &str = "other-key-0123456789";
+/// The auction module's key (role `auction`).
+pub const AUCTION_KEY: &str = "auction-key-0123456789";
 /// A key no broker holds.
 pub const UNKNOWN_KEY: &str = "unknown-key-0123456789";
 
@@ -445,7 +449,8 @@ pub fn start_time() -> DateTime<Utc> {
 pub fn brokers_toml() -> String {
     format!(
         "[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n\n\
-         [[broker]]\nname = \"other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n"
+         [[broker]]\nname = \"other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n\n\
+         [[broker]]\nname = \"auction\"\nkey = \"{AUCTION_KEY}\"\nroles = [\"auction\"]\n"
     )
 }
 
@@ -509,6 +514,7 @@ impl TestServer {
             CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()));
         let mut scheduler = Scheduler::new(handler.clone());
         scheduler.register::<PriceQuotation>();
+        scheduler.register::<MultiAwardSale>();
 
         let adapter =
             HttpCatalogue::new(&catalogue.url, Duration::from_secs(5)).expect("catalogue adapter");

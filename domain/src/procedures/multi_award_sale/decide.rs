@@ -706,19 +706,19 @@ fn record_auction_results(
     for result in results {
         let Some(bid) = participants.iter().find(|bid| bid.id == result.bid_id) else {
             return Err(Refusal::invalid(
-                "results.bidId",
+                "bids.id",
                 format!("Bid {} did not take part in the auction", result.bid_id),
             ));
         };
         if !seen.insert(result.bid_id.as_str()) {
             return Err(Refusal::invalid(
-                "results.bidId",
+                "bids.id",
                 format!("Bid {} has more than one result", result.bid_id),
             ));
         }
         if result.value < bid.value.amount {
             return Err(Refusal::invalid(
-                "results.value",
+                "bids.value.amount",
                 format!(
                     "The auction only raises prices: bid {} can't end below {}",
                     bid.id, bid.value.amount
@@ -727,7 +727,7 @@ fn record_auction_results(
         }
         if result.value != bid.value.amount && (result.date < auction_start || result.date > now) {
             return Err(Refusal::invalid(
-                "results.date",
+                "bids.date",
                 format!("Raise of bid {} must lie within the auction", bid.id),
             ));
         }
@@ -737,7 +737,7 @@ fn record_auction_results(
         .find(|bid| !seen.contains(bid.id.as_str()))
     {
         return Err(Refusal::invalid(
-            "results",
+            "bids",
             format!("No result for bid {}", missing.id),
         ));
     }

@@ -1494,21 +1494,21 @@ fn auction_results_only_from_the_auction_service_and_complete() {
             actor: auction(),
             results: vec![result(&a, "120", now)],
         }),
-        "results",
+        "bids",
     );
     assert_invalid(
         g.when(Command::RecordAuctionResults {
             actor: auction(),
             results: vec![result(&a, "120", now), result(&a, "120", now)],
         }),
-        "results.bidId",
+        "bids.id",
     );
     assert_invalid(
         g.when(Command::RecordAuctionResults {
             actor: auction(),
             results: vec![result(&a, "119", now), result(&b, "130", now)],
         }),
-        "results.value",
+        "bids.value.amount",
     );
     assert_invalid(
         g.when(Command::RecordAuctionResults {
@@ -1518,7 +1518,7 @@ fn auction_results_only_from_the_auction_service_and_complete() {
                 result(&b, "130", now + Duration::hours(1)),
             ],
         }),
-        "results.date",
+        "bids.date",
     );
     g.apply(Command::RecordAuctionResults {
         actor: auction(),
