@@ -1,4 +1,5 @@
 pub mod http;
 pub mod pg;
 pub mod pq;
+pub mod sale;
 pub mod sse;

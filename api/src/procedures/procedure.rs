@@ -53,7 +53,8 @@ pub async fn create(
     let command = Command::Create {
         actor: actor(broker, None),
         id: id.clone(),
-        auction_id: format!("BSM001-UA-{date}-{number:05}"),
+        // Prozorro.sale's form: BSM001-UA-YYYYMMDD-NNNNN, numbered per Kyiv day.
+        auction_id: format!("BSM001-UA-{}-{number:05}", date.format("%Y%m%d")),
         procedure: Box::new(input),
         config,
         owner_token_hash: access::hash_token(&token),

@@ -1,0 +1,975 @@
+//! The multi-award sale end to end, through the real HTTP server on both
+//! store backends, with the scheduler on a frozen clock: the spec's four
+//! normative examples (TV-B1…B4, `shared/spec/multi-award-sale.md` §5.2)
+//! checking every award's and contract's status after every step and the
+//! final allocation; bid secrecy through every read endpoint; bad input
+//! answered 4xx naming the field, with nothing written.
+
+use chrono::TimeDelta;
+use e2e::http::{AUCTION_KEY, BROKER_KEY, OTHER_KEY, StatusCode, TestServer, UNKNOWN_KEY};
+use e2e::sale::{
+    PROCEDURES, Sale, Scenario, auction_unraised, bid, bid_request, end_tendering,
+    procedure_request, publish, publish_lot, try_bid,
+};
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn embedded() {
+                super::$scenario(e2e::http::TestServer::embedded().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(server) = e2e::http::TestServer::postgres().await else { return };
+                super::$scenario(server).await;
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    publication_answers_the_document,
+    tv_b1_everything_fits,
+    tv_b2_remainder_below_minimal_part,
+    tv_b3_conditional_winner_accepts,
+    tv_b3_conditional_winner_refuses,
+    tv_b3_silent_refusal_through_the_scheduler,
+    tv_b4_promotion_then_contract_stage_disqualification,
+    one_bid_goes_to_qualification_without_an_auction,
+    bids_stay_sealed_until_the_auction_results,
+    bad_input_names_the_field_and_changes_nothing,
+    wrong_party_or_status_changes_nothing,
+    sale_feed_lists_sales_only,
+);
+
+fn d(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+/// Q = 1000, minimal price 100, minimal part 200 (spec §5.2).
+const B_LOT: (i64, i64, i64) = (1000, 200, 100);
+
+async fn publication_answers_the_document(server: TestServer) {
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    let data = &sale.created["data"];
+    assert_eq!(data["status"], "active_tendering");
+    assert_eq!(data["sellingMethod"], "basicSell-multiAwards");
+    let auction_id = data["auctionId"].as_str().expect("auctionId");
+    assert!(
+        auction_id.starts_with("BSM001-UA-20230920-"),
+        "{auction_id}"
+    );
+    assert_eq!(sale.created["config"]["qualificationPeriodDays"], 20);
+    assert_eq!(sale.created["config"]["admissionPeriodDays"], 5);
+    assert!(sale.created["access"]["token"].is_string());
+    assert!(data.get("owner_token_hash").is_none());
+    // A second sale the same day gets the next number.
+    let second = publish_lot(&server, 10, 1, 1).await;
+    assert_ne!(second.created["data"]["auctionId"], data["auctionId"]);
+    // GET serves the same document (from the read model).
+    let (status, _, read) = server.get(&sale.path, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["data"], sale.created["data"]);
+    // Unknown ids and tender ids are not sales.
+    let (status, _, body) = server
+        .get(
+            &format!("{PROCEDURES}/0123456789abcdef0123456789abcdef"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["errors"][0]["name"], "procedure_id");
+    let (status, _, _) = server
+        .get(&format!("{PROCEDURES}/not-an-id"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn tv_b1_everything_fits(server: TestServer) {
+    let s = Scenario::qualification(&server, B_LOT, &[(200, 120), (300, 110), (400, 100)]).await;
+    assert_eq!(s.status().await, "active_qualification");
+    s.expect(&["pending", "pending", "pending"], &["-", "-", "-"])
+        .await;
+    // 1. Qualify U1
+    s.qualify(1).await;
+    s.expect(&["active", "pending", "pending"], &["pending", "-", "-"])
+        .await;
+    assert_eq!(s.status().await, "active_awarded");
+    // 2. Qualify U2
+    s.qualify(2).await;
+    s.expect(
+        &["active", "active", "pending"],
+        &["pending", "pending", "-"],
+    )
+    .await;
+    // 3. Qualify U3
+    s.qualify(3).await;
+    s.expect(
+        &["active", "active", "active"],
+        &["pending", "pending", "pending"],
+    )
+    .await;
+    // 4. Sign C1, C2, C3; completing before the last is refused.
+    s.sign(1).await;
+    s.expect(
+        &["active", "active", "active"],
+        &["active", "pending", "pending"],
+    )
+    .await;
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    s.sign(2).await;
+    s.expect(
+        &["active", "active", "active"],
+        &["active", "active", "pending"],
+    )
+    .await;
+    s.sign(3).await;
+    s.expect(
+        &["active", "active", "active"],
+        &["active", "active", "active"],
+    )
+    .await;
+    // 5. Complete
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.status().await, "complete");
+    assert_eq!(s.allocation().await, [d(200), d(300), d(400)]);
+    // 100 remains with the Organizer; the contract prices per unit.
+    let c3 = s.contract(3).await.expect("C3");
+    assert_eq!(e2e::sale::decimal(&c3["value"]["amount"]), d(100));
+    assert_eq!(
+        e2e::sale::decimal(&c3["contractTotalValue"]["amount"]),
+        d(40000)
+    );
+    assert!(c3["dateSigned"].is_string());
+}
+
+async fn tv_b2_remainder_below_minimal_part(server: TestServer) {
+    let s = Scenario::qualification(&server, B_LOT, &[(500, 120), (400, 110), (800, 100)]).await;
+    // 0. After allocation
+    s.expect(&["pending", "pending", "pending_waiting"], &["-", "-", "-"])
+        .await;
+    // 1. Qualify U1
+    s.qualify(1).await;
+    s.expect(
+        &["active", "pending", "pending_waiting"],
+        &["pending", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.status().await, "active_awarded");
+    // 2. Qualify U2
+    s.qualify(2).await;
+    s.expect(
+        &["active", "active", "pending_waiting"],
+        &["pending", "pending", "-"],
+    )
+    .await;
+    // 3. Sign C1: T2 not ready (C2 pending)
+    s.sign(1).await;
+    s.expect(
+        &["active", "active", "pending_waiting"],
+        &["active", "pending", "-"],
+    )
+    .await;
+    // 4. Sign C2: T2 ready, R = 100 < 200 → U3 cancelled
+    s.sign(2).await;
+    s.expect(
+        &["active", "active", "cancelled"],
+        &["active", "active", "-"],
+    )
+    .await;
+    assert_eq!(s.allocation().await, [d(500), d(400), d(0)]);
+    // A cancelled award does not show a quantity.
+    assert!(s.award(3).await["items"][0].get("quantity").is_none());
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.status().await, "complete");
+}
+
+/// TV-B3 steps 0…3: U2 disqualified without promotion, then U3 offered 500.
+async fn b3_until_conditional_winner(server: &TestServer) -> Scenario<'_> {
+    let s = Scenario::qualification(server, B_LOT, &[(500, 120), (400, 110), (800, 100)]).await;
+    s.expect(&["pending", "pending", "pending_waiting"], &["-", "-", "-"])
+        .await;
+    // The waiting award hides its quantity.
+    assert!(s.award(3).await["items"][0].get("quantity").is_none());
+    // 1. Qualify U1
+    s.qualify(1).await;
+    s.expect(
+        &["active", "pending", "pending_waiting"],
+        &["pending", "-", "-"],
+    )
+    .await;
+    // 2. Disqualify U2: R = 500, U3 wants 800 → stays waiting
+    s.disqualify(2).await;
+    s.expect(
+        &["active", "unsuccessful", "pending_waiting"],
+        &["pending", "-", "-"],
+    )
+    .await;
+    // 3. Sign C1: T2 ready, R = 500 ≥ 200 → U3 offered 500
+    s.sign(1).await;
+    s.expect(
+        &["active", "unsuccessful", "pending_admission"],
+        &["active", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.status().await, "active_qualification");
+    // The offer is the remainder (500); the award still shows the bid's
+    // own quantity, as the spec's display rule says (copied from the bid).
+    let u3 = s.award(3).await;
+    assert_eq!(e2e::sale::decimal(&u3["items"][0]["quantity"]), d(800));
+    assert!(u3["admissionPeriod"]["endDate"].is_string(), "{u3}");
+    s
+}
+
+async fn tv_b3_conditional_winner_accepts(server: TestServer) {
+    let s = b3_until_conditional_winner(&server).await;
+    // The range is 200…500: 199 and 501 are refused and change nothing.
+    for quantity in [199, 501] {
+        let head = server.head().await;
+        let (status, body) = s.accept(3, json!(quantity)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["errors"][0]["name"], "quantity", "{body}");
+        assert_eq!(server.head().await, head);
+    }
+    // Only the conditional winner states a quantity: not the Organizer.
+    let head = server.head().await;
+    let (status, _, body) = server
+        .patch(
+            &s.sale.owned(&format!(
+                "/awards/{}",
+                s.award(3).await["id"].as_str().expect("id")
+            )),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"status": "pending", "quantity": 500}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["name"], "quantity", "{body}");
+    assert_eq!(server.head().await, head);
+    // 4a. U3 accepts 500
+    let (status, body) = s.accept(3, json!(500)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    s.expect(
+        &["active", "unsuccessful", "pending"],
+        &["active", "-", "-"],
+    )
+    .await;
+    let u3 = s.award(3).await;
+    assert_eq!(e2e::sale::decimal(&u3["items"][0]["quantity"]), d(500));
+    assert_eq!(e2e::sale::decimal(&u3["value"]["amount"]), d(100));
+    // 5a. Qualify U3
+    s.qualify(3).await;
+    s.expect(
+        &["active", "unsuccessful", "active"],
+        &["active", "-", "pending"],
+    )
+    .await;
+    assert_eq!(s.status().await, "active_awarded");
+    // 6a. Sign C3
+    s.sign(3).await;
+    s.expect(
+        &["active", "unsuccessful", "active"],
+        &["active", "-", "active"],
+    )
+    .await;
+    assert_eq!(s.allocation().await, [d(500), d(0), d(500)]);
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.status().await, "complete");
+}
+
+async fn tv_b3_conditional_winner_refuses(server: TestServer) {
+    let s = b3_until_conditional_winner(&server).await;
+    // 4b. U3 refuses
+    s.refuse(3).await;
+    s.expect(
+        &["active", "unsuccessful", "cancelled"],
+        &["active", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.allocation().await, [d(500), d(0), d(0)]);
+    assert_eq!(s.status().await, "active_qualification");
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.status().await, "complete");
+}
+
+async fn tv_b3_silent_refusal_through_the_scheduler(server: TestServer) {
+    let s = b3_until_conditional_winner(&server).await;
+    let end = s.award(3).await["admissionPeriod"]["endDate"]
+        .as_str()
+        .expect("admissionPeriod.endDate")
+        .parse::<chrono::DateTime<chrono::FixedOffset>>()
+        .expect("RFC 3339")
+        .with_timezone(&chrono::Utc);
+    // A second before the end nothing happens.
+    server.set_time(end - TimeDelta::seconds(1));
+    assert_eq!(server.run_scheduler().await, 0);
+    s.expect(
+        &["active", "unsuccessful", "pending_admission"],
+        &["active", "-", "-"],
+    )
+    .await;
+    // At the end the offer lapses; a late answer is refused.
+    server.set_time(end);
+    let head = server.head().await;
+    let (status, body) = s.accept(3, json!(500)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(server.head().await, head);
+    assert_eq!(server.run_scheduler().await, 1);
+    s.expect(
+        &["active", "unsuccessful", "cancelled"],
+        &["active", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.allocation().await, [d(500), d(0), d(0)]);
+    assert_eq!(server.run_scheduler().await, 0, "nothing more is due");
+}
+
+async fn tv_b4_promotion_then_contract_stage_disqualification(server: TestServer) {
+    let s = Scenario::qualification(&server, B_LOT, &[(400, 120), (500, 110), (300, 100)]).await;
+    // 0. After allocation
+    s.expect(&["pending", "pending", "pending_waiting"], &["-", "-", "-"])
+        .await;
+    // 1. Qualify U1
+    s.qualify(1).await;
+    s.expect(
+        &["active", "pending", "pending_waiting"],
+        &["pending", "-", "-"],
+    )
+    .await;
+    // 2. Disqualify U2: R = 600, U3's 300 fits → promoted
+    s.disqualify(2).await;
+    s.expect(
+        &["active", "unsuccessful", "pending"],
+        &["pending", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.status().await, "active_awarded");
+    // 3. Sign C1: T2 not ready (U3 pending)
+    s.sign(1).await;
+    s.expect(
+        &["active", "unsuccessful", "pending"],
+        &["active", "-", "-"],
+    )
+    .await;
+    assert_eq!(s.status().await, "active_qualification");
+    // 4. Qualify U3
+    s.qualify(3).await;
+    s.expect(
+        &["active", "unsuccessful", "active"],
+        &["active", "-", "pending"],
+    )
+    .await;
+    // 5. Disqualify U3 at the contract stage: C3 cancelled, nobody promoted
+    s.disqualify(3).await;
+    s.expect(
+        &["active", "unsuccessful", "unsuccessful"],
+        &["active", "-", "cancelled"],
+    )
+    .await;
+    assert_eq!(s.allocation().await, [d(400), d(0), d(0)]);
+    let (status, body) = s.complete().await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.status().await, "complete");
+}
+
+async fn one_bid_goes_to_qualification_without_an_auction(server: TestServer) {
+    let s = Scenario::qualification(&server, B_LOT, &[(300, 150)]).await;
+    assert_eq!(s.status().await, "active_qualification");
+    s.expect(&["pending"], &["-"]).await;
+    // No auction ran: the auction module has nothing to do.
+    let (status, _, body) = server
+        .get(&format!("{}/auction", s.sale.path), Some(AUCTION_KEY), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    s.qualify(1).await;
+    s.sign(1).await;
+    s.expect(&["active"], &["active"]).await;
+    assert_eq!(s.allocation().await, [d(300)]);
+}
+
+/// Every public read of a sale, as `(path, key)`: the document, its
+/// sub-resources, the bid itself, the change feed (pages, with every
+/// optional field), and the public event log.
+async fn public_reads(server: &TestServer, sale: &Sale, bid_id: &str) -> Vec<(String, String)> {
+    let paths = [
+        sale.path.clone(),
+        format!("{}?opt_pretty=1", sale.path),
+        format!("{}/bids", sale.path),
+        format!("{}/bids/{bid_id}", sale.path),
+        format!("{}/bids/{bid_id}/documents", sale.path),
+        format!("{}/awards", sale.path),
+        format!("{}/contracts", sale.path),
+        format!("{}/documents", sale.path),
+        format!("{}/cancellations", sale.path),
+        format!("{PROCEDURES}?feed=changes&opt_fields=status,auctionId,bids,awards"),
+        format!("{PROCEDURES}?feed=changes&descending=1"),
+        "/api/2.5/events?limit=1000".to_owned(),
+        "/api/2.5/tenders?feed=changes".to_owned(),
+    ];
+    let mut bodies = Vec::new();
+    for path in paths {
+        for key in [None, Some(BROKER_KEY), Some(OTHER_KEY)] {
+            let (_, _, bytes) = server.get_bytes_as(&path, key).await;
+            bodies.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    bodies
+}
+
+async fn status_of(server: &TestServer, sale: &Sale) -> Json {
+    let (status, _, body) = server.get(&sale.path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["data"]["status"].clone()
+}
+
+async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    // Distinctive values (decimals: no hex id or timestamp contains a dot
+    // followed by these digits): prices, quantities, EDR codes, an e-mail
+    // and a bid document's title.
+    let first =
+        e2e::sale::bid_with(&server, &sale, "31415926", json!(271.37), json!(31337.77)).await;
+    let second =
+        e2e::sale::bid_with(&server, &sale, "27182818", json!(314.59), json!(27182.81)).await;
+    let (status, _, body) = server
+        .post(
+            &format!(
+                "{}/bids/{}/documents?acc_token={}",
+                sale.path, first.id, first.token
+            ),
+            Some(OTHER_KEY),
+            Some(json!({"data": {
+                "title": "passport-31415926.pdf",
+                "url": "https://ds.example/passport",
+                "hash": "md5:00000000000000000000000000000000",
+                "format": "application/pdf"
+            }})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let secrets = [
+        "31337.77",
+        "27182.81",
+        "271.37",
+        "314.59",
+        "31415926",
+        "27182818",
+        "bidder31415926@example.com",
+        "passport-31415926",
+    ];
+    let leaks = |bodies: &[(String, String)]| -> Vec<String> {
+        bodies
+            .iter()
+            .flat_map(|(path, body)| {
+                secrets
+                    .iter()
+                    .filter(|secret| body.contains(*secret))
+                    .map(move |secret| format!("{path} shows {secret}"))
+            })
+            .collect()
+    };
+    // The owner sees its own bid whole.
+    let (status, _, own) = server
+        .get(
+            &format!("{}/bids/{}?acc_token={}", sale.path, first.id, first.token),
+            Some(OTHER_KEY),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["data"]["quantity"], json!(271.37));
+
+    // While bids are taken…
+    server.settle().await;
+    let sealed = public_reads(&server, &sale, &first.id).await;
+    assert_eq!(leaks(&sealed), Vec::<String>::new());
+    // … and while the auction runs; one bid's token does not open another.
+    end_tendering(&server).await;
+    assert_eq!(status_of(&server, &sale).await, "active_auction");
+    let mut sealed = public_reads(&server, &sale, &first.id).await;
+    let (_, _, bytes) = server
+        .get_bytes_as(
+            &format!("{}/bids/{}?acc_token={}", sale.path, second.id, first.token),
+            Some(OTHER_KEY),
+        )
+        .await;
+    sealed.push((
+        "second bid with the first's token".to_owned(),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ));
+    // The auction endpoint is only for the auction module.
+    for key in [None, Some(BROKER_KEY), Some(OTHER_KEY), Some(UNKNOWN_KEY)] {
+        let (status, _, bytes) = server
+            .get_bytes_as(&format!("{}/auction", sale.path), key)
+            .await;
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN,
+            "{status}"
+        );
+        sealed.push((
+            "auction".to_owned(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
+    }
+    assert_eq!(leaks(&sealed), Vec::<String>::new());
+
+    // Once the results are recorded everything is open (bid documents too).
+    auction_unraised(&server, &sale).await;
+    assert_eq!(status_of(&server, &sale).await, "active_qualification");
+    server.settle().await;
+    let open = public_reads(&server, &sale, &first.id).await;
+    let shown = leaks(&open);
+    for secret in secrets {
+        assert!(
+            shown
+                .iter()
+                .any(|leak| leak.ends_with(&format!("shows {secret}"))),
+            "{secret} is not shown after disclosure"
+        );
+    }
+    let (status, _, bids) = server.get(&format!("{}/bids", sale.path), None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bids["data"].as_array().map(Vec::len), Some(2));
+}
+
+/// Sends a write and checks it is refused with `status`, naming `field`,
+/// and that nothing was written.
+async fn refused(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    key: Option<&str>,
+    body: Json,
+    status: StatusCode,
+    field: &str,
+) {
+    let head = server.head().await;
+    let (got, _, answer) = server.send(method.clone(), path, key, Some(body)).await;
+    assert_eq!(got, status, "{method} {path}: {answer}");
+    let names: Vec<&str> = answer["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&field),
+        "{method} {path}: expected an error naming {field}, got {answer}"
+    );
+    assert_eq!(answer["status"], "error");
+    assert_eq!(server.head().await, head, "{method} {path} wrote something");
+}
+
+async fn bad_input_names_the_field_and_changes_nothing(server: TestServer) {
+    use reqwest::Method;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    // Publication: a second item, a bad minimal part, a rogue field, config.
+    let mut two_items = procedure_request(json!(1000), json!(200), json!(100));
+    let item = two_items["data"]["items"][0].clone();
+    two_items["data"]["items"] = json!([item.clone(), item]);
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        two_items,
+        unprocessable,
+        "items",
+    )
+    .await;
+    let too_big_part = procedure_request(json!(1000), json!(1001), json!(100));
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        too_big_part,
+        unprocessable,
+        "minimalPart",
+    )
+    .await;
+    let mut rogue = procedure_request(json!(1000), json!(200), json!(100));
+    rogue["data"]["colour"] = json!("red");
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        rogue,
+        unprocessable,
+        "colour",
+    )
+    .await;
+    let mut missing = procedure_request(json!(1000), json!(200), json!(100));
+    missing["data"]
+        .as_object_mut()
+        .expect("object")
+        .remove("minimalPart");
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        missing,
+        unprocessable,
+        "minimalPart",
+    )
+    .await;
+    let mut configured = procedure_request(json!(1000), json!(200), json!(100));
+    configured["config"] = json!({"qualificationPeriodDays": 1});
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        configured,
+        unprocessable,
+        "config",
+    )
+    .await;
+    let mut method = procedure_request(json!(1000), json!(200), json!(100));
+    method["data"]["sellingMethod"] = json!("renewables-multiAwards");
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(BROKER_KEY),
+        method,
+        unprocessable,
+        "sellingMethod",
+    )
+    .await;
+    // The auction module's key is not a broker's.
+    refused(
+        &server,
+        Method::POST,
+        PROCEDURES,
+        Some(AUCTION_KEY),
+        procedure_request(json!(1000), json!(200), json!(100)),
+        StatusCode::FORBIDDEN,
+        "permission",
+    )
+    .await;
+
+    let sale = publish(
+        &server,
+        procedure_request(json!(1000), json!(200), json!(100)),
+    )
+    .await;
+    let bids = format!("{}/bids", sale.path);
+    // Quantity below minimalPart, above the lot; price below the minimum.
+    refused(
+        &server,
+        Method::POST,
+        &bids,
+        Some(OTHER_KEY),
+        bid_request("00000010", json!(199), json!(100)),
+        unprocessable,
+        "quantity",
+    )
+    .await;
+    refused(
+        &server,
+        Method::POST,
+        &bids,
+        Some(OTHER_KEY),
+        bid_request("00000010", json!(1001), json!(100)),
+        unprocessable,
+        "quantity",
+    )
+    .await;
+    refused(
+        &server,
+        Method::POST,
+        &bids,
+        Some(OTHER_KEY),
+        bid_request("00000010", json!(500), json!(99.99)),
+        unprocessable,
+        "value",
+    )
+    .await;
+    refused(
+        &server,
+        Method::POST,
+        &bids,
+        Some(OTHER_KEY),
+        bid_request("00000010", json!("lots"), json!(100)),
+        unprocessable,
+        "quantity",
+    )
+    .await;
+    // The bounds themselves are fine (inclusive), and decimals are exact.
+    let (status, body) = try_bid(
+        &server,
+        &sale,
+        bid_request("00000010", json!(200), json!(100)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = try_bid(
+        &server,
+        &sale,
+        bid_request("00000011", json!(1000), json!(100.01)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["data"]["value"]["amount"], json!(100.01));
+    // A second bid by the same bidder.
+    refused(
+        &server,
+        Method::POST,
+        &bids,
+        Some(OTHER_KEY),
+        bid_request("00000010", json!(300), json!(120)),
+        unprocessable,
+        "bidders",
+    )
+    .await;
+    // Not JSON, not an object.
+    let head = server.head().await;
+    let (status, _, body) = server
+        .send_raw(
+            Method::POST,
+            &bids,
+            Some(OTHER_KEY),
+            Some("text/plain"),
+            Some(b"quantity=1".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+    let (status, _, body) = server
+        .send_raw(
+            Method::POST,
+            &bids,
+            Some(OTHER_KEY),
+            Some("application/json"),
+            Some(b"{\"data\":".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(server.head().await, head);
+    // Auction results: only in active_auction.
+    refused(
+        &server,
+        Method::POST,
+        &format!("{}/auction", sale.path),
+        Some(AUCTION_KEY),
+        json!({"data": {"bids": []}}),
+        StatusCode::FORBIDDEN,
+        "data",
+    )
+    .await;
+}
+
+async fn wrong_party_or_status_changes_nothing(server: TestServer) {
+    use reqwest::Method;
+    let s = Scenario::qualification(&server, B_LOT, &[(500, 120), (400, 110)]).await;
+    let award = s.award(1).await;
+    let award_path = format!(
+        "{}/awards/{}",
+        s.sale.path,
+        award["id"].as_str().expect("id")
+    );
+    let forbidden = StatusCode::FORBIDDEN;
+    // Another broker, or no token, or a bid's token: not the Organizer.
+    refused(
+        &server,
+        Method::PATCH,
+        &award_path,
+        Some(OTHER_KEY),
+        json!({"data": {"status": "active"}}),
+        forbidden,
+        "permission",
+    )
+    .await;
+    refused(
+        &server,
+        Method::PATCH,
+        &format!("{award_path}?acc_token={}", s.sale.token),
+        Some(OTHER_KEY),
+        json!({"data": {"status": "active"}}),
+        forbidden,
+        "permission",
+    )
+    .await;
+    // The award's own participant may only answer an offer.
+    refused(
+        &server,
+        Method::PATCH,
+        &format!("{award_path}?acc_token={}", s.bids[0].token),
+        Some(OTHER_KEY),
+        json!({"data": {"status": "active"}}),
+        forbidden,
+        "data",
+    )
+    .await;
+    // No key at all, an unknown key.
+    let head = server.head().await;
+    let (status, _, _) = server
+        .patch(
+            &award_path,
+            None,
+            Some(json!({"data": {"status": "active"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = server
+        .patch(
+            &award_path,
+            Some(UNKNOWN_KEY),
+            Some(json!({"data": {"status": "active"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.head().await, head);
+    // Qualifying without the protocol names the documents.
+    refused(
+        &server,
+        Method::PATCH,
+        &format!("{award_path}?acc_token={}", s.sale.token),
+        Some(BROKER_KEY),
+        json!({"data": {"status": "active"}}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "documents",
+    )
+    .await;
+    // A disqualification reason outside the dictionary.
+    refused(
+        &server,
+        Method::PATCH,
+        &format!("{award_path}?acc_token={}", s.sale.token),
+        Some(BROKER_KEY),
+        json!({"data": {"status": "unsuccessful", "terminationReason": "didNotLikeThem"}}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "terminationReason",
+    )
+    .await;
+    // Wrong status: bids and edits after tendering, auction results twice.
+    refused(
+        &server,
+        Method::POST,
+        &format!("{}/bids", s.sale.path),
+        Some(OTHER_KEY),
+        bid_request("00000099", json!(300), json!(150)),
+        forbidden,
+        "data",
+    )
+    .await;
+    refused(
+        &server,
+        Method::PATCH,
+        &s.sale.owned(""),
+        Some(BROKER_KEY),
+        json!({"data": {"lotId": "LOT-2"}}),
+        forbidden,
+        "data",
+    )
+    .await;
+    refused(
+        &server,
+        Method::POST,
+        &format!("{}/auction", s.sale.path),
+        Some(AUCTION_KEY),
+        json!({"data": {"bids": []}}),
+        forbidden,
+        "data",
+    )
+    .await;
+    // Completing with a pending award.
+    refused(
+        &server,
+        Method::PATCH,
+        &s.sale.owned(""),
+        Some(BROKER_KEY),
+        json!({"data": {"status": "complete"}}),
+        forbidden,
+        "data",
+    )
+    .await;
+    // Cancelling without the cancellation details document.
+    refused(
+        &server,
+        Method::POST,
+        &s.sale.owned("/cancellations"),
+        Some(BROKER_KEY),
+        json!({"data": {"reason": "Рішення організатора", "documents": []}}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "documents",
+    )
+    .await;
+    // Everything still as it was.
+    s.expect(&["pending", "pending"], &["-", "-"]).await;
+}
+
+async fn sale_feed_lists_sales_only(server: TestServer) {
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    let tender = e2e::pq::create(&server).await;
+    server.settle().await;
+    let (status, _, page) = server
+        .get(
+            &format!("{PROCEDURES}?feed=changes&opt_fields=status,auctionId"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let ids: Vec<&str> = page["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    assert_eq!(ids, [sale.id.as_str()]);
+    assert_eq!(page["data"][0]["status"], "active_tendering");
+    assert_eq!(
+        page["data"][0]["auctionId"],
+        sale.created["data"]["auctionId"]
+    );
+    assert!(
+        page["next_page"]["uri"]
+            .as_str()
+            .is_some_and(|uri| uri.contains("/api/procedures?")),
+        "{page}"
+    );
+    let (_, _, tenders) = server
+        .get("/api/2.5/tenders?feed=changes", None, None)
+        .await;
+    let tender_ids: Vec<&str> = tenders["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    assert_eq!(tender_ids, [tender.id.as_str()]);
+    // The sale path does not serve tenders, nor the tender path sales.
+    let (status, _, _) = server
+        .get(&format!("{PROCEDURES}/{}", tender.id), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = server
+        .get(&format!("/api/2.5/tenders/{}", sale.id), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A change moves the sale to the end of the feed.
+    server.advance(TimeDelta::minutes(5));
+    bid(&server, &sale, "00000010", 300, 150).await;
+    let next = page["next_page"]["path"].as_str().expect("next_page.path");
+    let (_, _, later) = server.get(next, None, None).await;
+    let ids: Vec<&str> = later["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    assert_eq!(ids, [sale.id.as_str()]);
+}
