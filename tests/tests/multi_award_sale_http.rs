@@ -417,6 +417,30 @@ async fn public_reads(server: &TestServer, sale: &Sale, bid_id: &str) -> Vec<(St
         "/api/2.5/tenders?feed=changes".to_owned(),
     ];
     let mut bodies = Vec::new();
+    // Both live streams (SSE), read up to the log's head.
+    let head = server.head().await as usize;
+    for (path, want) in [
+        (
+            format!("{PROCEDURES}?feed=changes&mode=stream&opt_fields=status,bids,awards"),
+            1,
+        ),
+        ("/api/2.5/events?mode=stream".to_owned(), head),
+    ] {
+        let events = e2e::sse::read_events(
+            &format!("{}{path}", server.base),
+            None,
+            want,
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(events.len(), want, "{path}");
+        let text = events
+            .iter()
+            .map(|event| event.data.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        bodies.push((path, text));
+    }
     for path in paths {
         for key in [None, Some(BROKER_KEY), Some(OTHER_KEY)] {
             let (_, _, bytes) = server.get_bytes_as(&path, key).await;
