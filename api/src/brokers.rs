@@ -234,20 +234,27 @@ mod tests {
     }
 
     #[test]
-    fn creates_a_private_file_with_a_random_key_once() {
+    fn creates_a_private_file_with_random_keys_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("brokers.toml");
         let (first, created) = Brokers::load_or_create(&path).unwrap();
-        assert!(created && first.len() == 1);
+        assert!(created && first.len() == 2);
         let (_, created_again) = Brokers::load_or_create(&path).unwrap();
         assert!(!created_again);
         let text = std::fs::read_to_string(&path).unwrap();
-        let key = text
+        let keys: Vec<&str> = text
             .lines()
-            .find_map(|l| l.strip_prefix("key = \""))
-            .unwrap()
-            .trim_end_matches('"');
-        assert_eq!(first.authenticate(key).unwrap().name, "broker");
+            .filter_map(|l| l.strip_prefix("key = \""))
+            .map(|key| key.trim_end_matches('"'))
+            .collect();
+        assert_eq!(keys.len(), 2);
+        assert_ne!(keys[0], keys[1]);
+        let broker = first.authenticate(keys[0]).unwrap();
+        assert_eq!(broker.name, "broker");
+        assert!(broker.has_role(Role::Broker) && !broker.has_role(Role::Auction));
+        let auction = first.authenticate(keys[1]).unwrap();
+        assert_eq!(auction.name, "auction");
+        assert!(auction.has_role(Role::Auction) && !auction.has_role(Role::Broker));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -77,6 +77,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CDB_CATALOGUE_TIMEOUT_MS", default_value_t = 5000)]
     pub catalogue_timeout_ms: u64,
 
+    /// A TOML file with the period lengths (business days) of multi-award
+    /// sales per sellingMethod, e.g. `["basicSell-multiAwards-fast"]`
+    /// `qualificationPeriodDays = 2` `admissionPeriodDays = 1`. Methods it
+    /// does not name get 20 and 5.
+    #[arg(long, env = "CDB_SALE_PERIODS")]
+    pub sale_periods: Option<PathBuf>,
+
     /// How often the scheduler checks for due automatic transitions, in milliseconds.
     #[arg(long, env = "CDB_SCHEDULER_TICK_MS", default_value_t = 1000)]
     pub scheduler_tick_ms: u64,

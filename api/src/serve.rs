@@ -17,6 +17,7 @@ use projections::Projector;
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
+use crate::sale_periods::SalePeriods;
 use crate::server::{AppState, router};
 use crate::telemetry;
 
@@ -121,6 +122,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     prepare_data_dir(&args.store.data_dir)?;
     let brokers = load_brokers(&args)?;
     let catalogue = open_catalogue(&args)?;
+    let sale_periods = match &args.sale_periods {
+        Some(path) => SalePeriods::load(path).map_err(|e| Failure::Config(e.to_string()))?,
+        None => SalePeriods::default(),
+    };
     let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
@@ -166,6 +171,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         handler,
         catalogue,
         documents: Arc::new(documents),
+        sale_periods: Arc::new(sale_periods),
     };
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)

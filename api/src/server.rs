@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::sale_periods::SalePeriods;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,6 +35,8 @@ pub struct AppState {
     pub documents: Arc<dyn DocumentStorage>,
     /// Keeps the read models (documents, feed) up to date with the log.
     pub projector: Arc<Projector>,
+    /// Period lengths of new multi-award sales per `sellingMethod`.
+    pub sale_periods: Arc<SalePeriods>,
 }
 
 /// How long a write waits for its change to reach the read models before

@@ -137,6 +137,76 @@ async fn serve_answers_health_and_keeps_every_event_across_restarts() {
     assert_eq!(after, before);
 }
 
+/// `--sale-periods` sets the period lengths of new sales per sellingMethod;
+/// other methods keep the defaults (20 and 5 business days).
+#[tokio::test]
+async fn sale_periods_come_from_the_operators_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let periods = dir.path().join("periods.toml");
+    std::fs::write(
+        &periods,
+        "[\"basicSell-multiAwards-fast\"]\nqualificationPeriodDays = 2\nadmissionPeriodDays = 1\n",
+    )
+    .unwrap();
+    let server = Server::start_with(
+        dir.path(),
+        &["--sale-periods", &periods.display().to_string()],
+    );
+    let text = std::fs::read_to_string(dir.path().join("brokers.toml")).unwrap();
+    let key = text
+        .lines()
+        .find_map(|l| l.strip_prefix("key = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned();
+    let end = (chrono::Utc::now() + chrono::TimeDelta::days(3)).to_rfc3339();
+    let client = reqwest::Client::new();
+    for (method, days) in [
+        ("basicSell-multiAwards-fast", (2, 1)),
+        ("basicSell-multiAwards", (20, 5)),
+    ] {
+        let body = serde_json::json!({"data": {
+            "sellingMethod": method,
+            "sellingEntity": {
+                "name": "ТОВ Продавець",
+                "identifier": {"scheme": "UA-EDR", "id": "00000001", "legalName": "ТОВ Продавець"},
+                "address": {"countryName": "Україна", "region": "Київ", "locality": "Київ", "streetAddress": "вул. Хрещатик, 1"},
+                "contactPoint": {"name": "Контакт", "email": "a@example.com", "telephone": "+380440000000"}
+            },
+            "lotId": "LOT-1",
+            "title": {"uk_UA": "Продаж частинами"},
+            "description": {"uk_UA": "Пшениця"},
+            "value": {"amount": 100, "currency": "UAH"},
+            "minimalPart": 200,
+            "items": [{
+                "description": "Пшениця",
+                "classification": {"scheme": "CAV", "id": "03211100-4"},
+                "quantity": 1000,
+                "unit": {"code": "TNE", "name": "тонна"}
+            }],
+            "tenderPeriod": {"endDate": end}
+        }});
+        let response = client
+            .post(format!("{}/api/procedures", server.base))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST /api/procedures");
+        assert_eq!(response.status(), 201);
+        let created: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(
+            (
+                created["config"]["qualificationPeriodDays"].as_u64(),
+                created["config"]["admissionPeriodDays"].as_u64()
+            ),
+            (Some(days.0), Some(days.1)),
+            "{method}"
+        );
+    }
+    assert!(server.terminate().success());
+}
+
 /// A SIGTERM that arrives the moment the address is printed still shuts the
 /// server down cleanly: the handler is installed before it listens.
 #[test]
@@ -342,6 +412,12 @@ fn bad_configuration_is_one_line_and_exit_code_2() {
     let port_in_use = occupied.local_addr().unwrap().to_string();
     let bad_brokers = dir.path().join("bad.toml");
     std::fs::write(&bad_brokers, "[[broker]]\nname = 'x'\n").unwrap();
+    let bad_periods = dir.path().join("periods.toml");
+    std::fs::write(
+        &bad_periods,
+        "[\"basicSell-multiAwards\"]\nadmissionPeriodDays = 0\n",
+    )
+    .unwrap();
     let file_not_dir = dir.path().join("file");
     std::fs::write(&file_not_dir, "").unwrap();
     let data = dir.path().join("data").display().to_string();
@@ -378,6 +454,10 @@ fn bad_configuration_is_one_line_and_exit_code_2() {
             ],
             "cannot read brokers file",
         ),
+        (
+            vec!["--sale-periods".into(), bad_periods.display().to_string()],
+            "sale periods file",
+        ),
     ];
     for (args, expected) in cases {
         let mut command = Command::new(CDB);
@@ -412,6 +492,8 @@ fn help_explains_every_serve_flag() {
         "--data-dir",
         "--brokers",
         "--migrate",
+        "--sale-periods",
+        "--scheduler-tick-ms",
         "CDB_STORE",
         "CDB_BROKERS",
     ] {

@@ -536,6 +536,7 @@ impl TestServer {
             handler: handler.clone(),
             catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
             documents: Arc::new(documents),
+            sale_periods: Arc::new(api::sale_periods::SalePeriods::default()),
         };
         let listener = TcpListener::bind("127.0.0.1:0")
             .await

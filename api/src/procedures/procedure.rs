@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::procedures::multi_award_sale::{self as bsm, Command, Config, ProcedureEdit};
+use domain::procedures::multi_award_sale::{self as bsm, Command, ProcedureEdit};
 use serde_json::{Value as Json, json};
 
 use super::{actor, envelope, execute, load};
@@ -19,8 +19,8 @@ fn invalid(name: &str, description: impl Into<Json>) -> ApiError {
 }
 
 /// `POST /api/procedures`: publishes a procedure straight into
-/// `active_tendering`. The period lengths come from the `sellingMethod`
-/// ([`Config::for_selling_method`]); brokers cannot set them.
+/// `active_tendering`. The period lengths come from the operator's settings
+/// for the `sellingMethod` ([`crate::sale_periods`]); brokers cannot set them.
 pub async fn create(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<Query>,
@@ -41,7 +41,7 @@ pub async fn create(
         .filter(Json::is_object)
         .ok_or_else(|| invalid("data", "Data not available"))?;
     let input: bsm::ProcedureInput = body::part(data)?;
-    let config = Config::for_selling_method(&input.selling_method);
+    let config = state.sale_periods.for_selling_method(&input.selling_method);
     let id = state.handler.next_id().to_string();
     let date = domain::time::kyiv_date(state.handler.clock().now());
     let number = state

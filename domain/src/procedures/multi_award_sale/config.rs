@@ -3,9 +3,11 @@
 //! `admissionPeriod` (Q16; the superseded REM text said 5 days); the
 //! `sellingMethod` suffixes (`-fast`, `-ultra-fast`, …) have no documented
 //! meaning (Q27). So the lengths are a per-procedure setting chosen by the
-//! handler when the procedure is created (e.g. shorter on a test
-//! environment) and recorded in the creation event; [`Config::default`]
-//! holds the production defaults for every `sellingMethod`.
+//! handler when the procedure is created (the HTTP API reads them per
+//! `sellingMethod` from the operator's `--sale-periods` file, e.g. shorter
+//! on a test environment) and recorded in the creation event;
+//! [`Config::default`] holds the production defaults for every
+//! `sellingMethod`.
 
 use serde::{Deserialize, Serialize};
 
