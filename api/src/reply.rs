@@ -31,6 +31,11 @@ pub fn json(status: StatusCode, body: &Json, pretty: bool) -> Response {
     }
 }
 
+/// 200 with `{"data": data}`, the envelope of every read.
+pub fn data<T: serde::Serialize>(data: T, pretty: bool) -> Response {
+    json(StatusCode::OK, &serde_json::json!({ "data": data }), pretty)
+}
+
 /// A stored compact JSON body, served as stored (or pretty-printed).
 pub fn stored_json(status: StatusCode, body: String, pretty: bool) -> Response {
     if pretty && let Ok(parsed) = serde_json::from_str::<Json>(&body) {

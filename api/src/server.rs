@@ -14,7 +14,7 @@ use commands::ports::catalogue::Catalogue;
 use commands::ports::documents::DocumentStorage;
 use commands::store::EventStore;
 use metrics_exporter_prometheus::PrometheusHandle;
-use projections::{DocumentRow, Projector, ReadStore};
+use projections::{Projector, ReadStore};
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -56,12 +56,23 @@ impl AppState {
         self.projector.read_store()
     }
 
-    /// A procedure's stored public document, if the read models have it.
-    pub async fn document(&self, id: &str) -> Result<Option<DocumentRow>, ApiError> {
-        self.read_store()
+    /// `GET` of procedure `id` of `kind` from the documents read model: the
+    /// exact stored bytes. `None` when the read model does not have it (yet),
+    /// and the caller folds the procedure from the log instead.
+    pub async fn stored_document(
+        &self,
+        id: &str,
+        kind: &str,
+        pretty: bool,
+    ) -> Result<Option<Response>, ApiError> {
+        let row = self
+            .read_store()
             .document(id)
             .await
-            .map_err(crate::write::store_failed)
+            .map_err(crate::write::store_failed)?;
+        Ok(row
+            .filter(|document| document.kind == kind)
+            .map(|document| crate::reply::stored_json(StatusCode::OK, document.body, pretty)))
     }
 }
 

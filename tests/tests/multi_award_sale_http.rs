@@ -14,24 +14,7 @@ use e2e::sale::{
 use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn embedded() {
-                super::$scenario(e2e::http::TestServer::embedded().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                let Some(server) = e2e::http::TestServer::postgres().await else { return };
-                super::$scenario(server).await;
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+e2e::on_both_backends!(
     publication_answers_the_document,
     tv_b1_everything_fits,
     tv_b2_remainder_below_minimal_part,
@@ -582,179 +565,194 @@ async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
     assert_eq!(bids["data"].as_array().map(Vec::len), Some(2));
 }
 
-/// Sends a write and checks it is refused with `status`, naming `field`,
-/// and that nothing was written.
-async fn refused(
-    server: &TestServer,
+/// A write that must be refused with `status`, naming `field`.
+struct Refused {
+    /// What the case is, for failure messages.
+    case: &'static str,
     method: reqwest::Method,
-    path: &str,
-    key: Option<&str>,
+    path: String,
+    key: Option<&'static str>,
     body: Json,
     status: StatusCode,
-    field: &str,
-) {
-    let head = server.head().await;
-    let (got, _, answer) = server.send(method.clone(), path, key, Some(body)).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    let names: Vec<&str> = answer["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .filter_map(|e| e["name"].as_str())
-        .collect();
-    assert!(
-        names.contains(&field),
-        "{method} {path}: expected an error naming {field}, got {answer}"
-    );
-    assert_eq!(answer["status"], "error");
-    assert_eq!(server.head().await, head, "{method} {path} wrote something");
+    field: &'static str,
+}
+
+impl Refused {
+    fn new(
+        case: &'static str,
+        method: reqwest::Method,
+        path: &str,
+        key: &'static str,
+        body: Json,
+    ) -> Self {
+        Refused {
+            case,
+            method,
+            path: path.to_owned(),
+            key: Some(key),
+            body,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            field: "data",
+        }
+    }
+
+    fn answers(self, status: StatusCode, field: &'static str) -> Self {
+        Refused {
+            status,
+            field,
+            ..self
+        }
+    }
+}
+
+/// Sends each write and checks it is refused with its status, with an
+/// error naming its field, and that nothing was written.
+async fn all_refused(server: &TestServer, cases: Vec<Refused>) {
+    for Refused {
+        case,
+        method,
+        path,
+        key,
+        body,
+        status,
+        field,
+    } in cases
+    {
+        let head = server.head().await;
+        let (got, _, answer) = server.send(method.clone(), &path, key, Some(body)).await;
+        assert_eq!(got, status, "{case}: {method} {path}: {answer}");
+        let names: Vec<&str> = answer["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["name"].as_str())
+            .collect();
+        assert!(
+            names.contains(&field),
+            "{case}: expected an error naming {field}, got {answer}"
+        );
+        assert_eq!(answer["status"], "error", "{case}");
+        assert_eq!(server.head().await, head, "{case}: something was written");
+    }
+}
+
+fn publication(edit: impl FnOnce(&mut Json)) -> Json {
+    let mut request = procedure_request(json!(1000), json!(200), json!(100));
+    edit(&mut request);
+    request
 }
 
 async fn bad_input_names_the_field_and_changes_nothing(server: TestServer) {
     use reqwest::Method;
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    // Publication: a second item, a bad minimal part, a rogue field, config.
-    let mut two_items = procedure_request(json!(1000), json!(200), json!(100));
-    let item = two_items["data"]["items"][0].clone();
-    two_items["data"]["items"] = json!([item.clone(), item]);
-    refused(
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let post = |case, path: &str, key, body| Refused::new(case, Method::POST, path, key, body);
+    let item = publication(|_| {})["data"]["items"][0].clone();
+    all_refused(
         &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        two_items,
-        unprocessable,
-        "items",
-    )
-    .await;
-    let too_big_part = procedure_request(json!(1000), json!(1001), json!(100));
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        too_big_part,
-        unprocessable,
-        "minimalPart",
-    )
-    .await;
-    let mut rogue = procedure_request(json!(1000), json!(200), json!(100));
-    rogue["data"]["colour"] = json!("red");
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        rogue,
-        unprocessable,
-        "colour",
-    )
-    .await;
-    let mut missing = procedure_request(json!(1000), json!(200), json!(100));
-    missing["data"]
-        .as_object_mut()
-        .expect("object")
-        .remove("minimalPart");
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        missing,
-        unprocessable,
-        "minimalPart",
-    )
-    .await;
-    let mut configured = procedure_request(json!(1000), json!(200), json!(100));
-    configured["config"] = json!({"qualificationPeriodDays": 1});
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        configured,
-        unprocessable,
-        "config",
-    )
-    .await;
-    let mut method = procedure_request(json!(1000), json!(200), json!(100));
-    method["data"]["sellingMethod"] = json!("renewables-multiAwards");
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(BROKER_KEY),
-        method,
-        unprocessable,
-        "sellingMethod",
-    )
-    .await;
-    // The auction module's key is not a broker's.
-    refused(
-        &server,
-        Method::POST,
-        PROCEDURES,
-        Some(AUCTION_KEY),
-        procedure_request(json!(1000), json!(200), json!(100)),
-        StatusCode::FORBIDDEN,
-        "permission",
+        vec![
+            post(
+                "a second item",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["items"] = json!([item.clone(), item.clone()])),
+            )
+            .answers(invalid, "items"),
+            post(
+                "minimal part above the lot",
+                PROCEDURES,
+                BROKER_KEY,
+                procedure_request(json!(1000), json!(1001), json!(100)),
+            )
+            .answers(invalid, "minimalPart"),
+            post(
+                "a rogue field",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["colour"] = json!("red")),
+            )
+            .answers(invalid, "colour"),
+            post(
+                "no minimal part",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| {
+                    r["data"]
+                        .as_object_mut()
+                        .map(|data| data.remove("minimalPart"));
+                }),
+            )
+            .answers(invalid, "minimalPart"),
+            post(
+                "periods set by a broker",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["config"] = json!({"qualificationPeriodDays": 1})),
+            )
+            .answers(invalid, "config"),
+            post(
+                "another procedure's method",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["sellingMethod"] = json!("renewables-multiAwards")),
+            )
+            .answers(invalid, "sellingMethod"),
+            post(
+                "the auction module publishing",
+                PROCEDURES,
+                AUCTION_KEY,
+                publication(|_| {}),
+            )
+            .answers(StatusCode::FORBIDDEN, "permission"),
+        ],
     )
     .await;
 
-    let sale = publish(
-        &server,
-        procedure_request(json!(1000), json!(200), json!(100)),
-    )
-    .await;
+    let sale = publish(&server, publication(|_| {})).await;
     let bids = format!("{}/bids", sale.path);
-    // Quantity below minimalPart, above the lot; price below the minimum.
-    refused(
+    let bid = |quantity: Json, price: Json| bid_request("00000010", quantity, price);
+    all_refused(
         &server,
-        Method::POST,
-        &bids,
-        Some(OTHER_KEY),
-        bid_request("00000010", json!(199), json!(100)),
-        unprocessable,
-        "quantity",
-    )
-    .await;
-    refused(
-        &server,
-        Method::POST,
-        &bids,
-        Some(OTHER_KEY),
-        bid_request("00000010", json!(1001), json!(100)),
-        unprocessable,
-        "quantity",
-    )
-    .await;
-    refused(
-        &server,
-        Method::POST,
-        &bids,
-        Some(OTHER_KEY),
-        bid_request("00000010", json!(500), json!(99.99)),
-        unprocessable,
-        "value",
-    )
-    .await;
-    refused(
-        &server,
-        Method::POST,
-        &bids,
-        Some(OTHER_KEY),
-        bid_request("00000010", json!("lots"), json!(100)),
-        unprocessable,
-        "quantity",
+        vec![
+            post(
+                "quantity below minimalPart",
+                &bids,
+                OTHER_KEY,
+                bid(json!(199), json!(100)),
+            )
+            .answers(invalid, "quantity"),
+            post(
+                "quantity above the lot",
+                &bids,
+                OTHER_KEY,
+                bid(json!(1001), json!(100)),
+            )
+            .answers(invalid, "quantity"),
+            post(
+                "price below the minimum",
+                &bids,
+                OTHER_KEY,
+                bid(json!(500), json!(99.99)),
+            )
+            .answers(invalid, "value"),
+            post(
+                "quantity not a number",
+                &bids,
+                OTHER_KEY,
+                bid(json!("lots"), json!(100)),
+            )
+            .answers(invalid, "quantity"),
+            post(
+                "auction results while bids are taken",
+                &format!("{}/auction", sale.path),
+                AUCTION_KEY,
+                json!({"data": {"bids": []}}),
+            )
+            .answers(StatusCode::FORBIDDEN, "data"),
+        ],
     )
     .await;
     // The bounds themselves are fine (inclusive), and decimals are exact.
-    let (status, body) = try_bid(
-        &server,
-        &sale,
-        bid_request("00000010", json!(200), json!(100)),
-    )
-    .await;
+    let (status, body) = try_bid(&server, &sale, bid(json!(200), json!(100))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = try_bid(
         &server,
@@ -764,15 +762,17 @@ async fn bad_input_names_the_field_and_changes_nothing(server: TestServer) {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["data"]["value"]["amount"], json!(100.01));
-    // A second bid by the same bidder.
-    refused(
+    all_refused(
         &server,
-        Method::POST,
-        &bids,
-        Some(OTHER_KEY),
-        bid_request("00000010", json!(300), json!(120)),
-        unprocessable,
-        "bidders",
+        vec![
+            post(
+                "a second bid by the same bidder",
+                &bids,
+                OTHER_KEY,
+                bid(json!(300), json!(120)),
+            )
+            .answers(invalid, "bidders"),
+        ],
     )
     .await;
     // Not JSON, not an object.
@@ -798,17 +798,6 @@ async fn bad_input_names_the_field_and_changes_nothing(server: TestServer) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(server.head().await, head);
-    // Auction results: only in active_auction.
-    refused(
-        &server,
-        Method::POST,
-        &format!("{}/auction", sale.path),
-        Some(AUCTION_KEY),
-        json!({"data": {"bids": []}}),
-        StatusCode::FORBIDDEN,
-        "data",
-    )
-    .await;
 }
 
 async fn wrong_party_or_status_changes_nothing(server: TestServer) {
@@ -820,133 +809,102 @@ async fn wrong_party_or_status_changes_nothing(server: TestServer) {
         s.sale.path,
         award["id"].as_str().expect("id")
     );
+    let as_organizer = format!("{award_path}?acc_token={}", s.sale.token);
+    let as_bidder = format!("{award_path}?acc_token={}", s.bids[0].token);
     let forbidden = StatusCode::FORBIDDEN;
-    // Another broker, or no token, or a bid's token: not the Organizer.
-    refused(
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let patch = |case, path: &str, key, data: Json| {
+        Refused::new(case, Method::PATCH, path, key, json!({ "data": data }))
+    };
+    let post = |case, path: &str, key, data: Json| {
+        Refused::new(case, Method::POST, path, key, json!({ "data": data }))
+    };
+    let qualify = json!({"status": "active"});
+    all_refused(
         &server,
-        Method::PATCH,
-        &award_path,
-        Some(OTHER_KEY),
-        json!({"data": {"status": "active"}}),
-        forbidden,
-        "permission",
-    )
-    .await;
-    refused(
-        &server,
-        Method::PATCH,
-        &format!("{award_path}?acc_token={}", s.sale.token),
-        Some(OTHER_KEY),
-        json!({"data": {"status": "active"}}),
-        forbidden,
-        "permission",
-    )
-    .await;
-    // The award's own participant may only answer an offer.
-    refused(
-        &server,
-        Method::PATCH,
-        &format!("{award_path}?acc_token={}", s.bids[0].token),
-        Some(OTHER_KEY),
-        json!({"data": {"status": "active"}}),
-        forbidden,
-        "data",
+        vec![
+            patch(
+                "another broker, no token",
+                &award_path,
+                OTHER_KEY,
+                qualify.clone(),
+            )
+            .answers(forbidden, "permission"),
+            patch(
+                "another broker with the owner token",
+                &as_organizer,
+                OTHER_KEY,
+                qualify.clone(),
+            )
+            .answers(forbidden, "permission"),
+            patch(
+                "the award's participant qualifying itself",
+                &as_bidder,
+                OTHER_KEY,
+                qualify.clone(),
+            )
+            .answers(forbidden, "data"),
+            patch(
+                "qualifying without the protocol",
+                &as_organizer,
+                BROKER_KEY,
+                qualify.clone(),
+            )
+            .answers(invalid, "documents"),
+            patch(
+                "a reason outside the dictionary",
+                &as_organizer,
+                BROKER_KEY,
+                json!({"status": "unsuccessful", "terminationReason": "didNotLikeThem"}),
+            )
+            .answers(invalid, "terminationReason"),
+            post(
+                "a bid after tendering",
+                &format!("{}/bids", s.sale.path),
+                OTHER_KEY,
+                bid_request("00000099", json!(300), json!(150))["data"].clone(),
+            )
+            .answers(forbidden, "data"),
+            patch(
+                "an edit after tendering",
+                &s.sale.owned(""),
+                BROKER_KEY,
+                json!({"lotId": "LOT-2"}),
+            )
+            .answers(forbidden, "data"),
+            post(
+                "auction results twice",
+                &format!("{}/auction", s.sale.path),
+                AUCTION_KEY,
+                json!({"bids": []}),
+            )
+            .answers(forbidden, "data"),
+            patch(
+                "completing with pending awards",
+                &s.sale.owned(""),
+                BROKER_KEY,
+                json!({"status": "complete"}),
+            )
+            .answers(forbidden, "data"),
+            post(
+                "cancelling without cancellationDetails",
+                &s.sale.owned("/cancellations"),
+                BROKER_KEY,
+                json!({"reason": "Рішення організатора", "documents": []}),
+            )
+            .answers(invalid, "documents"),
+        ],
     )
     .await;
     // No key at all, an unknown key.
     let head = server.head().await;
-    let (status, _, _) = server
-        .patch(
-            &award_path,
-            None,
-            Some(json!({"data": {"status": "active"}})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _, _) = server
-        .patch(
-            &award_path,
-            Some(UNKNOWN_KEY),
-            Some(json!({"data": {"status": "active"}})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for key in [None, Some(UNKNOWN_KEY)] {
+        let (status, _, _) = server
+            .patch(&award_path, key, Some(json!({"data": qualify})))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
     assert_eq!(server.head().await, head);
-    // Qualifying without the protocol names the documents.
-    refused(
-        &server,
-        Method::PATCH,
-        &format!("{award_path}?acc_token={}", s.sale.token),
-        Some(BROKER_KEY),
-        json!({"data": {"status": "active"}}),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "documents",
-    )
-    .await;
-    // A disqualification reason outside the dictionary.
-    refused(
-        &server,
-        Method::PATCH,
-        &format!("{award_path}?acc_token={}", s.sale.token),
-        Some(BROKER_KEY),
-        json!({"data": {"status": "unsuccessful", "terminationReason": "didNotLikeThem"}}),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "terminationReason",
-    )
-    .await;
-    // Wrong status: bids and edits after tendering, auction results twice.
-    refused(
-        &server,
-        Method::POST,
-        &format!("{}/bids", s.sale.path),
-        Some(OTHER_KEY),
-        bid_request("00000099", json!(300), json!(150)),
-        forbidden,
-        "data",
-    )
-    .await;
-    refused(
-        &server,
-        Method::PATCH,
-        &s.sale.owned(""),
-        Some(BROKER_KEY),
-        json!({"data": {"lotId": "LOT-2"}}),
-        forbidden,
-        "data",
-    )
-    .await;
-    refused(
-        &server,
-        Method::POST,
-        &format!("{}/auction", s.sale.path),
-        Some(AUCTION_KEY),
-        json!({"data": {"bids": []}}),
-        forbidden,
-        "data",
-    )
-    .await;
-    // Completing with a pending award.
-    refused(
-        &server,
-        Method::PATCH,
-        &s.sale.owned(""),
-        Some(BROKER_KEY),
-        json!({"data": {"status": "complete"}}),
-        forbidden,
-        "data",
-    )
-    .await;
-    // Cancelling without the cancellation details document.
-    refused(
-        &server,
-        Method::POST,
-        &s.sale.owned("/cancellations"),
-        Some(BROKER_KEY),
-        json!({"data": {"reason": "Рішення організатора", "documents": []}}),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "documents",
-    )
-    .await;
     // Everything still as it was.
     s.expect(&["pending", "pending"], &["-", "-"]).await;
 }

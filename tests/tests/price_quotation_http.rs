@@ -22,24 +22,7 @@ use e2e::pq::{
 };
 use serde_json::{Value as Json, json};
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn embedded() {
-                super::$scenario(e2e::http::TestServer::embedded().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                let Some(server) = e2e::http::TestServer::postgres().await else { return };
-                super::$scenario(server).await;
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+e2e::on_both_backends!(
     create_answers_the_fixture,
     tender_ids_count_up_per_tender,
     pq_1_profile_not_found,

@@ -11,24 +11,7 @@ use e2e::pq::{Tender, activated, bid_request, create, end_tendering};
 use e2e::sse::read_events;
 use serde_json::{Value as Json, json};
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn embedded() {
-                super::$scenario(e2e::http::TestServer::embedded().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                let Some(server) = e2e::http::TestServer::postgres().await else { return };
-                super::$scenario(server).await;
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+e2e::on_both_backends!(
     feed_and_event_log_follow_the_commit_order,
     sealed_bids_stay_sealed_until_disclosure,
     feed_pages_link_both_ways,

@@ -15,27 +15,7 @@ use projections::read_store::sqlite::SqliteReadStore;
 use replay::{At, Problem};
 use serde_json::{Value as Json, json};
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn embedded() {
-                super::$scenario(e2e::http::TestServer::embedded().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                let Some(server) = e2e::http::TestServer::postgres().await else {
-                    eprintln!("skipped: no PostgreSQL");
-                    return;
-                };
-                super::$scenario(server).await;
-            }
-        }
-    )*};
-}
-
-on_both_backends!(
+e2e::on_both_backends!(
     tampering_with_one_event_is_named,
     rebuild_equals_the_live_read_models,
     show_at_gives_back_what_was_served,

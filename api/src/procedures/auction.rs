@@ -97,11 +97,7 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     access::broker_with_role(&state.brokers, &headers, Role::Auction)?;
     let procedure = load(&state, &id).await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": auction_view(&procedure)? }),
-        query.pretty(),
-    ))
+    Ok(reply::data(auction_view(&procedure)?, query.pretty()))
 }
 
 pub async fn post(

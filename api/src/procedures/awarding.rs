@@ -5,10 +5,9 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::multi_award_sale::{self as bsm, AwardEdit, Command, ContractEdit};
-use serde_json::json;
 
 use super::{actor, ensure_exists, execute, load, public_item, public_list};
 use crate::error::ApiError;
@@ -22,9 +21,8 @@ pub async fn list_awards(
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": public_list(&procedure, "awards") }),
+    Ok(reply::data(
+        public_list(&procedure, "awards"),
         query.pretty(),
     ))
 }
@@ -36,11 +34,7 @@ pub async fn read_award(
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
     let award = public_item(&procedure, "awards", &award_id, "award_id")?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": award }),
-        query.pretty(),
-    ))
+    Ok(reply::data(award, query.pretty()))
 }
 
 /// The Organizer (owner token) qualifies or disqualifies; the conditional
@@ -62,11 +56,7 @@ pub async fn patch_award(
     };
     let (procedure, _) = execute(&state, &id, broker, bsm::Role::Broker, &headers, command).await?;
     let award = public_item(&procedure, "awards", &award_id, "award_id")?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": award }),
-        query.pretty(),
-    ))
+    Ok(reply::data(award, query.pretty()))
 }
 
 pub async fn list_contracts(
@@ -75,9 +65,8 @@ pub async fn list_contracts(
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": public_list(&procedure, "contracts") }),
+    Ok(reply::data(
+        public_list(&procedure, "contracts"),
         query.pretty(),
     ))
 }
@@ -89,11 +78,7 @@ pub async fn read_contract(
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
     let contract = public_item(&procedure, "contracts", &contract_id, "contract_id")?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": contract }),
-        query.pretty(),
-    ))
+    Ok(reply::data(contract, query.pretty()))
 }
 
 pub async fn patch_contract(
@@ -113,9 +98,5 @@ pub async fn patch_contract(
     };
     let (procedure, _) = execute(&state, &id, broker, bsm::Role::Broker, &headers, command).await?;
     let contract = public_item(&procedure, "contracts", &contract_id, "contract_id")?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": contract }),
-        query.pretty(),
-    ))
+    Ok(reply::data(contract, query.pretty()))
 }

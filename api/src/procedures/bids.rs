@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::multi_award_sale::{self as bsm, BidEdit, BidInput, Command};
 use domain::procurement::Refusal;
@@ -93,11 +93,7 @@ pub async fn list(
             "Can't view bids in current ({status}) procedure status"
         ))));
     }
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": public_list(&procedure, "bids") }),
-        query.pretty(),
-    ))
+    Ok(reply::data(public_list(&procedure, "bids"), query.pretty()))
 }
 
 pub async fn read(
@@ -107,11 +103,7 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
     let bid = bid_json(&procedure, &bid_id, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }
 
 pub async fn patch(
@@ -131,11 +123,7 @@ pub async fn patch(
     };
     let (procedure, _) = execute(&state, &id, broker, bsm::Role::Broker, &headers, command).await?;
     let bid = bid_json(&procedure, &bid_id, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }
 
 pub async fn withdraw(
@@ -154,9 +142,5 @@ pub async fn withdraw(
     execute(&state, &id, broker, bsm::Role::Broker, &headers, command).await?;
     let mut bid = shown?;
     bid["status"] = json!("deleted");
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::multi_award_sale::{self as bsm, CancellationInput, Command};
 use domain::procurement::Refusal;
@@ -59,9 +59,8 @@ pub async fn list(
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": public_list(&procedure, "cancellations") }),
+    Ok(reply::data(
+        public_list(&procedure, "cancellations"),
         query.pretty(),
     ))
 }
@@ -78,9 +77,5 @@ pub async fn read(
         &cancellation_id,
         "cancellation_id",
     )?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": cancellation }),
-        query.pretty(),
-    ))
+    Ok(reply::data(cancellation, query.pretty()))
 }

@@ -5,7 +5,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::multi_award_sale::{self as bsm, Command, Target};
 use domain::procurement::{DocumentInput, Refusal};
@@ -86,11 +86,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
     let documents = documents_of(&procedure, &target, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": documents }),
-        query.pretty(),
-    ))
+    Ok(reply::data(documents, query.pretty()))
 }
 
 pub async fn add_procedure(
@@ -123,33 +119,7 @@ pub async fn read_procedure(
         .and_then(|docs| docs.iter().rev().find(|d| d["id"] == json!(document_id)))
         .cloned()
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": document }),
-        query.pretty(),
-    ))
-}
-
-macro_rules! sub_resource_documents {
-    ($add:ident, $list:ident, $variant:ident) => {
-        pub async fn $add(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-            headers: HeaderMap,
-            bytes: Bytes,
-        ) -> Result<Response, ApiError> {
-            add(state, id, Target::$variant(sub_id), query, headers, bytes).await
-        }
-
-        pub async fn $list(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-        ) -> Result<Response, ApiError> {
-            list(state, id, Target::$variant(sub_id), query).await
-        }
-    };
+    Ok(reply::data(document, query.pretty()))
 }
 
 sub_resource_documents!(add_bid, list_bid, Bid);

@@ -75,16 +75,11 @@ pub async fn read(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    // The documents read model serves the exact bytes; a procedure it has
-    // not caught up with yet is folded from the log instead.
-    if let Some(document) = state.document(&id).await?
-        && document.kind == bsm::KIND
+    if let Some(stored) = state
+        .stored_document(&id, bsm::KIND, query.pretty())
+        .await?
     {
-        return Ok(reply::stored_json(
-            StatusCode::OK,
-            document.body,
-            query.pretty(),
-        ));
+        return Ok(stored);
     }
     let procedure = load(&state, &id).await?;
     Ok(reply::json(

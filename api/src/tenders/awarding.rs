@@ -2,11 +2,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::price_quotation::{self as pq, AwardEdit, Command, ContractEdit};
 use domain::procurement::Refusal;
-use serde_json::json;
 
 use super::{ensure_exists, execute, load, refused, to_json};
 use crate::error::ApiError;
@@ -46,11 +45,7 @@ pub async fn list_awards(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let awards = to_json(&tender_of(&tender)?.awards);
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": awards }),
-        query.pretty(),
-    ))
+    Ok(reply::data(awards, query.pretty()))
 }
 
 pub async fn read_award(
@@ -60,11 +55,7 @@ pub async fn read_award(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let award = award_json(&tender, &award_id)?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": award }),
-        query.pretty(),
-    ))
+    Ok(reply::data(award, query.pretty()))
 }
 
 pub async fn patch_award(
@@ -84,11 +75,7 @@ pub async fn patch_award(
     };
     let (tender, _) = execute(&state, &id, broker, &headers, command).await?;
     let award = award_json(&tender, &award_id)?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": award }),
-        query.pretty(),
-    ))
+    Ok(reply::data(award, query.pretty()))
 }
 
 pub async fn list_contracts(
@@ -98,11 +85,7 @@ pub async fn list_contracts(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let contracts = to_json(&tender_of(&tender)?.contracts);
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": contracts }),
-        query.pretty(),
-    ))
+    Ok(reply::data(contracts, query.pretty()))
 }
 
 pub async fn read_contract(
@@ -112,11 +95,7 @@ pub async fn read_contract(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let contract = contract_json(&tender, &contract_id)?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": contract }),
-        query.pretty(),
-    ))
+    Ok(reply::data(contract, query.pretty()))
 }
 
 pub async fn patch_contract(
@@ -136,9 +115,5 @@ pub async fn patch_contract(
     };
     let (tender, _) = execute(&state, &id, broker, &headers, command).await?;
     let contract = contract_json(&tender, &contract_id)?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": contract }),
-        query.pretty(),
-    ))
+    Ok(reply::data(contract, query.pretty()))
 }

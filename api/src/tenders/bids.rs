@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::price_quotation::{self as pq, BidEdit, BidInput, Command};
 use domain::procurement::Refusal;
@@ -86,11 +86,7 @@ pub async fn list(
         .and_then(|doc| doc.get("bids").cloned())
         .and_then(|bids| bids.as_array().cloned())
         .unwrap_or_default();
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bids }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bids, query.pretty()))
 }
 
 pub async fn read(
@@ -100,11 +96,7 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let bid = bid_json(&tender, &bid_id, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }
 
 pub async fn patch(
@@ -124,11 +116,7 @@ pub async fn patch(
     };
     let (tender, _) = execute(&state, &id, broker, &headers, command).await?;
     let bid = bid_json(&tender, &bid_id, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }
 
 pub async fn withdraw(
@@ -147,9 +135,5 @@ pub async fn withdraw(
     execute(&state, &id, broker, &headers, command).await?;
     let mut bid = shown?;
     bid["status"] = json!("deleted");
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": bid }),
-        query.pretty(),
-    ))
+    Ok(reply::data(bid, query.pretty()))
 }

@@ -74,11 +74,7 @@ pub async fn list(
         .as_ref()
         .map(|t| to_json(&t.cancellations))
         .unwrap_or_else(|| json!([]));
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": cancellations }),
-        query.pretty(),
-    ))
+    Ok(reply::data(cancellations, query.pretty()))
 }
 
 pub async fn read(

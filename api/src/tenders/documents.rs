@@ -109,11 +109,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let documents = documents_of(&tender, &target, query.acc_token.as_deref())?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": documents }),
-        query.pretty(),
-    ))
+    Ok(reply::data(documents, query.pretty()))
 }
 
 pub async fn add_tender(
@@ -146,33 +142,7 @@ pub async fn read_tender(
         .and_then(|docs| docs.iter().rev().find(|d| d["id"] == json!(document_id)))
         .cloned()
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &json!({ "data": document }),
-        query.pretty(),
-    ))
-}
-
-macro_rules! sub_resource_documents {
-    ($add:ident, $list:ident, $variant:ident) => {
-        pub async fn $add(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-            headers: HeaderMap,
-            bytes: Bytes,
-        ) -> Result<Response, ApiError> {
-            add(state, id, Target::$variant(sub_id), query, headers, bytes).await
-        }
-
-        pub async fn $list(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-        ) -> Result<Response, ApiError> {
-            list(state, id, Target::$variant(sub_id), query).await
-        }
-    };
+    Ok(reply::data(document, query.pretty()))
 }
 
 sub_resource_documents!(add_bid, list_bid, Bid);

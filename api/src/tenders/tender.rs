@@ -100,16 +100,8 @@ pub async fn read(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    // The documents read model serves the exact bytes; a procedure it has
-    // not caught up with yet is folded from the log instead.
-    if let Some(document) = state.document(&id).await?
-        && document.kind == pq::KIND
-    {
-        return Ok(reply::stored_json(
-            StatusCode::OK,
-            document.body,
-            query.pretty(),
-        ));
+    if let Some(stored) = state.stored_document(&id, pq::KIND, query.pretty()).await? {
+        return Ok(stored);
     }
     let tender = load(&state, &id).await?;
     Ok(reply::json(
