@@ -53,6 +53,23 @@ pub fn encode_tagged<E: Serialize>(event: &E) -> Value {
     }
 }
 
+/// Decodes stored data of schema version 1, the only one so far, into an
+/// event enum declared `#[serde(tag = "type", content = "data")]`; another
+/// version is an unknown event to this build.
+pub fn decode_tagged_v1<E: DeserializeOwned>(
+    event_type: &str,
+    schema_version: u32,
+    data: &Value,
+) -> Result<E, EventDecodeError> {
+    if schema_version != 1 {
+        return Err(EventDecodeError::UnknownType {
+            event_type: event_type.to_owned(),
+            schema_version,
+        });
+    }
+    decode_tagged(event_type, data)
+}
+
 /// Decodes stored data into an event enum declared
 /// `#[serde(tag = "type", content = "data")]`.
 pub fn decode_tagged<E: DeserializeOwned>(

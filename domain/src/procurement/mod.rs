@@ -8,6 +8,7 @@ pub mod item;
 pub mod money;
 pub mod organization;
 pub mod period;
+pub mod public;
 pub mod refusal;
 
 pub use criterion::{Criterion, RequirementResponse, RequirementResponseInput};

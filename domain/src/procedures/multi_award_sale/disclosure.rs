@@ -8,25 +8,17 @@
 //! the auction). Token hashes are never shown. Awards hide their quantity
 //! while `pending_waiting` or `cancelled` (spec §7.6 display rule).
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 
 use super::state::State;
 use super::{BidStatus, Event, MultiAwardSale, Procedure, Target, next_check};
+use crate::procurement::public::{insert_next_check, strip_confidential_documents};
 use crate::{DomainEvent, Published};
 
 /// Whether the bids of `procedure` are open to everyone: qualification
 /// has started.
 pub fn bids_disclosed(procedure: &Procedure) -> bool {
     procedure.qualification_period.is_some()
-}
-
-fn strip_confidential_documents(object: &mut Map<String, Json>) {
-    if let Some(Json::Array(documents)) = object.get_mut("documents") {
-        documents.retain(|d| d.get("confidentiality").and_then(Json::as_str) != Some("buyerOnly"));
-        if documents.is_empty() {
-            object.remove("documents");
-        }
-    }
 }
 
 /// The procedure document anyone may read (`GET /api/procedures/{id}`), or
@@ -68,12 +60,7 @@ pub fn public_procedure(state: &State) -> Option<Json> {
             }
         }
     }
-    if let Some(due) = next_check(state) {
-        object.insert(
-            "next_check".to_owned(),
-            Json::String(crate::time::format_kyiv(due)),
-        );
-    }
+    insert_next_check(object, next_check(state));
     Some(document)
 }
 

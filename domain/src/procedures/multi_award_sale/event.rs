@@ -263,12 +263,6 @@ impl DomainEvent for Event {
         schema_version: u32,
         data: &Json,
     ) -> Result<Self, EventDecodeError> {
-        if schema_version != 1 {
-            return Err(EventDecodeError::UnknownType {
-                event_type: event_type.to_owned(),
-                schema_version,
-            });
-        }
-        crate::event::decode_tagged(event_type, data)
+        crate::event::decode_tagged_v1(event_type, schema_version, data)
     }
 }

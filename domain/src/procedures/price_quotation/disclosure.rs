@@ -5,24 +5,16 @@
 //! bidding closes all bids are open), and everyone sees every bid that took
 //! part. Documents marked `buyerOnly` stay with their owner and the buyer.
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 
 use super::state::State;
 use super::{BidStatus, Event, PriceQuotation, Target, TenderStatus, next_check};
+use crate::procurement::public::{insert_next_check, strip_confidential_documents};
 use crate::{DomainEvent, Published};
 
 /// Whether the bids of a tender in `status` are open to everyone.
 pub fn bids_disclosed(status: TenderStatus) -> bool {
     !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering)
-}
-
-fn strip_confidential_documents(object: &mut Map<String, Json>) {
-    if let Some(Json::Array(documents)) = object.get_mut("documents") {
-        documents.retain(|d| d.get("confidentiality").and_then(Json::as_str) != Some("buyerOnly"));
-        if documents.is_empty() {
-            object.remove("documents");
-        }
-    }
 }
 
 /// The tender document anyone may read (`GET /tenders/{id}`), or `None`
@@ -53,12 +45,7 @@ pub fn public_tender(state: &State) -> Option<Json> {
             object.remove("bids");
         }
     }
-    if let Some(due) = next_check(state) {
-        object.insert(
-            "next_check".to_owned(),
-            Json::String(crate::time::format_kyiv(due)),
-        );
-    }
+    insert_next_check(object, next_check(state));
     Some(document)
 }
 
