@@ -20,7 +20,7 @@ e2e::on_both_backends!(
     tv_b2_remainder_below_minimal_part,
     tv_b3_conditional_winner_accepts,
     tv_b3_conditional_winner_refuses,
-    tv_b3_silent_refusal_through_the_scheduler,
+    tv_b3_silent_refusal_after_a_restart,
     tv_b4_promotion_then_contract_stage_disqualification,
     one_bid_goes_to_qualification_without_an_auction,
     bids_stay_sealed_until_the_auction_results,
@@ -301,8 +301,15 @@ async fn tv_b3_conditional_winner_refuses(server: TestServer) {
     assert_eq!(s.status().await, "complete");
 }
 
-async fn tv_b3_silent_refusal_through_the_scheduler(server: TestServer) {
-    let s = b3_until_conditional_winner(&server).await;
+async fn tv_b3_silent_refusal_after_a_restart(server: TestServer) {
+    let Scenario { sale, bids, .. } = b3_until_conditional_winner(&server).await;
+    // A restart in between: the scheduler rebuilds what is due from the log.
+    let server = server.restart().await;
+    let s = Scenario {
+        server: &server,
+        sale,
+        bids,
+    };
     let end = s.award(3).await["admissionPeriod"]["endDate"]
         .as_str()
         .expect("admissionPeriod.endDate")
