@@ -26,6 +26,7 @@ e2e::on_both_backends!(
     bids_stay_sealed_until_the_auction_results,
     bad_input_names_the_field_and_changes_nothing,
     wrong_party_or_status_changes_nothing,
+    auction_results_are_checked_then_rank_the_bids,
     sale_feed_lists_sales_only,
 );
 
@@ -977,4 +978,105 @@ async fn sale_feed_lists_sales_only(server: TestServer) {
         .filter_map(|row| row["id"].as_str())
         .collect();
     assert_eq!(ids, [sale.id.as_str()]);
+}
+
+async fn auction_results_are_checked_then_rank_the_bids(server: TestServer) {
+    use reqwest::Method;
+    // U1 asks 600 at 120, U2 500 at 110: unraised, U1 would rank first.
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    let u1 = bid(&server, &sale, "00000010", 600, 120).await;
+    server.advance(TimeDelta::minutes(1));
+    let u2 = bid(&server, &sale, "00000011", 500, 110).await;
+    end_tendering(&server).await;
+    let auction = format!("{}/auction", sale.path);
+    let (status, _, view) = server.get(&auction, Some(AUCTION_KEY), None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["data"]["bids"].as_array().map(Vec::len), Some(2));
+    server.advance(TimeDelta::minutes(30));
+    let during = domain::time::format_kyiv(server.now() - TimeDelta::minutes(10));
+    let before = domain::time::format_kyiv(server.now() - TimeDelta::hours(2));
+    let result = |id: &str, amount: Json, date: &str| json!({"id": id, "value": {"amount": amount}, "date": date});
+    let post = |case, bids: Vec<Json>| {
+        Refused::new(
+            case,
+            Method::POST,
+            &auction,
+            AUCTION_KEY,
+            json!({"data": {"bids": bids}}),
+        )
+    };
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    all_refused(
+        &server,
+        vec![
+            post(
+                "a bid without a result",
+                vec![result(&u1.id, json!(120), &during)],
+            )
+            .answers(invalid, "bids"),
+            post(
+                "an unknown bid",
+                vec![
+                    result(&u1.id, json!(120), &during),
+                    result("0123456789abcdef0123456789abcdef", json!(130), &during),
+                ],
+            )
+            .answers(invalid, "bids.id"),
+            post(
+                "a lowered price",
+                vec![
+                    result(&u1.id, json!(119), &during),
+                    result(&u2.id, json!(110), &during),
+                ],
+            )
+            .answers(invalid, "bids.value.amount"),
+            post(
+                "a raise dated before the auction",
+                vec![
+                    result(&u1.id, json!(120), &during),
+                    result(&u2.id, json!(130), &before),
+                ],
+            )
+            .answers(invalid, "bids.date"),
+            post(
+                "a rogue field",
+                vec![
+                    json!({"id": u1.id, "value": {"amount": 120}, "date": during, "colour": "red"}),
+                ],
+            )
+            .answers(invalid, "bids.colour"),
+            post(
+                "not a number",
+                vec![
+                    result(&u1.id, json!("lots"), &during),
+                    result(&u2.id, json!(110), &during),
+                ],
+            )
+            .answers(invalid, "bids.value.amount"),
+        ],
+    )
+    .await;
+    // U2 raised to 130 during the auction: it now ranks first and gets its
+    // 500; U1's 600 no longer fits the remaining 500 and waits.
+    let (status, _, body) = server
+        .post(
+            &auction,
+            Some(AUCTION_KEY),
+            Some(json!({"data": {"bids": [result(&u1.id, json!(120), &during), result(&u2.id, json!(130), &during)]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let s = Scenario {
+        server: &server,
+        sale,
+        bids: vec![u1, u2],
+    };
+    s.expect(&["pending_waiting", "pending"], &["-", "-"]).await;
+    let awards = s.document().await["awards"].clone();
+    assert_eq!(awards[0]["bidId"], json!(s.bids[1].id), "U2 ranks first");
+    assert_eq!(e2e::sale::decimal(&awards[0]["value"]["amount"]), d(130));
+    assert_eq!(s.allocation().await, [d(0), d(500)]);
+    // The auction is over: its endpoint says so.
+    let (status, _, _) = server.get(&auction, Some(AUCTION_KEY), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
