@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 const TENDER_ROUTES: &str = include_str!("../src/tenders/mod.rs");
 const SERVER_ROUTES: &str = include_str!("../src/server.rs");
 const FEED_ROUTES: &str = include_str!("../src/feed/mod.rs");
+const PROCEDURE_ROUTES: &str = include_str!("../src/procedures/mod.rs");
 
 /// The HTTP methods axum's `routing` module offers as method routers.
 const METHODS: [&str; 8] = [
@@ -97,7 +98,7 @@ fn routes_in(source: &str) -> BTreeMap<String, BTreeSet<String>> {
 
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
     let mut routes = routes_in(TENDER_ROUTES);
-    for source in [SERVER_ROUTES, FEED_ROUTES] {
+    for source in [SERVER_ROUTES, FEED_ROUTES, PROCEDURE_ROUTES] {
         for (path, methods) in routes_in(source) {
             routes.entry(path).or_default().extend(methods);
         }
@@ -141,6 +142,12 @@ fn the_route_reader_understands_the_router() {
     assert_eq!(methods("/api/2.5/tenders/{id}"), ["get", "patch"]);
     assert_eq!(
         methods("/api/2.5/tenders/{id}/bids/{bid_id}"),
+        ["delete", "get", "patch"]
+    );
+    assert_eq!(methods("/api/procedures"), ["get", "post"]);
+    assert_eq!(methods("/api/procedures/{id}/auction"), ["get", "post"]);
+    assert_eq!(
+        methods("/api/procedures/{id}/bids/{bid_id}"),
         ["delete", "get", "patch"]
     );
     assert_eq!(methods("/health"), ["get"]);
@@ -293,6 +300,21 @@ fn the_schemas_the_api_speaks_are_described() {
         "Item",
         "Criterion",
         "Error",
+        "SaleProcedure",
+        "SaleProcedureInput",
+        "SaleProcedureEdit",
+        "SaleConfig",
+        "SaleBid",
+        "SaleBidInput",
+        "SaleBidEdit",
+        "SaleAward",
+        "SaleAwardEdit",
+        "SaleContract",
+        "SaleContractEdit",
+        "SaleCancellation",
+        "SaleCancellationInput",
+        "SaleAuctionView",
+        "AuctionResults",
     ] {
         assert!(
             schemas.contains_key(name),
