@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::procedures::multi_award_sale::{self as bsm, AwardEdit, Command, ContractEdit};
 
-use super::{actor, ensure_exists, execute, load, public_item, public_list};
+use super::{actor, ensure_exists, execute, public_item, read_item, read_list};
 use crate::error::ApiError;
 use crate::reply::{self, Query};
 use crate::server::AppState;
@@ -20,11 +20,7 @@ pub async fn list_awards(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    Ok(reply::data(
-        public_list(&procedure, "awards"),
-        query.pretty(),
-    ))
+    read_list(&state, &id, "awards", query.pretty()).await
 }
 
 pub async fn read_award(
@@ -32,9 +28,13 @@ pub async fn read_award(
     Path((id, award_id)): Path<(String, String)>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    let award = public_item(&procedure, "awards", &award_id, "award_id")?;
-    Ok(reply::data(award, query.pretty()))
+    read_item(
+        &state,
+        &id,
+        ("awards", &award_id, "award_id"),
+        query.pretty(),
+    )
+    .await
 }
 
 /// The Organizer (owner token) qualifies or disqualifies; the conditional
@@ -64,11 +64,7 @@ pub async fn list_contracts(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    Ok(reply::data(
-        public_list(&procedure, "contracts"),
-        query.pretty(),
-    ))
+    read_list(&state, &id, "contracts", query.pretty()).await
 }
 
 pub async fn read_contract(
@@ -76,9 +72,13 @@ pub async fn read_contract(
     Path((id, contract_id)): Path<(String, String)>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    let contract = public_item(&procedure, "contracts", &contract_id, "contract_id")?;
-    Ok(reply::data(contract, query.pretty()))
+    read_item(
+        &state,
+        &id,
+        ("contracts", &contract_id, "contract_id"),
+        query.pretty(),
+    )
+    .await
 }
 
 pub async fn patch_contract(

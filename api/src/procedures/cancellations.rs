@@ -9,7 +9,7 @@ use domain::procedures::multi_award_sale::{self as bsm, CancellationInput, Comma
 use domain::procurement::Refusal;
 use serde_json::json;
 
-use super::{actor, ensure_exists, execute, load, public_item, public_list};
+use super::{actor, ensure_exists, execute, public_item, read_item, read_list};
 use crate::error::ApiError;
 use crate::reply::{self, Query};
 use crate::server::AppState;
@@ -58,11 +58,7 @@ pub async fn list(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    Ok(reply::data(
-        public_list(&procedure, "cancellations"),
-        query.pretty(),
-    ))
+    read_list(&state, &id, "cancellations", query.pretty()).await
 }
 
 pub async fn read(
@@ -70,12 +66,11 @@ pub async fn read(
     Path((id, cancellation_id)): Path<(String, String)>,
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&state, &id).await?;
-    let cancellation = public_item(
-        &procedure,
-        "cancellations",
-        &cancellation_id,
-        "cancellation_id",
-    )?;
-    Ok(reply::data(cancellation, query.pretty()))
+    read_item(
+        &state,
+        &id,
+        ("cancellations", &cancellation_id, "cancellation_id"),
+        query.pretty(),
+    )
+    .await
 }

@@ -187,3 +187,26 @@ pub fn public_item(
         .find(|item| item.get("id").and_then(Json::as_str) == Some(id))
         .ok_or_else(|| refused(Refusal::not_found(id_field)))
 }
+
+/// `GET …/{field}` of procedure `id`: its public list.
+pub async fn read_list(
+    state: &AppState,
+    id: &str,
+    field: &str,
+    pretty: bool,
+) -> Result<Response, ApiError> {
+    let procedure = load(state, id).await?;
+    Ok(crate::reply::data(public_list(&procedure, field), pretty))
+}
+
+/// `GET …/{field}/{item_id}` of procedure `id`; 404 naming `id_field`.
+pub async fn read_item(
+    state: &AppState,
+    id: &str,
+    (field, item_id, id_field): (&str, &str, &str),
+    pretty: bool,
+) -> Result<Response, ApiError> {
+    let procedure = load(state, id).await?;
+    let item = public_item(&procedure, field, item_id, id_field)?;
+    Ok(crate::reply::data(item, pretty))
+}
