@@ -19,4 +19,4 @@ pub use context::{Context, IdSource};
 pub use decider::{Decider, Scheduled};
 pub use event::{DomainEvent, EventDecodeError};
 pub use id::Id;
-pub use published::Published;
+pub use published::{PublicEvent, Published};

@@ -9,6 +9,33 @@ use serde_json::Value as Json;
 
 use crate::Decider;
 
+/// What the public event log may show of one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicEvent {
+    pub data: Json,
+    /// Whether something sealed (a bid's contents, a confidential document)
+    /// was withheld from `data`. The event log then also withholds the
+    /// event's hashes: with them a reader could test guesses of what was
+    /// withheld.
+    pub withheld: bool,
+}
+
+impl PublicEvent {
+    pub fn shown(data: Json) -> Self {
+        PublicEvent {
+            data,
+            withheld: false,
+        }
+    }
+
+    pub fn withheld(data: Json) -> Self {
+        PublicEvent {
+            data,
+            withheld: true,
+        }
+    }
+}
+
 pub trait Published: Decider {
     /// The whole public body of `GET <collection>/{id}` (for example
     /// `{"data": {...}, "config": {...}}`), or `None` before the procedure
@@ -17,11 +44,13 @@ pub trait Published: Decider {
     /// replay renders it again from the log and must get the same bytes.
     fn public_envelope(state: &Self::State) -> Option<Json>;
 
-    /// Whether the bids of the procedure are open to everyone now.
+    /// Whether the procedure's bids have been opened to everyone.
     fn bids_disclosed(state: &Self::State) -> bool;
 
-    /// The data of `event` a public reader of the event log may see, given
-    /// whether the procedure's bids are disclosed at the time of reading.
-    /// Secrets that are never public (token hashes) are always removed.
-    fn public_event(event: &Self::Event, bids_disclosed: bool) -> Json;
+    /// The data of `event` a public reader of the event log may see. It is
+    /// a function of the event alone, so an event reads the same whenever
+    /// it is read: bid contents are never shown in the events that place or
+    /// change a bid, only in the event that discloses the bids that took
+    /// part. Secrets that are never public (token hashes) are always removed.
+    fn public_event(event: &Self::Event) -> PublicEvent;
 }

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use commands::store::RecordedEvent;
 use domain::procedures::multi_award_sale::{self as bsm, MultiAwardSale};
 use domain::procedures::price_quotation::{self as pq, PriceQuotation};
-use domain::{DomainEvent, EventDecodeError, Published};
+use domain::{DomainEvent, EventDecodeError, PublicEvent, Published};
 use serde_json::Value as Json;
 
 /// A procedure's state behind a kind-erased interface.
@@ -60,12 +60,9 @@ where
     })
 }
 
-fn public_event_of<D: Published>(
-    event: &RecordedEvent,
-    disclosed: bool,
-) -> Result<Json, EventDecodeError> {
+fn public_event_of<D: Published>(event: &RecordedEvent) -> Result<PublicEvent, EventDecodeError> {
     let decoded = D::Event::decode(&event.event_type, event.schema_version, &event.data)?;
-    Ok(D::public_event(&decoded, disclosed))
+    Ok(D::public_event(&decoded))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,10 +79,10 @@ pub fn new_view(kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
 }
 
 /// What of `event` (of a procedure of `kind`) the public event log shows.
-pub fn public_event(kind: &str, event: &RecordedEvent, disclosed: bool) -> Result<Json, ViewError> {
+pub fn public_event(kind: &str, event: &RecordedEvent) -> Result<PublicEvent, ViewError> {
     match kind {
-        pq::KIND => Ok(public_event_of::<PriceQuotation>(event, disclosed)?),
-        bsm::KIND => Ok(public_event_of::<MultiAwardSale>(event, disclosed)?),
+        pq::KIND => Ok(public_event_of::<PriceQuotation>(event)?),
+        bsm::KIND => Ok(public_event_of::<MultiAwardSale>(event)?),
         other => Err(UnknownKind(other.to_owned()).into()),
     }
 }

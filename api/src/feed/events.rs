@@ -1,10 +1,11 @@
 //! The public event log: `GET /api/2.5/events?offset=…&limit=…` and its
 //! server-sent-events form (`mode=stream`). Each event is shown through its
-//! procedure type's secrecy rules as they stand when it is read: before the
-//! bids are disclosed, bid values, bidders and bid documents are redacted,
-//! as are the hashes (a hash of a sealed bid would let anyone test guesses
-//! of its value). Events are served up to the position the read models have
-//! applied, so the disclosure state used is never older than the event.
+//! procedure type's secrecy rules (`Published::public_event`), which depend
+//! on the event alone, so an event reads the same whenever it is read: the
+//! events that place or change a bid never show its contents, and an event
+//! that withholds anything also withholds its hashes (with a hash anyone
+//! could test guesses of what was withheld). Events are served up to the
+//! position the read models have applied.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -85,77 +86,67 @@ impl Reader {
             .await
             .map_err(|e| e.to_string())?;
         let page: Vec<RecordedEvent> = page.into_iter().filter(|e| e.position <= applied).collect();
-        let procedures = self.procedures(&page).await?;
+        let kinds = self.kinds(&page).await?;
         Ok(page
             .iter()
             .map(|event| {
-                let (kind, disclosed) = procedures
-                    .get(&event.procedure_id)
-                    .map_or((None, false), |(kind, disclosed)| {
-                        (Some(kind.as_str()), *disclosed)
-                    });
-                (event.position, public(event, kind, disclosed))
+                let kind = kinds.get(&event.procedure_id).map(String::as_str);
+                (event.position, public(event, kind))
             })
             .collect())
     }
 
-    /// Each procedure's kind and whether its bids are disclosed now: from
-    /// the feed read model, or the store for procedures without a document.
-    async fn procedures(
-        &self,
-        page: &[RecordedEvent],
-    ) -> Result<HashMap<String, (String, bool)>, String> {
+    /// Each procedure's kind: from the feed read model, or the store for
+    /// procedures without a document.
+    async fn kinds(&self, page: &[RecordedEvent]) -> Result<HashMap<String, String>, String> {
         let mut ids: Vec<String> = page.iter().map(|e| e.procedure_id.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
         let rows = self.read.feed_rows(&ids).await.map_err(|e| e.to_string())?;
-        let mut facts: HashMap<String, (String, bool)> = rows
-            .into_iter()
-            .map(|(id, row)| (id, (row.kind, row.bids_disclosed)))
-            .collect();
+        let mut kinds: HashMap<String, String> =
+            rows.into_iter().map(|(id, row)| (id, row.kind)).collect();
         let unknown: Vec<String> = ids
             .into_iter()
-            .filter(|id| !facts.contains_key(id))
+            .filter(|id| !kinds.contains_key(id))
             .collect();
         if !unknown.is_empty() {
-            let kinds = self
-                .events
-                .procedure_kinds(&unknown)
-                .await
-                .map_err(|e| e.to_string())?;
-            facts.extend(kinds.into_iter().map(|(id, kind)| (id, (kind, false))));
+            kinds.extend(
+                self.events
+                    .procedure_kinds(&unknown)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
         }
-        Ok(facts)
+        Ok(kinds)
     }
 }
 
 /// An event as the public may see it. Events of procedure types this build
-/// cannot read are listed without data.
-fn public(event: &RecordedEvent, kind: Option<&str>, disclosed: bool) -> Json {
-    let data = kind
-        .and_then(|kind| projections::view::public_event(kind, event, disclosed).ok())
-        .unwrap_or(Json::Null);
-    let mut shown = Map::new();
-    shown.insert("offset".into(), json!(event.position.to_string()));
-    shown.insert("position".into(), json!(event.position));
-    shown.insert("id".into(), json!(event.event_id));
-    shown.insert("type".into(), json!(event.event_type));
-    shown.insert("schemaVersion".into(), json!(event.schema_version));
-    shown.insert("procedureId".into(), json!(event.procedure_id));
-    shown.insert("procedureType".into(), json!(kind));
-    shown.insert("procedureVersion".into(), json!(event.procedure_version));
-    shown.insert("stream".into(), json!(event.stream_id));
-    shown.insert("streamVersion".into(), json!(event.stream_version));
-    shown.insert(
+/// cannot read are listed without data or hashes.
+fn public(event: &RecordedEvent, kind: Option<&str>) -> Json {
+    let shown = kind.and_then(|kind| projections::view::public_event(kind, event).ok());
+    let (data, withheld) = shown.map_or((Json::Null, true), |shown| (shown.data, shown.withheld));
+    let mut public = Map::new();
+    public.insert("offset".into(), json!(event.position.to_string()));
+    public.insert("position".into(), json!(event.position));
+    public.insert("id".into(), json!(event.event_id));
+    public.insert("type".into(), json!(event.event_type));
+    public.insert("schemaVersion".into(), json!(event.schema_version));
+    public.insert("procedureId".into(), json!(event.procedure_id));
+    public.insert("procedureType".into(), json!(kind));
+    public.insert("procedureVersion".into(), json!(event.procedure_version));
+    public.insert("stream".into(), json!(event.stream_id));
+    public.insert("streamVersion".into(), json!(event.stream_version));
+    public.insert(
         "recordedAt".into(),
         json!(domain::time::format_kyiv(event.recorded_at)),
     );
-    shown.insert("data".into(), data);
-    if disclosed {
-        shown.insert("prevHash".into(), json!(event.prev_hash));
-        shown.insert("hash".into(), json!(event.hash));
+    public.insert("data".into(), data);
+    if !withheld {
+        public.insert("prevHash".into(), json!(event.prev_hash));
+        public.insert("hash".into(), json!(event.hash));
     }
-    Json::Object(shown)
+    Json::Object(public)
 }
 
 struct Cursor {

@@ -79,11 +79,7 @@ pub async fn list(
     QueryParams(query): QueryParams<Query>,
 ) -> Result<Response, ApiError> {
     let procedure = load(&state, &id).await?;
-    if !procedure
-        .procedure
-        .as_ref()
-        .is_some_and(bsm::disclosure::bids_disclosed)
-    {
+    if !bsm::disclosure::bids_disclosed(&procedure) {
         let status = procedure
             .procedure
             .as_ref()

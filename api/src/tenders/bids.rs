@@ -76,7 +76,7 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let tender = load(&state, &id).await?;
     let status = tender.tender.as_ref().map(|t| t.status);
-    if !status.is_some_and(pq::disclosure::bids_disclosed) {
+    if !pq::disclosure::bids_disclosed(&tender) {
         return Err(refused(Refusal::not_allowed(format!(
             "Can't view bids in current ({}) tender status",
             status.map(|s| s.as_str()).unwrap_or_default()

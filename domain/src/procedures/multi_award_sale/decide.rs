@@ -445,12 +445,18 @@ fn requested_bid_status(requested: Option<&str>) -> Result<Option<BidStatus>, Re
 }
 
 /// B-V4: one bid per participant, the participant being the register and
-/// code of its bidder (Q3). `except` is the bid being edited.
+/// code of its bidder (Q3). `except` is the bid being edited. Checked here
+/// only against the bids `broker` placed itself: a refusal naming another
+/// broker's bid would tell a third party who has bid while bids are sealed.
+/// A participant bidding through two brokers is resolved when the tender
+/// period ends (`end_tendering`).
 fn check_one_bid_per_bidder(
-    procedure: &Procedure,
+    state: &State,
+    broker: &str,
     bidders: &[crate::procurement::Organization],
     except: Option<&str>,
 ) -> Result<(), Refusal> {
+    let procedure = procedure_of(state)?;
     let [bidder] = bidders else {
         return Err(Refusal::invalid(
             "bidders",
@@ -460,6 +466,10 @@ fn check_one_bid_per_bidder(
     let taken = procedure.bids.iter().any(|bid| {
         bid.status != BidStatus::Deleted
             && Some(bid.id.as_str()) != except
+            && state
+                .bid_owners
+                .get(&bid.id)
+                .is_some_and(|owner| owner.broker == broker)
             && bid
                 .bidders
                 .iter()
@@ -495,7 +505,7 @@ fn submit_bid(
     let now = context.now;
     check_tendering(procedure, now, "add bid")?;
     let status = requested_bid_status(input.status.as_deref())?.unwrap_or(BidStatus::Active);
-    check_one_bid_per_bidder(procedure, &input.bidders, None)?;
+    check_one_bid_per_bidder(state, &actor.broker, &input.bidders, None)?;
     check_bid_terms(procedure, &input.value, input.quantity)?;
     if status == BidStatus::Active {
         check_active_bidders(&input.bidders)?;
@@ -543,7 +553,7 @@ fn edit_bid(
     });
     let bidders = edit.bidders.as_deref().unwrap_or(&bid.bidders);
     if edit.bidders.is_some() {
-        check_one_bid_per_bidder(procedure, bidders, Some(bid_id))?;
+        check_one_bid_per_bidder(state, &actor.broker, bidders, Some(bid_id))?;
     }
     let value = edit.value.as_ref().unwrap_or(&bid.value);
     let quantity = edit.quantity.unwrap_or(bid.quantity);
@@ -646,16 +656,32 @@ fn end_tendering(
 ) -> Result<(), Refusal> {
     let now = context.now;
     let procedure = outcome.procedure()?;
-    let participants: Vec<String> = procedure
+    // B-V4 across brokers: a participant's first bid takes part, its later
+    // ones (placed through other brokers) do not.
+    let mut seen: Vec<&crate::procurement::Identifier> = Vec::new();
+    let mut participants = Vec::new();
+    let mut excluded = Vec::new();
+    for bid in procedure
         .bids
         .iter()
         .filter(|bid| bid.status == BidStatus::Active)
-        .map(|bid| bid.id.clone())
-        .collect();
+    {
+        let identifiers: Vec<_> = bid.bidders.iter().map(|b| &b.identifier).collect();
+        if identifiers
+            .iter()
+            .any(|id| seen.iter().any(|known| known.same_as(id)))
+        {
+            excluded.push(bid.id.clone());
+        } else {
+            seen.extend(identifiers);
+            participants.push(bid.id.clone());
+        }
+    }
     let required = procedure.min_number_of_qualified_bids as usize;
     let count = participants.len();
     outcome.push(Event::TenderingEnded {
         participants: participants.clone(),
+        excluded,
         at: now,
     });
     if count == 0 || count < required {
@@ -795,6 +821,10 @@ fn start_qualification(
     let quantities: Vec<Decimal> = bids.iter().map(|bid| bid.quantity.decimal()).collect();
     let slots = allocation::allocate(procedure.lot_quantity(), &quantities);
     let lot = procedure.items.first().cloned();
+    outcome.push(Event::BidsDisclosed {
+        bids: bids.clone(),
+        at: now,
+    });
     let mut awards = Vec::with_capacity(bids.len());
     for (bid, slot) in bids.iter().zip(slots) {
         let (status, periods) = match slot {

@@ -1,24 +1,36 @@
-//! Who sees what of a multi-award sale. Bids are sealed while they can be
-//! placed or changed and while the auction runs (`active_tendering`,
-//! `active_auction`): nobody but a bid's owner sees its price, quantity,
-//! bidder or documents. They are opened when qualification starts — when
-//! the auction's results are recorded, or at the end of the tender period
-//! when a single bid goes straight to qualification — and stay sealed
-//! forever in a procedure that ends before that (no bids, cancelled during
-//! the auction). Token hashes are never shown. Awards hide their quantity
-//! while `pending_waiting` or `cancelled` (spec §7.6 display rule).
+//! Who sees what of a multi-award sale.
+//!
+//! - Bids are sealed while they can be placed or changed and while the
+//!   auction runs (`active_tendering`, `active_auction`): nobody but a bid's
+//!   owner sees its price, quantity, bidder or documents, through any route
+//!   (the auction module reads the participants' prices through the
+//!   hand-off, with its own key).
+//! - When qualification starts (the auction's results are recorded, or a
+//!   single bid goes straight to qualification) the decider appends
+//!   `BidsDisclosed` with the bids that take part, at their final prices.
+//!   From then on everyone sees those bids. A sale that ends before that
+//!   (no bids, cancelled during tendering or the auction) keeps its bids
+//!   sealed for ever.
+//! - Bids that never took part (drafts, withdrawn or deactivated bids, a
+//!   participant's later bid through a second broker) are never shown, nor
+//!   the prices and quantities a bid had before it was changed.
+//! - `buyerOnly` documents are never shown to anyone but the bid's owner.
+//! - The public event log never shows a bid's contents in the events that
+//!   place or change it; they appear once, in `BidsDisclosed`. Token hashes
+//!   are never shown.
+//! - Awards hide their quantity while `pending_waiting` or `cancelled`
+//!   (spec §7.6 display rule).
 
 use serde_json::{Value as Json, json};
 
 use super::state::State;
-use super::{BidStatus, Event, MultiAwardSale, Procedure, Target, next_check};
+use super::{BidStatus, Event, MultiAwardSale, Target, next_check};
 use crate::procurement::public::{insert_next_check, strip_confidential_documents};
-use crate::{DomainEvent, Published};
+use crate::{DomainEvent, PublicEvent, Published};
 
-/// Whether the bids of `procedure` are open to everyone: qualification
-/// has started.
-pub fn bids_disclosed(procedure: &Procedure) -> bool {
-    procedure.qualification_period.is_some()
+/// Whether the bids of the sale have been opened to everyone.
+pub fn bids_disclosed(state: &State) -> bool {
+    !state.disclosed_bids.is_empty()
 }
 
 /// The procedure document anyone may read (`GET /api/procedures/{id}`), or
@@ -28,11 +40,11 @@ pub fn public_procedure(state: &State) -> Option<Json> {
     let mut document = serde_json::to_value(procedure).ok()?;
     let object = document.as_object_mut()?;
     match object.get_mut("bids") {
-        Some(Json::Array(bids)) if bids_disclosed(procedure) => {
-            // Only the bids that took part: drafts, withdrawn and
-            // deactivated bids were never in the running.
+        Some(Json::Array(bids)) if bids_disclosed(state) => {
             bids.retain(|bid| {
-                bid.get("status").and_then(Json::as_str) == Some(BidStatus::Active.as_str())
+                bid.get("id")
+                    .and_then(Json::as_str)
+                    .is_some_and(|id| state.disclosed_bids.contains(id))
             });
             for bid in bids.iter_mut() {
                 if let Some(bid) = bid.as_object_mut() {
@@ -81,7 +93,7 @@ pub fn visible_bid(
         .iter()
         .find(|bid| bid.id == bid_id && bid.status != BidStatus::Deleted)
         .ok_or_else(|| Refusal::not_found("bid_id"))?;
-    if !viewer_owns_it && (!bids_disclosed(procedure) || bid.status != BidStatus::Active) {
+    if !viewer_owns_it && !state.disclosed_bids.contains(bid_id) {
         return Err(Refusal::not_allowed(format!(
             "Can't view bid in current ({}) procedure status",
             procedure.status.as_str()
@@ -95,19 +107,17 @@ pub fn visible_bid(
     Ok(json)
 }
 
-/// The public event log's view of an event. Token hashes are never shown.
-/// Before disclosure a bid's events show only its id, status and dates, and
-/// a document added to a bid only its id.
-pub fn public_event(event: &Event, disclosed: bool) -> Json {
+/// The public event log's view of an event (see the module documentation).
+pub fn public_event(event: &Event) -> PublicEvent {
     let mut data = event.to_data();
     let Some(object) = data.as_object_mut() else {
-        return data;
+        return PublicEvent::shown(data);
     };
     for secret in ["owner_token_hash", "token_hash"] {
         object.remove(secret);
     }
     match event {
-        Event::BidSubmitted { bid, .. } if !disclosed => {
+        Event::BidSubmitted { bid, .. } => {
             object.remove("owner");
             object.insert(
                 "bid".to_owned(),
@@ -118,28 +128,33 @@ pub fn public_event(event: &Event, disclosed: bool) -> Json {
                     "dateModified": crate::time::format_kyiv(bid.date_modified),
                 }),
             );
+            PublicEvent::withheld(data)
         }
-        Event::BidSubmitted { .. } => {
-            if let Some(Json::Object(bid)) = object.get_mut("bid") {
-                strip_confidential_documents(bid);
-            }
-        }
-        Event::BidEdited { .. } if !disclosed => {
+        Event::BidEdited { .. } => {
             object.retain(|key, _| matches!(key.as_str(), "bid_id" | "status" | "at"));
+            PublicEvent::withheld(data)
         }
         Event::DocumentAdded {
             target: Target::Bid(_),
             document,
-        } if !disclosed || document.confidentiality == "buyerOnly" => {
+        } => {
             object.insert("document".to_owned(), json!({ "id": document.id }));
+            PublicEvent::withheld(data)
         }
-        // Cannot exist before disclosure; sealed all the same if it did.
-        Event::AuctionResultsRecorded { .. } if !disclosed => {
-            object.remove("results");
+        Event::BidsDisclosed { bids, .. } => {
+            if let Some(Json::Array(shown)) = object.get_mut("bids") {
+                for bid in shown.iter_mut().filter_map(Json::as_object_mut) {
+                    strip_confidential_documents(bid);
+                }
+            }
+            let withheld = bids
+                .iter()
+                .flat_map(|bid| &bid.documents)
+                .any(|document| document.confidentiality == "buyerOnly");
+            PublicEvent { data, withheld }
         }
-        _ => {}
+        _ => PublicEvent::shown(data),
     }
-    data
 }
 
 impl Published for MultiAwardSale {
@@ -151,10 +166,10 @@ impl Published for MultiAwardSale {
     }
 
     fn bids_disclosed(state: &State) -> bool {
-        state.procedure.as_ref().is_some_and(bids_disclosed)
+        bids_disclosed(state)
     }
 
-    fn public_event(event: &Event, disclosed: bool) -> Json {
-        public_event(event, disclosed)
+    fn public_event(event: &Event) -> PublicEvent {
+        public_event(event)
     }
 }

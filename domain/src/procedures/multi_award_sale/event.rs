@@ -78,8 +78,12 @@ pub enum Event {
     },
     /// The tender period is over; `participants` are the bids that were
     /// `active` at its end, the only ones that take part.
+    /// `excluded` are the later bids of a participant that had already bid
+    /// through another broker (B-V4): they become `invalid`.
     TenderingEnded {
         participants: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        excluded: Vec<String>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
@@ -98,6 +102,15 @@ pub enum Event {
     /// P3/P4: qualification begins; the awards follow as `AwardCreated`.
     QualificationStarted {
         qualification_period: Period,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    /// The sealed bids are opened when qualification starts: the bids that
+    /// take part, in ranking order, with their final prices, as everyone may
+    /// now see them. A sale that ends before qualification never discloses
+    /// its bids.
+    BidsDisclosed {
+        bids: Vec<Bid>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
@@ -232,6 +245,7 @@ impl DomainEvent for Event {
             Event::BidEdited { .. } => "BidEdited",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
             Event::TenderingEnded { .. } => "TenderingEnded",
+            Event::BidsDisclosed { .. } => "BidsDisclosed",
             Event::AuctionStarted { .. } => "AuctionStarted",
             Event::AuctionResultsRecorded { .. } => "AuctionResultsRecorded",
             Event::QualificationStarted { .. } => "QualificationStarted",

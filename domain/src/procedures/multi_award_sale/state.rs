@@ -1,7 +1,7 @@
 //! The state a multi-award sale decision is taken on, and how each event
 //! changes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::event::Event;
 use super::{
@@ -23,6 +23,8 @@ pub struct State {
     pub config: Config,
     pub owner_token_hash: String,
     pub bid_owners: BTreeMap<String, BidOwner>,
+    /// The bids opened by `BidsDisclosed`: empty while bids are sealed.
+    pub disclosed_bids: BTreeSet<String>,
 }
 
 fn documents_of<'p>(
@@ -165,8 +167,18 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             procedure.date_modified = *at;
         }
-        Event::TenderingEnded { at, .. } => {
+        Event::TenderingEnded { excluded, at, .. } => {
+            for bid in procedure.bids.iter_mut() {
+                if excluded.contains(&bid.id) {
+                    bid.status = BidStatus::Invalid;
+                }
+            }
             procedure.date_modified = *at;
+        }
+        Event::BidsDisclosed { bids, .. } => {
+            state
+                .disclosed_bids
+                .extend(bids.iter().map(|bid| bid.id.clone()));
         }
         Event::AuctionStarted { auction_period, at } => {
             procedure.status = ProcedureStatus::ActiveAuction;

@@ -470,7 +470,12 @@ fn one_bid_goes_to_qualification_without_an_auction() {
     let events = given.end_tendering();
     assert_eq!(
         types(&events),
-        ["TenderingEnded", "QualificationStarted", "AwardCreated"]
+        [
+            "TenderingEnded",
+            "QualificationStarted",
+            "BidsDisclosed",
+            "AwardCreated"
+        ]
     );
     assert_eq!(given.status(), "active_qualification");
     assert_eq!(given.awards(), ["pending"]);
@@ -524,6 +529,7 @@ fn two_bids_start_the_auction() {
         [
             "AuctionResultsRecorded",
             "QualificationStarted",
+            "BidsDisclosed",
             "AwardCreated",
             "AwardCreated"
         ]
@@ -1703,12 +1709,19 @@ fn conditional_winner_quantity_follows_the_current_remainder() {
 }
 
 #[test]
-fn refusal_changes_nothing() {
+fn refusals_name_their_field_and_produce_no_events() {
     let g = Given::qualification(1000, 200, 100, &[(600, 120), (500, 110)]);
-    let before = g.state.clone();
-    let _ = g.when(g.accept_command(2, json!(100)));
-    let _ = g.when(bid_command("5", json!(10), json!(1)));
-    assert_eq!(g.state, before);
+    // The second award waits: it has no offer to accept yet.
+    let refused = g
+        .when(g.accept_command(2, json!(100)))
+        .expect_err("a waiting award cannot be accepted");
+    assert_eq!(refused.kind, RefusalKind::Forbidden, "{refused}");
+    // Bidding is over once qualification runs.
+    let refused = g
+        .when(bid_command("5", json!(10), json!(1)))
+        .expect_err("no bids during qualification");
+    assert_eq!(refused.kind, RefusalKind::Forbidden, "{refused}");
+    assert!(refused.description.contains("add bid"), "{refused}");
 }
 
 // --------------------------------------------------------------- disclosure
@@ -1729,7 +1742,9 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
         assert!(!MultiAwardSale::bids_disclosed(&g.state));
     };
     sealed(&g);
-    let public = MultiAwardSale::public_event(&submitted[0], false);
+    let shown = MultiAwardSale::public_event(&submitted[0]);
+    assert!(shown.withheld);
+    let public = shown.data;
     let text = public.to_string();
     assert!(public.get("token_hash").is_none());
     assert!(public.get("owner").is_none());
@@ -1748,7 +1763,8 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
         }),
     });
     assert!(
-        !MultiAwardSale::public_event(&edited[0], false)
+        !MultiAwardSale::public_event(&edited[0])
+            .data
             .to_string()
             .contains("124")
     );
@@ -1758,14 +1774,14 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
         document: document("eligibilityDocuments"),
     });
     assert!(
-        MultiAwardSale::public_event(&doc[0], false)["document"]
+        MultiAwardSale::public_event(&doc[0]).data["document"]
             .get("title")
             .is_none()
     );
     g.end_tendering();
     sealed(&g);
     assert_eq!(g.status(), "active_auction");
-    g.auction_unraised();
+    let disclosed = g.auction_unraised();
     assert!(MultiAwardSale::bids_disclosed(&g.state));
     let envelope = MultiAwardSale::public_envelope(&g.state).expect("document");
     let bids = envelope["data"]["bids"].as_array().expect("bids");
@@ -1773,9 +1789,25 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
     assert_eq!(bids[0]["value"]["amount"], json!(124.0));
     assert_eq!(bids[0]["quantity"], json!(300.0));
     assert_eq!(bids[0]["bidders"][0]["identifier"]["id"], json!("11111111"));
-    let public = MultiAwardSale::public_event(&submitted[0], true);
-    assert_eq!(public["bid"]["value"]["amount"], json!(123.0));
-    assert!(public.get("token_hash").is_none());
+    // The events that placed and changed the bid stay sealed for ever; the
+    // disclosure event shows the bids that took part at their final prices.
+    let public = MultiAwardSale::public_event(&submitted[0]).data.to_string();
+    assert!(
+        !public.contains("123") && !public.contains("11111111"),
+        "{public}"
+    );
+    let opened = disclosed
+        .iter()
+        .find(|event| matches!(event, Event::BidsDisclosed { .. }))
+        .map(MultiAwardSale::public_event)
+        .expect("bids disclosed with the auction results");
+    assert!(!opened.withheld);
+    assert_eq!(opened.data["bids"][0]["value"]["amount"], json!(124.0));
+    assert_eq!(
+        opened.data["bids"][0]["bidders"][0]["identifier"]["id"],
+        json!("11111111")
+    );
+    assert!(!opened.data.to_string().contains("123"), "{}", opened.data);
 }
 
 #[test]
@@ -1812,7 +1844,7 @@ fn creation_event_never_shows_the_owner_token() {
         json!(100),
         json!(100),
     )));
-    let public = MultiAwardSale::public_event(&events[0], false);
+    let public = MultiAwardSale::public_event(&events[0]).data;
     assert!(public.get("owner_token_hash").is_none());
     assert!(!public.to_string().contains(OWNER_TOKEN));
 }
@@ -1850,4 +1882,56 @@ fn streams_follow_the_objects() {
         ]
     );
     assert_eq!(MultiAwardSale::due_command(), Command::CheckDue);
+}
+
+#[test]
+fn one_bid_per_participant_without_telling_other_brokers_who_has_bid() {
+    let mut g = Given::sale(1000, 100, 100);
+    g.apply(bid_command("11111111", json!(300), json!(123)));
+    // The same broker is told at once: it knows its own bids.
+    let again = g
+        .when(bid_command("11111111", json!(200), json!(130)))
+        .expect_err("a second bid through the same broker");
+    assert_eq!(again.name, "bidders", "{again}");
+    // Another broker is not: the bid is taken, and left out at the end.
+    let Command::SubmitBid { bid, .. } = bid_command("11111111", json!(200), json!(131)) else {
+        unreachable!()
+    };
+    let events = g.apply(Command::SubmitBid {
+        actor: Actor::broker("broker-c", None),
+        bid,
+        token_hash: "bid-token-c".into(),
+    });
+    let Some(Event::BidSubmitted { bid, .. }) = events.first() else {
+        panic!("{events:?}")
+    };
+    let later = bid.id.clone();
+    g.apply(bid_command("22222222", json!(300), json!(124)));
+    let ended = g.end_tendering();
+    let Some(Event::TenderingEnded {
+        participants,
+        excluded,
+        ..
+    }) = ended.first()
+    else {
+        panic!("{ended:?}")
+    };
+    assert_eq!(excluded, &[later.clone()]);
+    assert!(!participants.contains(&later));
+    assert_eq!(participants.len(), 2);
+    let bid = g
+        .procedure()
+        .bids
+        .iter()
+        .find(|b| b.id == later)
+        .expect("bid");
+    assert_eq!(bid.status, BidStatus::Invalid);
+    let disclosed = g.auction_unraised();
+    assert!(disclosure::visible_bid(&g.state, &later, false).is_err());
+    let public: String = disclosed
+        .iter()
+        .chain(&ended)
+        .map(|event| MultiAwardSale::public_event(event).data.to_string())
+        .collect();
+    assert!(!public.contains("131"), "{public}");
 }

@@ -470,8 +470,16 @@ fn submit_bid(
             "Can't add bid if tenderer not in shortlistedFirms",
         ));
     }
+    // One bid per tenderer, checked here only against the bids this broker
+    // placed itself: a refusal naming another broker's bid would tell a
+    // third party who has bid while bids are sealed. A tenderer bidding
+    // through two brokers is resolved when the tender period ends.
     let duplicate = tender.bids.iter().any(|bid| {
         bid.status != BidStatus::Deleted
+            && state
+                .bid_owners
+                .get(&bid.id)
+                .is_some_and(|owner| owner.broker == actor.broker)
             && bid
                 .tenderers
                 .iter()
@@ -634,16 +642,56 @@ fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Event>, Refusal
     if !due || tender.status != TenderStatus::ActiveTendering {
         return Ok(Vec::new());
     }
-    let counted = tender.bids.iter().filter(|bid| bid.counts()).count();
+    let excluded = later_bids_of_the_same_tenderer(tender);
+    let mut ended = tender.clone();
+    ended.bids.retain(|bid| !excluded.contains(&bid.id));
+    let counted = ended.bids.iter().filter(|bid| bid.counts()).count();
     let award = if counted < state.config.min_bids_number as usize {
         None
     } else {
-        next_award(tender, None, context)
+        next_award(&ended, None, context)
     };
-    Ok(vec![Event::TenderingEnded {
+    let opened: Vec<Bid> = ended
+        .bids
+        .iter()
+        .filter(|bid| bid.counts())
+        .map(|bid| Bid {
+            status: BidStatus::Active,
+            ..bid.clone()
+        })
+        .collect();
+    let mut events = vec![Event::TenderingEnded {
         award,
+        excluded,
         at: context.now,
-    }])
+    }];
+    if !opened.is_empty() {
+        events.push(Event::BidsDisclosed {
+            bids: opened,
+            at: context.now,
+        });
+    }
+    Ok(events)
+}
+
+/// The bids that do not take part because their tenderer already has an
+/// earlier bid in the running (one bid per tenderer; earlier = submitted
+/// first, which is the order of `bids`).
+fn later_bids_of_the_same_tenderer(tender: &Tender) -> Vec<String> {
+    let mut seen: Vec<&crate::procurement::Identifier> = Vec::new();
+    let mut excluded = Vec::new();
+    for bid in tender.bids.iter().filter(|bid| bid.counts()) {
+        let identifiers: Vec<_> = bid.tenderers.iter().map(|t| &t.identifier).collect();
+        if identifiers
+            .iter()
+            .any(|id| seen.iter().any(|known| known.same_as(id)))
+        {
+            excluded.push(bid.id.clone());
+        } else {
+            seen.extend(identifiers);
+        }
+    }
+    excluded
 }
 
 /// When the next automatic transition is due: the end of the tender period

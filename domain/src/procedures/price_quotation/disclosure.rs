@@ -1,20 +1,33 @@
-//! Who sees what of a priceQuotation tender. Bids are sealed while they can
-//! still be submitted or changed (`draft`, `active.tendering`): nobody but a
-//! bid's owner sees its value, its tenderer or its documents. When the tender
-//! period ends the bids are opened (spec platform-overview RA-15: after the
-//! bidding closes all bids are open), and everyone sees every bid that took
-//! part. Documents marked `buyerOnly` stay with their owner and the buyer.
+//! Who sees what of a priceQuotation tender.
+//!
+//! - Bids are sealed until the tender period ends: nobody but a bid's owner
+//!   sees its value, its tenderer or its documents, through any route.
+//! - When the tender period ends with at least one bid in the running, the
+//!   decider appends `BidsDisclosed` (spec platform-overview RA-15: after
+//!   the bidding closes all bids are open). From then on everyone sees the
+//!   bids named there, with their final values. Disclosure is that event,
+//!   not a status: a tender cancelled (or ended without a bid) while bids
+//!   were sealed keeps them sealed for ever.
+//! - Bids that never took part (drafts, withdrawn bids, a tenderer's later
+//!   bid through a second broker) are never shown, nor the values a bid had
+//!   before its owner changed it.
+//! - Documents marked `buyerOnly` are never shown to anyone but the bid's
+//!   owner.
+//! - The public event log never shows a bid's contents in the events that
+//!   place or change it; they appear once, in `BidsDisclosed`. Token hashes
+//!   are never shown.
 
 use serde_json::{Value as Json, json};
 
 use super::state::State;
-use super::{BidStatus, Event, PriceQuotation, Target, TenderStatus, next_check};
+use super::{BidStatus, Event, PriceQuotation, Target, next_check};
+use crate::procurement::Refusal;
 use crate::procurement::public::{insert_next_check, strip_confidential_documents};
-use crate::{DomainEvent, Published};
+use crate::{DomainEvent, PublicEvent, Published};
 
-/// Whether the bids of a tender in `status` are open to everyone.
-pub fn bids_disclosed(status: TenderStatus) -> bool {
-    !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering)
+/// Whether the bids of the tender have been opened to everyone.
+pub fn bids_disclosed(state: &State) -> bool {
+    !state.disclosed_bids.is_empty()
 }
 
 /// The tender document anyone may read (`GET /tenders/{id}`), or `None`
@@ -23,14 +36,12 @@ pub fn public_tender(state: &State) -> Option<Json> {
     let tender = state.tender.as_ref()?;
     let mut document = serde_json::to_value(tender).ok()?;
     let object = document.as_object_mut()?;
-    let disclosed = bids_disclosed(tender.status);
     match object.get_mut("bids") {
-        Some(Json::Array(bids)) if disclosed => {
+        Some(Json::Array(bids)) if bids_disclosed(state) => {
             bids.retain(|bid| {
-                !matches!(
-                    bid.get("status").and_then(Json::as_str),
-                    Some("deleted" | "draft")
-                )
+                bid.get("id")
+                    .and_then(Json::as_str)
+                    .is_some_and(|id| state.disclosed_bids.contains(id))
             });
             for bid in bids.iter_mut() {
                 if let Some(bid) = bid.as_object_mut() {
@@ -50,43 +61,37 @@ pub fn public_tender(state: &State) -> Option<Json> {
 }
 
 /// A bid as `viewer_owns_it` decides: its owner always sees it whole;
-/// others only once bids are disclosed, and never a withdrawn one.
-pub fn visible_bid(
-    state: &State,
-    bid_id: &str,
-    viewer_owns_it: bool,
-) -> Result<Json, crate::procurement::Refusal> {
+/// others only a disclosed bid.
+pub fn visible_bid(state: &State, bid_id: &str, viewer_owns_it: bool) -> Result<Json, Refusal> {
     let tender = state
         .tender
         .as_ref()
-        .ok_or_else(|| crate::procurement::Refusal::not_found("tender_id"))?;
+        .ok_or_else(|| Refusal::not_found("tender_id"))?;
     let bid = tender
         .bids
         .iter()
         .find(|bid| bid.id == bid_id && bid.status != BidStatus::Deleted)
-        .ok_or_else(|| crate::procurement::Refusal::not_found("bid_id"))?;
-    if !viewer_owns_it && (!bids_disclosed(tender.status) || bid.status == BidStatus::Draft) {
-        return Err(crate::procurement::Refusal::not_allowed(format!(
+        .ok_or_else(|| Refusal::not_found("bid_id"))?;
+    if !viewer_owns_it && !state.disclosed_bids.contains(bid_id) {
+        return Err(Refusal::not_allowed(format!(
             "Can't view bid in current ({}) tender status",
             tender.status.as_str()
         )));
     }
-    let mut json = serde_json::to_value(bid)
-        .map_err(|e| crate::procurement::Refusal::invalid("data", e.to_string()))?;
+    let mut json =
+        serde_json::to_value(bid).map_err(|e| Refusal::invalid("data", e.to_string()))?;
     if !viewer_owns_it && let Some(object) = json.as_object_mut() {
         strip_confidential_documents(object);
     }
     Ok(json)
 }
 
-/// The public event log's view of a priceQuotation event. Token hashes are
-/// never shown. Before the bids are disclosed a bid's events show only its
-/// id, status and dates, and documents added to a bid show only their id;
-/// after disclosure they show everything except `buyerOnly` documents.
-pub fn public_event(event: &Event, disclosed: bool) -> Json {
+/// The public event log's view of a priceQuotation event (see the module
+/// documentation).
+pub fn public_event(event: &Event) -> PublicEvent {
     let mut data = event.to_data();
     let Some(object) = data.as_object_mut() else {
-        return data;
+        return PublicEvent::shown(data);
     };
     for secret in [
         "owner_token_hash",
@@ -97,7 +102,7 @@ pub fn public_event(event: &Event, disclosed: bool) -> Json {
         object.remove(secret);
     }
     match event {
-        Event::BidSubmitted { bid, .. } if !disclosed => {
+        Event::BidSubmitted { bid, .. } => {
             object.remove("owner");
             object.insert(
                 "bid".to_owned(),
@@ -107,24 +112,36 @@ pub fn public_event(event: &Event, disclosed: bool) -> Json {
                     "date": crate::time::format_kyiv(bid.date),
                 }),
             );
+            PublicEvent::withheld(data)
         }
-        Event::BidSubmitted { .. } => {
-            if let Some(Json::Object(bid)) = object.get_mut("bid") {
-                strip_confidential_documents(bid);
-            }
-        }
-        Event::BidEdited { .. } if !disclosed => {
+        Event::BidEdited { .. } => {
             object.retain(|key, _| matches!(key.as_str(), "bid_id" | "status" | "at"));
+            PublicEvent::withheld(data)
         }
         Event::DocumentAdded {
             target: Target::Bid(_),
             document,
-        } if !disclosed || document.confidentiality == "buyerOnly" => {
+        } => {
             object.insert("document".to_owned(), json!({ "id": document.id }));
+            PublicEvent::withheld(data)
         }
-        _ => {}
+        Event::BidsDisclosed { bids, .. } => {
+            let mut withheld = false;
+            if let Some(Json::Array(shown)) = object.get_mut("bids") {
+                for bid in shown.iter_mut().filter_map(Json::as_object_mut) {
+                    strip_confidential_documents(bid);
+                }
+            }
+            for bid in bids {
+                withheld |= bid
+                    .documents
+                    .iter()
+                    .any(|document| document.confidentiality == "buyerOnly");
+            }
+            PublicEvent { data, withheld }
+        }
+        _ => PublicEvent::shown(data),
     }
-    data
 }
 
 impl Published for PriceQuotation {
@@ -136,13 +153,10 @@ impl Published for PriceQuotation {
     }
 
     fn bids_disclosed(state: &State) -> bool {
-        state
-            .tender
-            .as_ref()
-            .is_some_and(|tender| bids_disclosed(tender.status))
+        bids_disclosed(state)
     }
 
-    fn public_event(event: &Event, disclosed: bool) -> Json {
-        public_event(event, disclosed)
+    fn public_event(event: &Event) -> PublicEvent {
+        public_event(event)
     }
 }

@@ -54,9 +54,23 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// The tender period is over: the lowest bid's award, or none (the
-    /// tender is unsuccessful).
+    /// tender is unsuccessful). `excluded` are the later bids of a tenderer
+    /// that had already bid through another broker (one bid per tenderer is
+    /// enforced here, not at submission, so that a refusal never tells a
+    /// third party who has bid): they become `unsuccessful`.
     TenderingEnded {
         award: Option<Award>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        excluded: Vec<String>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    /// The sealed bids are opened: the bids that take part, with their
+    /// final values, as everyone may now see them. Appended with
+    /// `TenderingEnded` when at least one bid takes part; never in a tender
+    /// that ends before that, whose bids stay sealed for ever.
+    BidsDisclosed {
+        bids: Vec<Bid>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
@@ -136,6 +150,7 @@ impl DomainEvent for Event {
             Event::BidEdited { .. } => "BidEdited",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
             Event::TenderingEnded { .. } => "TenderingEnded",
+            Event::BidsDisclosed { .. } => "BidsDisclosed",
             Event::AwardAccepted { .. } => "AwardAccepted",
             Event::AwardRejected { .. } => "AwardRejected",
             Event::ContractSigned { .. } => "ContractSigned",

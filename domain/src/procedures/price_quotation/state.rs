@@ -1,7 +1,7 @@
 //! The state a priceQuotation decision is taken on, and how each event
 //! changes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::event::Event;
 use super::{
@@ -25,6 +25,10 @@ pub struct State {
     pub owner_token_hash: String,
     pub transfer_token_hash: String,
     pub bid_owners: BTreeMap<String, BidOwner>,
+    /// The bids opened by `BidsDisclosed`: empty while bids are sealed. A
+    /// fact of the log, not of the status, so a tender cancelled while bids
+    /// were sealed keeps them sealed for ever.
+    pub disclosed_bids: BTreeSet<String>,
 }
 
 fn documents_of<'t>(tender: &'t mut Tender, target: &Target) -> Option<&'t mut Vec<Document>> {
@@ -139,9 +143,16 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             tender.date_modified = *at;
         }
-        Event::TenderingEnded { award, at } => {
+        Event::TenderingEnded {
+            award,
+            excluded,
+            at,
+        } => {
             for bid in tender.bids.iter_mut() {
                 bid.status = match bid.status {
+                    BidStatus::Pending | BidStatus::Active if excluded.contains(&bid.id) => {
+                        BidStatus::Unsuccessful
+                    }
                     BidStatus::Pending => BidStatus::Active,
                     BidStatus::Draft => BidStatus::Deleted,
                     other => other,
@@ -155,6 +166,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 }
                 None => tender.status = TenderStatus::Unsuccessful,
             }
+            tender.date_modified = *at;
+        }
+        Event::BidsDisclosed { bids, at } => {
+            state
+                .disclosed_bids
+                .extend(bids.iter().map(|bid| bid.id.clone()));
             tender.date_modified = *at;
         }
         Event::AwardAccepted {

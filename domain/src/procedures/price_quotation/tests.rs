@@ -218,9 +218,13 @@ fn activate(catalogue: Option<CatalogueSnapshot>) -> Command {
 }
 
 fn submit(firm: &str, amount: u32, answers: Json) -> Command {
+    submit_via("broker", firm, amount, answers)
+}
+
+fn submit_via(broker: &str, firm: &str, amount: u32, answers: Json) -> Command {
     Command::SubmitBid {
         actor: Actor {
-            broker: "broker".into(),
+            broker: broker.into(),
             token_hash: None,
         },
         bid: Box::new(
@@ -526,7 +530,8 @@ fn happy_path_to_complete() {
     assert!(given.when(Command::CheckDue).expect("ok").is_empty());
     given.now = given.tender().tender_period.end_date.expect("end");
     let events = given.then_apply(Command::CheckDue);
-    assert_eq!(events.len(), 1);
+    let types: Vec<_> = events.iter().map(crate::DomainEvent::event_type).collect();
+    assert_eq!(types, ["TenderingEnded", "BidsDisclosed"]);
     assert!(
         given.when(Command::CheckDue).expect("ok").is_empty(),
         "idempotent"
@@ -672,4 +677,157 @@ fn transfer_token_hands_the_tender_over() {
         catalogue: None,
     }));
     assert_eq!(old_owner.kind, RefusalKind::Forbidden);
+}
+
+fn bid_owner(firm: &str) -> Actor {
+    Actor {
+        broker: "broker".into(),
+        token_hash: Some(format!("bid-token-{firm}")),
+    }
+}
+
+fn public_log(events: &[Event]) -> String {
+    events
+        .iter()
+        .map(|event| disclosure::public_event(event).data.to_string())
+        .collect()
+}
+
+#[test]
+fn bids_of_a_tender_cancelled_during_tendering_stay_sealed_for_ever() {
+    let mut given = Given::activated();
+    let bid_id = given.bid("11111111", 187);
+    let events = given.then_apply(Command::RequestCancellation {
+        actor: owner(),
+        cancellation: CancellationInput {
+            reason: "no longer needed".into(),
+            reason_type: "noDemand".into(),
+            cancellation_of: None,
+            status: None,
+        },
+    });
+    let Event::CancellationRequested { cancellation } = &events[0] else {
+        panic!("{events:?}")
+    };
+    let id = cancellation.id.clone();
+    given.then_apply(Command::AddDocument {
+        actor: owner(),
+        target: Target::Cancellation(id.clone()),
+        document: serde_json::from_value(json!({
+            "title": "decision.pdf", "url": "http://localhost/api/2.5/documents/x",
+            "hash": "md5:00000000000000000000000000000000", "format": "application/pdf",
+            "documentType": "cancellationDetails"
+        }))
+        .expect("document"),
+    });
+    given.then_apply(Command::EditCancellation {
+        actor: owner(),
+        cancellation_id: id,
+        edit: CancellationEdit {
+            status: Some("active".into()),
+            reason: None,
+        },
+    });
+    assert_eq!(given.tender().status, TenderStatus::Cancelled);
+    assert!(!disclosure::bids_disclosed(&given.state));
+    let document = disclosure::public_tender(&given.state).expect("document");
+    assert!(document.get("bids").is_none(), "{document}");
+    assert!(!document.to_string().contains("187"), "{document}");
+    assert!(disclosure::visible_bid(&given.state, &bid_id, false).is_err());
+    // Even after the end of the tender period nothing opens them.
+    given.now = at(30, 0);
+    assert!(given.when(Command::CheckDue).expect("ok").is_empty());
+}
+
+#[test]
+fn withdrawn_bids_and_earlier_prices_are_never_public() {
+    let mut given = Given::activated();
+    let kept = given.bid("11111111", 17301);
+    let withdrawn = given.bid("22222222", 17302);
+    let mut log = Vec::new();
+    log.extend(
+        given.then_apply(Command::EditBid {
+            actor: bid_owner("11111111"),
+            bid_id: kept.clone(),
+            edit: Box::new(BidEdit {
+                value: Some(
+                    serde_json::from_value(
+                        json!({"amount": 17299, "currency": "UAH", "valueAddedTaxIncluded": false}),
+                    )
+                    .expect("money"),
+                ),
+                ..BidEdit::default()
+            }),
+        }),
+    );
+    log.extend(given.then_apply(Command::WithdrawBid {
+        actor: bid_owner("22222222"),
+        bid_id: withdrawn.clone(),
+    }));
+    given.now = given.tender().tender_period.end_date.expect("end");
+    let ended = given.then_apply(Command::CheckDue);
+    let opened = ended
+        .iter()
+        .find(|event| matches!(event, Event::BidsDisclosed { .. }))
+        .map(disclosure::public_event)
+        .expect("bids disclosed");
+    assert!(!opened.withheld);
+    assert_eq!(opened.data["bids"].as_array().map(Vec::len), Some(1));
+    assert_eq!(opened.data["bids"][0]["value"]["amount"], json!(17299.0));
+    log.extend(ended);
+    let public = public_log(&log)
+        + &disclosure::public_tender(&given.state)
+            .expect("doc")
+            .to_string();
+    assert!(public.contains("17299"), "the final price is disclosed");
+    assert!(
+        !public.contains("17301"),
+        "the price before the edit: {public}"
+    );
+    assert!(
+        !public.contains("17302"),
+        "the withdrawn bid's price: {public}"
+    );
+    assert!(
+        !opened.data.to_string().contains(&withdrawn),
+        "the withdrawn bid is not among the disclosed"
+    );
+    assert!(disclosure::visible_bid(&given.state, &withdrawn, false).is_err());
+}
+
+#[test]
+fn one_bid_per_tenderer_without_telling_other_brokers_who_has_bid() {
+    let mut given = Given::activated();
+    let first = given.bid("11111111", 300);
+    // The same broker is told at once: it knows its own bids.
+    let again = refusal_of(given.when(submit("11111111", 280, given.answers())));
+    assert_eq!(again.name, "tenderers");
+    // Another broker is not: its bid is taken, and left out at the end.
+    let events = given.then_apply(submit_via("other", "11111111", 250, given.answers()));
+    let Event::BidSubmitted { bid, .. } = &events[0] else {
+        panic!("{events:?}")
+    };
+    let later = bid.id.clone();
+    given.bid("22222222", 290);
+    given.now = given.tender().tender_period.end_date.expect("end");
+    let ended = given.then_apply(Command::CheckDue);
+    let Event::TenderingEnded {
+        award, excluded, ..
+    } = &ended[0]
+    else {
+        panic!("{ended:?}")
+    };
+    assert_eq!(excluded, &[later.clone()]);
+    let award = award.as_ref().expect("an award");
+    assert_ne!(award.bid_id, later, "the excluded bid is not awarded");
+    let bid = given
+        .tender()
+        .bids
+        .iter()
+        .find(|b| b.id == later)
+        .expect("bid");
+    assert_eq!(bid.status, BidStatus::Unsuccessful);
+    assert!(disclosure::visible_bid(&given.state, &later, false).is_err());
+    assert!(disclosure::visible_bid(&given.state, &first, false).is_ok());
+    assert!(!public_log(&ended).contains("250"));
 }
