@@ -1916,7 +1916,7 @@ fn one_bid_per_participant_without_telling_other_brokers_who_has_bid() {
     else {
         panic!("{ended:?}")
     };
-    assert_eq!(excluded, &[later.clone()]);
+    assert_eq!(excluded, std::slice::from_ref(&later));
     assert!(!participants.contains(&later));
     assert_eq!(participants.len(), 2);
     let bid = g

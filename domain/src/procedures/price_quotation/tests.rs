@@ -817,7 +817,7 @@ fn one_bid_per_tenderer_without_telling_other_brokers_who_has_bid() {
     else {
         panic!("{ended:?}")
     };
-    assert_eq!(excluded, &[later.clone()]);
+    assert_eq!(excluded, std::slice::from_ref(&later));
     let award = award.as_ref().expect("an award");
     assert_ne!(award.bid_id, later, "the excluded bid is not awarded");
     let bid = given
