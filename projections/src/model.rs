@@ -20,6 +20,27 @@ pub struct DocumentRow {
     pub body: String,
 }
 
+/// The document-storage keys (64 lowercase hex) a public document refers to
+/// in its document URLs (`…/documents/{key}`). The bodies behind them are
+/// public; any other stored body is served only to its uploader.
+pub fn referenced_bodies(body: &str) -> std::collections::BTreeSet<String> {
+    const MARK: &str = "/documents/";
+    let mut keys = std::collections::BTreeSet::new();
+    let mut rest = body;
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        let candidate: String = rest.chars().take(65).collect();
+        let hex = candidate
+            .chars()
+            .take_while(|c| matches!(c, '0'..='9' | 'a'..='f'))
+            .count();
+        if hex == 64 {
+            keys.insert(candidate[..64].to_owned());
+        }
+    }
+    keys
+}
+
 /// One procedure's entry in the listing and change-feed index. Its position
 /// is that of the last change, so paging by position sees every change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,4 +118,22 @@ pub struct FeedQuery {
 pub struct FeedEntry {
     pub row: FeedRow,
     pub body: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::referenced_bodies;
+
+    #[test]
+    fn only_whole_storage_keys_after_a_documents_path_count() {
+        let key = "ab".repeat(32);
+        let body = format!(
+            r#"{{"url":"http://h/api/2.5/documents/{key}","other":"/documents/{key}0","short":"/documents/abcd","tender":"/tenders/x/documents/{}"}}"#,
+            "c".repeat(32)
+        );
+        assert_eq!(
+            referenced_bodies(&body).into_iter().collect::<Vec<_>>(),
+            [key]
+        );
+    }
 }

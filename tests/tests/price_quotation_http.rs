@@ -974,9 +974,14 @@ async fn cancellation_with_a_document_cancels(server: TestServer) {
         url.starts_with(&format!("{}/api/2.5/documents/", server.base)),
         "{url}"
     );
-    let (status, _, downloaded) = server.get_bytes(&url).await;
+    // Until a public document refers to it, only the uploader reads it back.
+    let (status, _, downloaded) = server.get_bytes_as(&url, Some(BROKER_KEY)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(downloaded, content);
+    for key in [None, Some(OTHER_KEY)] {
+        let (status, _, _) = server.get_bytes_as(&url, key).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "as {key:?}");
+    }
 
     let mut attach = uploaded.clone();
     attach["documentType"] = json!("cancellationDetails");
@@ -1002,6 +1007,10 @@ async fn cancellation_with_a_document_cancels(server: TestServer) {
         read(&server, &format!("{path}/documents")).await["data"],
         json!([document])
     );
+    // Attached to the public tender, the body is public.
+    let (status, _, downloaded) = server.get_bytes(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(downloaded, content);
 
     let (status, _, body) = server
         .patch(
@@ -2039,9 +2048,11 @@ async fn restart_replays_and_catches_up(server: TestServer) {
         .split_once("/api/2.5/")
         .map(|(_, p)| format!("/api/2.5/{p}"))
         .expect("path");
-    let (status, _, bytes) = server.get_bytes(&path).await;
+    let (status, _, bytes) = server.get_bytes_as(&path, Some(BROKER_KEY)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bytes, b"%PDF-1.4 offer.pdf".to_vec());
+    let (status, _, _) = server.get_bytes(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a sealed bid's document");
 
     assert_eq!(
         server.run_scheduler().await,

@@ -163,7 +163,7 @@ pub async fn upload(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    access::broker_with_role(&state.brokers, &headers, Role::Broker)?;
+    let broker = access::broker_with_role(&state.brokers, &headers, Role::Broker)?;
     if bytes.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -177,7 +177,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let stored = state.documents.put(bytes.to_vec()).await.map_err(|error| {
+    let unavailable = |error: commands::ports::documents::DocumentStorageError| {
         tracing::error!(%error, "document storage failed");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -185,7 +185,17 @@ pub async fn upload(
             "file",
             "Document storage is not available. Try again later",
         )
-    })?;
+    };
+    let stored = state
+        .documents
+        .put(bytes.to_vec())
+        .await
+        .map_err(unavailable)?;
+    state
+        .documents
+        .record_uploader(&stored.key, &broker.name)
+        .await
+        .map_err(unavailable)?;
     let path = format!("{}/documents/{}", super::PREFIX, stored.key);
     let body = json!({
         "data": {
@@ -199,11 +209,16 @@ pub async fn upload(
     Ok(reply::created(&headers, &path, &body, pretty))
 }
 
+/// A stored body, to whoever may read it: anyone when a public document
+/// refers to it, otherwise only the broker that uploaded it (so a sealed or
+/// `buyerOnly` bid document cannot be fetched, nor a guessed text confirmed,
+/// by its hash). Any other request is answered as if there were no body.
 pub async fn download(
     State(state): State<AppState>,
     Path(key): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let body = state.documents.get(&key).await.map_err(|error| {
+    let unavailable = |error: &dyn std::fmt::Display| {
         tracing::error!(%error, "document storage failed");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -211,7 +226,30 @@ pub async fn download(
             "key",
             "Document storage is not available. Try again later",
         )
-    })?;
+    };
+    let public = state
+        .read_store()
+        .body_is_public(&key)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let readable = public || {
+        match access::broker(&state.brokers, &headers) {
+            Ok(broker) => state
+                .documents
+                .uploaded_by(&key, &broker.name)
+                .await
+                .map_err(|e| unavailable(&e))?,
+            Err(_) => false,
+        }
+    };
+    if !readable {
+        return Err(refused(Refusal::not_found("key")));
+    }
+    let body = state
+        .documents
+        .get(&key)
+        .await
+        .map_err(|e| unavailable(&e))?;
     match body {
         Some(body) => Ok((
             [(

@@ -52,6 +52,12 @@ pub trait DocumentStorage: Send + Sync {
     /// The body stored under `key`; `None` if there is none or `key` is not
     /// a key (64 lowercase hex characters).
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, DocumentStorageError>;
+    /// Records durably that `broker` uploaded the body under `key`: the
+    /// uploader may read a body back before (or without) any public
+    /// document referring to it.
+    async fn record_uploader(&self, key: &str, broker: &str) -> Result<(), DocumentStorageError>;
+    /// Whether `broker` uploaded the body under `key`.
+    async fn uploaded_by(&self, key: &str, broker: &str) -> Result<bool, DocumentStorageError>;
 }
 
 /// Whether `key` has the shape of a key: 64 lowercase hex characters.
@@ -126,6 +132,17 @@ impl FsDocumentStorage {
     /// The file of a key; `key` must satisfy [`is_key`].
     fn path_of(&self, key: &str) -> PathBuf {
         self.dir.join(&key[0..2]).join(&key[2..4]).join(key)
+    }
+
+    /// The empty file that marks `broker` as an uploader of `key`: named by
+    /// a hash of the broker's name, so no name can reach outside the
+    /// directory.
+    fn uploader_path(&self, key: &str, broker: &str) -> PathBuf {
+        let name = format!(
+            "{key}.uploader-{}",
+            &hex::encode(Sha256::digest(broker.as_bytes()))[..32]
+        );
+        self.dir.join(&key[0..2]).join(&key[2..4]).join(name)
     }
 
     /// Writes `body` under `key` unless it is there already: to a temporary
@@ -208,5 +225,38 @@ impl DocumentStorage for FsDocumentStorage {
         })
         .await
         .map_err(joined)?
+    }
+
+    async fn record_uploader(&self, key: &str, broker: &str) -> Result<(), DocumentStorageError> {
+        if !is_key(key) {
+            return Err(DocumentStorageError(format!(
+                "{key:?} is not a document key"
+            )));
+        }
+        let path = self.uploader_path(key, broker);
+        tokio::task::spawn_blocking(move || {
+            if path.exists() {
+                return Ok(());
+            }
+            File::create(&path)
+                .and_then(|file| file.sync_all())
+                .map_err(|e| io("cannot create", &path, e))?;
+            match path.parent() {
+                Some(leaf) => sync_dir(leaf),
+                None => Ok(()),
+            }
+        })
+        .await
+        .map_err(joined)?
+    }
+
+    async fn uploaded_by(&self, key: &str, broker: &str) -> Result<bool, DocumentStorageError> {
+        if !is_key(key) {
+            return Ok(false);
+        }
+        let path = self.uploader_path(key, broker);
+        tokio::task::spawn_blocking(move || Ok(path.exists()))
+            .await
+            .map_err(joined)?
     }
 }

@@ -41,6 +41,10 @@ pub trait ReadStore: Send + Sync + 'static {
 
     async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError>;
 
+    /// Whether some public document refers to the stored body `key` (see
+    /// [`crate::model::referenced_bodies`]).
+    async fn body_is_public(&self, key: &str) -> Result<bool, ReadStoreError>;
+
     /// The documents of several procedures in one query (missing ones left out).
     async fn documents(
         &self,

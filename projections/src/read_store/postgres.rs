@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS read_feed (
     bids_disclosed BOOLEAN NOT NULL
 );
 CREATE INDEX IF NOT EXISTS read_feed_kind_position ON read_feed (kind, position);
+CREATE TABLE IF NOT EXISTS read_public_bodies (
+    key TEXT NOT NULL,
+    procedure_id TEXT NOT NULL,
+    PRIMARY KEY (key, procedure_id)
+);
+CREATE INDEX IF NOT EXISTS read_public_bodies_procedure ON read_public_bodies (procedure_id);
 "#;
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
@@ -139,6 +145,28 @@ async fn write_rows(
             )
             .await
             .map_err(unavailable)?;
+        let (keys, owners): (Vec<String>, Vec<&str>) = documents
+            .iter()
+            .flat_map(|row| {
+                crate::model::referenced_bodies(&row.body)
+                    .into_iter()
+                    .map(|key| (key, row.procedure_id.as_str()))
+            })
+            .unzip();
+        client
+            .execute(
+                "DELETE FROM read_public_bodies WHERE procedure_id = ANY($1::text[])",
+                &[&ids],
+            )
+            .await
+            .map_err(unavailable)?;
+        client
+            .execute(
+                "INSERT INTO read_public_bodies (key, procedure_id)                  SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+                &[&keys, &owners],
+            )
+            .await
+            .map_err(unavailable)?;
     }
     if !feed.is_empty() {
         let ids: Vec<&str> = feed.iter().map(|r| r.procedure_id.as_str()).collect();
@@ -216,6 +244,18 @@ impl ReadStore for PostgresReadStore {
             .await
             .map_err(unavailable)?;
         Ok(row.as_ref().map(document_row))
+    }
+
+    async fn body_is_public(&self, key: &str) -> Result<bool, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let row = client
+            .query_opt(
+                "SELECT 1 FROM read_public_bodies WHERE key = $1 LIMIT 1",
+                &[&key],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.is_some())
     }
 
     async fn feed_row(&self, procedure_id: &str) -> Result<Option<FeedRow>, ReadStoreError> {
@@ -371,9 +411,11 @@ impl ReadStore for PostgresReadStore {
         let mut client = self.pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         check_positions(&tx, expected).await?;
-        tx.batch_execute("DELETE FROM read_documents; DELETE FROM read_feed;")
-            .await
-            .map_err(unavailable)?;
+        tx.batch_execute(
+            "DELETE FROM read_documents; DELETE FROM read_feed; DELETE FROM read_public_bodies;",
+        )
+        .await
+        .map_err(unavailable)?;
         for chunk in 0..snapshot.documents.len().div_ceil(1000).max(1) {
             let range = |len: usize| (chunk * 1000).min(len)..((chunk + 1) * 1000).min(len);
             write_rows(

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS read_feed (
     bids_disclosed INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS read_feed_kind_position ON read_feed (kind, position);
+CREATE TABLE IF NOT EXISTS read_public_bodies (
+    key TEXT NOT NULL,
+    procedure_id TEXT NOT NULL,
+    PRIMARY KEY (key, procedure_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS read_public_bodies_procedure ON read_public_bodies (procedure_id);
 "#;
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
@@ -159,6 +165,11 @@ fn write_rows(
         "INSERT OR REPLACE INTO read_documents (procedure_id, kind, revision, position, body) \
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
+    let mut forget_bodies =
+        tx.prepare_cached("DELETE FROM read_public_bodies WHERE procedure_id = ?1")?;
+    let mut add_body = tx.prepare_cached(
+        "INSERT OR IGNORE INTO read_public_bodies (key, procedure_id) VALUES (?1, ?2)",
+    )?;
     for row in documents {
         upsert_document.execute(params![
             row.procedure_id,
@@ -167,6 +178,10 @@ fn write_rows(
             row.position as i64,
             row.body
         ])?;
+        forget_bodies.execute([&row.procedure_id])?;
+        for key in crate::model::referenced_bodies(&row.body) {
+            add_body.execute(params![key, row.procedure_id])?;
+        }
     }
     let mut upsert_feed = tx.prepare_cached(
         "INSERT OR REPLACE INTO read_feed (procedure_id, kind, position, date_modified, status, \
@@ -230,6 +245,17 @@ impl ReadStore for SqliteReadStore {
                      WHERE procedure_id = ?1",
                 )
                 .and_then(|mut statement| statement.query_row([id], document_row).optional())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn body_is_public(&self, key: &str) -> Result<bool, ReadStoreError> {
+        let key = key.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached("SELECT 1 FROM read_public_bodies WHERE key = ?1 LIMIT 1")
+                .and_then(|mut statement| statement.exists([key]))
                 .map_err(unavailable)
         })
         .await
@@ -370,7 +396,9 @@ impl ReadStore for SqliteReadStore {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             check_positions(&tx, expected)?;
-            tx.execute_batch("DELETE FROM read_documents; DELETE FROM read_feed;")
+            tx.execute_batch(
+                "DELETE FROM read_documents; DELETE FROM read_feed; DELETE FROM read_public_bodies;",
+            )
                 .map_err(unavailable)?;
             write_rows(&tx, &snapshot.documents, &snapshot.feed).map_err(unavailable)?;
             set_positions(&tx, snapshot.documents_position)?;
