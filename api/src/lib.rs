@@ -36,6 +36,7 @@ pub mod openapi;
 pub mod procedures;
 pub mod replay_cli;
 pub mod reply;
+pub mod routes;
 pub mod sale_periods;
 pub mod serve;
 pub mod server;

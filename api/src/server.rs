@@ -7,7 +7,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use commands::CommandHandler;
 use commands::ports::catalogue::Catalogue;
@@ -21,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::routes::{Routes, get};
 use crate::sale_periods::SalePeriods;
 
 #[derive(Clone)]
@@ -76,14 +76,20 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route the server answers, with the list of what it routes.
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/health", get(health))
         .route("/metrics", get(render_metrics))
         .route("/api/2.5/openapi.json", get(crate::openapi::serve))
         .merge(crate::tenders::routes())
         .merge(crate::procedures::routes())
         .merge(crate::feed::routes())
+}
+
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_router()
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))
         .layer(TraceLayer::new_for_http())

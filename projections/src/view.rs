@@ -69,6 +69,10 @@ fn public_event_of<D: Published>(event: &RecordedEvent) -> Result<PublicEvent, E
 #[error("procedure type {0:?} is not known to this build")]
 pub struct UnknownKind(pub String);
 
+/// Every procedure kind the read side publishes (each has an arm in
+/// [`new_view`] and [`public_event`]).
+pub const KINDS: [&str; 2] = [pq::KIND, bsm::KIND];
+
 /// A fresh, empty view for a procedure of `kind`.
 pub fn new_view(kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
     match kind {

@@ -53,6 +53,8 @@ pub const BROKER_KEY: &str = "broker-key-0123456789";
 pub const OTHER_KEY: &str = "other-key-0123456789";
 /// The auction module's key (role `auction`).
 pub const AUCTION_KEY: &str = "auction-key-0123456789";
+/// A broker that takes part in nothing: the outsider of secrecy tests.
+pub const STRANGER_KEY: &str = "stranger-key-0123456789";
 /// A key no broker holds.
 pub const UNKNOWN_KEY: &str = "unknown-key-0123456789";
 
@@ -450,6 +452,7 @@ pub fn brokers_toml() -> String {
     format!(
         "[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n\n\
          [[broker]]\nname = \"other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n\n\
+         [[broker]]\nname = \"stranger\"\nkey = \"{STRANGER_KEY}\"\nroles = [\"broker\"]\n\n\
          [[broker]]\nname = \"auction\"\nkey = \"{AUCTION_KEY}\"\nroles = [\"auction\"]\n"
     )
 }

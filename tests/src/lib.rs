@@ -27,4 +27,5 @@ pub mod http;
 pub mod pg;
 pub mod pq;
 pub mod sale;
+pub mod secrecy;
 pub mod sse;

@@ -8,11 +8,8 @@ pub mod changes;
 pub mod events;
 pub mod params;
 
-use axum::Router;
-use axum::routing::get;
+use crate::routes::{Routes, get};
 
-use crate::server::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/2.5/events", get(events::read))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/2.5/events", get(events::read))
 }

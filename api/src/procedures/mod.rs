@@ -12,11 +12,10 @@ pub mod cancellations;
 pub mod documents;
 pub mod procedure;
 
-use axum::Router;
+use crate::routes::{Routes, get};
 use axum::extract::{Query as QueryParams, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::get;
 use domain::procedures::multi_award_sale::{self as bsm, MultiAwardSale};
 use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
@@ -30,8 +29,8 @@ use crate::write::{self, refused};
 
 pub const PREFIX: &str = "/api/procedures";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/api/procedures", get(feed).post(procedure::create))
         .route(
             "/api/procedures/{id}",

@@ -9,11 +9,10 @@ pub mod cancellations;
 pub mod documents;
 pub mod tender;
 
-use axum::Router;
+use crate::routes::{Routes, get, post};
 use axum::extract::{Query as QueryParams, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{get, post};
 use domain::procedures::price_quotation::{self as pq, PriceQuotation};
 use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
@@ -27,8 +26,8 @@ use crate::write;
 
 pub const PREFIX: &str = "/api/2.5";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/api/2.5/tenders", get(feed).post(tender::create))
         .route(
             "/api/2.5/tenders/{id}",

@@ -1,0 +1,323 @@
+//! The secrecy scan: everything a non-owner can get from a running server,
+//! searched for marker values that the rules keep sealed.
+//!
+//! The routes come from the router itself (`api::server::routes()`), so a
+//! route added anywhere is scanned without editing this file. Each GET route
+//! is requested with every known id in each path parameter, as every viewer,
+//! with and without feed and `opt_fields` queries; a route that answers with
+//! server-sent events is read until it goes quiet. Refused writes and their
+//! error bodies are scanned too.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::time::Duration;
+
+use axum::http::Method;
+use serde_json::Value as Json;
+
+use crate::http::{StatusCode, TestServer};
+
+/// Who is looking: no key, another broker's key, or the buyer (its key and
+/// its owner token, which must not open anyone's bid).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub name: &'static str,
+    pub key: Option<&'static str>,
+    pub acc_token: Option<String>,
+}
+
+/// The ids a path parameter can take, by parameter name.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub values: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl Known {
+    pub fn add(&mut self, parameter: &'static str, value: impl Into<String>) {
+        let values = self.values.entry(parameter).or_default();
+        let value = value.into();
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+}
+
+/// A write that must be refused; its answer is scanned.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub method: Method,
+    pub path: String,
+    pub key: Option<&'static str>,
+    pub body: Option<Json>,
+}
+
+/// One answer a non-owner got.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub request: String,
+    pub status: StatusCode,
+    pub body: String,
+}
+
+/// Every field a feed or list may be asked to add.
+const OPT_FIELDS: &str = "status,bids,awards,contracts,cancellations,documents,value,\
+     tenderers,bidders,items,auctionId,tenderID,procurementMethodType,sellingMethod,owner";
+
+/// The query variants of a route without path parameters (a collection, a
+/// feed, the event log): as it is, the change feed both ways with every
+/// optional field, and the live form.
+fn collection_queries() -> Vec<String> {
+    vec![
+        String::new(),
+        format!("?opt_fields={OPT_FIELDS}&limit=1000"),
+        format!("?feed=changes&opt_fields={OPT_FIELDS}&limit=1000"),
+        format!("?feed=changes&descending=1&opt_fields={OPT_FIELDS}&limit=1000"),
+        format!("?feed=changes&mode=stream&opt_fields={OPT_FIELDS}"),
+        "?mode=stream".to_owned(),
+    ]
+}
+
+/// `pattern` with each `{parameter}` replaced by each known value.
+fn expand(pattern: &str, known: &Known) -> Vec<String> {
+    let mut paths = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .unwrap_or_else(|| panic!("unclosed parameter in {pattern}"));
+        let literal = &rest[..open];
+        let name = &rest[open + 1..close];
+        let values = known.values.get(name).unwrap_or_else(|| {
+            panic!(
+                "route {pattern} has a path parameter {{{name}}} the secrecy scan has no ids for: \
+                 give the scan's `Known` values for it"
+            )
+        });
+        paths = paths
+            .iter()
+            .flat_map(|prefix| values.iter().map(move |v| format!("{prefix}{literal}{v}")))
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    paths.into_iter().map(|p| format!("{p}{rest}")).collect()
+}
+
+fn with_token(path: &str, token: Option<&str>) -> String {
+    match token {
+        None => path.to_owned(),
+        Some(token) if path.contains('?') => format!("{path}&acc_token={token}"),
+        Some(token) => format!("{path}?acc_token={token}"),
+    }
+}
+
+/// GETs `path` as `viewer`; a server-sent-events answer is read until it
+/// has been quiet for a moment.
+async fn fetch(server: &TestServer, path: &str, viewer: &Viewer) -> Answer {
+    let client = reqwest::Client::new();
+    let mut request = client.get(format!("{}{path}", server.base));
+    if let Some(key) = viewer.key {
+        request = request.bearer_auth(key);
+    }
+    let mut response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status();
+    let streaming = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/event-stream"));
+    let mut body = Vec::new();
+    if streaming {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let quiet = tokio::time::Instant::now() + Duration::from_millis(700);
+            match tokio::time::timeout_at(quiet.min(deadline), response.chunk()).await {
+                Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+                Ok(Ok(None)) | Err(_) => break,
+                Ok(Err(e)) => panic!("reading the stream {path}: {e}"),
+            }
+        }
+    } else {
+        body = response
+            .bytes()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: reading the body: {e}"))
+            .to_vec();
+    }
+    Answer {
+        request: format!("GET {path} as {}", viewer.name),
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// What one scan read.
+pub struct Scan {
+    pub routes: usize,
+    pub answers: Vec<Answer>,
+}
+
+impl Scan {
+    /// The answers whose body contains `marker`.
+    pub fn containing(&self, marker: &str) -> Vec<&Answer> {
+        self.answers
+            .iter()
+            .filter(|a| a.body.contains(marker))
+            .collect()
+    }
+}
+
+/// Reads everything `viewers` can get: every GET route of the router with
+/// every known id, the feeds and the event log in every form, the answers
+/// to `probes`. No answer may be a server error.
+pub async fn collect(
+    server: &TestServer,
+    known: &Known,
+    viewers: &[Viewer],
+    probes: &[Probe],
+) -> Scan {
+    server.settle().await;
+    let routes: Vec<_> = api::server::routes()
+        .entries()
+        .into_iter()
+        .filter(|route| route.method == Method::GET)
+        .collect();
+    let mut answers = Vec::new();
+    for route in &routes {
+        let parameterised = route.path.contains('{');
+        let queries = if parameterised {
+            vec![String::new(), format!("?opt_fields={OPT_FIELDS}")]
+        } else {
+            collection_queries()
+        };
+        for path in expand(route.path, known) {
+            for query in &queries {
+                for viewer in viewers {
+                    // The live forms are public and the same for everyone.
+                    if query.contains("mode=stream") && viewer.key.is_some() {
+                        continue;
+                    }
+                    let path = with_token(&format!("{path}{query}"), viewer.acc_token.as_deref());
+                    answers.push(fetch(server, &path, viewer).await);
+                }
+            }
+        }
+    }
+    for probe in probes {
+        let (status, _, body) = server
+            .send(
+                probe.method.clone(),
+                &probe.path,
+                probe.key,
+                probe.body.clone(),
+            )
+            .await;
+        assert!(
+            status.is_client_error(),
+            "{} {} must be refused, answered {status}: {body}",
+            probe.method,
+            probe.path
+        );
+        answers.push(Answer {
+            request: format!("{} {} as {:?}", probe.method, probe.path, probe.key),
+            status,
+            body: body.to_string(),
+        });
+    }
+    for answer in &answers {
+        assert!(
+            !answer.status.is_server_error(),
+            "{} answered {}: {}",
+            answer.request,
+            answer.status,
+            answer.body
+        );
+    }
+    Scan {
+        routes: routes.len(),
+        answers,
+    }
+}
+
+/// Fails naming every answer that shows a sealed marker, and every
+/// disclosed marker that no answer shows; then prints what was scanned.
+pub fn check(scan: &Scan, label: &str, sealed: &[String], disclosed: &[String]) {
+    let mut failures = Vec::new();
+    for marker in sealed {
+        for answer in scan.containing(marker) {
+            failures.push(format!(
+                "sealed {marker:?} shown by {} ({}): {}",
+                answer.request,
+                answer.status,
+                excerpt(&answer.body, marker)
+            ));
+        }
+    }
+    for marker in disclosed {
+        if scan.containing(marker).is_empty() {
+            failures.push(format!("disclosed {marker:?} shown by no answer"));
+        }
+    }
+    let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+    for answer in &scan.answers {
+        *statuses.entry(answer.status.as_u16()).or_default() += 1;
+    }
+    let line = format!(
+        "secrecy scan {label}: {} GET routes, {} answers (by status {:?}), {} sealed and {} disclosed markers checked\n",
+        scan.routes,
+        scan.answers.len(),
+        statuses,
+        sealed.len(),
+        disclosed.len()
+    );
+    // Straight to the process's stderr, past the test harness's capture, so
+    // the counts show in every run.
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    assert!(
+        failures.is_empty(),
+        "{label}: {} secrecy failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn excerpt(body: &str, marker: &str) -> String {
+    let at = body.find(marker).unwrap_or(0);
+    let start = body[..at]
+        .char_indices()
+        .rev()
+        .nth(120)
+        .map_or(0, |(i, _)| i);
+    let end = (at + marker.len() + 120).min(body.len());
+    let end = (end..=body.len())
+        .find(|i| body.is_char_boundary(*i))
+        .unwrap_or(body.len());
+    body[start..end].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_takes_every_known_value() {
+        let mut known = Known::default();
+        known.add("id", "t1");
+        known.add("id", "t2");
+        known.add("bid_id", "b1");
+        assert_eq!(
+            expand("/x/{id}/bids/{bid_id}/documents", &known),
+            ["/x/t1/bids/b1/documents", "/x/t2/bids/b1/documents"]
+        );
+        assert_eq!(expand("/health", &known), ["/health"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "has a path parameter {award_id}")]
+    fn an_unknown_parameter_is_loud() {
+        expand("/x/{award_id}", &Known::default());
+    }
+}

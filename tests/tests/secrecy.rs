@@ -1,0 +1,656 @@
+//! Bid secrecy, by construction: for each procedure type, procedures are
+//! driven through each stage with bids carrying unique marker values
+//! (prices, contact e-mails, bidder codes, document titles and bodies), and
+//! at each stage everything a non-owner can get from the server is scanned
+//! (`e2e::secrecy`: every GET route of the router with every known id, the
+//! feeds and the event log in every form, both live streams, document
+//! bodies, refused writes). A sealed marker must appear nowhere; after
+//! disclosure every disclosed marker must appear somewhere.
+//!
+//! Never disclosed: a price a bid had before it was changed, withdrawn and
+//! draft bids, a tenderer's second bid through another broker, `buyerOnly`
+//! documents, and every bid of a procedure cancelled while bids were sealed.
+
+use std::collections::BTreeSet;
+
+use axum::http::Method;
+use e2e::http::{
+    AUCTION_KEY, BROKER_KEY, OTHER_KEY, STRANGER_KEY, StatusCode, TestServer, pixeli, shteker,
+    tenderer,
+};
+use e2e::pq::{activated, bid_request, end_tendering, read};
+use e2e::secrecy::{Known, Probe, Viewer, check, collect};
+use serde_json::{Value as Json, json};
+
+e2e::on_both_backends!(
+    price_quotation_bids_stay_sealed,
+    multi_award_sale_bids_stay_sealed
+);
+
+const NO_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// Every procedure kind the read side publishes has a scenario here.
+#[test]
+fn every_published_kind_is_scanned() {
+    let scanned: BTreeSet<&str> = [
+        domain::procedures::price_quotation::KIND,
+        domain::procedures::multi_award_sale::KIND,
+    ]
+    .into();
+    let published: BTreeSet<&str> = projections::view::KINDS.iter().copied().collect();
+    assert_eq!(
+        published, scanned,
+        "a procedure kind without a secrecy scenario"
+    );
+}
+
+fn viewers(buyer_token: &str) -> Vec<Viewer> {
+    vec![
+        Viewer {
+            name: "anonymous",
+            key: None,
+            acc_token: None,
+        },
+        Viewer {
+            name: "a broker with no part in it",
+            key: Some(STRANGER_KEY),
+            acc_token: None,
+        },
+        Viewer {
+            name: "the buyer with its token",
+            key: Some(BROKER_KEY),
+            acc_token: Some(buyer_token.to_owned()),
+        },
+    ]
+}
+
+fn known() -> Known {
+    let mut known = Known::default();
+    for parameter in [
+        "id",
+        "bid_id",
+        "award_id",
+        "contract_id",
+        "cancellation_id",
+        "document_id",
+        "key",
+    ] {
+        known.add(parameter, NO_ID);
+    }
+    known
+}
+
+/// Uploads `body` as `key`'s broker; answers the metadata to attach.
+async fn upload(server: &TestServer, key: &'static str, title: &str, body: &str) -> Json {
+    let (status, _, json) = server
+        .send_raw(
+            Method::POST,
+            &format!("/api/2.5/documents?title={title}"),
+            Some(key),
+            Some("application/pdf"),
+            Some(body.as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "upload: {json}");
+    json["data"].clone()
+}
+
+/// Attaches an uploaded body to a bid; answers the document id and key.
+async fn bid_document(
+    server: &TestServer,
+    bid_documents: &str,
+    key: &'static str,
+    marker: &str,
+    document_type: Option<&str>,
+    confidential: bool,
+) -> (String, String) {
+    let mut metadata = upload(
+        server,
+        key,
+        &format!("{marker}-title"),
+        &format!("{marker}-body"),
+    )
+    .await;
+    if let Some(kind) = document_type {
+        metadata["documentType"] = json!(kind);
+    }
+    if confidential {
+        metadata["confidentiality"] = json!("buyerOnly");
+        metadata["confidentialityRationale"] = json!("Комерційна таємниця учасника торгів");
+    }
+    let (status, _, body) = server
+        .post(bid_documents, Some(key), Some(json!({ "data": metadata })))
+        .await;
+    if status == StatusCode::UNPROCESSABLE_ENTITY && confidential {
+        // Without a rationale field in this API: plain buyerOnly.
+        metadata
+            .as_object_mut()
+            .map(|m| m.remove("confidentialityRationale"));
+        let (status, _, body) = server
+            .post(bid_documents, Some(key), Some(json!({ "data": metadata })))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        return (document_id(&body), storage_key(&metadata));
+    }
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (document_id(&body), storage_key(&metadata))
+}
+
+fn document_id(body: &Json) -> String {
+    body["data"]["id"].as_str().expect("document id").to_owned()
+}
+
+fn storage_key(metadata: &Json) -> String {
+    metadata["url"]
+        .as_str()
+        .and_then(|url| url.rsplit('/').next())
+        .expect("document url")
+        .to_owned()
+}
+
+struct PqBid {
+    id: String,
+    token: String,
+}
+
+/// A priceQuotation bid by `firm` through `key`, with a marker e-mail and
+/// price.
+async fn pq_bid(
+    server: &TestServer,
+    tender: &e2e::pq::Tender,
+    key: &'static str,
+    firm: &Json,
+    amount: &str,
+    email: &str,
+    status: Option<&str>,
+) -> PqBid {
+    let mut request = bid_request(tender, firm, 1);
+    request["data"]["value"]["amount"] = amount.parse::<f64>().map(|a| json!(a)).expect("amount");
+    let mut who = tenderer(firm);
+    who["contactPoint"]["email"] = json!(email);
+    request["data"]["tenderers"] = json!([who]);
+    if let Some(status) = status {
+        request["data"]["status"] = json!(status);
+    }
+    let (code, _, body) = server
+        .post(&format!("{}/bids", tender.path), Some(key), Some(request))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "bid {amount}: {body}");
+    PqBid {
+        id: body["data"]["id"].as_str().expect("bid id").to_owned(),
+        token: body["access"]["token"].as_str().expect("token").to_owned(),
+    }
+}
+
+async fn price_quotation_bids_stay_sealed(server: TestServer) {
+    let tender = activated(&server).await;
+    let doomed = activated(&server).await;
+    let mut known = known();
+    for t in [&tender, &doomed] {
+        known.add("id", &t.id);
+    }
+    let bids = format!("{}/bids", tender.path);
+
+    // b1 takes part: its first price is sealed for ever, its final price,
+    // contact and public document are disclosed.
+    let b1 = pq_bid(
+        &server,
+        &tender,
+        OTHER_KEY,
+        &pixeli(),
+        "17311.37",
+        "pq-b1-contact@bidder.test",
+        None,
+    )
+    .await;
+    let (status, _, body) = server
+        .patch(
+            &format!("{bids}/{}?acc_token={}", b1.id, b1.token),
+            Some(OTHER_KEY),
+            Some(json!({"data": {"value": {"amount": 17319.93, "currency": "UAH", "valueAddedTaxIncluded": false}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let b1_documents = format!("{bids}/{}/documents?acc_token={}", b1.id, b1.token);
+    let public_doc = bid_document(
+        &server,
+        &b1_documents,
+        OTHER_KEY,
+        "pq-b1-public-doc",
+        None,
+        false,
+    )
+    .await;
+    let secret_doc = bid_document(
+        &server,
+        &b1_documents,
+        OTHER_KEY,
+        "pq-b1-buyeronly-doc",
+        None,
+        true,
+    )
+    .await;
+    // b2 is withdrawn, b3 (the same tenderer afresh) stays a draft, b4 is
+    // b1's tenderer again through the buyer's own broker.
+    let b2 = pq_bid(
+        &server,
+        &tender,
+        OTHER_KEY,
+        &shteker(),
+        "17322.41",
+        "pq-b2-withdrawn@bidder.test",
+        None,
+    )
+    .await;
+    let b2_doc = bid_document(
+        &server,
+        &format!("{bids}/{}/documents?acc_token={}", b2.id, b2.token),
+        OTHER_KEY,
+        "pq-b2-doc",
+        None,
+        false,
+    )
+    .await;
+    let (status, _, body) = server
+        .delete(
+            &format!("{bids}/{}?acc_token={}", b2.id, b2.token),
+            Some(OTHER_KEY),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let b3 = pq_bid(
+        &server,
+        &tender,
+        OTHER_KEY,
+        &shteker(),
+        "17333.52",
+        "pq-b3-draft@bidder.test",
+        Some("draft"),
+    )
+    .await;
+    let b4 = pq_bid(
+        &server,
+        &tender,
+        BROKER_KEY,
+        &pixeli(),
+        "17344.63",
+        "pq-b4-second@bidder.test",
+        None,
+    )
+    .await;
+    // c1 bids on the tender that is cancelled during tendering.
+    let c1 = pq_bid(
+        &server,
+        &doomed,
+        OTHER_KEY,
+        &shteker(),
+        "17355.74",
+        "pq-c1-cancelled@bidder.test",
+        None,
+    )
+    .await;
+    let c1_doc = bid_document(
+        &server,
+        &format!(
+            "{}/bids/{}/documents?acc_token={}",
+            doomed.path, c1.id, c1.token
+        ),
+        OTHER_KEY,
+        "pq-c1-doc",
+        None,
+        false,
+    )
+    .await;
+    for bid in [&b1, &b2, &b3, &b4, &c1] {
+        known.add("bid_id", &bid.id);
+    }
+    for (id, key) in [&public_doc, &secret_doc, &b2_doc, &c1_doc] {
+        known.add("document_id", id);
+        known.add("key", key);
+    }
+
+    let sealed_for_ever: Vec<String> = [
+        "17311.37",
+        "17322.41",
+        "pq-b2-withdrawn@bidder.test",
+        "pq-b2-doc-title",
+        "pq-b2-doc-body",
+        "17333.52",
+        "pq-b3-draft@bidder.test",
+        "17344.63",
+        "pq-b4-second@bidder.test",
+        "pq-b1-buyeronly-doc-title",
+        "pq-b1-buyeronly-doc-body",
+        "17355.74",
+        "pq-c1-cancelled@bidder.test",
+        "pq-c1-doc-title",
+        "pq-c1-doc-body",
+    ]
+    .map(String::from)
+    .into();
+    let disclosed: Vec<String> = [
+        "17319.93",
+        "pq-b1-contact@bidder.test",
+        "pq-b1-public-doc-title",
+        "pq-b1-public-doc-body",
+    ]
+    .map(String::from)
+    .into();
+    let all_sealed: Vec<String> = sealed_for_ever.iter().chain(&disclosed).cloned().collect();
+    let probes = |bid: &PqBid| {
+        vec![
+            // The same tenderer again through another broker is taken
+            // (201), so only the refusals are probed: a stranger's edit,
+            // withdrawal and document, and the buyer's token on a bid.
+            Probe {
+                method: Method::PATCH,
+                path: format!("{bids}/{}", bid.id),
+                key: Some(STRANGER_KEY),
+                body: Some(json!({"data": {"value": {"amount": 1}}})),
+            },
+            Probe {
+                method: Method::DELETE,
+                path: format!("{bids}/{}?acc_token={}", bid.id, tender.token),
+                key: Some(BROKER_KEY),
+                body: None,
+            },
+            Probe {
+                method: Method::POST,
+                path: format!("{bids}/{}/documents", bid.id),
+                key: Some(AUCTION_KEY),
+                body: Some(json!({"data": {}})),
+            },
+        ]
+    };
+    let viewers = viewers(&tender.token);
+
+    let scan = collect(&server, &known, &viewers, &probes(&b1)).await;
+    check(
+        &scan,
+        &format!("priceQuotation/tendering/{}", server.backend.name()),
+        &all_sealed,
+        &[],
+    );
+
+    // Cancel the second tender while its bid is sealed.
+    let (status, _, body) = server
+        .post(
+            &doomed.owned("/cancellations"),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reason": "Потреба відпала", "reasonType": "noDemand"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let cancellation = body["data"]["id"]
+        .as_str()
+        .expect("cancellation")
+        .to_owned();
+    known.add("cancellation_id", &cancellation);
+    let mut decision = upload(&server, BROKER_KEY, "decision.pdf", "%PDF-1.4 decision").await;
+    decision["documentType"] = json!("cancellationDetails");
+    let (status, _, body) = server
+        .post(
+            &doomed.owned(&format!("/cancellations/{cancellation}/documents")),
+            Some(BROKER_KEY),
+            Some(json!({ "data": decision })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _, body) = server
+        .patch(
+            &doomed.owned(&format!("/cancellations/{cancellation}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"status": "active"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        read(&server, &doomed.path).await["data"]["status"],
+        "cancelled"
+    );
+    let scan = collect(&server, &known, &viewers, &probes(&b1)).await;
+    check(
+        &scan,
+        &format!(
+            "priceQuotation/cancelled-during-tendering/{}",
+            server.backend.name()
+        ),
+        &all_sealed,
+        &[],
+    );
+
+    // The tender period ends: b1 is disclosed, nothing else.
+    end_tendering(&server).await;
+    let document = read(&server, &tender.path).await;
+    assert_eq!(
+        document["data"]["status"], "active.qualification",
+        "{document}"
+    );
+    for award in document["data"]["awards"].as_array().into_iter().flatten() {
+        known.add("award_id", award["id"].as_str().unwrap_or(NO_ID));
+    }
+    let scan = collect(&server, &known, &viewers, &probes(&b1)).await;
+    assert_eq!(
+        scan.answers
+            .iter()
+            .filter(|a| a.request == format!("GET {} as anonymous", tender.path))
+            .map(|a| a.status)
+            .collect::<Vec<_>>(),
+        [StatusCode::OK],
+        "the tender itself was read"
+    );
+    check(
+        &scan,
+        &format!("priceQuotation/disclosed/{}", server.backend.name()),
+        &sealed_for_ever,
+        &disclosed,
+    );
+}
+
+struct SaleBid {
+    id: String,
+    token: String,
+}
+
+async fn sale_bid(
+    server: &TestServer,
+    sale: &e2e::sale::Sale,
+    key: &'static str,
+    edr: &str,
+    price: &str,
+    status: Option<&str>,
+) -> SaleBid {
+    let price: f64 = price.parse().expect("price");
+    let mut request = e2e::sale::bid_request(edr, json!(300), json!(price));
+    if let Some(status) = status {
+        request["data"]["status"] = json!(status);
+    }
+    let (code, _, body) = server
+        .post(&format!("{}/bids", sale.path), Some(key), Some(request))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{body}");
+    SaleBid {
+        id: body["data"]["id"].as_str().expect("bid id").to_owned(),
+        token: body["access"]["token"].as_str().expect("token").to_owned(),
+    }
+}
+
+async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
+    let sale = e2e::sale::publish_lot(&server, 1000, 100, 100).await;
+    let doomed = e2e::sale::publish_lot(&server, 1000, 100, 100).await;
+    let mut known = known();
+    for s in [&sale, &doomed] {
+        known.add("id", &s.id);
+    }
+    let bids = format!("{}/bids", sale.path);
+    let s1 = sale_bid(&server, &sale, OTHER_KEY, "71000001", "1234.56", None).await;
+    let (status, _, body) = server
+        .patch(
+            &format!("{bids}/{}?acc_token={}", s1.id, s1.token),
+            Some(OTHER_KEY),
+            Some(json!({"data": {"value": {"amount": 1299.91, "currency": "UAH"}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let s1_documents = format!("{bids}/{}/documents?acc_token={}", s1.id, s1.token);
+    let public_doc = bid_document(
+        &server,
+        &s1_documents,
+        OTHER_KEY,
+        "bsm-s1-public-doc",
+        Some("eligibilityDocuments"),
+        false,
+    )
+    .await;
+    let secret_doc = bid_document(
+        &server,
+        &s1_documents,
+        OTHER_KEY,
+        "bsm-s1-buyeronly-doc",
+        Some("x_guarantee"),
+        true,
+    )
+    .await;
+    let s2 = sale_bid(&server, &sale, OTHER_KEY, "71000002", "1111.11", None).await;
+    let s3 = sale_bid(&server, &sale, OTHER_KEY, "71000003", "1333.33", None).await;
+    let (status, _, body) = server
+        .delete(
+            &format!("{bids}/{}?acc_token={}", s3.id, s3.token),
+            Some(OTHER_KEY),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let s4 = sale_bid(
+        &server,
+        &sale,
+        OTHER_KEY,
+        "71000004",
+        "1444.44",
+        Some("draft"),
+    )
+    .await;
+    let s5 = sale_bid(&server, &sale, BROKER_KEY, "71000001", "1555.55", None).await;
+    let c1 = sale_bid(&server, &doomed, OTHER_KEY, "71000006", "1666.66", None).await;
+    for bid in [&s1, &s2, &s3, &s4, &s5, &c1] {
+        known.add("bid_id", &bid.id);
+    }
+    for (id, key) in [&public_doc, &secret_doc] {
+        known.add("document_id", id);
+        known.add("key", key);
+    }
+    let sealed_for_ever: Vec<String> = [
+        "1234.56",
+        "71000003",
+        "1333.33",
+        "71000004",
+        "1444.44",
+        "1555.55",
+        "bsm-s1-buyeronly-doc-title",
+        "bsm-s1-buyeronly-doc-body",
+        "71000006",
+        "1666.66",
+    ]
+    .map(String::from)
+    .into();
+    let disclosed: Vec<String> = [
+        "1299.91",
+        "71000001",
+        "bidder71000001@example.com",
+        "71000002",
+        "1111.11",
+        "bsm-s1-public-doc-title",
+        "bsm-s1-public-doc-body",
+    ]
+    .map(String::from)
+    .into();
+    let all_sealed: Vec<String> = sealed_for_ever.iter().chain(&disclosed).cloned().collect();
+    let probes = |bid: &SaleBid| {
+        vec![
+            Probe {
+                method: Method::PATCH,
+                path: format!("{bids}/{}", bid.id),
+                key: Some(BROKER_KEY),
+                body: Some(json!({"data": {"value": {"amount": 1}}})),
+            },
+            Probe {
+                method: Method::DELETE,
+                path: format!("{bids}/{}?acc_token={}", bid.id, sale.token),
+                key: Some(BROKER_KEY),
+                body: None,
+            },
+            Probe {
+                method: Method::POST,
+                path: format!("{}/auction", sale.path),
+                key: Some(OTHER_KEY),
+                body: Some(json!({"data": {"bids": [{"id": bid.id}]}})),
+            },
+        ]
+    };
+    let viewers = viewers(&sale.token);
+    let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    check(
+        &scan,
+        &format!("multiAwardSale/tendering/{}", server.backend.name()),
+        &all_sealed,
+        &[],
+    );
+
+    // Cancel the second sale while its bid is sealed.
+    let mut decision = upload(&server, BROKER_KEY, "decision.pdf", "%PDF-1.4 decision").await;
+    decision["documentType"] = json!("cancellationDetails");
+    let (status, _, body) = server
+        .post(
+            &doomed.owned("/cancellations"),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reason": "Рішення організатора", "documents": [decision]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    if let Some(id) = body["data"]["id"].as_str() {
+        known.add("cancellation_id", id);
+    }
+    let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    check(
+        &scan,
+        &format!(
+            "multiAwardSale/cancelled-during-tendering/{}",
+            server.backend.name()
+        ),
+        &all_sealed,
+        &[],
+    );
+
+    // The auction runs: still sealed.
+    e2e::sale::end_tendering(&server).await;
+    assert_eq!(
+        read(&server, &sale.path).await["data"]["status"],
+        "active_auction"
+    );
+    let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    check(
+        &scan,
+        &format!("multiAwardSale/auction/{}", server.backend.name()),
+        &all_sealed,
+        &[],
+    );
+
+    // Results recorded, qualification starts: the participants are disclosed.
+    e2e::sale::auction_unraised(&server, &sale).await;
+    let document = read(&server, &sale.path).await;
+    assert_eq!(
+        document["data"]["status"], "active_qualification",
+        "{document}"
+    );
+    for award in document["data"]["awards"].as_array().into_iter().flatten() {
+        known.add("award_id", award["id"].as_str().unwrap_or(NO_ID));
+    }
+    let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    check(
+        &scan,
+        &format!("multiAwardSale/disclosed/{}", server.backend.name()),
+        &sealed_for_ever,
+        &disclosed,
+    );
+}
