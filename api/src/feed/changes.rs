@@ -55,7 +55,11 @@ pub async fn serve(
         .last()
         .map(|e| e.row.position)
         .or(offset)
-        .unwrap_or(if descending { u64::MAX } else { 0 });
+        .unwrap_or(if descending {
+            super::params::MAX_POSITION
+        } else {
+            0
+        });
     let mut body = Map::new();
     body.insert("data".into(), Json::Array(data));
     body.insert(

@@ -1,0 +1,314 @@
+//! The HTTP edge of the real `cdb` binary against hostile clients, over raw
+//! TCP: out-of-range feed offsets and limits above the maximum.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+const KEY: &str = "edge-broker-key-0123456789";
+
+/// A running `cdb serve` with one broker (`KEY`), killed when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    address: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, extra: &[&str]) -> Server {
+        let brokers = data_dir.join("edge-brokers.toml");
+        std::fs::write(
+            &brokers,
+            format!("[[broker]]\nname = \"edge\"\nkey = \"{KEY}\"\nroles = [\"broker\"]\n"),
+        )
+        .unwrap();
+        let mut child = Command::new(CDB)
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .arg("--brokers")
+            .arg(&brokers)
+            .args(extra)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start cdb serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("cdb serve exited before listening")
+                .expect("read stderr");
+            if let Some(rest) = line.strip_prefix("cdb: listening on http://") {
+                break rest.split_whitespace().next().expect("address").to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, address }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream
+    }
+
+    /// Sends `request` on a new connection and reads one answer.
+    fn raw(&self, request: &[u8]) -> Answer {
+        let mut stream = self.connect();
+        // The server may answer and close before it has read everything.
+        let _ = stream.write_all(request);
+        read_answer(&mut stream).unwrap_or_else(|e| panic!("no answer: {e}"))
+    }
+
+    fn get(&self, target: &str) -> Answer {
+        self.raw(format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+    }
+
+    fn get_with(&self, target: &str, header: &str) -> Answer {
+        self.raw(format!("GET {target} HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n").as_bytes())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Json {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{} answered a body that is not JSON ({e}): {:?}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The answer is `status` in the error envelope; returns its one error.
+    fn assert_envelope(&self, status: u16) -> Json {
+        assert_eq!(self.status, status, "{self:?}");
+        let content_type = self.header("content-type").unwrap_or("");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{status} answered with content-type {content_type:?}: {:?}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body = self.json();
+        assert_eq!(body["status"], "error", "{body}");
+        let errors = body["errors"].as_array().expect("errors");
+        assert!(!errors.is_empty(), "{body}");
+        for error in errors {
+            for field in ["location", "name", "description"] {
+                assert!(!error[field].is_null(), "no {field}: {body}");
+            }
+        }
+        errors[0].clone()
+    }
+}
+
+/// Reads one HTTP/1.1 answer: the head, then `Content-Length` bytes (or,
+/// without one, until the connection closes).
+fn read_answer(stream: &mut TcpStream) -> std::io::Result<Answer> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "closed after {:?}",
+                    String::from_utf8_lossy(&buffer).into_owned()
+                ),
+            ));
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = buffer[head_end..].to_vec();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    match length {
+        Some(length) => {
+            while body.len() < length {
+                let n = stream.read(&mut chunk)?;
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+            body.truncate(length);
+        }
+        None => {
+            stream.read_to_end(&mut body)?;
+        }
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Item 8: offsets beyond the log's position range are refused with 422
+/// naming `offset` (they used to wrap round and replay the feed from the
+/// start), on every feed, as pages and streams, and as `Last-Event-ID`.
+#[test]
+fn out_of_range_feed_offsets_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(CDB)
+        .args(["soak", "--appends", "3", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run cdb soak");
+    assert!(status.success());
+    let server = Server::start(dir.path(), &[]);
+
+    for feed in [
+        "/api/2.5/tenders?feed=changes",
+        "/api/procedures?feed=changes",
+        "/api/2.5/events?x=1",
+    ] {
+        for offset in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999999",
+        ] {
+            for mode in ["", "&mode=stream", "&descending=1"] {
+                let error = server
+                    .get(&format!("{feed}&offset={offset}{mode}"))
+                    .assert_envelope(422);
+                assert_eq!(error["name"], "offset", "{feed} {offset} {mode}: {error}");
+                assert_eq!(error["location"], "querystring", "{error}");
+            }
+        }
+        let error = server
+            .get_with(
+                &format!("{feed}&mode=stream"),
+                "Last-Event-ID: 9223372036854775808",
+            )
+            .assert_envelope(422);
+        assert_eq!(error["name"], "Last-Event-ID", "{feed}: {error}");
+        assert_eq!(error["location"], "header", "{error}");
+        // The largest position is still a good offset.
+        let answer = server.get(&format!("{feed}&offset=9223372036854775807"));
+        assert_eq!(answer.status, 200, "{feed}: {answer:?}");
+        assert_eq!(answer.json()["data"], serde_json::json!([]), "{feed}");
+    }
+
+    // The log has events; none is replayed for an offset past its end.
+    let all = server.get("/api/2.5/events");
+    assert!(
+        all.json()["data"]
+            .as_array()
+            .is_some_and(|events| !events.is_empty()),
+        "{all:?}"
+    );
+
+    // A descending page with nothing after it links to an offset that works.
+    let page = server.get("/api/2.5/tenders?feed=changes&descending=1");
+    assert_eq!(page.status, 200, "{page:?}");
+    let next = page.json()["next_page"]["path"]
+        .as_str()
+        .expect("next_page.path")
+        .to_owned();
+    let answer = server.get(&next);
+    assert_eq!(answer.status, 200, "{next}: {answer:?}");
+}
+
+/// Item 9: a limit above the maximum is clamped to 1000 (as the reference
+/// API does); zero, negative and non-numbers are still refused.
+#[test]
+fn feed_limits_above_the_maximum_are_clamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(CDB)
+        .args(["soak", "--appends", "600", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run cdb soak");
+    assert!(status.success());
+    let server = Server::start(dir.path(), &[]);
+    for limit in ["1001", "5000", "99999999999999999999999"] {
+        let answer = server.get(&format!("/api/2.5/events?limit={limit}"));
+        assert_eq!(answer.status, 200, "limit={limit}: {answer:?}");
+        let body = answer.json();
+        assert_eq!(body["data"].as_array().map(Vec::len), Some(1000), "{limit}");
+        assert!(
+            body["next_page"]["path"]
+                .as_str()
+                .is_some_and(|path| path.contains("limit=1000")),
+            "{}",
+            body["next_page"]
+        );
+        for feed in ["/api/2.5/tenders", "/api/procedures"] {
+            let answer = server.get(&format!("{feed}?feed=changes&limit={limit}"));
+            assert_eq!(answer.status, 200, "{feed} limit={limit}: {answer:?}");
+        }
+    }
+    for limit in ["0", "-1", "abc", "1.5", "-99999999999999999999"] {
+        for feed in [
+            "/api/2.5/events?x=1",
+            "/api/2.5/tenders?feed=changes",
+            "/api/procedures?feed=changes",
+        ] {
+            let error = server
+                .get(&format!("{feed}&limit={limit}"))
+                .assert_envelope(422);
+            assert_eq!(error["name"], "limit", "{feed} {limit}: {error}");
+        }
+    }
+}
