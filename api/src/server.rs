@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
@@ -16,9 +17,14 @@ use commands::store::EventStore;
 use metrics_exporter_prometheus::PrometheusHandle;
 use projections::{Projector, ReadStore};
 use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::body::Limited;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
 use crate::sale_periods::SalePeriods;
@@ -37,6 +43,9 @@ pub struct AppState {
     pub projector: Arc<Projector>,
     /// Period lengths of new multi-award sales per `sellingMethod`.
     pub sale_periods: Arc<SalePeriods>,
+    /// How long a request may take once its headers are in (reading the
+    /// body and answering) before it is answered 408.
+    pub request_timeout: Duration,
 }
 
 /// How long a write waits for its change to reach the read models before
@@ -76,7 +85,12 @@ impl AppState {
     }
 }
 
+/// The application. Around every route, from the inside out: request
+/// metrics; the body limit (a `Content-Length` over it is answered 413 at
+/// once, a longer streamed body when it gets there); the request timeout
+/// (408); the error envelope for every answer not made by a handler.
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.request_timeout;
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(render_metrics))
@@ -86,6 +100,16 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::feed::routes())
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .map_request(|request: axum::http::Request<Limited<Body>>| request.map(Body::new)),
+        )
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(middleware::from_fn(crate::error::envelope_errors))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -1,11 +1,13 @@
 //! The HTTP edge of the real `cdb` binary against hostile clients, over raw
-//! TCP: out-of-range feed offsets and limits above the maximum.
+//! TCP: every error in the JSON envelope, read timeouts and the connection
+//! cap, bodies announced over the limit, out-of-range feed offsets and
+//! limits above the maximum.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
@@ -199,6 +201,199 @@ fn read_answer(stream: &mut TcpStream) -> std::io::Result<Answer> {
         headers,
         body,
     })
+}
+
+/// Whether the server closes `stream` within `within` (a read sees EOF or
+/// a reset) rather than holding it open.
+fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+/// Item 6: the answers axum and hyper make themselves (unsupported method,
+/// body over the limit, repeated query parameter, URI and headers too
+/// large, an unparseable request) are in the error envelope too.
+#[test]
+fn every_error_is_answered_in_the_json_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+
+    let error = server
+        .raw(b"PUT /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        .assert_envelope(405);
+    assert_eq!(error["name"], "method", "{error}");
+    server
+        .raw(b"PUT /api/2.5/tenders HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        .assert_envelope(405);
+
+    // A body over the limit, streamed in chunks (no Content-Length).
+    let mut request = format!(
+        "POST /api/2.5/tenders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    let chunk = vec![b' '; 64 * 1024];
+    for _ in 0..48 {
+        request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        request.extend_from_slice(&chunk);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let error = server.raw(&request).assert_envelope(413);
+    assert_eq!(error["location"], "body", "{error}");
+
+    let error = server
+        .get("/api/2.5/tenders?feed=changes&limit=1&limit=2")
+        .assert_envelope(400);
+    assert_eq!(error["location"], "querystring", "{error}");
+    assert_eq!(error["name"], "limit", "{error}");
+
+    let long = format!("/api/2.5/tenders?opt_fields={}", "a".repeat(70 * 1024));
+    let error = server.get(&long).assert_envelope(414);
+    assert_eq!(error["location"], "url", "{error}");
+
+    let mut many = String::from("GET /health HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..200 {
+        many.push_str(&format!("X-Filler-{i}: {i}\r\n"));
+    }
+    many.push_str("\r\n");
+    let error = server.raw(many.as_bytes()).assert_envelope(431);
+    assert_eq!(error["location"], "header", "{error}");
+    let big = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(512 * 1024)
+    );
+    server.raw(big.as_bytes()).assert_envelope(431);
+
+    server
+        .raw(b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+        .assert_envelope(400);
+
+    // Unknown routes and path mistakes were already enveloped; still are.
+    server.get("/nowhere").assert_envelope(404);
+    // And a good request still works on the same server.
+    let health = server.get("/health");
+    assert_eq!(health.status, 200, "{health:?}");
+}
+
+/// Item 7: a Content-Length over the body limit is refused at once with
+/// 413, without waiting for a body that will never come.
+#[test]
+fn a_body_announced_over_the_limit_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let started = Instant::now();
+    let answer = server.raw(
+        format!(
+            "POST /api/2.5/tenders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n\
+             Content-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{{"
+        )
+        .as_bytes(),
+    );
+    let error = answer.assert_envelope(413);
+    assert_eq!(error["location"], "body", "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Item 7: partial headers, a partial body and idle connections are cut off
+/// after the configured timeouts, and connections over the cap wait.
+#[test]
+fn slow_clients_are_cut_off_and_connections_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--header-read-timeout-ms",
+            "500",
+            "--request-timeout-ms",
+            "1000",
+            "--max-connections",
+            "3",
+        ],
+    );
+
+    // Partial headers: closed after the header read timeout.
+    let mut partial = server.connect();
+    partial
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let started = Instant::now();
+    assert!(closed_within(&mut partial, Duration::from_secs(5)));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Connected, nothing sent: closed too.
+    let mut idle = server.connect();
+    assert!(closed_within(&mut idle, Duration::from_secs(5)));
+
+    // A partial body: answered 408 in the envelope after the request timeout.
+    let mut slow_body = server.connect();
+    slow_body
+        .write_all(
+            format!(
+                "POST /api/2.5/tenders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"data\""
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let started = Instant::now();
+    read_answer(&mut slow_body)
+        .expect("an answer to the partial body")
+        .assert_envelope(408);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(slow_body);
+    drop(partial);
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(200));
+
+    // The cap: with three connections held open, a fourth is not served
+    // until one of them goes away.
+    let mut held: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream.write_all(b"GET /health HTTP/1.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut fourth = server.connect();
+    fourth
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    fourth
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let early = fourth.read(&mut byte);
+    assert!(
+        matches!(&early, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "a connection over the cap was served at once: {early:?}"
+    );
+    held.pop();
+    fourth
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let answer = read_answer(&mut fourth).expect("served once a slot is free");
+    assert_eq!(answer.status, 200, "{answer:?}");
 }
 
 /// Item 8: offsets beyond the log's position range are refused with 422
