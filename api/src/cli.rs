@@ -51,6 +51,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CDB_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// The server's public base URL (http or https, optionally with a path
+    /// prefix), on which every absolute link it answers with is built
+    /// (`Location`, document URLs, `next_page.uri`). Default: `http://` and
+    /// the address the server listens on.
+    #[arg(long, env = "CDB_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// How long a client has to send a request's headers, in milliseconds;
     /// also how long an idle connection is kept open between requests.
     #[arg(long, env = "CDB_HEADER_READ_TIMEOUT_MS", default_value_t = 10_000,

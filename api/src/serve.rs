@@ -30,6 +30,7 @@ use projections::Projector;
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
+use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
 use crate::server::{AppState, router};
 use crate::telemetry;
@@ -130,6 +131,12 @@ pub async fn start_projector(
 pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     telemetry::init_logging();
     // Cheap checks first, so a typo fails before anything is created.
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(PublicUrl::parse)
+        .transpose()
+        .map_err(Failure::Config)?;
     StoreLocation::parse(&args.store.store, &args.store.data_dir)
         .map_err(|e| Failure::Config(e.to_string()))?;
     prepare_data_dir(&args.store.data_dir)?;
@@ -150,9 +157,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::Runtime(e.to_string()))?;
-    tracing::info!(%address, store = %location.describe(), brokers = brokers.len(), "opencdb listening");
+    let public_url = public_url.unwrap_or_else(|| PublicUrl::from_listen_address(address));
+    tracing::info!(%address, %public_url, store = %location.describe(), brokers = brokers.len(), "opencdb listening");
     eprintln!(
-        "cdb: listening on http://{address} (store: {})",
+        "cdb: listening on http://{address} (store: {}; links on {public_url})",
         location.describe()
     );
 
@@ -185,6 +193,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         catalogue,
         documents: Arc::new(documents),
         sale_periods: Arc::new(sale_periods),
+        public_url,
         request_timeout: Duration::from_millis(args.request_timeout_ms),
     };
     let limits = ConnectionLimits {

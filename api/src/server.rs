@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
 
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct AppState {
     pub projector: Arc<Projector>,
     /// Period lengths of new multi-award sales per `sellingMethod`.
     pub sale_periods: Arc<SalePeriods>,
+    /// The base of every absolute link the server answers with.
+    pub public_url: PublicUrl,
     /// How long a request may take once its headers are in (reading the
     /// body and answering) before it is answered 408.
     pub request_timeout: Duration,

@@ -1,7 +1,8 @@
 //! The HTTP edge of the real `cdb` binary against hostile clients, over raw
 //! TCP: every error in the JSON envelope, read timeouts and the connection
-//! cap, bodies announced over the limit, out-of-range feed offsets and
-//! limits above the maximum.
+//! cap, bodies announced over the limit, out-of-range feed offsets, limits
+//! above the maximum, links that never follow the `Host` header, and the
+//! exact `Authorization` forms accepted.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -215,6 +216,30 @@ fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
         ),
     }
+}
+
+fn basic(user: &str, password: &str) -> String {
+    // A tiny standard base64 encoder, to keep the test free of the server's own.
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}");
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("Basic {out}")
 }
 
 /// Item 6: the answers axum and hyper make themselves (unsupported method,
@@ -505,5 +530,129 @@ fn feed_limits_above_the_maximum_are_clamped() {
                 .assert_envelope(422);
             assert_eq!(error["name"], "limit", "{feed} {limit}: {error}");
         }
+    }
+}
+
+/// Item 11: links are built on the configured public URL, whatever `Host`
+/// the client sends; by default on the address the server listens on.
+#[test]
+fn links_use_the_public_url_never_the_host_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--public-url", "https://cdb.example.org/"]);
+    let upload = server.raw(
+        format!(
+            "POST /api/2.5/documents HTTP/1.1\r\nHost: evil.example\r\n\
+             Authorization: Bearer {KEY}\r\nContent-Type: application/pdf\r\n\
+             Content-Length: 5\r\n\r\nhello"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(upload.status, 201, "{upload:?}");
+    let location = upload.header("location").unwrap_or_default().to_owned();
+    assert!(
+        location.starts_with("https://cdb.example.org/api/2.5/documents/"),
+        "{location}"
+    );
+    assert_eq!(upload.json()["data"]["url"], location.as_str());
+    for feed in [
+        "/api/2.5/tenders?feed=changes",
+        "/api/procedures?feed=changes",
+        "/api/2.5/events",
+    ] {
+        let page =
+            server.raw(format!("GET {feed} HTTP/1.1\r\nHost: evil.example\r\n\r\n").as_bytes());
+        let uri = page.json()["next_page"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            uri.starts_with("https://cdb.example.org/api/"),
+            "{feed}: {uri}"
+        );
+    }
+    drop(server);
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let page = server.raw(b"GET /api/2.5/events HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+    let uri = page.json()["next_page"]["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        uri.starts_with(&format!("http://{}/api/2.5/events?", server.address)),
+        "{uri}"
+    );
+}
+
+/// Item 11: a bad `--public-url` stops the server at start-up: exit 2, one
+/// line naming the flag.
+#[test]
+fn a_bad_public_url_is_refused_at_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in [
+        "ftp://cdb.example.org",
+        "cdb.example.org",
+        "https://",
+        "https://cdb.example.org/?a=1",
+        "https://user@cdb.example.org",
+        "",
+    ] {
+        let output = Command::new(CDB)
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .args(["--public-url", bad])
+            .output()
+            .expect("run cdb");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+        assert_eq!(errors.len(), 1, "{bad:?}: {stderr}");
+        assert!(errors[0].contains("--public-url"), "{bad:?}: {stderr}");
+        assert!(errors[0].contains(&format!("{bad:?}")), "{bad:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// Item 11: the broker key is accepted as `Bearer <key>` and as the user
+/// name of HTTP Basic, like the reference API; a bare key is not.
+#[test]
+fn the_broker_key_is_accepted_in_the_reference_forms_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let post = |authorization: &str| {
+        server.raw(
+            format!(
+                "POST /api/2.5/tenders HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}"
+            )
+            .as_bytes(),
+        )
+    };
+    // Accepted: the body is then refused for its own sake (422).
+    for accepted in [
+        format!("Bearer {KEY}"),
+        format!("bearer {KEY}"),
+        basic(KEY, ""),
+        basic(KEY, "anything"),
+    ] {
+        let answer = post(&accepted);
+        assert_eq!(answer.status, 422, "{accepted}: {answer:?}");
+        let error = answer.assert_envelope(422);
+        assert_eq!(error["name"], "data", "{accepted}: {error}");
+    }
+    for refused in [
+        KEY.to_owned(),
+        format!("Token {KEY}"),
+        format!("Bearer{KEY}"),
+        basic("someone-else", KEY),
+        format!("Basic {KEY}"),
+        "Basic".to_owned(),
+        "Bearer ".to_owned(),
+    ] {
+        let answer = post(&refused);
+        assert_eq!(answer.status, 401, "{refused}: {answer:?}");
+        let error = answer.assert_envelope(401);
+        assert_eq!(error["name"], "Authorization", "{refused}: {error}");
     }
 }

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use api::brokers::Brokers;
+use api::reply::PublicUrl;
 use api::serve::{ConnectionLimits, accept};
 use api::server::{AppState, router};
 use axum::Router;
@@ -542,6 +543,7 @@ impl TestServer {
             catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
             documents: Arc::new(documents),
             sale_periods: Arc::new(api::sale_periods::SalePeriods::default()),
+            public_url: PublicUrl::from_listen_address(address),
             request_timeout: Duration::from_secs(30),
         };
         let app = router(state);

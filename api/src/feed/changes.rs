@@ -64,7 +64,7 @@ pub async fn serve(
     body.insert("data".into(), Json::Array(data));
     body.insert(
         "next_page".into(),
-        page_link(headers, collection, &params, next, descending),
+        page_link(&state.public_url, collection, &params, next, descending),
     );
     if offset.is_some() || descending {
         let previous = entries
@@ -74,7 +74,13 @@ pub async fn serve(
             .unwrap_or(0);
         body.insert(
             "prev_page".into(),
-            page_link(headers, collection, &params, previous, !descending),
+            page_link(
+                &state.public_url,
+                collection,
+                &params,
+                previous,
+                !descending,
+            ),
         );
     }
     Ok(reply::json(
@@ -101,7 +107,7 @@ fn query(
 }
 
 fn page_link(
-    headers: &HeaderMap,
+    base: &reply::PublicUrl,
     collection: Collection,
     params: &FeedParams,
     offset: u64,
@@ -115,7 +121,7 @@ fn page_link(
     json!({
         "offset": offset.to_string(),
         "path": path,
-        "uri": reply::absolute_url(headers, &path),
+        "uri": reply::absolute_url(base, &path),
     })
 }
 
