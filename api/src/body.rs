@@ -9,6 +9,10 @@ use serde_json::Value as Json;
 
 use crate::error::ApiError;
 
+/// The largest request body accepted (axum's default limit, made explicit):
+/// a larger one is answered 413, at once when `Content-Length` says so.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 fn invalid(name: &str, description: impl Into<Json>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "body", name, description)
 }

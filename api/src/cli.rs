@@ -51,6 +51,32 @@ pub struct ServeArgs {
     #[arg(long, env = "CDB_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// The server's public base URL (http or https, optionally with a path
+    /// prefix), on which every absolute link it answers with is built
+    /// (`Location`, document URLs, `next_page.uri`). Default: `http://` and
+    /// the address the server listens on.
+    #[arg(long, env = "CDB_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// How long a client has to send a request's headers, in milliseconds;
+    /// also how long an idle connection is kept open between requests.
+    #[arg(long, env = "CDB_HEADER_READ_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_ms: u64,
+
+    /// How long a request may take once its headers are in (reading the body
+    /// and answering), in milliseconds; then it is answered 408. Streams
+    /// (`mode=stream`) are not cut: their answer starts at once.
+    #[arg(long, env = "CDB_REQUEST_TIMEOUT_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+
+    /// How many client connections are served at once; more wait in the
+    /// listen queue until one closes.
+    #[arg(long, env = "CDB_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
     #[command(flatten)]
     pub store: StoreArgs,
 

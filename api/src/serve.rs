@@ -1,8 +1,21 @@
 //! `cdb serve`: check the configuration, open the store, listen, serve until
 //! SIGTERM or Ctrl-C, then finish the requests in flight.
 
+use std::io;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use commands::ports::catalogue::{Catalogue, FileCatalogue, HttpCatalogue};
 use commands::ports::documents::FsDocumentStorage;
@@ -17,6 +30,7 @@ use projections::Projector;
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
+use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
 use crate::server::{AppState, router};
 use crate::telemetry;
@@ -117,6 +131,12 @@ pub async fn start_projector(
 pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     telemetry::init_logging();
     // Cheap checks first, so a typo fails before anything is created.
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(PublicUrl::parse)
+        .transpose()
+        .map_err(Failure::Config)?;
     StoreLocation::parse(&args.store.store, &args.store.data_dir)
         .map_err(|e| Failure::Config(e.to_string()))?;
     prepare_data_dir(&args.store.data_dir)?;
@@ -137,9 +157,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::Runtime(e.to_string()))?;
-    tracing::info!(%address, store = %location.describe(), brokers = brokers.len(), "opencdb listening");
+    let public_url = public_url.unwrap_or_else(|| PublicUrl::from_listen_address(address));
+    tracing::info!(%address, %public_url, store = %location.describe(), brokers = brokers.len(), "opencdb listening");
     eprintln!(
-        "cdb: listening on http://{address} (store: {})",
+        "cdb: listening on http://{address} (store: {}; links on {public_url})",
         location.describe()
     );
 
@@ -172,18 +193,206 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         catalogue,
         documents: Arc::new(documents),
         sale_periods: Arc::new(sale_periods),
+        public_url,
+        request_timeout: Duration::from_millis(args.request_timeout_ms),
     };
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Failure::Runtime(format!("server failed: {e}")));
+    let limits = ConnectionLimits {
+        header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
+        max_connections: args.max_connections as usize,
+    };
+    accept(listener, router(state), limits, shutdown).await;
     let _ = stop_scheduler.send(());
     let _ = scheduler.await;
     let _ = stop_projector.send(());
     let _ = projecting.await;
-    served?;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
+}
+
+/// What a connection may cost the server.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// How long a client has to send a request's headers (and how long an
+    /// idle connection waits for the next request).
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+}
+
+/// The largest request head (request line and headers) hyper reads; a
+/// larger one is answered 431. Above hyper's fixed URI limit (64 KiB, then
+/// 414), so that a request too large for its URI is told so.
+const MAX_HEAD_BYTES: usize = 96 * 1024;
+/// The most header fields a request may have; more are answered 431.
+const MAX_HEADERS: usize = 100;
+
+/// Serves HTTP/1.1 connections from `listener` with `app` until `shutdown`
+/// resolves, then waits for the requests in flight.
+pub async fn accept(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        // Take a slot before accepting: over the cap, clients wait in the
+        // listen queue instead of costing the server a task and buffers.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(
+            EnvelopedParseErrors::new(TokioIo::new(stream)),
+            TowerToHyperService::new(app.clone()),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// A connection on which hyper's own answers to requests it cannot parse
+/// (400, 414 URI too long, 431 headers too large: a bare head with
+/// `content-length: 0`, written before any request reaches the
+/// application) go out in the JSON error envelope like every other error.
+struct EnvelopedParseErrors<T> {
+    inner: T,
+    /// The envelope answer being written in place of hyper's, how much of
+    /// it is written, and how many bytes of hyper's to report written.
+    replacing: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl<T> EnvelopedParseErrors<T> {
+    fn new(inner: T) -> Self {
+        EnvelopedParseErrors {
+            inner,
+            replacing: None,
+        }
+    }
+}
+
+/// If `head` is exactly hyper's answer to a parse error (`HTTP/1.1 <status>
+/// <reason>`, `content-length: 0`, `date: …`, perhaps `connection: close`,
+/// and nothing else), the same answer in the envelope, closing the
+/// connection.
+fn enveloped_parse_error(head: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(head).ok()?;
+    let rest = text.strip_prefix("HTTP/1.1 ")?.strip_suffix("\r\n\r\n")?;
+    let mut lines = rest.split("\r\n");
+    let status_line = lines.next()?;
+    let status: StatusCode = status_line.get(..3)?.parse().ok()?;
+    if ![
+        StatusCode::BAD_REQUEST,
+        StatusCode::URI_TOO_LONG,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    ]
+    .contains(&status)
+    {
+        return None;
+    }
+    let mut date = None;
+    let mut empty = false;
+    for line in lines {
+        match line.split_once(": ") {
+            Some(("content-length", "0")) => empty = true,
+            Some(("connection", "close")) => {}
+            Some(("date", value)) => date = Some(value),
+            _ => return None,
+        }
+    }
+    let date = date.filter(|_| empty)?;
+    let body = crate::error::for_status(status, "").envelope().to_string();
+    Some(
+        format!(
+            "HTTP/1.1 {status_line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+             connection: close\r\ndate: {date}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    )
+}
+
+impl<T: Read + Unpin> Read for EnvelopedParseErrors<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: Write + Unpin> Write for EnvelopedParseErrors<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.replacing.is_none()
+            && buf.len() < 256
+            && let Some(answer) = enveloped_parse_error(buf)
+        {
+            this.replacing = Some((answer, 0, buf.len()));
+        }
+        if let Some((answer, written, claimed)) = &mut this.replacing {
+            while *written < answer.len() {
+                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &answer[*written..]))?;
+                if n == 0 {
+                    return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                }
+                *written += n;
+            }
+            let claimed = *claimed;
+            this.replacing = None;
+            return Poll::Ready(Ok(claimed));
+        }
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+
+    // Not vectored: hyper then writes a whole head in one buffer, which is
+    // what `enveloped_parse_error` looks at.
+    fn is_write_vectored(&self) -> bool {
+        false
+    }
 }
 
 /// Installs the SIGTERM and Ctrl-C handlers now, and returns a future that

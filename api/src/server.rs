@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
@@ -15,11 +16,17 @@ use commands::store::EventStore;
 use metrics_exporter_prometheus::PrometheusHandle;
 use projections::{Projector, ReadStore};
 use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::body::Limited;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::reply::PublicUrl;
 use crate::routes::{Routes, get};
 use crate::sale_periods::SalePeriods;
 
@@ -37,6 +44,11 @@ pub struct AppState {
     pub projector: Arc<Projector>,
     /// Period lengths of new multi-award sales per `sellingMethod`.
     pub sale_periods: Arc<SalePeriods>,
+    /// The base of every absolute link the server answers with.
+    pub public_url: PublicUrl,
+    /// How long a request may take once its headers are in (reading the
+    /// body and answering) before it is answered 408.
+    pub request_timeout: Duration,
 }
 
 /// How long a write waits for its change to reach the read models before
@@ -87,11 +99,26 @@ pub fn routes() -> Routes {
         .merge(crate::feed::routes())
 }
 
+/// The application. Around every route, from the inside out: request
+/// metrics; the body limit (a `Content-Length` over it is answered 413 at
+/// once, a longer streamed body when it gets there); the request timeout
+/// (408); the error envelope for every answer not made by a handler.
 pub fn router(state: AppState) -> Router {
+    let request_timeout = state.request_timeout;
     routes()
         .into_router()
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .map_request(|request: axum::http::Request<Limited<Body>>| request.map(Body::new)),
+        )
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(middleware::from_fn(crate::error::envelope_errors))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

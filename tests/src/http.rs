@@ -26,6 +26,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use api::brokers::Brokers;
+use api::reply::PublicUrl;
+use api::serve::{ConnectionLimits, accept};
 use api::server::{AppState, router};
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
@@ -531,6 +533,10 @@ impl TestServer {
         let projecting = AbortOnDrop(tokio::spawn(
             Arc::clone(&projector).run(std::future::pending()),
         ));
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the API server");
+        let address = listener.local_addr().expect("API server address");
         let state = AppState {
             projector: Arc::clone(&projector),
             store: store.clone(),
@@ -540,15 +546,21 @@ impl TestServer {
             catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
             documents: Arc::new(documents),
             sale_periods: Arc::new(api::sale_periods::SalePeriods::default()),
+            public_url: PublicUrl::from_listen_address(address),
+            request_timeout: Duration::from_secs(30),
         };
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the API server");
-        let address = listener.local_addr().expect("API server address");
         let app = router(state);
-        let server = AbortOnDrop(tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        }));
+        // The production connection handling, with `cdb serve`'s defaults.
+        let limits = ConnectionLimits {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+        };
+        let server = AbortOnDrop(tokio::spawn(accept(
+            listener,
+            app,
+            limits,
+            std::future::pending(),
+        )));
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()

@@ -55,12 +55,16 @@ pub async fn serve(
         .last()
         .map(|e| e.row.position)
         .or(offset)
-        .unwrap_or(if descending { u64::MAX } else { 0 });
+        .unwrap_or(if descending {
+            super::params::MAX_POSITION
+        } else {
+            0
+        });
     let mut body = Map::new();
     body.insert("data".into(), Json::Array(data));
     body.insert(
         "next_page".into(),
-        page_link(headers, collection, &params, next, descending),
+        page_link(&state.public_url, collection, &params, next, descending),
     );
     if offset.is_some() || descending {
         let previous = entries
@@ -70,7 +74,13 @@ pub async fn serve(
             .unwrap_or(0);
         body.insert(
             "prev_page".into(),
-            page_link(headers, collection, &params, previous, !descending),
+            page_link(
+                &state.public_url,
+                collection,
+                &params,
+                previous,
+                !descending,
+            ),
         );
     }
     Ok(reply::json(
@@ -97,7 +107,7 @@ fn query(
 }
 
 fn page_link(
-    headers: &HeaderMap,
+    base: &reply::PublicUrl,
     collection: Collection,
     params: &FeedParams,
     offset: u64,
@@ -111,7 +121,7 @@ fn page_link(
     json!({
         "offset": offset.to_string(),
         "path": path,
-        "uri": reply::absolute_url(headers, &path),
+        "uri": reply::absolute_url(base, &path),
     })
 }
 

@@ -50,7 +50,7 @@ pub async fn read(
         "next_page": {
             "offset": next.to_string(),
             "path": path,
-            "uri": reply::absolute_url(&headers, &path),
+            "uri": reply::absolute_url(&state.public_url, &path),
         },
     });
     Ok(reply::json(StatusCode::OK, &body, params.pretty()))

@@ -7,6 +7,27 @@ use crate::error::ApiError;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
+/// The largest log position there can be (positions are signed 64-bit in
+/// both stores), and so the largest offset.
+pub const MAX_POSITION: u64 = i64::MAX as u64;
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `text` as a log position: `None` when it is not a whole number,
+/// `Some(Err)` when it is one beyond [`MAX_POSITION`].
+fn position(text: &str) -> Option<Result<u64, ()>> {
+    if !is_number(text) {
+        return None;
+    }
+    Some(
+        text.parse::<u64>()
+            .ok()
+            .filter(|position| *position <= MAX_POSITION)
+            .ok_or(()),
+    )
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct FeedParams {
@@ -33,33 +54,52 @@ impl FeedParams {
     }
 
     /// The offset as a log position; the offset is opaque to clients, who
-    /// only ever pass back one the server gave them.
+    /// only ever pass back one the server gave them. A number beyond the
+    /// positions a log can have is 422 (it must never wrap round to an
+    /// early position); anything else that is not a number is 404, as in
+    /// the reference API.
     pub fn offset(&self) -> Result<Option<u64>, ApiError> {
         match self.offset.as_deref() {
             None | Some("") => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| {
-                ApiError::new(
+            Some(text) => match position(text) {
+                Some(Ok(position)) => Ok(Some(position)),
+                Some(Err(())) => Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "querystring",
+                    "offset",
+                    format!("offset must be at most {MAX_POSITION}"),
+                )),
+                None => Err(ApiError::new(
                     StatusCode::NOT_FOUND,
                     "querystring",
                     "offset",
                     "Offset expired/invalid",
-                )
-            }),
+                )),
+            },
         }
     }
 
+    /// The page size: 100 by default, at most [`MAX_LIMIT`] (a larger number
+    /// is clamped to it, as the reference API does); zero, a negative number
+    /// or not a whole number is 422.
     pub fn limit(&self) -> Result<usize, ApiError> {
         match self.limit.as_deref() {
             None | Some("") => Ok(DEFAULT_LIMIT),
-            Some(text) => match text.parse::<usize>() {
-                Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-                _ => Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "querystring",
-                    "limit",
-                    format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
-                )),
-            },
+            Some(text) if is_number(text) && text.bytes().any(|b| b != b'0') => {
+                // Every digit string parses unless it overflows: then it is
+                // above the maximum too.
+                Ok(text
+                    .parse::<usize>()
+                    .map_or(MAX_LIMIT, |n| n.min(MAX_LIMIT)))
+            }
+            Some(_) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "querystring",
+                "limit",
+                format!(
+                    "limit must be a whole number from 1 (more than {MAX_LIMIT} gives {MAX_LIMIT})"
+                ),
+            )),
         }
     }
 
@@ -77,18 +117,22 @@ impl FeedParams {
     /// Where an SSE client resumes: `Last-Event-ID` wins over `offset`.
     pub fn resume_from(&self, headers: &HeaderMap) -> Result<u64, ApiError> {
         if let Some(last) = headers.get("last-event-id") {
-            return last
-                .to_str()
-                .ok()
-                .and_then(|text| text.trim().parse().ok())
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "header",
-                        "Last-Event-ID",
-                        "Last-Event-ID must be an event id this server sent",
-                    )
-                });
+            let text = last.to_str().unwrap_or("").trim();
+            return match position(text) {
+                Some(Ok(position)) => Ok(position),
+                Some(Err(())) => Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "header",
+                    "Last-Event-ID",
+                    format!("Last-Event-ID must be at most {MAX_POSITION}"),
+                )),
+                None => Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "header",
+                    "Last-Event-ID",
+                    "Last-Event-ID must be an event id this server sent",
+                )),
+            };
         }
         Ok(self.offset()?.unwrap_or(0))
     }
@@ -103,8 +147,10 @@ impl FeedParams {
         if descending {
             query.append_pair("descending", "1");
         }
-        if let Some(limit) = &self.limit {
-            query.append_pair("limit", limit);
+        if self.limit.as_deref().is_some_and(|limit| !limit.is_empty())
+            && let Ok(limit) = self.limit()
+        {
+            query.append_pair("limit", &limit.to_string());
         }
         if let Some(fields) = &self.opt_fields {
             query.append_pair("opt_fields", fields);

@@ -66,7 +66,7 @@ pub async fn create(
         "access": { "token": token },
     });
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!("{}/{id}/bids/{bid_id}", super::PREFIX),
         &envelope,
         query.pretty(),

@@ -46,7 +46,7 @@ pub async fn create(
         "cancellation_id",
     )?;
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!("{}/{id}/cancellations/{cancellation_id}", super::PREFIX),
         &json!({ "data": cancellation }),
         query.pretty(),

@@ -71,7 +71,7 @@ async fn add(
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
     let path = format!("{}/documents/{}", target_path(&id, &target), document.id);
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &path,
         &json!({ "data": to_json(&document) }),
         query.pretty(),

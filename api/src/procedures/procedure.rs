@@ -63,7 +63,7 @@ pub async fn create(
     let mut envelope = envelope(&procedure);
     envelope["access"] = json!({ "token": token });
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!("{}/{id}", super::PREFIX),
         &envelope,
         query.pretty(),

@@ -62,7 +62,7 @@ pub async fn create(
         "access": { "token": token },
     });
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!("{}/tenders/{id}/bids/{bid_id}", super::PREFIX),
         &envelope,
         query.pretty(),

@@ -53,7 +53,7 @@ pub async fn create(
         .ok_or_else(|| refused(Refusal::not_found("cancellation_id")))?;
     let body = json!({ "data": cancellation_json(&tender, &cancellation_id)? });
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!(
             "{}/tenders/{id}/cancellations/{cancellation_id}",
             super::PREFIX

@@ -94,7 +94,7 @@ async fn add(
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
     let path = format!("{}/documents/{}", target_path(&id, &target), document.id);
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &path,
         &json!({ "data": to_json(&document) }),
         query.pretty(),
@@ -199,14 +199,14 @@ pub async fn upload(
     let path = format!("{}/documents/{}", super::PREFIX, stored.key);
     let body = json!({
         "data": {
-            "url": reply::absolute_url(&headers, &path),
+            "url": reply::absolute_url(&state.public_url, &path),
             "hash": format!("md5:{}", stored.md5),
             "format": format,
             "title": query.title.unwrap_or_else(|| stored.key.clone()),
         }
     });
     let pretty = matches!(query.opt_pretty.as_deref(), Some("1" | "true"));
-    Ok(reply::created(&headers, &path, &body, pretty))
+    Ok(reply::created(&state.public_url, &path, &body, pretty))
 }
 
 /// A stored body, to whoever may read it: anyone when a public document

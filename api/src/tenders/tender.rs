@@ -88,7 +88,7 @@ pub async fn create(
     let mut envelope = tender_envelope(&tender);
     envelope["access"] = json!({ "token": token, "transfer": transfer });
     Ok(reply::created(
-        &headers,
+        &state.public_url,
         &format!("{}/tenders/{id}", super::PREFIX),
         &envelope,
         query.pretty(),
