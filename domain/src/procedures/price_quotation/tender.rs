@@ -200,6 +200,12 @@ pub fn check_fields(tender: &Tender, now: DateTime<Utc>) -> Result<(), Refusal> 
     if tender.title.trim().is_empty() {
         return Err(Refusal::invalid("title", "This field is required."));
     }
+    if tender.procuring_entity.identifier.scheme.trim().is_empty() {
+        return Err(Refusal::invalid(
+            "procuringEntity.identifier.scheme",
+            "This field is required.",
+        ));
+    }
     if tender.items.is_empty() {
         return Err(Refusal::invalid("items", "Please provide at least 1 item."));
     }
