@@ -27,6 +27,7 @@ macro_rules! sub_resource_documents {
 }
 
 pub mod access;
+pub mod attachments;
 pub mod body;
 pub mod brokers;
 pub mod cli;

@@ -325,3 +325,180 @@ fn the_schemas_the_api_speaks_are_described() {
     assert_eq!(scheme["type"], "http");
     assert_eq!(scheme["scheme"], "bearer");
 }
+
+/// The operations of the document: (method, path, operation).
+fn operations(document: &Json) -> Vec<(String, String, &Json)> {
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            if METHODS.contains(&method.as_str()) {
+                found.push((method.clone(), path.clone(), operation));
+            }
+        }
+    }
+    found
+}
+
+/// Whether the operation, as documented, needs a broker key: its own
+/// `security`, or the document's when it has none.
+fn needs_key(document: &Json, operation: &Json) -> bool {
+    let security = operation.get("security").unwrap_or(&document["security"]);
+    security.as_array().is_some_and(|s| !s.is_empty())
+}
+
+/// Every read is anonymous except the auction module's view of a sale (its
+/// handler is the only GET that calls `access::broker…`); every write needs a
+/// key.
+#[test]
+fn anonymous_reads_are_documented_as_anonymous() {
+    let document = document();
+    // The one read that needs a key: the auction module's view of a sale.
+    let keyed_reads = [("get", "/api/procedures/{id}/auction")];
+    for (method, path, operation) in operations(&document) {
+        let keyed = method != "get" || keyed_reads.contains(&(method.as_str(), path.as_str()));
+        assert_eq!(
+            needs_key(&document, operation),
+            keyed,
+            "{} {path}: documented as {}",
+            method.to_uppercase(),
+            if keyed { "anonymous" } else { "needing a key" }
+        );
+        if keyed {
+            assert!(
+                operation["responses"].get("401").is_some(),
+                "{} {path} needs a key but documents no 401",
+                method.to_uppercase()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_error_response_is_the_error_envelope() {
+    let document = document();
+    let envelope = &document["components"]["schemas"]["Error"];
+    assert_eq!(
+        envelope["required"],
+        serde_json::json!(["status", "errors"])
+    );
+    assert_eq!(envelope["properties"]["status"]["const"], "error");
+    let item = resolve(&document, &envelope["properties"]["errors"]["items"]);
+    assert_eq!(
+        item["required"],
+        serde_json::json!(["location", "name", "description"])
+    );
+    for (method, path, operation) in operations(&document) {
+        // The health check answers its own document, 503 included: what a
+        // load balancer reads to take the instance out.
+        if path == "/health" {
+            continue;
+        }
+        for (code, response) in operation["responses"].as_object().expect("responses") {
+            if code.starts_with('2') {
+                continue;
+            }
+            let response = resolve(&document, response);
+            let content = response["content"].as_object();
+            let schema = content
+                .and_then(|c| c.get("application/json"))
+                .map(|media| &media["schema"]);
+            assert_eq!(
+                schema.and_then(|s| s.get("$ref")).and_then(Json::as_str),
+                Some("#/components/schemas/Error"),
+                "{} {path} {code}: not the error envelope",
+                method.to_uppercase()
+            );
+            assert_eq!(
+                content.map(|c| c.len()),
+                Some(1),
+                "{} {path} {code}: only JSON",
+                method.to_uppercase()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_constraints_the_server_enforces_are_described() {
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    let not_blank = |schema: &Json, what: &str| {
+        let schema = resolve(&document, schema);
+        assert!(
+            schema["minLength"].as_u64().is_some_and(|n| n >= 1)
+                && schema["pattern"].as_str() == Some("\\S"),
+            "{what} must be described as not blank: {schema}"
+        );
+    };
+    not_blank(
+        &schemas["TenderInput"]["properties"]["title"],
+        "TenderInput.title",
+    );
+    not_blank(
+        &schemas["TenderEdit"]["properties"]["title"],
+        "TenderEdit.title",
+    );
+    not_blank(
+        &schemas["CancellationInput"]["properties"]["reason"],
+        "CancellationInput.reason",
+    );
+    not_blank(
+        &schemas["SaleCancellationInput"]["properties"]["reason"],
+        "SaleCancellationInput.reason",
+    );
+    not_blank(
+        &schemas["Identifier"]["properties"]["scheme"],
+        "Identifier.scheme",
+    );
+    not_blank(
+        &schemas["DocumentInput"]["properties"]["title"],
+        "DocumentInput.title",
+    );
+    // Amounts: at most 15 significant digits, so at most 15 integer digits.
+    let amount = &schemas["Amount"];
+    assert_eq!(amount["maximum"], serde_json::json!(999999999999999_u64));
+    assert!(
+        amount["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("15 significant digits")),
+        "{amount}"
+    );
+    // What must be greater than zero says so.
+    let positive = |schema: &Json, what: &str| {
+        let text = schema.to_string();
+        assert!(
+            schema.get("exclusiveMinimum") == Some(&serde_json::json!(0))
+                || text.contains("PositiveAmount"),
+            "{what} must be described as greater than 0: {schema}"
+        );
+    };
+    positive(&schemas["PositiveAmount"], "PositiveAmount");
+    positive(&schemas["Money"]["properties"]["amount"], "Money.amount");
+    positive(&schemas["Item"]["properties"]["quantity"], "Item.quantity");
+    positive(
+        &schemas["SaleValue"]["properties"]["amount"],
+        "SaleValue.amount",
+    );
+    positive(
+        &schemas["SaleBidInput"]["properties"]["quantity"],
+        "SaleBidInput.quantity",
+    );
+    positive(
+        &schemas["SaleProcedureInput"]["properties"]["minimalPart"],
+        "minimalPart",
+    );
+    // Documents: http(s) URLs of this server's document service.
+    let url = &schemas["DocumentInput"]["properties"]["url"];
+    assert!(
+        url["pattern"]
+            .as_str()
+            .is_some_and(|p| p.contains("/api/2\\.5/documents/[0-9a-f]{64}")),
+        "{url}"
+    );
+    assert!(
+        url["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("hash") && d.contains("http")),
+        "{url}"
+    );
+}

@@ -472,6 +472,13 @@ async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
         e2e::sale::bid_with(&server, &sale, "31415926", json!(271.37), json!(31337.77)).await;
     let second =
         e2e::sale::bid_with(&server, &sale, "27182818", json!(314.59), json!(27182.81)).await;
+    let passport = server
+        .upload(
+            "passport-31415926.pdf",
+            "application/pdf",
+            b"%PDF-1.4 passport",
+        )
+        .await;
     let (status, _, body) = server
         .post(
             &format!(
@@ -479,12 +486,7 @@ async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
                 sale.path, first.id, first.token
             ),
             Some(OTHER_KEY),
-            Some(json!({"data": {
-                "title": "passport-31415926.pdf",
-                "url": "https://ds.example/passport",
-                "hash": "md5:00000000000000000000000000000000",
-                "format": "application/pdf"
-            }})),
+            Some(json!({ "data": passport })),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

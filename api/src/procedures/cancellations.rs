@@ -26,6 +26,12 @@ pub async fn create(
     let broker = access::broker(&state.brokers, &headers)?;
     let input: CancellationInput = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
+    crate::attachments::check_all_attached(
+        state.documents.as_ref(),
+        &state.public_url,
+        &input.documents,
+    )
+    .await?;
     let command = Command::Cancel {
         actor: actor(broker, query.acc_token.as_deref()),
         cancellation: Box::new(input),

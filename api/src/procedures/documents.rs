@@ -56,6 +56,8 @@ async fn add(
     let broker = access::broker(&state.brokers, &headers)?;
     let document: DocumentInput = body::data(&headers, &bytes)?;
     ensure_exists(&state, &id).await?;
+    crate::attachments::check_attached(state.documents.as_ref(), &state.public_url, &document)
+        .await?;
     let command = Command::AddDocument {
         actor: actor(broker, query.acc_token.as_deref()),
         target: target.clone(),

@@ -47,14 +47,104 @@ pub struct Document {
     pub date_modified: DateTime<Utc>,
 }
 
+/// The path under which the document service serves a stored body:
+/// `/api/2.5/documents/{key}`, the key being 64 lowercase hex characters.
+pub const STORED_DOCUMENT_PATH: &str = "/api/2.5/documents/";
+
+/// A document URL that passed [`DocumentInput::validate`], taken apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentUrl<'a> {
+    /// `host[:port]`, as written.
+    pub authority: &'a str,
+    /// The storage key when the path is `/api/2.5/documents/{key}` (64
+    /// lowercase hex characters, no query or fragment).
+    pub stored_key: Option<&'a str>,
+}
+
+/// Takes an absolute `http`/`https` URL apart; `None` for any other scheme
+/// (`javascript:`, `file:`, `data:`, …), a relative or host-less URL, or one
+/// with whitespace, control characters, credentials (`user@host`) or
+/// backslashes in it.
+pub fn parse_document_url(url: &str) -> Option<DocumentUrl<'_>> {
+    if url.len() > 2048
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return None;
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let (host, port) = if authority.starts_with('[') {
+        let close = authority.find(']')? + 1;
+        let (host, rest) = authority.split_at(close);
+        match rest {
+            "" => (host, None),
+            _ => (host, Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip6) => {
+            !ip6.is_empty()
+                && ip6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        }
+    };
+    if !host_ok {
+        return None;
+    }
+    let stored_key = path.strip_prefix(STORED_DOCUMENT_PATH).filter(|key| {
+        key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    Some(DocumentUrl {
+        authority,
+        stored_key,
+    })
+}
+
 impl DocumentInput {
-    /// Checks what the reference API checks of a document's metadata.
+    /// The 32 hex digits of `hash` (`md5:<hex>`), in lowercase; `None` if
+    /// the hash does not have that shape.
+    pub fn md5_hex(&self) -> Option<String> {
+        let hex = self.hash.strip_prefix("md5:")?;
+        (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| hex.to_ascii_lowercase())
+    }
+
+    /// Checks the shape of a document's metadata: an `md5:` hash, an
+    /// absolute `http`/`https` URL, a known confidentiality, a title. Whether
+    /// the URL points at a body this CDB stores, and whether the hash is that
+    /// body's, is for the API to check against document storage.
     pub fn validate(&self) -> Result<(), super::Refusal> {
-        let hex = self.hash.strip_prefix("md5:").unwrap_or("");
-        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if self.md5_hex().is_none() {
             return Err(super::Refusal::invalid(
                 "hash",
                 "Hash type is not supported.",
+            ));
+        }
+        if parse_document_url(&self.url).is_none() {
+            return Err(super::Refusal::invalid(
+                "url",
+                "Not a well formed URL: only absolute http and https URLs are accepted.",
             ));
         }
         if let Some(confidentiality) = &self.confidentiality
@@ -95,6 +185,101 @@ impl DocumentInput {
             author: author.to_owned(),
             date_published: now,
             date_modified: now,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(url: &str, hash: &str) -> DocumentInput {
+        DocumentInput {
+            title: "notice.pdf".into(),
+            url: url.into(),
+            hash: hash.into(),
+            format: "application/pdf".into(),
+            document_type: None,
+            description: None,
+            language: None,
+            confidentiality: None,
+            document_of: None,
+            related_item: None,
+        }
+    }
+
+    const HASH: &str = "md5:0123456789abcdef0123456789ABCDEF";
+    const KEY: &str = "a3f1c0de00000000000000000000000000000000000000000000000000000042";
+
+    #[test]
+    fn only_http_and_https_urls_are_accepted() {
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "ftp://example.com/x",
+            "//example.com/x",
+            "/api/2.5/documents/x",
+            "http://",
+            "http:///etc/passwd",
+            "http://exa mple.com/x",
+            "http://example.com/x\n",
+            "http://user@example.com/x",
+            "http://example.com:port/x",
+            "",
+        ] {
+            let refusal = input(url, HASH).validate().unwrap_err();
+            assert_eq!(refusal.name, "url", "{url:?}");
+        }
+        for url in [
+            "http://example.com/doc.pdf",
+            "https://ds.example:8443/get/1?Signature=x",
+            "HTTPS://EXAMPLE.COM",
+            "http://127.0.0.1:8080/api/2.5/documents/x",
+            "http://[::1]:8080/x",
+        ] {
+            assert_eq!(input(url, HASH).validate(), Ok(()), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn a_stored_document_url_names_its_key() {
+        let url = format!("http://127.0.0.1:8080/api/2.5/documents/{KEY}");
+        assert_eq!(
+            parse_document_url(&url),
+            Some(DocumentUrl {
+                authority: "127.0.0.1:8080",
+                stored_key: Some(KEY)
+            })
+        );
+        for other in [
+            format!("http://h/api/2.5/documents/{KEY}?x=1"),
+            format!("http://h/api/2.5/documents/{}", KEY.to_uppercase()),
+            "http://h/api/2.5/documents/abc".to_owned(),
+            format!("http://h/api/2.5/documents/{KEY}/more"),
+        ] {
+            assert_eq!(
+                parse_document_url(&other).unwrap().stored_key,
+                None,
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_hash_is_md5_hex() {
+        assert_eq!(
+            input("http://h/x", HASH).md5_hex().as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
+        for hash in [
+            "md5:123",
+            "sha256:0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef",
+        ] {
+            let refusal = input("http://h/x", hash).validate().unwrap_err();
+            assert_eq!(refusal.name, "hash", "{hash}");
         }
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use super::{Address, Amount, Classification, Money, Period};
+use super::{Address, Amount, Classification, Money, Period, Refusal, require_positive};
 
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,4 +37,13 @@ pub struct Item {
     /// The e-catalogue product a bid offers.
     pub product: Option<String>,
     pub related_lot: Option<String>,
+}
+
+/// Refuses an item with a zero quantity (422 naming `{field}.quantity`), as
+/// the reference API does; an item may leave its quantity out.
+pub fn check_quantities(items: &[Item], field: &str) -> Result<(), Refusal> {
+    for quantity in items.iter().filter_map(|item| item.quantity) {
+        require_positive(quantity, &format!("{field}.quantity"))?;
+    }
+    Ok(())
 }

@@ -13,8 +13,8 @@ pub mod refusal;
 
 pub use criterion::{Criterion, RequirementResponse, RequirementResponseInput};
 pub use document::{Document, DocumentInput};
-pub use item::{Item, Unit};
-pub use money::{Amount, ContractValue, Money};
+pub use item::{Item, Unit, check_quantities};
+pub use money::{Amount, ContractValue, Money, require_positive};
 pub use organization::{Address, ContactPoint, Identifier, Organization};
 pub use period::{Classification, Period};
 pub use refusal::{Location, Refusal, RefusalKind};

@@ -396,6 +396,8 @@ fn check_tendering(procedure: &Procedure, now: DateTime<Utc>, action: &str) -> R
 /// procedure's currency; the quantity lies between `minimalPart` and the
 /// lot's volume, both inclusive (Q2).
 fn check_bid_terms(procedure: &Procedure, value: &Money, quantity: Amount) -> Result<(), Refusal> {
+    crate::procurement::require_positive(value.amount, "value.amount")?;
+    crate::procurement::require_positive(quantity, "quantity")?;
     if value.currency != procedure.value.currency {
         return Err(Refusal::invalid(
             "value",

@@ -9,7 +9,9 @@ use serde_json::Value as Json;
 use serde_with::skip_serializing_none;
 
 use super::{Award, Bid, Cancellation, Contract};
-use crate::procurement::{Amount, Document, Item, Money, Organization, Period, Refusal, Unit};
+use crate::procurement::{
+    Amount, Document, Item, Money, Organization, Period, Refusal, Unit, require_positive,
+};
 
 /// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
 /// enum, Q31).
@@ -460,11 +462,10 @@ pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Ref
             "Value must be one of ['UAH', 'USD', 'EUR'].",
         ));
     }
-    if procedure.value.amount.decimal().is_zero() {
-        return Err(Refusal::invalid(
-            "value.amount",
-            "Float value should be greater than 0.",
-        ));
+    require_positive(procedure.value.amount, "value.amount")?;
+    require_positive(procedure.minimal_step.amount, "minimalStep.amount")?;
+    if let Some(guarantee) = &procedure.guarantee {
+        require_positive(guarantee.amount, "guarantee.amount")?;
     }
     if let Some(guarantee) = &procedure.guarantee
         && guarantee.currency != procedure.value.currency

@@ -1935,3 +1935,69 @@ fn one_bid_per_participant_without_telling_other_brokers_who_has_bid() {
         .collect();
     assert!(!public.contains("131"), "{public}");
 }
+
+#[test]
+fn zero_amounts_and_quantities_are_refused() {
+    // A zero guarantee, value or lot quantity.
+    for (field, value, name) in [
+        (
+            "guarantee",
+            json!({"amount": 0, "currency": "UAH"}),
+            "guarantee.amount",
+        ),
+        (
+            "value",
+            json!({"amount": 0.0, "currency": "UAH"}),
+            "value.amount",
+        ),
+    ] {
+        let mut input = procedure_json(json!(10), json!(1), json!(100));
+        input[field] = value;
+        assert_invalid(Given::nothing().when(create_command(input)), name);
+    }
+    let input = procedure_json(json!(0), json!(1), json!(100));
+    assert_invalid(
+        Given::nothing().when(create_command(input)),
+        "items.quantity",
+    );
+    // A guarantee of 0 by an edit.
+    let mut g = Given::sale(10, 1, 100);
+    assert_invalid(
+        g.when(Command::Edit {
+            actor: owner(),
+            edit: Box::new(
+                serde_json::from_value(json!({"guarantee": {"amount": 0, "currency": "UAH"}}))
+                    .expect("edit"),
+            ),
+        }),
+        "guarantee.amount",
+    );
+    // A bid with a price or a quantity of 0, placed or edited.
+    assert_invalid(
+        g.when(bid_command("00000042", json!(5), json!(0))),
+        "value.amount",
+    );
+    assert_invalid(
+        g.when(bid_command("00000042", json!(0), json!(150))),
+        "quantity",
+    );
+    let bid = g.bid(json!(5), json!(150));
+    for edit in [
+        json!({"value": {"amount": 0, "currency": "UAH"}}),
+        json!({"quantity": 0}),
+    ] {
+        let name = if edit.get("quantity").is_some() {
+            "quantity"
+        } else {
+            "value.amount"
+        };
+        assert_invalid(
+            g.when(Command::EditBid {
+                actor: g.bid_owner(1),
+                bid_id: bid.clone(),
+                edit: Box::new(serde_json::from_value(edit).expect("edit")),
+            }),
+            name,
+        );
+    }
+}

@@ -412,6 +412,7 @@ fn check_bid_value(
     config: &Config,
     value: &crate::procurement::Money,
 ) -> Result<(), Refusal> {
+    crate::procurement::require_positive(value.amount, "value.amount")?;
     if config.value_currency_equality && value.currency != tender.value.currency {
         return Err(Refusal::invalid(
             "value",
@@ -492,6 +493,7 @@ fn submit_bid(
         ));
     }
     check_bid_value(tender, &state.config, &input.value)?;
+    crate::procurement::check_quantities(input.items.as_deref().unwrap_or_default(), "items")?;
     let answers = input.requirement_responses.as_deref().unwrap_or_default();
     let requirement_responses = responses(tender, answers, status == BidStatus::Pending, context)?;
     let bid = Bid {
@@ -553,6 +555,7 @@ fn edit_bid(
     if let Some(value) = &edit.value {
         check_bid_value(tender, &state.config, value)?;
     }
+    crate::procurement::check_quantities(edit.items.as_deref().unwrap_or_default(), "items")?;
     let final_status = status.unwrap_or(bid.status);
     let requirement_responses = match &edit.requirement_responses {
         Some(answers) => Some(responses(

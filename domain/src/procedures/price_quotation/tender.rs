@@ -7,7 +7,10 @@ use serde_json::{Map, Value as Json};
 use serde_with::skip_serializing_none;
 
 use super::{Award, Bid, Cancellation, Contract};
-use crate::procurement::{Criterion, Document, Item, Money, Organization, Period, Refusal};
+use crate::procurement::{
+    Criterion, Document, Item, Money, Organization, Period, Refusal, check_quantities,
+    require_positive,
+};
 
 /// The status names of the reference API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +200,12 @@ pub fn check_fields(tender: &Tender, now: DateTime<Utc>) -> Result<(), Refusal> 
     if tender.title.trim().is_empty() {
         return Err(Refusal::invalid("title", "This field is required."));
     }
+    if tender.procuring_entity.identifier.scheme.trim().is_empty() {
+        return Err(Refusal::invalid(
+            "procuringEntity.identifier.scheme",
+            "This field is required.",
+        ));
+    }
     if tender.items.is_empty() {
         return Err(Refusal::invalid("items", "Please provide at least 1 item."));
     }
@@ -217,12 +226,8 @@ pub fn check_fields(tender: &Tender, now: DateTime<Utc>) -> Result<(), Refusal> 
             ));
         }
     }
-    if tender.value.amount.decimal().is_zero() {
-        return Err(Refusal::invalid(
-            "value.amount",
-            "Float value should be greater than 0.",
-        ));
-    }
+    require_positive(tender.value.amount, "value.amount")?;
+    check_quantities(&tender.items, "items")?;
     if tender.agreement.id.trim().is_empty() {
         return Err(Refusal::invalid("agreement.id", "This field is required."));
     }

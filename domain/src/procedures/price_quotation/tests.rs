@@ -831,3 +831,86 @@ fn one_bid_per_tenderer_without_telling_other_brokers_who_has_bid() {
     assert!(disclosure::visible_bid(&given.state, &first, false).is_ok());
     assert!(!public_log(&ended).contains("250"));
 }
+
+#[test]
+fn zero_amounts_and_quantities_are_refused() {
+    // A tender item of quantity 0.
+    let mut input = tender_input();
+    input.items[0].quantity = Some(serde_json::from_value(json!(0)).expect("amount"));
+    let refusal = refusal_of(Given::nothing().when(Command::Create {
+        actor: owner(),
+        id: "bb8949e735294cbaa864bd3bc68a1e5f".into(),
+        tender: Box::new(input),
+        config: Config::default(),
+        tender_id: "UA-2023-09-20-000001-a".into(),
+        owner_token_hash: "owner-token".into(),
+        transfer_token_hash: "transfer-token".into(),
+    }));
+    assert_eq!(
+        (refusal.kind, refusal.name.as_str()),
+        (RefusalKind::Invalid, "items.quantity")
+    );
+    // The same through a draft edit, and a zero tender value.
+    let given = Given::created();
+    let mut items = given.tender().items.clone();
+    items[0].quantity = Some(serde_json::from_value(json!(0.0)).expect("amount"));
+    let edit = |edit: TenderEdit| Command::Edit {
+        actor: owner(),
+        edit: Box::new(edit),
+        catalogue: None,
+    };
+    let refusal = refusal_of(given.when(edit(TenderEdit {
+        items: Some(items),
+        ..TenderEdit::default()
+    })));
+    assert_eq!(refusal.name, "items.quantity");
+    let refusal = refusal_of(given.when(edit(TenderEdit {
+        value: Some(serde_json::from_value(json!({"amount": 0})).expect("money")),
+        ..TenderEdit::default()
+    })));
+    assert_eq!(refusal.name, "value.amount");
+
+    // A bid of 0, at submission and by an edit.
+    let mut given = Given::activated();
+    let answers = given.answers();
+    let refusal = refusal_of(given.when(submit("11111111", 0, answers)));
+    assert_eq!(
+        (refusal.kind, refusal.name.as_str()),
+        (RefusalKind::Invalid, "value.amount")
+    );
+    let bid_id = given.bid("11111111", 100);
+    let refusal = refusal_of(
+        given.when(Command::EditBid {
+            actor: Actor {
+                broker: "broker".into(),
+                token_hash: Some("bid-token-11111111".into()),
+            },
+            bid_id: bid_id.clone(),
+            edit: Box::new(
+                serde_json::from_value(json!({"value": {"amount": 0, "currency": "UAH"}}))
+                    .expect("edit"),
+            ),
+        }),
+    );
+    assert_eq!(
+        (refusal.kind, refusal.name.as_str()),
+        (RefusalKind::Invalid, "value.amount")
+    );
+    // A tiny but positive price is a price, written as a plain decimal.
+    given.then_apply(Command::EditBid {
+        actor: Actor {
+            broker: "broker".into(),
+            token_hash: Some("bid-token-11111111".into()),
+        },
+        bid_id: bid_id.clone(),
+        edit: Box::new(
+            serde_json::from_value(json!({"value": {"amount": 1e-7, "currency": "UAH"}}))
+                .expect("edit"),
+        ),
+    });
+    let bid = disclosure::visible_bid(&given.state, &bid_id, true).expect("own bid");
+    assert_eq!(
+        serde_json::to_string(&bid["value"]["amount"]).expect("json"),
+        "0.0000001"
+    );
+}
