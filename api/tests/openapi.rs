@@ -1,19 +1,14 @@
 //! `api/openapi.json` (served at `/api/2.5/openapi.json`) is written by hand.
 //! These tests keep it honest: it must be OpenAPI 3.1, and every route the
 //! server registers must be described there with each of its methods, and
-//! nothing else. The routes are read from the router sources as text, so
-//! adding a route without documenting it fails here.
+//! nothing else. The routes come from the router itself, so adding a route
+//! anywhere without documenting it fails here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-const TENDER_ROUTES: &str = include_str!("../src/tenders/mod.rs");
-const SERVER_ROUTES: &str = include_str!("../src/server.rs");
-const FEED_ROUTES: &str = include_str!("../src/feed/mod.rs");
-const PROCEDURE_ROUTES: &str = include_str!("../src/procedures/mod.rs");
-
-/// The HTTP methods axum's `routing` module offers as method routers.
+/// The HTTP methods an OpenAPI path item may describe.
 const METHODS: [&str; 8] = [
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
@@ -22,86 +17,15 @@ fn document() -> Json {
     serde_json::from_str(api::openapi::DOCUMENT).expect("api/openapi.json is valid JSON")
 }
 
-/// The text from `open` (the index of an opening parenthesis) to its matching
-/// closing parenthesis, skipping string literals.
-fn balanced(source: &str, open: usize) -> &str {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (offset, c) in source[open..].char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return &source[open..open + offset + 1];
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("unbalanced parentheses after byte {open}");
-}
-
-/// The method names called in `handlers` (e.g. `get(tender::read).patch(tender::patch)`):
-/// words from [`METHODS`] directly followed by `(` and not part of a longer
-/// name or path (`tender::get(` would not count).
-fn methods_in(handlers: &str) -> BTreeSet<String> {
-    let bytes = handlers.as_bytes();
-    let mut found = BTreeSet::new();
-    for method in METHODS {
-        let call = format!("{method}(");
-        for (at, _) in handlers.match_indices(&call) {
-            let before = at.checked_sub(1).map(|i| bytes[i]);
-            let standalone =
-                before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b':'));
-            if standalone {
-                found.insert(method.to_owned());
-            }
-        }
-    }
-    found
-}
-
-/// Every `.route("PATH", <method router>)` in `source`: path → methods.
-fn routes_in(source: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (at, _) in source.match_indices(".route(") {
-        let call = balanced(source, at + ".route".len());
-        let inner = &call[1..call.len() - 1];
-        let start = inner
-            .find('"')
-            .unwrap_or_else(|| panic!("a route without a path literal: {call}"));
-        let length = inner[start + 1..]
-            .find('"')
-            .unwrap_or_else(|| panic!("unterminated path literal: {call}"));
-        let path = &inner[start + 1..start + 1 + length];
-        let methods = methods_in(&inner[start + 2 + length..]);
-        assert!(
-            !methods.is_empty(),
-            "no HTTP method found for route {path:?}; teach tests/openapi.rs to read `{call}`"
-        );
-        routes.entry(path.to_owned()).or_default().extend(methods);
-    }
-    routes
-}
-
+/// Every route the server's router registers, from the router itself
+/// (`api::server::routes()`): path → lowercase methods.
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let mut routes = routes_in(TENDER_ROUTES);
-    for source in [SERVER_ROUTES, FEED_ROUTES, PROCEDURE_ROUTES] {
-        for (path, methods) in routes_in(source) {
-            routes.entry(path).or_default().extend(methods);
-        }
+    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for route in api::server::routes().entries() {
+        routes
+            .entry(route.path.to_owned())
+            .or_default()
+            .insert(route.method.as_str().to_ascii_lowercase());
     }
     routes
 }
@@ -136,7 +60,7 @@ fn is_openapi_3_1() {
 }
 
 #[test]
-fn the_route_reader_understands_the_router() {
+fn the_route_list_comes_from_the_router() {
     let routes = registered_routes();
     let methods = |path: &str| -> Vec<&str> { routes[path].iter().map(String::as_str).collect() };
     assert_eq!(methods("/api/2.5/tenders/{id}"), ["get", "patch"]);
