@@ -6,6 +6,7 @@ pub mod criterion;
 pub mod document;
 pub mod item;
 pub mod money;
+pub mod one_bid_per_party;
 pub mod organization;
 pub mod period;
 pub mod public;

@@ -660,25 +660,19 @@ fn end_tendering(
     let procedure = outcome.procedure()?;
     // B-V4 across brokers: a participant's first bid takes part, its later
     // ones (placed through other brokers) do not.
-    let mut seen: Vec<&crate::procurement::Identifier> = Vec::new();
-    let mut participants = Vec::new();
-    let mut excluded = Vec::new();
-    for bid in procedure
-        .bids
-        .iter()
-        .filter(|bid| bid.status == BidStatus::Active)
-    {
-        let identifiers: Vec<_> = bid.bidders.iter().map(|b| &b.identifier).collect();
-        if identifiers
+    let active = || {
+        procedure
+            .bids
             .iter()
-            .any(|id| seen.iter().any(|known| known.same_as(id)))
-        {
-            excluded.push(bid.id.clone());
-        } else {
-            seen.extend(identifiers);
-            participants.push(bid.id.clone());
-        }
-    }
+            .filter(|bid| bid.status == BidStatus::Active)
+    };
+    let excluded = crate::procurement::one_bid_per_party::later_bids_of_the_same_party(
+        active().map(|bid| (bid.id.as_str(), bid.bidders.as_slice())),
+    );
+    let participants: Vec<String> = active()
+        .filter(|bid| !excluded.contains(&bid.id))
+        .map(|bid| bid.id.clone())
+        .collect();
     let required = procedure.min_number_of_qualified_bids as usize;
     let count = participants.len();
     outcome.push(Event::TenderingEnded {

@@ -645,7 +645,13 @@ fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Event>, Refusal
     if !due || tender.status != TenderStatus::ActiveTendering {
         return Ok(Vec::new());
     }
-    let excluded = later_bids_of_the_same_tenderer(tender);
+    let excluded = crate::procurement::one_bid_per_party::later_bids_of_the_same_party(
+        tender
+            .bids
+            .iter()
+            .filter(|bid| bid.counts())
+            .map(|bid| (bid.id.as_str(), bid.tenderers.as_slice())),
+    );
     let mut ended = tender.clone();
     ended.bids.retain(|bid| !excluded.contains(&bid.id));
     let counted = ended.bids.iter().filter(|bid| bid.counts()).count();
@@ -675,26 +681,6 @@ fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Event>, Refusal
         });
     }
     Ok(events)
-}
-
-/// The bids that do not take part because their tenderer already has an
-/// earlier bid in the running (one bid per tenderer; earlier = submitted
-/// first, which is the order of `bids`).
-fn later_bids_of_the_same_tenderer(tender: &Tender) -> Vec<String> {
-    let mut seen: Vec<&crate::procurement::Identifier> = Vec::new();
-    let mut excluded = Vec::new();
-    for bid in tender.bids.iter().filter(|bid| bid.counts()) {
-        let identifiers: Vec<_> = bid.tenderers.iter().map(|t| &t.identifier).collect();
-        if identifiers
-            .iter()
-            .any(|id| seen.iter().any(|known| known.same_as(id)))
-        {
-            excluded.push(bid.id.clone());
-        } else {
-            seen.extend(identifiers);
-        }
-    }
-    excluded
 }
 
 /// When the next automatic transition is due: the end of the tender period
