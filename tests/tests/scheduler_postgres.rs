@@ -1,7 +1,8 @@
 //! Two server processes sharing one PostgreSQL database each run a
 //! scheduler: when a transition comes due, both fire it, and it is appended
 //! exactly once. (A throw-away server, or `DATABASE_URL`; skipped loudly only
-//! when no PostgreSQL exists.)
+//! when no PostgreSQL exists, and a failure then under
+//! `CDB_REQUIRE_POSTGRES=1`.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -163,7 +164,11 @@ async fn event_types(handler: &CommandHandler, id: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_processes_sharing_one_database_append_once() {
-    let Some(url) = e2e::pg::fresh_database().await else {
+    let test = concat!(
+        module_path!(),
+        "::two_processes_sharing_one_database_append_once"
+    );
+    let Some(url) = e2e::backends::postgres_database(test).await else {
         return;
     };
     migrate(&url).await.unwrap();
@@ -216,11 +221,16 @@ async fn two_processes_sharing_one_database_append_once() {
     assert_eq!(first_scheduler.run_due().await.unwrap(), 0);
     assert_eq!(second_scheduler.run_due().await.unwrap(), 0);
     assert_eq!(first.store().head().await.unwrap(), 40);
+    e2e::backends::ran("postgres", test);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_background_schedulers_sharing_one_database_append_once() {
-    let Some(url) = e2e::pg::fresh_database().await else {
+    let test = concat!(
+        module_path!(),
+        "::two_background_schedulers_sharing_one_database_append_once"
+    );
+    let Some(url) = e2e::backends::postgres_database(test).await else {
         return;
     };
     migrate(&url).await.unwrap();
@@ -268,4 +278,5 @@ async fn two_background_schedulers_sharing_one_database_append_once() {
             .expect("the loop stops on shutdown")
             .unwrap();
     }
+    e2e::backends::ran("postgres", test);
 }

@@ -1,6 +1,7 @@
 //! One conformance suite for every `EventStore` backend. Each scenario runs
 //! on the embedded store and on PostgreSQL (a throw-away server, or
-//! `DATABASE_URL`; skipped loudly only when no PostgreSQL exists).
+//! `DATABASE_URL`; skipped loudly only when no PostgreSQL exists, and a
+//! failure then under `CDB_REQUIRE_POSTGRES=1`).
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -27,8 +28,9 @@ impl Backend {
         }
     }
 
-    async fn postgres() -> Option<Backend> {
-        let url = e2e::pg::fresh_database().await?;
+    /// `None` after a loud skip (a failure under `CDB_REQUIRE_POSTGRES`).
+    async fn postgres(test: &str) -> Option<Backend> {
+        let url = e2e::backends::postgres_database(test).await?;
         Some(Backend {
             location: StoreLocation::Postgres(url),
             _dir: None,
@@ -48,12 +50,17 @@ macro_rules! on_both_backends {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn embedded() {
                 super::$scenario(super::Backend::embedded()).await;
+                e2e::backends::ran("embedded", concat!(module_path!(), "::embedded"));
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                let Some(backend) = super::Backend::postgres().await else { return };
+                let test = concat!(module_path!(), "::postgres");
+                let Some(backend) = super::Backend::postgres(test).await else {
+                    return;
+                };
                 super::$scenario(backend).await;
+                e2e::backends::ran("postgres", test);
             }
         }
     )*};
