@@ -1,7 +1,8 @@
 /// One `#[tokio::test]` per backend for each named scenario, an `async fn
 /// (TestServer)`: `embedded` on a temporary embedded store and `postgres`
 /// on a fresh PostgreSQL database (skipped, loudly, only when there is no
-/// PostgreSQL at all; see [`pg`]).
+/// PostgreSQL at all, and a failure then under `CDB_REQUIRE_POSTGRES=1`; see
+/// [`backends`] and [`pg`]). Each records itself in the backend tally.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {$(
@@ -9,20 +10,23 @@ macro_rules! on_both_backends {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn embedded() {
                 super::$scenario($crate::http::TestServer::embedded().await).await;
+                $crate::backends::ran("embedded", concat!(module_path!(), "::embedded"));
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                let Some(server) = $crate::http::TestServer::postgres().await else {
-                    eprintln!("skipped: no PostgreSQL");
+                let test = concat!(module_path!(), "::postgres");
+                let Some(server) = $crate::backends::postgres_server(test).await else {
                     return;
                 };
                 super::$scenario(server).await;
+                $crate::backends::ran("postgres", test);
             }
         }
     )*};
 }
 
+pub mod backends;
 pub mod http;
 pub mod pg;
 pub mod pq;

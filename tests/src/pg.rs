@@ -14,6 +14,8 @@
 //! Environment:
 //! - `DATABASE_URL`: use this server instead of starting one; it is never
 //!   started or stopped by us.
+//! - `CDB_REQUIRE_POSTGRES=1`: no PostgreSQL is a failure, not a skip (see
+//!   [`crate::backends`]).
 //! - `CDB_TEST_PG_FSYNC=on`: keep `fsync` (and friends) on in the throw-away
 //!   server; by default they are off, which is much faster.
 
@@ -389,8 +391,20 @@ rm -rf "$dir"
 /// - None when neither is possible because no PostgreSQL binaries exist
 ///   (a loud message is printed to stderr).
 ///
-/// Panics with the server log if binaries exist but starting fails.
+/// Panics with the server log if binaries exist but starting fails, and
+/// instead of answering None under `CDB_REQUIRE_POSTGRES=1` (see
+/// [`crate::backends::skip_postgres`]): no caller can turn a missing server
+/// into a pass.
 pub fn server_url() -> Option<String> {
+    let url = available_server_url();
+    if url.is_none() {
+        crate::backends::skip_postgres("a caller of pg::server_url");
+    }
+    url
+}
+
+/// [`server_url`] without the `CDB_REQUIRE_POSTGRES` check.
+fn available_server_url() -> Option<String> {
     match SERVER.get_or_init(init_server) {
         Ok(Some(Server::External(url))) => Some(url.clone()),
         Ok(Some(Server::Temp(pg))) => Some(pg.admin_url.clone()),
@@ -400,10 +414,22 @@ pub fn server_url() -> Option<String> {
 }
 
 /// Creates a new, empty database with a unique name on the [`server_url`]
-/// server and returns its URL. None when `server_url()` is None.
+/// server and returns its URL. None when `server_url()` is None (so never
+/// under `CDB_REQUIRE_POSTGRES=1`); tests name themselves through
+/// [`crate::backends::postgres_database`] instead.
 pub async fn fresh_database() -> Option<String> {
+    let url = fresh_database_if_available().await;
+    if url.is_none() {
+        crate::backends::skip_postgres("a caller of pg::fresh_database");
+    }
+    url
+}
+
+/// [`fresh_database`] without the `CDB_REQUIRE_POSTGRES` check: None when no
+/// server is available, for the caller to report.
+pub(crate) async fn fresh_database_if_available() -> Option<String> {
     // The first call may run initdb: keep that off the async worker threads.
-    let admin_url = match tokio::task::spawn_blocking(server_url).await {
+    let admin_url = match tokio::task::spawn_blocking(available_server_url).await {
         Ok(url) => url?,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("server_url task failed: {e}"),

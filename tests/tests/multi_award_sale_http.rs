@@ -404,24 +404,43 @@ async fn one_bid_goes_to_qualification_without_an_auction(server: TestServer) {
     assert_eq!(s.allocation().await, [d(300)]);
 }
 
-/// Every public read of a sale, as `(path, key)`: the document, its
+/// Every public read of a sale, as `(path, body)`: the document, its
 /// sub-resources, the bid itself, the change feed (pages, with every
-/// optional field), and the public event log.
-async fn public_reads(server: &TestServer, sale: &Sale, bid_id: &str) -> Vec<(String, String)> {
+/// optional field), and the public event log. Each GET must answer its
+/// status (200; 403 for the bids and their documents while `sealed`), so a
+/// path that stopped existing (404) or broke cannot pass the scan with an
+/// empty body.
+async fn public_reads(
+    server: &TestServer,
+    sale: &Sale,
+    bid_id: &str,
+    sealed: bool,
+) -> Vec<(String, String)> {
+    let bid_read = if sealed {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
     let paths = [
-        sale.path.clone(),
-        format!("{}?opt_pretty=1", sale.path),
-        format!("{}/bids", sale.path),
-        format!("{}/bids/{bid_id}", sale.path),
-        format!("{}/bids/{bid_id}/documents", sale.path),
-        format!("{}/awards", sale.path),
-        format!("{}/contracts", sale.path),
-        format!("{}/documents", sale.path),
-        format!("{}/cancellations", sale.path),
-        format!("{PROCEDURES}?feed=changes&opt_fields=status,auctionId,bids,awards"),
-        format!("{PROCEDURES}?feed=changes&descending=1"),
-        "/api/2.5/events?limit=1000".to_owned(),
-        "/api/2.5/tenders?feed=changes".to_owned(),
+        (sale.path.clone(), StatusCode::OK),
+        (format!("{}?opt_pretty=1", sale.path), StatusCode::OK),
+        (format!("{}/bids", sale.path), bid_read),
+        (format!("{}/bids/{bid_id}", sale.path), bid_read),
+        (format!("{}/bids/{bid_id}/documents", sale.path), bid_read),
+        (format!("{}/awards", sale.path), StatusCode::OK),
+        (format!("{}/contracts", sale.path), StatusCode::OK),
+        (format!("{}/documents", sale.path), StatusCode::OK),
+        (format!("{}/cancellations", sale.path), StatusCode::OK),
+        (
+            format!("{PROCEDURES}?feed=changes&opt_fields=status,auctionId,bids,awards"),
+            StatusCode::OK,
+        ),
+        (
+            format!("{PROCEDURES}?feed=changes&descending=1"),
+            StatusCode::OK,
+        ),
+        ("/api/2.5/events?limit=1000".to_owned(), StatusCode::OK),
+        ("/api/2.5/tenders?feed=changes".to_owned(), StatusCode::OK),
     ];
     let mut bodies = Vec::new();
     // Both live streams (SSE), read up to the log's head.
@@ -448,10 +467,12 @@ async fn public_reads(server: &TestServer, sale: &Sale, bid_id: &str) -> Vec<(St
             .join("\n");
         bodies.push((path, text));
     }
-    for path in paths {
+    for (path, want) in paths {
         for key in [None, Some(BROKER_KEY), Some(OTHER_KEY)] {
-            let (_, _, bytes) = server.get_bytes_as(&path, key).await;
-            bodies.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            let (status, _, bytes) = server.get_bytes_as(&path, key).await;
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(status, want, "GET {path} as {key:?}: {body}");
+            bodies.push((path.clone(), body));
         }
     }
     bodies
@@ -524,18 +545,19 @@ async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
 
     // While bids are taken…
     server.settle().await;
-    let sealed = public_reads(&server, &sale, &first.id).await;
+    let sealed = public_reads(&server, &sale, &first.id, true).await;
     assert_eq!(leaks(&sealed), Vec::<String>::new());
     // … and while the auction runs; one bid's token does not open another.
     end_tendering(&server).await;
     assert_eq!(status_of(&server, &sale).await, "active_auction");
-    let mut sealed = public_reads(&server, &sale, &first.id).await;
-    let (_, _, bytes) = server
+    let mut sealed = public_reads(&server, &sale, &first.id, true).await;
+    let (status, _, bytes) = server
         .get_bytes_as(
             &format!("{}/bids/{}?acc_token={}", sale.path, second.id, first.token),
             Some(OTHER_KEY),
         )
         .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another bid's token");
     sealed.push((
         "second bid with the first's token".to_owned(),
         String::from_utf8_lossy(&bytes).into_owned(),
@@ -560,7 +582,7 @@ async fn bids_stay_sealed_until_the_auction_results(server: TestServer) {
     auction_unraised(&server, &sale).await;
     assert_eq!(status_of(&server, &sale).await, "active_qualification");
     server.settle().await;
-    let open = public_reads(&server, &sale, &first.id).await;
+    let open = public_reads(&server, &sale, &first.id, false).await;
     let shown = leaks(&open);
     for secret in secrets {
         assert!(

@@ -7,7 +7,8 @@
 //! by format (32 lowercase hex), `tenderID` by its pattern and timestamps as
 //! ISO 8601 with the Kyiv offset. Every scenario runs on the embedded store
 //! and on PostgreSQL (a throw-away server, or `DATABASE_URL`; skipped loudly
-//! only when no PostgreSQL exists).
+//! only when no PostgreSQL exists, and a failure then under
+//! `CDB_REQUIRE_POSTGRES=1`).
 
 use std::collections::BTreeSet;
 

@@ -338,46 +338,65 @@ async fn feed_pages_link_both_ways(server: TestServer) {
 /// Every read a party that owns no bid can make: anonymous and as another
 /// broker, with `foreign_token` (the buyer's token, which is not a bid's)
 /// where a token is accepted; the feed and event log in both forms; and the
-/// error answer to a refused bid change.
+/// error answer to a refused bid change. Each GET must answer its status
+/// (200; 403 for the bids and their documents while `sealed`), so a path
+/// that stopped existing (404) or broke cannot pass the scan with an empty
+/// body.
 async fn public_reads(
     server: &TestServer,
     tender: &Tender,
     bids: &[&str],
     foreign_token: &str,
+    sealed: bool,
 ) -> Vec<(String, String)> {
+    let bid_read = if sealed {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
     let mut paths = vec![
-        tender.path.clone(),
-        format!("{}?opt_pretty=1", tender.path),
-        format!("{}/bids", tender.path),
-        format!("{}/awards", tender.path),
-        "/api/2.5/tenders?feed=changes&opt_fields=bids,status,value,awards,documents".to_owned(),
-        "/api/2.5/tenders?feed=changes&descending=1&opt_fields=bids".to_owned(),
-        "/api/2.5/events?limit=1000".to_owned(),
+        (tender.path.clone(), StatusCode::OK),
+        (format!("{}?opt_pretty=1", tender.path), StatusCode::OK),
+        (format!("{}/bids", tender.path), bid_read),
+        (format!("{}/awards", tender.path), StatusCode::OK),
+        (
+            "/api/2.5/tenders?feed=changes&opt_fields=bids,status,value,awards,documents"
+                .to_owned(),
+            StatusCode::OK,
+        ),
+        (
+            "/api/2.5/tenders?feed=changes&descending=1&opt_fields=bids".to_owned(),
+            StatusCode::OK,
+        ),
+        ("/api/2.5/events?limit=1000".to_owned(), StatusCode::OK),
     ];
     for bid in bids {
-        paths.push(format!("{}/bids/{bid}", tender.path));
-        paths.push(format!(
-            "{}/bids/{bid}?acc_token={foreign_token}",
-            tender.path
+        paths.push((format!("{}/bids/{bid}", tender.path), bid_read));
+        paths.push((
+            format!("{}/bids/{bid}?acc_token={foreign_token}", tender.path),
+            bid_read,
         ));
-        paths.push(format!("{}/bids/{bid}/documents", tender.path));
+        paths.push((format!("{}/bids/{bid}/documents", tender.path), bid_read));
     }
     let mut bodies = Vec::new();
-    for path in paths {
+    for (path, want) in paths {
         for key in [None, Some(OTHER_KEY)] {
-            let (_, _, bytes) = server.get_bytes_as(&path, key).await;
-            bodies.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            let (status, _, bytes) = server.get_bytes_as(&path, key).await;
+            let body = String::from_utf8_lossy(&bytes).into_owned();
+            assert_eq!(status, want, "GET {path} as {key:?}: {body}");
+            bodies.push((path.clone(), body));
         }
     }
     // A refused write's error message must not leak either.
     for bid in bids {
-        let (_, _, body) = server
+        let (status, _, body) = server
             .patch(
                 &format!("{}/bids/{bid}?acc_token={foreign_token}", tender.path),
                 Some(OTHER_KEY),
                 Some(json!({"data": {"value": {"amount": 1}}})),
             )
             .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "PATCH bid {bid}: {body}");
         bodies.push((format!("PATCH bid {bid}"), body.to_string()));
     }
     let head = server.head().await as usize;
@@ -456,7 +475,7 @@ async fn sealed_bids_stay_sealed_until_disclosure(server: TestServer) {
     let bid_ids: Vec<&str> = bids.iter().map(|(id, _, _)| id.as_str()).collect();
 
     // During active.tendering: nobody but the owner sees a bid.
-    let sealed = public_reads(&server, &tender, &bid_ids, &tender.token).await;
+    let sealed = public_reads(&server, &tender, &bid_ids, &tender.token, true).await;
     assert!(sealed.len() > 30, "scanned {} bodies", sealed.len());
     for (path, body) in &sealed {
         for secret in secrets {
@@ -483,7 +502,7 @@ async fn sealed_bids_stay_sealed_until_disclosure(server: TestServer) {
 
     // After the tender period the bids are disclosed to everyone.
     assert_eq!(end_tendering(&server).await, 1);
-    let open = public_reads(&server, &tender, &bid_ids, &tender.token).await;
+    let open = public_reads(&server, &tender, &bid_ids, &tender.token, false).await;
     let shown = |path: &str, secret: &str| {
         open.iter()
             .any(|(p, body)| p.starts_with(path) && body.contains(secret))

@@ -1,7 +1,8 @@
 //! Two server processes sharing one PostgreSQL database each run a
 //! scheduler: when a transition comes due, both fire it, and it is appended
 //! exactly once. (A throw-away server, or `DATABASE_URL`; skipped loudly only
-//! when no PostgreSQL exists.)
+//! when no PostgreSQL exists, and a failure then under
+//! `CDB_REQUIRE_POSTGRES=1`.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use commands::store::postgres::{PostgresStore, migrate};
 use commands::store::{EventStore, Metadata};
-use commands::{CommandHandler, FrozenClock, Scheduler, SequentialIds};
+use commands::{Clock, CommandHandler, FrozenClock, Scheduler, SequentialIds};
 use domain::{Context, Decider, DomainEvent, EventDecodeError, Scheduled};
 use serde_json::json;
 
@@ -163,7 +164,11 @@ async fn event_types(handler: &CommandHandler, id: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_processes_sharing_one_database_append_once() {
-    let Some(url) = e2e::pg::fresh_database().await else {
+    let test = concat!(
+        module_path!(),
+        "::two_processes_sharing_one_database_append_once"
+    );
+    let Some(url) = e2e::backends::postgres_database(test).await else {
         return;
     };
     migrate(&url).await.unwrap();
@@ -216,29 +221,43 @@ async fn two_processes_sharing_one_database_append_once() {
     assert_eq!(first_scheduler.run_due().await.unwrap(), 0);
     assert_eq!(second_scheduler.run_due().await.unwrap(), 0);
     assert_eq!(first.store().head().await.unwrap(), 40);
+    e2e::backends::ran("postgres", test);
 }
 
+/// Two background scheduler loops (`Scheduler::run`) on one database: a
+/// timer created through one process is fired by the other, which can only
+/// know of it from the database, and is appended once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_background_schedulers_sharing_one_database_append_once() {
-    let Some(url) = e2e::pg::fresh_database().await else {
+    let test = concat!(
+        module_path!(),
+        "::two_background_schedulers_sharing_one_database_append_once"
+    );
+    let Some(url) = e2e::backends::postgres_database(test).await else {
         return;
     };
     migrate(&url).await.unwrap();
-    let clock = Arc::new(FrozenClock::new(at(9)));
+    // Each process has its own clock. The first one's stays frozen before
+    // the due time, so its scheduler (running all along) can never fire the
+    // timer: only the second process can, and only after learning of the
+    // timer from the database. The second one's clock reads 10:07, which
+    // the `Expired` event records, so the event also names who decided it.
+    let first_clock = Arc::new(FrozenClock::new(at(9)));
+    let second_clock = Arc::new(FrozenClock::new(at(10) + chrono::TimeDelta::minutes(7)));
     let mut handlers = Vec::new();
     let mut running = Vec::new();
     let (stop, _) = tokio::sync::broadcast::channel::<()>(1);
-    for ids in 1..=2 {
+    for (ids, clock) in [(1, &first_clock), (2, &second_clock)] {
         let store = PostgresStore::connect(&url, 4).await.unwrap();
-        let (handler, scheduler) = process(store, &clock, ids);
+        let (handler, scheduler) = process(store, clock, ids);
         let mut stopped = stop.subscribe();
         running.push(tokio::spawn(scheduler.run(async move {
             let _ = stopped.recv().await;
         })));
         handlers.push(handler);
     }
-    // Created on one process while both run: the other learns of it from
-    // the database (NOTIFY, or its poll).
+    // Created on the first process while both run: the second learns of it
+    // from the database (NOTIFY, or its poll), and fires it at once.
     handlers[0]
         .execute::<Timer>(
             "t",
@@ -247,17 +266,24 @@ async fn two_background_schedulers_sharing_one_database_append_once() {
         )
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    clock.set(at(10));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while event_types(&handlers[1], "t").await.len() < 2 {
+    while event_types(&handlers[0], "t").await.len() < 2 {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the timer did not expire"
+            "the timer did not expire: the second process never learned of it from the database"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    // Give both several more ticks to (not) append again.
+    let events = handlers[0].store().read_procedure("t").await.unwrap();
+    assert_eq!(
+        events[1].data,
+        json!({ "at": second_clock.now() }),
+        "expired on the second process's clock"
+    );
+
+    // Now the first process's time comes too: it learns that the timer has
+    // expired meanwhile and appends nothing, nor does the second again.
+    first_clock.set(at(10));
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(event_types(&handlers[1], "t").await, ["Started", "Expired"]);
 
@@ -268,4 +294,5 @@ async fn two_background_schedulers_sharing_one_database_append_once() {
             .expect("the loop stops on shutdown")
             .unwrap();
     }
+    e2e::backends::ran("postgres", test);
 }
