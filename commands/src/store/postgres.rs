@@ -1,5 +1,5 @@
 //! The PostgreSQL backend (production). Schema and reasoning: see
-//! `docs/event-format.md` and `shared/notes/store.md`.
+//! `docs/event-format.md` ("Global order without gaps").
 //!
 //! Gap-free commit order: every batch takes its positions from the one-row
 //! `store_head` counter, which it updates after all its reads and locks; the
