@@ -206,7 +206,7 @@ fn sqlite_baseline_table(path: &std::path::Path) {
 /// with the store's settings and the store's 10 s busy timeout): SQLite
 /// lets one writer in at a time, the others wait in SQLite's busy handler,
 /// as an application writing straight to the file from several threads
-/// would. Each append runs on the blocking pool, like the store's writer.
+/// would. Each append runs on tokio's blocking pool.
 async fn sqlite_baseline(path: std::path::PathBuf, writers: usize, appends: usize) -> Measured {
     let connections: Vec<Arc<std::sync::Mutex<rusqlite::Connection>>> = (0..writers)
         .map(|_| {
