@@ -4,6 +4,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use commands::store::{EventStore, StoreLocation, open_store};
@@ -91,7 +93,7 @@ fn soak(data_dir: &Path, appends: u64) {
     assert!(status.success());
 }
 
-async fn embedded_store(data_dir: &Path) -> std::sync::Arc<dyn EventStore> {
+async fn embedded_store(data_dir: &Path) -> Arc<dyn EventStore> {
     open_store(&StoreLocation::Sqlite(data_dir.join("cdb.sqlite3")), false)
         .await
         .expect("open store")
@@ -292,10 +294,67 @@ fn tender_body(n: usize) -> serde_json::Value {
     })
 }
 
+fn as_strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// Where a crash test keeps its events: the embedded store in the data
+/// directory, or a fresh PostgreSQL database.
+enum Backend {
+    Embedded,
+    Postgres(String),
+}
+
+impl Backend {
+    /// A fresh PostgreSQL database on the tests' throw-away server (or
+    /// `DATABASE_URL`); `None`, with a loud message from the helper, when
+    /// this machine has no PostgreSQL.
+    async fn postgres() -> Option<Backend> {
+        e2e::pg::fresh_database().await.map(Backend::Postgres)
+    }
+
+    /// The `cdb serve` / `cdb replay` arguments that select it.
+    fn args(&self) -> Vec<String> {
+        match self {
+            Backend::Embedded => Vec::new(),
+            Backend::Postgres(url) => vec!["--store".into(), url.clone()],
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Embedded => "embedded",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn open(&self, data_dir: &Path) -> Arc<dyn EventStore> {
+        match self {
+            Backend::Embedded => embedded_store(data_dir).await,
+            Backend::Postgres(url) => open_store(&StoreLocation::Postgres(url.clone()), false)
+                .await
+                .expect("open the PostgreSQL store"),
+        }
+    }
+}
+
 /// The real server under a stream of HTTP writes, killed with SIGKILL:
 /// every tender it answered 201 for is there after a restart, unchanged.
 #[tokio::test]
 async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
+    kill_9_during_http_writes(Backend::Embedded).await;
+}
+
+/// The same on PostgreSQL (`cdb serve --store postgres://…`).
+#[tokio::test]
+async fn kill_9_of_the_server_on_postgres_loses_no_acknowledged_tender() {
+    let Some(backend) = Backend::postgres().await else {
+        return;
+    };
+    kill_9_during_http_writes(backend).await;
+}
+
+async fn kill_9_during_http_writes(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let brokers = dir.path().join("brokers.toml");
     std::fs::write(
@@ -303,36 +362,62 @@ async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
         format!("[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n"),
     )
     .unwrap();
-    let brokers_arg = brokers.to_str().unwrap().to_owned();
+    let mut serve_args = vec!["--brokers".to_owned(), brokers.display().to_string()];
+    serve_args.extend(backend.args());
+    let mut first_args = serve_args.clone();
+    if matches!(backend, Backend::Postgres(_)) {
+        first_args.push("--migrate".into());
+    }
     let data_dir = dir.path().join("data");
-    let mut server = Server::start_with(&data_dir, &["--brokers", &brokers_arg]);
-    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let mut server = Server::start_with(&data_dir, &as_strs(&first_args));
+
+    // Every 201 answer, whole: (id, the tender document it answered).
+    let acknowledged = Arc::new(Mutex::new(Vec::<(String, serde_json::Value)>::new()));
+    // Anything but a 201 (a 5xx above all), or a failed request before the
+    // kill: the test fails on it after the writers stop.
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let killed = Arc::new(AtomicBool::new(false));
     let client = reqwest::Client::new();
     let mut writers = Vec::new();
     for writer in 0..8 {
-        let (client, base, acknowledged) =
-            (client.clone(), server.base.clone(), acknowledged.clone());
+        let (client, base) = (client.clone(), server.base.clone());
+        let (acknowledged, failures, killed) =
+            (acknowledged.clone(), failures.clone(), killed.clone());
         writers.push(tokio::spawn(async move {
             for n in 0.. {
-                let response = client
+                let sent = client
                     .post(format!("{base}/api/2.5/tenders"))
                     .bearer_auth(BROKER_KEY)
                     .json(&tender_body(writer * 100_000 + n))
                     .send()
                     .await;
-                let Ok(response) = response else { return };
-                if response.status() != 201 {
-                    return;
-                }
-                let Ok(body) = response.json::<serde_json::Value>().await else {
-                    return;
+                let failure = match sent {
+                    Ok(response) if response.status() == 201 => {
+                        match response.json::<serde_json::Value>().await {
+                            Ok(body) => match body["data"]["id"].as_str() {
+                                Some(id) => {
+                                    let entry = (id.to_owned(), body["data"].clone());
+                                    acknowledged.lock().unwrap().push(entry);
+                                    continue;
+                                }
+                                None => format!("201 without data.id: {body}"),
+                            },
+                            // Cut off mid-answer: not acknowledged.
+                            Err(_) if killed.load(Ordering::SeqCst) => return,
+                            Err(error) => format!("201 with an unreadable body: {error}"),
+                        }
+                    }
+                    Ok(response) => {
+                        let status = response.status();
+                        let body = response.text().await.unwrap_or_default();
+                        format!("answered {status}: {body}")
+                    }
+                    // The connection died with the server.
+                    Err(_) if killed.load(Ordering::SeqCst) => return,
+                    Err(error) => format!("request failed before the kill: {error}"),
                 };
-                let id = body["data"]["id"].as_str().unwrap_or_default().to_owned();
-                let tender_id = body["data"]["tenderID"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                acknowledged.lock().unwrap().push((id, tender_id));
+                failures.lock().unwrap().push(failure);
+                return;
             }
         }));
     }
@@ -340,19 +425,26 @@ async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
     while acknowledged.lock().unwrap().len() < 150 {
         assert!(
             Instant::now() < deadline,
-            "the server acknowledged too few writes"
+            "the server acknowledged too few writes; failures: {:?}",
+            failures.lock().unwrap()
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    killed.store(true, Ordering::SeqCst);
     server.child.kill().expect("SIGKILL");
     server.child.wait().unwrap();
     for writer in writers {
-        let _ = writer.await;
+        writer.await.expect("writer task");
     }
+    let failures = failures.lock().unwrap().clone();
+    assert!(failures.is_empty(), "non-201 answers: {failures:?}");
     let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 150);
 
-    let server = Server::start_with(&data_dir, &["--brokers", &brokers_arg]);
-    for (id, tender_id) in &acknowledged {
+    let server = Server::start_with(&data_dir, &as_strs(&serve_args));
+    // The read models caught up before the restarted server listened, so
+    // GET answers from the whole log.
+    for (id, answered) in &acknowledged {
         let response = client
             .get(format!("{}/api/2.5/tenders/{id}", server.base))
             .send()
@@ -364,20 +456,28 @@ async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
             "acknowledged tender {id} is missing"
         );
         let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(body["data"]["tenderID"].as_str(), Some(tender_id.as_str()));
+        // The whole document, field by field, as the 201 answered it: no
+        // write happened to it since, so nothing may differ (the owner's
+        // token is in the 201's `access`, not in `data`).
+        assert_eq!(
+            &body["data"], answered,
+            "tender {id} changed across the crash"
+        );
     }
-    let distinct: std::collections::HashSet<_> = acknowledged.iter().map(|(_, t)| t).collect();
+    let distinct: std::collections::HashSet<_> =
+        acknowledged.iter().map(|(_, d)| &d["tenderID"]).collect();
     assert_eq!(distinct.len(), acknowledged.len(), "tenderIDs are unique");
     // The read models (projected while the writes went on, so the kill hit
     // them mid-way) caught up before the restarted server listened.
     let health = server.health().await;
+    assert_eq!(health["store"]["backend"], backend.name(), "{health}");
     let head = health["store"]["head"].as_u64().expect("head");
     for model in ["documents", "feed"] {
         assert_eq!(health["projections"][model]["lag"], 0, "{health}");
         assert_eq!(health["projections"][model]["position"], head, "{health}");
     }
     assert!(server.terminate().success());
-    let store = embedded_store(&data_dir).await;
+    let store = backend.open(&data_dir).await;
     replay::verify(store.as_ref(), |_| {})
         .await
         .expect("log verifies after the crash");
@@ -387,6 +487,7 @@ async fn kill_9_of_the_server_during_writes_loses_no_acknowledged_tender() {
     let rebuild = Command::new(CDB)
         .args(["replay", "rebuild", "--data-dir"])
         .arg(&data_dir)
+        .args(backend.args())
         .output()
         .expect("run cdb replay rebuild");
     let stderr = String::from_utf8_lossy(&rebuild.stderr);

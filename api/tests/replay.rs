@@ -6,9 +6,11 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use commands::store::{StoreLocation, open_store};
 use serde_json::{Value as Json, json};
 
 const CDB: &str = env!("CARGO_BIN_EXE_cdb");
@@ -286,46 +288,114 @@ async fn rebuild_after_a_kill_9_mid_projection_is_identical() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = dir.path().join("data");
     let server = Server::start(&data_dir);
-    let acknowledged = Arc::new(Mutex::new(0usize));
+    // The id of every tender answered 201, and any other answer (a 5xx
+    // above all) or a request that failed before the kill.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let killed = Arc::new(AtomicBool::new(false));
     let mut writers = Vec::new();
     for writer in 0..6 {
-        let (client, base, acknowledged) = (
-            server.client.clone(),
-            server.base.clone(),
+        let (client, base) = (server.client.clone(), server.base.clone());
+        let (acknowledged, failures, killed) = (
             Arc::clone(&acknowledged),
+            Arc::clone(&failures),
+            Arc::clone(&killed),
         );
         writers.push(tokio::spawn(async move {
             for n in 0.. {
-                let response = client
+                let sent = client
                     .post(format!("{base}/api/2.5/tenders"))
                     .bearer_auth(BROKER_KEY)
                     .json(&tender_body(writer * 100_000 + n))
                     .send()
                     .await;
-                match response {
+                let failure = match sent {
                     Ok(response) if response.status() == 201 => {
-                        *acknowledged.lock().unwrap_or_else(|e| e.into_inner()) += 1
+                        match response.json::<Json>().await {
+                            Ok(body) => match body["data"]["id"].as_str() {
+                                Some(id) => {
+                                    acknowledged
+                                        .lock()
+                                        .unwrap_or_else(|e| e.into_inner())
+                                        .push(id.to_owned());
+                                    continue;
+                                }
+                                None => format!("201 without data.id: {body}"),
+                            },
+                            // Cut off mid-answer by the kill: not acknowledged.
+                            Err(_) if killed.load(Ordering::SeqCst) => return,
+                            Err(error) => format!("201 with an unreadable body: {error}"),
+                        }
                     }
-                    _ => return,
-                }
+                    Ok(response) => {
+                        let status = response.status();
+                        let body = response.text().await.unwrap_or_default();
+                        format!("answered {status}: {body}")
+                    }
+                    Err(_) if killed.load(Ordering::SeqCst) => return,
+                    Err(error) => format!("request failed before the kill: {error}"),
+                };
+                failures
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(failure);
+                return;
             }
         }));
     }
     let deadline = Instant::now() + Duration::from_secs(15);
-    while *acknowledged.lock().unwrap_or_else(|e| e.into_inner()) < 120 {
+    while acknowledged.lock().unwrap_or_else(|e| e.into_inner()).len() < 120 {
         assert!(Instant::now() < deadline, "too few writes acknowledged");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    killed.store(true, Ordering::SeqCst);
     server.kill_9();
     for writer in writers {
-        let _ = writer.await;
+        writer.await.expect("writer task");
     }
-    let acknowledged = *acknowledged.lock().unwrap_or_else(|e| e.into_inner());
+    let failures = failures.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(failures.is_empty(), "non-201 answers: {failures:?}");
+    let acknowledged = acknowledged
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
 
     let server = Server::start(&data_dir);
     let head = server.wait_for_lag_0().await;
-    assert!(head >= acknowledged as u64, "{head} < {acknowledged}");
+    // Every acknowledged tender is served by the restarted server…
+    for id in &acknowledged {
+        server.document(id).await;
+    }
     server.terminate();
+
+    // …and its creation is in the log, once: one TenderCreated per
+    // procedure, each procedure created once. Tenders committed but not
+    // acknowledged (their answer was cut off by the kill) may be there too.
+    let store = open_store(&StoreLocation::Sqlite(data_dir.join("cdb.sqlite3")), false)
+        .await
+        .expect("open the store");
+    let events = store.read_all(0, usize::MAX).await.expect("read the log");
+    drop(store);
+    assert_eq!(events.len() as u64, head);
+    let mut created = std::collections::HashMap::<&str, usize>::new();
+    for event in &events {
+        assert_eq!(event.event_type, "TenderCreated", "{event:?}");
+        *created.entry(event.procedure_id.as_str()).or_default() += 1;
+    }
+    assert!(
+        created.values().all(|&n| n == 1),
+        "created twice: {created:?}"
+    );
+    let missing: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !created.contains_key(id.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged but not in the log: {missing:?}"
+    );
+    let distinct: std::collections::HashSet<&String> = acknowledged.iter().collect();
+    assert_eq!(distinct.len(), acknowledged.len(), "an id answered twice");
 
     let output = replay(&data_dir, &["rebuild"]);
     let text = stderr(&output);

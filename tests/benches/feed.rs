@@ -6,15 +6,26 @@
 //!    (8 concurrent clients); each against a baseline measured in the same
 //!    run: the same events read in-process with `EventStore::read_all`, and
 //!    the same documents read in-process from the read store;
+//!    Measured and baseline sides alternate over `BENCH_ROUNDS` rounds (the
+//!    HTTP side first in even rounds, the baseline first in odd ones); the
+//!    medians are reported;
 //! 2. live delay: while 8 writers create tenders flat out, an SSE client
 //!    follows `GET /api/2.5/events?mode=stream`; the delay of each event is
 //!    from the moment its writer got the store's commit acknowledgement to
-//!    the moment the client received it (median, p99, max).
+//!    the moment the client received it (median, p99, max), both read from
+//!    the one monotonic clock of this process (`Instant`). The writer reads
+//!    the clock when its append returns, so an event can reach the client
+//!    before its writer has looked at the clock: such delays are negative,
+//!    kept as they are in the figures, and counted.
+//!
+//! The throw-away PostgreSQL server runs with fsync on, as in the store
+//! benchmark and in production.
 //!
 //!     cargo bench -p e2e --bench feed
 //!
 //! Environment: `BENCH_TENDERS` (tenders for the catch-up, default 2000),
-//! `BENCH_SECONDS` (length of the live phase, default 10), `DATABASE_URL`.
+//! `BENCH_SECONDS` (length of the live phase, default 10), `BENCH_ROUNDS`
+//! (default 3), `DATABASE_URL`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -71,7 +82,7 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Json {
     response.json().await.expect("JSON body")
 }
 
-async fn catch_up(server: &TestServer, tenders: usize) {
+async fn catch_up(server: &TestServer, tenders: usize, rounds: usize) {
     let created = Instant::now();
     let mut writers = Vec::new();
     let server = Arc::new(server);
@@ -92,42 +103,19 @@ async fn catch_up(server: &TestServer, tenders: usize) {
         created.elapsed().as_secs_f64()
     );
 
-    // Events: in-process baseline, then over HTTP.
-    let started = Instant::now();
-    let mut after = 0;
-    let mut events = 0;
-    loop {
-        let page = server.store.read_all(after, 1000).await.expect("read_all");
-        let Some(last) = page.last() else { break };
-        after = last.position;
-        events += page.len();
-    }
-    let baseline = events as f64 / started.elapsed().as_secs_f64();
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    let mut url = format!("{}/api/2.5/events?limit=1000", server.base);
-    let mut seen = 0;
-    loop {
-        let page = get_json(&client, &url).await;
-        let items = page["data"].as_array().map_or(0, Vec::len);
-        if items == 0 {
-            break;
-        }
-        seen += items;
-        url = page["next_page"]["uri"]
-            .as_str()
-            .expect("next uri")
-            .to_owned();
+    let mut events = Paired::default();
+    let mut documents = Paired::default();
+    for round in 0..rounds {
+        events
+            .round(
+                round,
+                events_over_http(&server, &client, head),
+                events_in_process(&server, head),
+            )
+            .await;
     }
-    assert_eq!(seen, events, "the event log returned every event");
-    let http = seen as f64 / started.elapsed().as_secs_f64();
-    println!(
-        "  events:    {http:>9.0}/s over HTTP, baseline read_all {baseline:>9.0}/s, ratio {:.2}",
-        http / baseline
-    );
-
-    // Documents: feed pages, then one GET per document, 8 clients.
-    let started = Instant::now();
+    // The documents' ids, from the change feed.
     let mut ids = Vec::new();
     let mut url = format!("{}/api/2.5/tenders?feed=changes&limit=1000", server.base);
     loop {
@@ -148,9 +136,137 @@ async fn catch_up(server: &TestServer, tenders: usize) {
     }
     assert_eq!(ids.len(), tenders, "the feed listed every tender");
     let ids = Arc::new(ids);
+    for round in 0..rounds {
+        documents
+            .round(
+                round,
+                documents_over_http(&server, &client, &ids),
+                documents_in_process(&server, &ids),
+            )
+            .await;
+    }
+    let (http, baseline, ratio) = events.medians();
+    println!(
+        "  events:    {http:>9.0}/s over HTTP, baseline read_all {baseline:>9.0}/s, ratio {ratio:.2} (per round: {})",
+        events.each()
+    );
+    let (http, baseline, ratio) = documents.medians();
+    println!(
+        "  documents: {http:>9.0}/s over HTTP, baseline read store {baseline:>9.0}/s, ratio {ratio:.2} (per round: {})",
+        documents.each()
+    );
+}
+
+/// Rates per second of the measured side and its baseline, paired by round.
+#[derive(Default)]
+struct Paired {
+    measured: Vec<f64>,
+    baseline: Vec<f64>,
+}
+
+impl Paired {
+    /// The measured side first in even rounds, the baseline first in odd ones.
+    async fn round<M, B>(&mut self, round: usize, measured: M, baseline: B)
+    where
+        M: std::future::Future<Output = f64>,
+        B: std::future::Future<Output = f64>,
+    {
+        if round.is_multiple_of(2) {
+            self.measured.push(measured.await);
+            self.baseline.push(baseline.await);
+        } else {
+            self.baseline.push(baseline.await);
+            self.measured.push(measured.await);
+        }
+    }
+
+    fn ratios(&self) -> Vec<f64> {
+        self.measured
+            .iter()
+            .zip(&self.baseline)
+            .map(|(m, b)| m / b)
+            .collect()
+    }
+
+    /// Median measured rate, median baseline rate, median of the per-round
+    /// ratios.
+    fn medians(&self) -> (f64, f64, f64) {
+        (
+            median(self.measured.clone()),
+            median(self.baseline.clone()),
+            median(self.ratios()),
+        )
+    }
+
+    fn each(&self) -> String {
+        self.ratios()
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// The whole public event log over HTTP, pages of 1000: events per second.
+async fn events_over_http(server: &TestServer, client: &reqwest::Client, head: u64) -> f64 {
+    let started = Instant::now();
+    let mut url = format!("{}/api/2.5/events?limit=1000", server.base);
+    let mut seen = 0;
+    loop {
+        let page = get_json(client, &url).await;
+        let items = page["data"].as_array().map_or(0, Vec::len);
+        if items == 0 {
+            break;
+        }
+        seen += items;
+        url = page["next_page"]["uri"]
+            .as_str()
+            .expect("next uri")
+            .to_owned();
+    }
+    assert_eq!(seen as u64, head, "the event log returned every event");
+    seen as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Baseline: the same events in-process with `EventStore::read_all`.
+async fn events_in_process(server: &TestServer, head: u64) -> f64 {
+    let started = Instant::now();
+    let mut after = 0;
+    let mut events = 0;
+    loop {
+        let page = server.store.read_all(after, 1000).await.expect("read_all");
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        events += page.len();
+    }
+    assert_eq!(events as u64, head, "read_all returned every event");
+    events as f64 / started.elapsed().as_secs_f64()
+}
+
+/// One `GET /api/2.5/tenders/{id}` per document, 8 clients: documents per
+/// second.
+async fn documents_over_http(
+    server: &TestServer,
+    client: &reqwest::Client,
+    ids: &Arc<Vec<String>>,
+) -> f64 {
+    let started = Instant::now();
     let mut clients = Vec::new();
     for c in 0..CLIENTS {
-        let ids = Arc::clone(&ids);
+        let ids = Arc::clone(ids);
         let client = client.clone();
         let base = server.base.clone();
         clients.push(async move {
@@ -161,12 +277,16 @@ async fn catch_up(server: &TestServer, tenders: usize) {
         });
     }
     futures_join(clients).await;
-    let http = ids.len() as f64 / started.elapsed().as_secs_f64();
+    ids.len() as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Baseline: the same documents in-process from the read store, 8 tasks.
+async fn documents_in_process(server: &TestServer, ids: &Arc<Vec<String>>) -> f64 {
     let read = Arc::clone(server.projector.read_store());
     let started = Instant::now();
     let mut readers = Vec::new();
     for c in 0..CLIENTS {
-        let ids = Arc::clone(&ids);
+        let ids = Arc::clone(ids);
         let read = Arc::clone(&read);
         readers.push(async move {
             for id in ids.iter().skip(c).step_by(CLIENTS) {
@@ -175,11 +295,7 @@ async fn catch_up(server: &TestServer, tenders: usize) {
         });
     }
     futures_join(readers).await;
-    let baseline = ids.len() as f64 / started.elapsed().as_secs_f64();
-    println!(
-        "  documents: {http:>9.0}/s over HTTP, baseline read store {baseline:>9.0}/s, ratio {:.2}",
-        http / baseline
-    );
+    ids.len() as f64 / started.elapsed().as_secs_f64()
 }
 
 async fn live_delay(server: &TestServer, seconds: u64) {
@@ -241,23 +357,33 @@ async fn live_delay(server: &TestServer, seconds: u64) {
     listener.abort();
     let acknowledged = acknowledged.lock().expect("lock");
     let received = received.lock().expect("lock");
-    let mut delays: Vec<Duration> = received
+    // Signed delays in milliseconds, from the one monotonic clock: an
+    // event the client got before its writer read the clock after the
+    // append returned is negative, and stays so.
+    let mut delays: Vec<f64> = received
         .iter()
         .filter_map(|(position, at)| {
-            acknowledged
-                .get(position)
-                .map(|acked| at.saturating_duration_since(*acked))
+            acknowledged.get(position).map(|acked| {
+                if *at >= *acked {
+                    at.duration_since(*acked).as_secs_f64() * 1000.0
+                } else {
+                    -(acked.duration_since(*at).as_secs_f64() * 1000.0)
+                }
+            })
         })
         .collect();
     assert_eq!(delays.len(), written, "every committed event was delivered");
-    delays.sort_unstable();
+    delays.sort_by(f64::total_cmp);
+    let negative = delays.iter().filter(|d| **d < 0.0).count();
     let at = |q: f64| delays[((delays.len() as f64 * q) as usize).min(delays.len() - 1)];
     println!(
-        "  live: {written} events in {seconds} s ({:.0}/s) by {WRITERS} writers; delay commit → SSE: median {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "  live: {written} events in {seconds} s ({:.0}/s) by {WRITERS} writers; delay commit → SSE: median {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
+         {negative} negative (received before the writer read the clock; min {:.1} ms)",
         written as f64 / seconds as f64,
-        at(0.5).as_secs_f64() * 1000.0,
-        at(0.99).as_secs_f64() * 1000.0,
-        at(1.0).as_secs_f64() * 1000.0,
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        at(0.0),
     );
 }
 
@@ -265,19 +391,33 @@ async fn futures_join<F: std::future::Future<Output = ()>>(tasks: Vec<F>) {
     futures_util::future::join_all(tasks).await;
 }
 
-async fn run(server: TestServer, tenders: usize, seconds: u64) {
+async fn run(server: TestServer, tenders: usize, seconds: u64, rounds: usize) {
     println!("{}:", server.backend.name());
-    catch_up(&server, tenders).await;
+    catch_up(&server, tenders, rounds).await;
     live_delay(&server, seconds).await;
 }
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() {
+fn main() {
+    // fsync on in the throw-away PostgreSQL server, as in the store
+    // benchmark. SAFETY: set before the runtime, or any other thread, exists.
+    unsafe { std::env::set_var("CDB_TEST_PG_FSYNC", "on") };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(bench());
+}
+
+async fn bench() {
     let tenders = env_number("BENCH_TENDERS", 2000);
     let seconds = env_number("BENCH_SECONDS", 10) as u64;
-    run(TestServer::embedded().await, tenders, seconds).await;
+    let rounds = env_number("BENCH_ROUNDS", 3).max(1);
+    println!(
+        "feed benchmark: {tenders} tenders, {rounds} rounds (HTTP first in even rounds, baseline first in odd ones; medians), {seconds} s live"
+    );
+    run(TestServer::embedded().await, tenders, seconds, rounds).await;
     match TestServer::postgres().await {
-        Some(server) => run(server, tenders, seconds).await,
+        Some(server) => run(server, tenders, seconds, rounds).await,
         None => println!("postgres: skipped (no PostgreSQL available)"),
     }
 }

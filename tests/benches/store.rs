@@ -2,13 +2,19 @@
 //! and 32 concurrent writers, each against a baseline measured in the same
 //! run: the same rows written with plain INSERTs (one transaction per
 //! append, no version check, no hash chain, no ordering guarantee) through
-//! the same PostgreSQL pool, or the same SQLite file settings.
+//! the same PostgreSQL pool, or into an SQLite file with the same settings
+//! through one connection per writer.
+//!
+//! Store and baseline alternate, round by round (store first in even
+//! rounds, baseline first in odd ones), so neither always runs on a warmer
+//! or a more loaded machine; each row reports the medians over the rounds.
 //!
 //!     cargo bench -p e2e --bench store
 //!
-//! Environment: `BENCH_APPENDS` (appends per configuration, default 3000),
-//! `DATABASE_URL` (use that PostgreSQL server instead of a throw-away one;
-//! the throw-away server runs with fsync on, like production).
+//! Environment: `BENCH_APPENDS` (appends per side and round, default 3000),
+//! `BENCH_ROUNDS` (default 4), `DATABASE_URL` (use that PostgreSQL server
+//! instead of a throw-away one; the throw-away server runs with fsync on,
+//! like production).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,23 +78,24 @@ fn appends_for(writer: usize, appends: usize) -> Vec<Append> {
 }
 
 /// Runs `writers` concurrent tasks, each sending its appends one after the
-/// other through `write`, and times every call.
+/// other through `write` (called with the writer's number), and times every
+/// call.
 async fn run<F, Fut>(writers: usize, total_appends: usize, write: F) -> Measured
 where
-    F: Fn(Append) -> Fut + Clone + Send + Sync + 'static,
+    F: Fn(usize, Append) -> Fut + Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let per_writer = total_appends / writers;
     let work: Vec<Vec<Append>> = (0..writers).map(|w| appends_for(w, per_writer)).collect();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for appends in work {
+    for (writer, appends) in work.into_iter().enumerate() {
         let write = write.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(appends.len());
             for append in appends {
                 let t = Instant::now();
-                write(append).await;
+                write(writer, append).await;
                 latencies.push(t.elapsed());
             }
             latencies
@@ -106,7 +113,7 @@ where
 }
 
 async fn append_with(store: Arc<dyn EventStore>, writers: usize, appends: usize) -> Measured {
-    run(writers, appends, move |append| {
+    run(writers, appends, move |_, append| {
         let store = Arc::clone(&store);
         async move {
             store.append(append).await.expect("append");
@@ -115,11 +122,9 @@ async fn append_with(store: Arc<dyn EventStore>, writers: usize, appends: usize)
     .await
 }
 
-async fn postgres_baseline(
-    pool: deadpool_postgres::Pool,
-    writers: usize,
-    appends: usize,
-) -> Measured {
+/// Creates the PostgreSQL baseline's table: the store's `events` table
+/// with its constraints and indexes, without the store's logic.
+async fn postgres_baseline_table(pool: &deadpool_postgres::Pool) {
     let client = pool.get().await.expect("pool");
     client
         .batch_execute(
@@ -128,9 +133,15 @@ async fn postgres_baseline(
         )
         .await
         .expect("baseline table");
-    drop(client);
-    let positions = Arc::new(AtomicU64::new(0));
-    run(writers, appends, move |append| {
+}
+
+async fn postgres_baseline(
+    pool: deadpool_postgres::Pool,
+    positions: Arc<AtomicU64>,
+    writers: usize,
+    appends: usize,
+) -> Measured {
+    run(writers, appends, move |_, append| {
         let pool = pool.clone();
         let positions = Arc::clone(&positions);
         async move {
@@ -174,11 +185,10 @@ async fn postgres_baseline(
     .await
 }
 
-/// Plain INSERTs into an SQLite file with the store's settings (WAL,
-/// synchronous=FULL), one transaction per append, one connection (SQLite
-/// has one writer at a time either way).
-async fn sqlite_baseline(path: std::path::PathBuf, writers: usize, appends: usize) -> Measured {
-    let connection = rusqlite::Connection::open(&path).expect("open");
+/// Creates the SQLite baseline's table, in its own file, with the store's
+/// settings (WAL, `synchronous = FULL`).
+fn sqlite_baseline_table(path: &std::path::Path) {
+    let connection = rusqlite::Connection::open(path).expect("open");
     connection
         .execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -189,13 +199,38 @@ async fn sqlite_baseline(path: std::path::PathBuf, writers: usize, appends: usiz
              hash TEXT NOT NULL, UNIQUE (procedure_id, procedure_version), UNIQUE (stream_id, stream_version));",
         )
         .expect("baseline table");
-    let connection = Arc::new(std::sync::Mutex::new(connection));
-    run(writers, appends, move |append| {
-        let connection = Arc::clone(&connection);
+}
+
+/// Plain INSERTs into the SQLite baseline file, one `BEGIN IMMEDIATE`
+/// transaction per append, through **one connection per writer** (opened
+/// with the store's settings and the store's 10 s busy timeout): SQLite
+/// lets one writer in at a time, the others wait in SQLite's busy handler,
+/// as an application writing straight to the file from several threads
+/// would. Each append runs on tokio's blocking pool.
+async fn sqlite_baseline(path: std::path::PathBuf, writers: usize, appends: usize) -> Measured {
+    let connections: Vec<Arc<std::sync::Mutex<rusqlite::Connection>>> = (0..writers)
+        .map(|_| {
+            let connection = rusqlite::Connection::open(&path).expect("open");
+            connection
+                .busy_timeout(Duration::from_secs(10))
+                .expect("busy timeout");
+            connection
+                .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                .expect("pragmas");
+            Arc::new(std::sync::Mutex::new(connection))
+        })
+        .collect();
+    let connections = Arc::new(connections);
+    run(writers, appends, move |writer, append| {
+        // The writer's own connection: the mutex is never contended, it
+        // only lets the connection move to the blocking pool and back.
+        let connection = Arc::clone(&connections[writer]);
         async move {
             tokio::task::spawn_blocking(move || {
                 let mut connection = connection.lock().expect("lock");
-                let tx = connection.transaction().expect("begin");
+                let tx = connection
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .expect("begin");
                 for (k, event) in append.events.iter().enumerate() {
                     let version = (append.expected_version + k as u64 + 1) as i64;
                     tx.execute(
@@ -227,42 +262,116 @@ async fn sqlite_baseline(path: std::path::PathBuf, writers: usize, appends: usiz
     .await
 }
 
-fn row(backend: &str, writers: usize, store: &Measured, baseline: &Measured) {
+/// One configuration's rounds, store and baseline paired by round.
+#[derive(Default)]
+struct Rounds {
+    store: Vec<Measured>,
+    baseline: Vec<Measured>,
+}
+
+impl Rounds {
+    /// Runs round `round`: store then baseline in even rounds, baseline
+    /// then store in odd ones.
+    async fn round<S, B>(&mut self, round: usize, store: S, baseline: B)
+    where
+        S: std::future::Future<Output = Measured>,
+        B: std::future::Future<Output = Measured>,
+    {
+        if round.is_multiple_of(2) {
+            self.store.push(store.await);
+            self.baseline.push(baseline.await);
+        } else {
+            self.baseline.push(baseline.await);
+            self.store.push(store.await);
+        }
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn row(backend: &str, writers: usize, rounds: &Rounds) {
+    let med = |side: &[Measured], f: fn(&Measured) -> f64| median(side.iter().map(f).collect());
+    let rate = |m: &Measured| m.events_per_second;
+    let p50 = |m: &Measured| m.p50.as_secs_f64() * 1e3;
+    let p99 = |m: &Measured| m.p99.as_secs_f64() * 1e3;
+    let ratios: Vec<f64> = rounds
+        .store
+        .iter()
+        .zip(&rounds.baseline)
+        .map(|(s, b)| s.events_per_second / b.events_per_second)
+        .collect();
+    let each = ratios
+        .iter()
+        .map(|r| format!("{r:.2}"))
+        .collect::<Vec<_>>()
+        .join(" / ");
     println!(
-        "| {backend} | {writers} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | **{:.2}** |",
-        store.events_per_second,
-        store.p50.as_secs_f64() * 1e3,
-        store.p99.as_secs_f64() * 1e3,
-        baseline.events_per_second,
-        baseline.p50.as_secs_f64() * 1e3,
-        baseline.p99.as_secs_f64() * 1e3,
-        store.events_per_second / baseline.events_per_second,
+        "| {backend} | {writers} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | **{:.2}** | {each} |",
+        med(&rounds.store, rate),
+        med(&rounds.store, p50),
+        med(&rounds.store, p99),
+        med(&rounds.baseline, rate),
+        med(&rounds.baseline, p50),
+        med(&rounds.baseline, p99),
+        median(ratios.clone()),
     );
 }
 
-#[tokio::main]
-async fn main() {
-    let appends: usize = std::env::var("BENCH_APPENDS")
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
-    // SAFETY: set before any other thread reads the environment.
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
+fn main() {
+    // SAFETY: set before the runtime, or any other thread, exists.
     unsafe { std::env::set_var("CDB_TEST_PG_FSYNC", "on") };
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(bench());
+}
+
+async fn bench() {
+    let appends = env_number("BENCH_APPENDS", 3000);
+    let rounds = env_number("BENCH_ROUNDS", 4);
     println!(
-        "store benchmark: {appends} appends of {EVENTS_PER_APPEND} events per configuration\n"
+        "store benchmark: {appends} appends of {EVENTS_PER_APPEND} events per side and round, \
+         {rounds} rounds (store first in even rounds, baseline first in odd ones); medians\n"
     );
     println!(
-        "| backend | writers | store events/s | p50 ms | p99 ms | baseline events/s | p50 ms | p99 ms | ratio |"
+        "| backend | writers | store events/s | p50 ms | p99 ms | baseline events/s | p50 ms | p99 ms | ratio | ratio per round |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
 
     for writers in WRITERS {
         let dir = tempfile::tempdir().expect("temp dir");
         let store: Arc<dyn EventStore> =
             Arc::new(SqliteStore::open(&dir.path().join("cdb.sqlite3")).expect("open"));
-        let measured = append_with(store, writers, appends).await;
-        let baseline = sqlite_baseline(dir.path().join("baseline.sqlite3"), writers, appends).await;
-        row("embedded", writers, &measured, &baseline);
+        let baseline_file = dir.path().join("baseline.sqlite3");
+        sqlite_baseline_table(&baseline_file);
+        let mut measured = Rounds::default();
+        for round in 0..rounds {
+            measured
+                .round(
+                    round,
+                    append_with(Arc::clone(&store), writers, appends),
+                    sqlite_baseline(baseline_file.clone(), writers, appends),
+                )
+                .await;
+        }
+        row("embedded", writers, &measured);
     }
 
     let Some(_) = e2e::pg::server_url() else {
@@ -273,15 +382,26 @@ async fn main() {
         let url = e2e::pg::fresh_database().await.expect("database");
         postgres::migrate(&url).await.expect("migrate");
         // The pool is sized for the baseline's writers; the store itself
-        // writes through one connection at a time (its batching writer).
+        // writes through its batching writer (up to 4 batches in flight).
         let store = Arc::new(
             PostgresStore::connect(&url, writers + 2)
                 .await
                 .expect("connect"),
         );
         let pool = store.pool().clone();
-        let measured = append_with(store, writers, appends).await;
-        let baseline = postgres_baseline(pool, writers, appends).await;
-        row("postgres", writers, &measured, &baseline);
+        postgres_baseline_table(&pool).await;
+        let positions = Arc::new(AtomicU64::new(0));
+        let store: Arc<dyn EventStore> = store;
+        let mut measured = Rounds::default();
+        for round in 0..rounds {
+            measured
+                .round(
+                    round,
+                    append_with(Arc::clone(&store), writers, appends),
+                    postgres_baseline(pool.clone(), Arc::clone(&positions), writers, appends),
+                )
+                .await;
+        }
+        row("postgres", writers, &measured);
     }
 }

@@ -4,9 +4,15 @@
 //! allocated quantities plus the remainder always account for the whole
 //! lot (volume freed by a disqualification returns to the remainder).
 //!
-//! The pure allocation ([`super::allocation`]) is checked on its own, and
-//! then the whole decider is driven through its commands, with a shadow
-//! remainder kept from the events alone.
+//! Each promise is checked against a computation of the test's own, not
+//! against the code under test: a reference ranking and a reference
+//! allocation written from the spec's rule (§4.2–4.3: best price first, on
+//! equal prices the earlier bid; top-down, each award gets its whole
+//! quantity while the running total fits the lot, and from the first one
+//! that does not fit every award waits), a model of each award's quantity
+//! kept from the commands the walk sends, and a shadow remainder kept from
+//! the events alone. The pure allocation ([`super::allocation`]) is checked
+//! on its own, then the whole decider is driven through its commands.
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -27,6 +33,32 @@ fn number(n: i64) -> serde_json::Value {
     json!(n as f64 / 10.0)
 }
 
+/// The spec's initial allocation (§4.3), written independently of
+/// [`allocation::allocate`]: an award is a Winner exactly when the running
+/// total of the ranked quantities up to and including its own still fits the
+/// lot. Quantities are positive, so the running total only grows and the
+/// Winners are a prefix by construction of the rule, not of this code.
+fn reference_winners(lot: Decimal, ranked_quantities: &[Decimal]) -> Vec<bool> {
+    ranked_quantities
+        .iter()
+        .scan(Decimal::ZERO, |total, quantity| {
+            *total += *quantity;
+            Some(*total <= lot)
+        })
+        .collect()
+}
+
+/// The spec's ranking (§4.2) for the walk's bids: higher price first; the
+/// bids are placed one after another and the auction raises nobody, so on
+/// equal prices the earlier bid (lower index) comes first. Indices into the
+/// bids.
+fn reference_ranking(bids: &[(i64, i64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..bids.len()).collect();
+    // Stable: equal prices keep the submission order.
+    order.sort_by_key(|&i| std::cmp::Reverse(bids[i].1));
+    order
+}
+
 proptest! {
     #[test]
     fn allocation_never_oversells_and_never_skips(
@@ -36,18 +68,29 @@ proptest! {
         let lot = tenths(lot);
         let quantities: Vec<Decimal> = quantities.into_iter().map(tenths).collect();
         let slots = allocation::allocate(lot, &quantities);
-        prop_assert_eq!(slots.len(), quantities.len());
-        let first_waiting = slots.iter().position(|s| *s == Slot::Waiting);
-        let pending_count = first_waiting.unwrap_or(slots.len());
-        // Pending awards form a prefix: nobody after a waiting one is pending.
-        prop_assert!(slots[pending_count..].iter().all(|s| *s == Slot::Waiting));
-        let allocated: Decimal = quantities[..pending_count].iter().copied().sum();
-        prop_assert!(allocated <= lot);
-        let remainder = allocation::remainder(lot, quantities[..pending_count].iter().copied());
-        prop_assert_eq!(allocated + remainder, lot);
-        // The first waiting one really did not fit.
-        if let Some(first) = first_waiting {
-            prop_assert!(quantities[first] > remainder);
+        let expected: Vec<Slot> = reference_winners(lot, &quantities)
+            .into_iter()
+            .map(|winner| if winner { Slot::Pending } else { Slot::Waiting })
+            .collect();
+        prop_assert_eq!(&slots, &expected);
+        // The promises themselves, on the reference's answer.
+        let winners = expected.iter().take_while(|s| **s == Slot::Pending).count();
+        // No skipping: nobody after a waiting award is a Winner.
+        prop_assert!(expected[winners..].iter().all(|s| *s == Slot::Waiting));
+        // Never over-sold.
+        let allocated: Decimal = quantities[..winners].iter().copied().sum();
+        prop_assert!(allocated <= lot, "allocated {} > lot {}", allocated, lot);
+        // Nobody waits who would have fitted: the first waiting award does
+        // not fit what the Winners leave.
+        if let Some(first) = quantities.get(winners) {
+            prop_assert!(allocated + *first > lot);
+        }
+        // The remainder is what the Winners leave: never negative, and
+        // smaller than the first waiting award's quantity.
+        let remainder = allocation::remainder(lot, quantities[..winners].iter().copied());
+        prop_assert!(remainder >= Decimal::ZERO);
+        if let Some(first) = quantities.get(winners) {
+            prop_assert!(*first > remainder);
         }
     }
 
@@ -154,25 +197,71 @@ fn first_waiting(procedure: &Procedure) -> Option<&Award> {
         .find(|a| a.status == AwardStatus::PendingWaiting)
 }
 
+/// What the test knows of the sale without asking the decider: the lot it
+/// created, the ranking it computed from the bids, and each participant's
+/// quantity (the bid's, or what the participant accepted as conditional
+/// winner).
+struct Model {
+    lot: Decimal,
+    /// Participant (1-based, as [`Given`] counts them) of each rank.
+    ranked: Vec<usize>,
+    /// Quantity per participant (index `u - 1`).
+    quantity: Vec<Decimal>,
+}
+
+impl Model {
+    fn quantity(&self, u: usize) -> Decimal {
+        self.quantity[u - 1]
+    }
+}
+
+/// A Winner, pending or active: the statuses that hold part of the lot
+/// (spec §4.3), spelt out here rather than taken from `is_allocated`.
+fn holds_volume(status: AwardStatus) -> bool {
+    matches!(status, AwardStatus::Pending | AwardStatus::Active)
+}
+
+/// The transitions spec §4.4–4.7 allow an award in one decision.
+fn allowed(from: AwardStatus, to: AwardStatus) -> bool {
+    use AwardStatus::*;
+    from == to
+        || matches!(
+            (from, to),
+            (Pending, Active | Unsuccessful)
+                | (Active, Unsuccessful)
+                | (PendingWaiting, Pending | PendingAdmission | Cancelled)
+                | (PendingAdmission, Pending | Cancelled)
+        )
+}
+
 /// The invariants every reachable state keeps.
-fn check(g: &Given, shadow: Decimal) -> Result<(), TestCaseError> {
+fn check(g: &Given, model: &Model, shadow: Decimal) -> Result<(), TestCaseError> {
     let procedure = g.procedure();
-    let lot = procedure.lot_quantity();
+    let lot = model.lot;
+    prop_assert_eq!(procedure.lot_quantity(), lot);
+    // The awards are in the reference ranking, each with the model's
+    // quantity.
+    let order: Vec<usize> = procedure.awards.iter().map(|a| participant(g, a)).collect();
+    prop_assert_eq!(&order, &model.ranked, "awards not in ranking order");
+    for award in &procedure.awards {
+        let u = participant(g, award);
+        prop_assert_eq!(award.quantity(), model.quantity(u), "quantity of U{}", u);
+    }
+    // Never over-sold, counted with the model's quantities.
     let allocated: Decimal = procedure
         .awards
         .iter()
-        .filter(|a| a.status.is_allocated())
-        .map(Award::quantity)
+        .filter(|a| holds_volume(a.status))
+        .map(|a| model.quantity(participant(g, a)))
         .sum();
-    let remainder = procedure.remainder();
-    // Never more than the lot.
     prop_assert!(allocated <= lot, "allocated {allocated} > lot {lot}");
-    prop_assert!(remainder >= Decimal::ZERO);
-    // pending + active + remainder = lot; the remainder equals the one
-    // kept from the events (lot − initial allocation + disqualified −
-    // promoted − accepted).
-    prop_assert_eq!(allocated + remainder, lot);
-    prop_assert_eq!(remainder, shadow);
+    // The decider's remainder is the one kept from the events (lot −
+    // initial allocation + disqualified − promoted − accepted), and the
+    // Winners' model quantities and that remainder account for the lot:
+    // three sources that do not derive from one another.
+    prop_assert_eq!(procedure.remainder(), shadow);
+    prop_assert!(shadow >= Decimal::ZERO);
+    prop_assert_eq!(allocated + shadow, lot);
     // No skipping: after the first waiting award every award waits.
     if let Some(first) = procedure
         .awards
@@ -242,11 +331,15 @@ fn check(g: &Given, shadow: Decimal) -> Result<(), TestCaseError> {
 /// checks how its events moved the remainder.
 fn step(
     g: &mut Given,
+    model: &mut Model,
     shadow: &mut Decimal,
     (op, index, choice): (Op, usize, u8),
 ) -> Result<(), TestCaseError> {
     let before = g.procedure().clone();
     let awards: Vec<&Award> = before.awards.iter().collect();
+    // The participant the decision is about and the status the spec gives
+    // its award right after it.
+    let mut commanded: Option<(usize, AwardStatus)> = None;
     let events = match op {
         Op::Disqualify => {
             let candidates: Vec<&Award> = awards
@@ -261,7 +354,45 @@ fn step(
                 return Ok(());
             };
             let u = participant(g, award);
-            g.disqualify(u)
+            commanded = Some((u, AwardStatus::Unsuccessful));
+            let events = g.disqualify(u);
+            // §4.5, from the model: within the qualification period the
+            // first waiting award is promoted exactly when its whole
+            // quantity fits what the disqualification freed and is at least
+            // the minimal part. `apply` moved the clock a minute past the
+            // decision.
+            let decided_at = g.now - chrono::Duration::minutes(1);
+            let in_qualification = before
+                .qualification_period
+                .as_ref()
+                .and_then(|p| p.end_date)
+                .is_none_or(|end| decided_at < end);
+            let first = before
+                .awards
+                .iter()
+                .find(|a| a.status == AwardStatus::PendingWaiting)
+                .map(|a| participant(g, a));
+            if let (true, Some(first)) = (in_qualification, first) {
+                let freed: Decimal = before
+                    .awards
+                    .iter()
+                    .filter(|a| holds_volume(a.status) && participant(g, a) != u)
+                    .map(|a| model.quantity(participant(g, a)))
+                    .sum();
+                let left = model.lot - freed;
+                let quantity = model.quantity(first);
+                let promoted = quantity <= left && quantity >= before.minimal_part();
+                prop_assert_eq!(
+                    g.award(first).status == AwardStatus::Pending,
+                    promoted,
+                    "U{} ({}) after U{} was disqualified, {} left",
+                    first,
+                    quantity,
+                    u,
+                    left
+                );
+            }
+            events
         }
         Op::Qualify => {
             let candidates: Vec<&Award> = awards
@@ -273,6 +404,7 @@ fn step(
                 return Ok(());
             };
             let u = participant(g, award);
+            commanded = Some((u, AwardStatus::Active));
             g.qualify(u)
         }
         Op::Sign => {
@@ -285,6 +417,7 @@ fn step(
                 return Ok(());
             };
             let u = participant(g, award);
+            commanded = Some((u, AwardStatus::Active));
             g.sign(u)
         }
         Op::Accept | Op::Refuse => {
@@ -297,6 +430,7 @@ fn step(
             };
             let u = participant(g, award);
             if matches!(op, Op::Refuse) {
+                commanded = Some((u, AwardStatus::Cancelled));
                 g.refuse(u)
             } else {
                 let minimal_part = before.minimal_part();
@@ -312,7 +446,11 @@ fn step(
                 prop_assert!(below.is_err());
                 let above = g.when(g.accept_command(u, decimal_json(bound + tenths(1))?));
                 prop_assert!(above.is_err());
-                g.apply(g.accept_command(u, decimal_json(quantity)?))
+                let events = g.apply(g.accept_command(u, decimal_json(quantity)?));
+                // The accepted volume is now this participant's quantity.
+                model.quantity[u - 1] = quantity;
+                commanded = Some((u, AwardStatus::Pending));
+                events
             }
         }
         Op::QualificationPeriodEnds => {
@@ -386,7 +524,28 @@ fn step(
             _ => {}
         }
     }
-    check(g, *shadow)
+    let after = g.procedure();
+    for award in &after.awards {
+        let u = participant(g, award);
+        let was = before
+            .awards
+            .iter()
+            .find(|a| a.id == award.id)
+            .map(|a| a.status)
+            .ok_or_else(|| TestCaseError::fail(format!("award of U{u} appeared")))?;
+        prop_assert!(
+            allowed(was, award.status),
+            "U{} went {} → {} on {:?}",
+            u,
+            was.as_str(),
+            award.status.as_str(),
+            op
+        );
+    }
+    if let Some((u, status)) = commanded {
+        prop_assert_eq!(g.award(u).status, status, "U{} after {:?}", u, op);
+    }
+    check(g, model, *shadow)
 }
 
 proptest! {
@@ -409,30 +568,35 @@ proptest! {
         }
         let procedure = g.procedure();
         prop_assert_eq!(procedure.awards.len(), bids.len());
-        // The initial allocation is the pure one, in ranking order.
-        let quantities: Vec<Decimal> = procedure.awards.iter().map(Award::quantity).collect();
-        let slots = allocation::allocate(tenths(lot), &quantities);
-        for (award, slot) in procedure.awards.iter().zip(&slots) {
-            let expected = match slot {
-                Slot::Pending => AwardStatus::Pending,
-                Slot::Waiting => AwardStatus::PendingWaiting,
+        // The initial allocation is the reference one, over the reference
+        // ranking of the bids the test sent.
+        let model = Model {
+            lot: tenths(lot),
+            ranked: reference_ranking(&bids).into_iter().map(|i| i + 1).collect(),
+            quantity: bids.iter().map(|(quantity, _)| tenths(*quantity)).collect(),
+        };
+        let ranked_quantities: Vec<Decimal> =
+            model.ranked.iter().map(|&u| model.quantity(u)).collect();
+        let winners = reference_winners(model.lot, &ranked_quantities);
+        for (&u, winner) in model.ranked.iter().zip(&winners) {
+            let expected = if *winner {
+                AwardStatus::Pending
+            } else {
+                AwardStatus::PendingWaiting
             };
-            prop_assert_eq!(award.status, expected);
+            prop_assert_eq!(g.award(u).status, expected, "U{} initially", u);
         }
-        // Ranked by price, highest first.
-        for pair in procedure.awards.windows(2) {
-            prop_assert!(pair[0].value.amount >= pair[1].value.amount);
-        }
-        let mut shadow = tenths(lot)
-            - procedure
-                .awards
+        let mut model = model;
+        let mut shadow = model.lot
+            - ranked_quantities
                 .iter()
-                .filter(|a| a.status == AwardStatus::Pending)
-                .map(Award::quantity)
+                .zip(&winners)
+                .filter(|(_, winner)| **winner)
+                .map(|(quantity, _)| *quantity)
                 .sum::<Decimal>();
-        check(&g, shadow)?;
+        check(&g, &model, shadow)?;
         for decision in walk {
-            step(&mut g, &mut shadow, decision)?;
+            step(&mut g, &mut model, &mut shadow, decision)?;
         }
         // Once the qualification period is over and the scheduler ran,
         // nobody waits any more.
@@ -445,7 +609,7 @@ proptest! {
             g.now = g.now.max(end);
             let events = g.apply(Command::CheckDue);
             step_events_only(&mut shadow, &events);
-            check(&g, shadow)?;
+            check(&g, &model, shadow)?;
             prop_assert!(first_waiting(g.procedure()).is_none());
             prop_assert!(g.when(Command::CheckDue).map(|e| e.is_empty()).unwrap_or(false));
         }
