@@ -4,7 +4,7 @@
 //! above the maximum, links that never follow the `Host` header, and the
 //! exact `Authorization` forms accepted.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+mod common;
+
+use common::CDB;
 const KEY: &str = "edge-broker-key-0123456789";
 
 /// A running `cdb serve` with one broker (`KEY`), killed when dropped.
@@ -24,35 +26,15 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, extra: &[&str]) -> Server {
-        let brokers = data_dir.join("edge-brokers.toml");
-        std::fs::write(
-            &brokers,
-            format!("[[broker]]\nname = \"edge\"\nkey = \"{KEY}\"\nroles = [\"broker\"]\n"),
-        )
-        .unwrap();
-        let mut child = Command::new(CDB)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .arg("--brokers")
-            .arg(&brokers)
-            .args(extra)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start cdb serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("cdb serve exited before listening")
-                .expect("read stderr");
-            if let Some(rest) = line.strip_prefix("cdb: listening on http://") {
-                break rest.split_whitespace().next().expect("address").to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
+        let brokers = common::brokers_file(&data_dir.join("edge-brokers.toml"), "edge", KEY);
+        let brokers = brokers.to_string_lossy();
+        let mut args = vec!["--brokers", &brokers];
+        args.extend_from_slice(extra);
+        let (child, base) = common::spawn_serve(data_dir, &args, "error");
+        let address = base
+            .strip_prefix("http://")
+            .expect("an http address")
+            .to_owned();
         Server { child, address }
     }
 

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use commands::store::{EventStore, StoreLocation, open_store};
 
-const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+mod common;
+
+use common::CDB;
 
 /// A running `cdb serve`, stopped with SIGKILL if the test fails first.
 struct Server {
@@ -24,28 +26,7 @@ impl Server {
     }
 
     fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(CDB)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start cdb serve");
-        // The server prints the address it bound (port 0: the OS chose one).
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("cdb serve exited before listening")
-                .expect("read stderr");
-            if let Some(rest) = line.strip_prefix("cdb: listening on ") {
-                break rest.split_whitespace().next().expect("address").to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
+        let (child, base) = common::spawn_serve(data_dir, extra, "warn");
         Server { child, base }
     }
 

@@ -3,9 +3,8 @@
 //! tampering named by `verify`, export bundles checked offline, `show --at`
 //! and `history` output, progress on stderr, exit codes.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,7 +12,9 @@ use std::time::{Duration, Instant};
 use commands::store::{StoreLocation, open_store};
 use serde_json::{Value as Json, json};
 
-const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+mod common;
+
+use common::CDB;
 const BROKER_KEY: &str = "replay-test-broker-key-0123";
 
 /// A running `cdb serve`, stopped with SIGKILL if the test fails first.
@@ -27,36 +28,13 @@ impl Server {
     /// Starts `cdb serve` on `data_dir` with one broker whose key is
     /// [`BROKER_KEY`].
     fn start(data_dir: &Path) -> Server {
-        let brokers = data_dir.with_extension("brokers.toml");
-        std::fs::write(
-            &brokers,
-            format!(
-                "[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n"
-            ),
-        )
-        .expect("write the brokers file");
-        let mut child = Command::new(CDB)
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .arg("--brokers")
-            .arg(&brokers)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start cdb serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("cdb serve exited before listening")
-                .expect("read stderr");
-            if let Some(rest) = line.strip_prefix("cdb: listening on ") {
-                break rest.split_whitespace().next().expect("address").to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
+        let brokers = common::brokers_file(
+            &data_dir.with_extension("brokers.toml"),
+            "broker",
+            BROKER_KEY,
+        );
+        let brokers = brokers.to_string_lossy();
+        let (child, base) = common::spawn_serve(data_dir, &["--brokers", &brokers], "warn");
         Server {
             child,
             base,

@@ -1,0 +1,50 @@
+//! What the binary-level tests share: starting the real `cdb serve` as a
+//! child process and learning the address it bound.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub const CDB: &str = env!("CARGO_BIN_EXE_cdb");
+
+/// Writes a brokers file with one `broker`-role broker named `name` holding
+/// `key`, next to `data_dir`'s contents; answers its path.
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn brokers_file(path: &Path, name: &str, key: &str) -> std::path::PathBuf {
+    std::fs::write(
+        path,
+        format!("[[broker]]\nname = \"{name}\"\nkey = \"{key}\"\nroles = [\"broker\"]\n"),
+    )
+    .expect("write the brokers file");
+    path.to_owned()
+}
+
+/// Starts `cdb serve --bind 127.0.0.1:0 --data-dir DATA_DIR EXTRA…` with
+/// `RUST_LOG=log`, and waits until it prints the address it listens on
+/// (port 0: the OS chose one). Answers the child and the base URL
+/// (`http://127.0.0.1:PORT`). Its further stderr is drained so it never
+/// blocks on a full pipe.
+pub fn spawn_serve(data_dir: &Path, extra: &[&str], log: &str) -> (Child, String) {
+    let mut child = Command::new(CDB)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env("RUST_LOG", log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cdb serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("cdb serve exited before listening")
+            .expect("read stderr");
+        if let Some(rest) = line.strip_prefix("cdb: listening on ") {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, base)
+}
