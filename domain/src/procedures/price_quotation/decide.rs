@@ -669,12 +669,15 @@ fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Event>, Refusal
             ..bid.clone()
         })
         .collect();
+    let awarded = award.is_some();
     let mut events = vec![Event::TenderingEnded {
         award,
         excluded,
         at: context.now,
     }];
-    if !opened.is_empty() {
+    // Opened only when the tender goes on to qualification; one that ends
+    // unsuccessful here (too few bids) keeps them sealed, like a sale.
+    if awarded && !opened.is_empty() {
         events.push(Event::BidsDisclosed {
             bids: opened,
             at: context.now,

@@ -2,12 +2,13 @@
 //!
 //! - Bids are sealed until the tender period ends: nobody but a bid's owner
 //!   sees its value, its tenderer or its documents, through any route.
-//! - When the tender period ends with at least one bid in the running, the
-//!   decider appends `BidsDisclosed` (spec platform-overview RA-15: after
+//! - When the tender period ends and the tender goes on to qualification
+//!   (enough bids in the running for `config.minBidsNumber`), the decider
+//!   appends `BidsDisclosed` (spec platform-overview RA-15: after
 //!   the bidding closes all bids are open). From then on everyone sees the
 //!   bids named there, with their final values. Disclosure is that event,
-//!   not a status: a tender cancelled (or ended without a bid) while bids
-//!   were sealed keeps them sealed for ever.
+//!   not a status: a tender cancelled while bids were sealed, or ending
+//!   unsuccessful for too few bids, keeps them sealed for ever.
 //! - Bids that never took part (drafts, withdrawn bids, a tenderer's later
 //!   bid through a second broker) are never shown, nor the values a bid had
 //!   before its owner changed it.

@@ -612,6 +612,22 @@ fn no_bids_makes_the_tender_unsuccessful() {
 }
 
 #[test]
+fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
+    let mut given = Given::activated();
+    given.state.config.min_bids_number = 2;
+    let bid_id = given.bid("11111111", 17777);
+    given.now = given.tender().tender_period.end_date.expect("end");
+    let events = given.then_apply(Command::CheckDue);
+    let types: Vec<_> = events.iter().map(crate::DomainEvent::event_type).collect();
+    assert_eq!(types, ["TenderingEnded"]);
+    assert_eq!(given.tender().status, TenderStatus::Unsuccessful);
+    assert!(!disclosure::bids_disclosed(&given.state));
+    let document = disclosure::public_tender(&given.state).expect("document");
+    assert!(!document.to_string().contains("17777"), "{document}");
+    assert!(disclosure::visible_bid(&given.state, &bid_id, false).is_err());
+}
+
+#[test]
 fn cancellation_needs_a_document_then_cancels() {
     let mut given = Given::activated();
     let events = given.then_apply(Command::RequestCancellation {
