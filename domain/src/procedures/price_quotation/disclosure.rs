@@ -127,18 +127,15 @@ pub fn public_event(event: &Event) -> PublicEvent {
             PublicEvent::withheld(data)
         }
         Event::BidsDisclosed { bids, .. } => {
-            let mut withheld = false;
             if let Some(Json::Array(shown)) = object.get_mut("bids") {
                 for bid in shown.iter_mut().filter_map(Json::as_object_mut) {
                     strip_confidential_documents(bid);
                 }
             }
-            for bid in bids {
-                withheld |= bid
-                    .documents
-                    .iter()
-                    .any(|document| document.confidentiality == "buyerOnly");
-            }
+            let withheld = bids
+                .iter()
+                .flat_map(|bid| &bid.documents)
+                .any(|document| document.confidentiality == "buyerOnly");
             PublicEvent { data, withheld }
         }
         _ => PublicEvent::shown(data),

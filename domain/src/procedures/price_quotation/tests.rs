@@ -172,6 +172,23 @@ impl Given {
         ])
     }
 
+    /// Requests a cancellation of the tender (it starts as `draft`); answers its id.
+    fn request_cancellation(&mut self) -> String {
+        let events = self.then_apply(Command::RequestCancellation {
+            actor: owner(),
+            cancellation: CancellationInput {
+                reason: "no longer needed".into(),
+                reason_type: "noDemand".into(),
+                cancellation_of: None,
+                status: None,
+            },
+        });
+        match &events[0] {
+            Event::CancellationRequested { cancellation } => cancellation.id.clone(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
     fn bid(&mut self, firm: &str, amount: u32) -> String {
         let events = self.then_apply(submit(firm, amount, self.answers()));
         match &events[0] {
@@ -236,6 +253,20 @@ fn submit_via(broker: &str, firm: &str, amount: u32, answers: Json) -> Command {
             .expect("valid bid"),
         ),
         token_hash: format!("bid-token-{firm}"),
+    }
+}
+
+/// The decision document a cancellation needs before it can be activated.
+fn cancellation_details(cancellation_id: &str) -> Command {
+    Command::AddDocument {
+        actor: owner(),
+        target: Target::Cancellation(cancellation_id.to_owned()),
+        document: serde_json::from_value(json!({
+            "title": "decision.pdf", "url": "http://localhost/api/2.5/documents/x",
+            "hash": "md5:00000000000000000000000000000000", "format": "application/pdf",
+            "documentType": "cancellationDetails"
+        }))
+        .expect("document"),
     }
 }
 
@@ -630,19 +661,7 @@ fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
 #[test]
 fn cancellation_needs_a_document_then_cancels() {
     let mut given = Given::activated();
-    let events = given.then_apply(Command::RequestCancellation {
-        actor: owner(),
-        cancellation: CancellationInput {
-            reason: "no longer needed".into(),
-            reason_type: "noDemand".into(),
-            cancellation_of: None,
-            status: None,
-        },
-    });
-    let Event::CancellationRequested { cancellation } = &events[0] else {
-        panic!("{events:?}")
-    };
-    let id = cancellation.id.clone();
+    let id = given.request_cancellation();
     let activate = Command::EditCancellation {
         actor: owner(),
         cancellation_id: id.clone(),
@@ -652,16 +671,7 @@ fn cancellation_needs_a_document_then_cancels() {
         },
     };
     assert_eq!(refusal_of(given.when(activate.clone())).name, "documents");
-    given.then_apply(Command::AddDocument {
-        actor: owner(),
-        target: Target::Cancellation(id),
-        document: serde_json::from_value(json!({
-            "title": "decision.pdf", "url": "http://localhost/api/2.5/documents/x",
-            "hash": "md5:00000000000000000000000000000000", "format": "application/pdf",
-            "documentType": "cancellationDetails"
-        }))
-        .expect("document"),
-    });
+    given.then_apply(cancellation_details(&id));
     given.then_apply(activate);
     assert_eq!(given.tender().status, TenderStatus::Cancelled);
     assert!(next_check(&given.state).is_none());
@@ -713,29 +723,8 @@ fn public_log(events: &[Event]) -> String {
 fn bids_of_a_tender_cancelled_during_tendering_stay_sealed_for_ever() {
     let mut given = Given::activated();
     let bid_id = given.bid("11111111", 187);
-    let events = given.then_apply(Command::RequestCancellation {
-        actor: owner(),
-        cancellation: CancellationInput {
-            reason: "no longer needed".into(),
-            reason_type: "noDemand".into(),
-            cancellation_of: None,
-            status: None,
-        },
-    });
-    let Event::CancellationRequested { cancellation } = &events[0] else {
-        panic!("{events:?}")
-    };
-    let id = cancellation.id.clone();
-    given.then_apply(Command::AddDocument {
-        actor: owner(),
-        target: Target::Cancellation(id.clone()),
-        document: serde_json::from_value(json!({
-            "title": "decision.pdf", "url": "http://localhost/api/2.5/documents/x",
-            "hash": "md5:00000000000000000000000000000000", "format": "application/pdf",
-            "documentType": "cancellationDetails"
-        }))
-        .expect("document"),
-    });
+    let id = given.request_cancellation();
+    given.then_apply(cancellation_details(&id));
     given.then_apply(Command::EditCancellation {
         actor: owner(),
         cancellation_id: id,
