@@ -1,40 +1,17 @@
 //! The opencdb HTTP API and the `cdb` command-line tool.
 
-/// `$add` and `$list` handlers for the documents of a procedure's
-/// sub-resource (`…/{kind}/{sub_id}/documents`): they forward to the
-/// calling module's own `add` and `list` with `Target::$variant(sub_id)`.
-/// Every procedure API's `documents` module uses it.
-macro_rules! sub_resource_documents {
-    ($add:ident, $list:ident, $variant:ident) => {
-        pub async fn $add(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-            headers: HeaderMap,
-            bytes: Bytes,
-        ) -> Result<Response, ApiError> {
-            add(state, id, Target::$variant(sub_id), query, headers, bytes).await
-        }
-
-        pub async fn $list(
-            State(state): State<AppState>,
-            Path((id, sub_id)): Path<(String, String)>,
-            QueryParams(query): QueryParams<Query>,
-        ) -> Result<Response, ApiError> {
-            list(state, id, Target::$variant(sub_id), query).await
-        }
-    };
-}
-
 pub mod access;
 pub mod attachments;
 pub mod body;
 pub mod brokers;
 pub mod cli;
+pub mod documents;
 pub mod error;
 pub mod feed;
+pub mod kinds;
 pub mod openapi;
-pub mod procedures;
+pub mod procedure;
+pub mod registry;
 pub mod replay_cli;
 pub mod reply;
 pub mod routes;
@@ -43,7 +20,6 @@ pub mod serve;
 pub mod server;
 pub mod soak;
 pub mod telemetry;
-pub mod tenders;
 pub mod write;
 
 use std::process::ExitCode;

@@ -17,3 +17,9 @@ pub async fn serve() -> Response {
     )
         .into_response()
 }
+
+/// priceQuotation's part of the description.
+pub const PRICE_QUOTATION: &str = DOCUMENT;
+
+/// The multi-award sale's part of the description.
+pub const MULTI_AWARD_SALE: &str = DOCUMENT;

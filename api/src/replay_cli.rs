@@ -11,6 +11,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Failure;
 use crate::cli::{ExportArgs, ProcedureArgs, ReplayCommand, ShowArgs, StoreArgs, VerifyArgs};
+use crate::registry::Registry;
+use crate::sale_periods::SalePeriods;
 use crate::serve;
 
 pub async fn run(command: ReplayCommand) -> Result<(), Failure> {
@@ -157,10 +159,16 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
         "cdb: rebuilding the read models of {} from the log",
         location.describe()
     );
+    let registry = registry();
+    crate::serve::check_log(&registry, store.as_ref()).await?;
     let mut progress = Progress::new("rebuilding")?;
-    let result = replay::rebuild(Arc::clone(&store), live, scratch.path(), |done, total| {
-        progress.update(done, total)
-    })
+    let result = replay::rebuild(
+        Arc::clone(&store),
+        live,
+        registry.published(),
+        scratch.path(),
+        |done, total| progress.update(done, total),
+    )
     .await;
     let seconds = progress.finish();
     let report = result.map_err(|e| Failure::Runtime(format!("rebuild failed: {e}")))?;
@@ -210,6 +218,12 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
     }
 }
 
+/// The procedure types replay reads. Their settings do not matter here:
+/// what a procedure was created with is in its events.
+fn registry() -> Registry {
+    Registry::builtin(SalePeriods::default())
+}
+
 async fn open_for(args: &ProcedureArgs) -> Result<Arc<dyn EventStore>, Failure> {
     Ok(open(&args.store).await?.1)
 }
@@ -222,15 +236,20 @@ async fn show(args: ShowArgs) -> Result<(), Failure> {
         .transpose()
         .map_err(|e| Failure::Config(format!("bad --at: {e}")))?;
     let store = open_for(&args.procedure).await?;
-    let document = replay::show(store.as_ref(), &args.procedure.procedure, at)
-        .await
-        .map_err(runtime)?;
+    let document = replay::show(
+        store.as_ref(),
+        registry().published(),
+        &args.procedure.procedure,
+        at,
+    )
+    .await
+    .map_err(runtime)?;
     write_stdout(format!("{document}\n").as_bytes())
 }
 
 async fn history(args: ProcedureArgs) -> Result<(), Failure> {
     let store = open_for(&args).await?;
-    let entries = replay::history(store.as_ref(), &args.procedure)
+    let entries = replay::history(store.as_ref(), registry().published(), &args.procedure)
         .await
         .map_err(runtime)?;
     let mut text = String::new();

@@ -4,13 +4,13 @@
 //! and the secrecy scan walk that list, and a route added anywhere is under
 //! both without anyone editing a test.
 
-use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{
     MethodRouter, delete as axum_delete, get as axum_get, patch as axum_patch, post as axum_post,
     put as axum_put,
 };
+use axum::{Extension, Router};
 
 use crate::server::AppState;
 
@@ -19,7 +19,7 @@ use crate::server::AppState;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RouteEntry {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
 }
 
 /// The methods of one path with their handlers.
@@ -78,14 +78,20 @@ impl Routes {
         Routes::default()
     }
 
-    pub fn route(mut self, path: &'static str, endpoint: Endpoint) -> Self {
-        self.entries.extend(
-            endpoint
-                .methods
-                .into_iter()
-                .map(|method| RouteEntry { method, path }),
-        );
-        self.router = self.router.route(path, endpoint.router);
+    pub fn route(mut self, path: impl Into<String>, endpoint: Endpoint) -> Self {
+        let path = path.into();
+        self.router = self.router.route(&path, endpoint.router);
+        self.entries
+            .extend(endpoint.methods.into_iter().map(|method| RouteEntry {
+                method,
+                path: path.clone(),
+            }));
+        self
+    }
+
+    /// Adds `extension` to every request of the routes added so far.
+    pub fn layer<T: Clone + Send + Sync + 'static>(mut self, extension: Extension<T>) -> Self {
+        self.router = self.router.layer(extension);
         self
     }
 

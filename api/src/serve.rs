@@ -22,14 +22,13 @@ use commands::ports::documents::FsDocumentStorage;
 use commands::scheduler::Scheduler;
 use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, SystemClock, UlidIds};
-use domain::procedures::multi_award_sale::MultiAwardSale;
-use domain::procedures::price_quotation::PriceQuotation;
 
 use projections::Projector;
 
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
+use crate::registry::{CheckError, Registry};
 use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
 use crate::server::{AppState, router};
@@ -108,16 +107,32 @@ fn open_catalogue(args: &ServeArgs) -> Result<Option<Arc<dyn Catalogue>>, Failur
     Ok(None)
 }
 
+/// Refuses to serve a log holding procedures of a type `registry` does not
+/// know: the read models would leave them out and the scheduler would never
+/// run them.
+pub async fn check_log(registry: &Registry, store: &dyn EventStore) -> Result<(), Failure> {
+    registry
+        .check_log(store)
+        .await
+        .map_err(|error| match error {
+            CheckError::Unknown(unknown) => Failure::Config(unknown.to_string()),
+            CheckError::Store(error) => {
+                Failure::Runtime(format!("cannot read the event log: {error}"))
+            }
+        })
+}
+
 /// Opens the read models of the store at `location` and brings them up to
 /// the log's head before the server answers anything.
 pub async fn start_projector(
     location: &StoreLocation,
     store: Arc<dyn EventStore>,
+    registry: &Registry,
 ) -> Result<Arc<Projector>, Failure> {
     let read = projections::read_store::open(location)
         .await
         .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
-    let projector = Projector::new(store, read)
+    let projector = Projector::new(store, read, registry.published().clone())
         .await
         .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
     let position = projector
@@ -146,10 +161,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         Some(path) => SalePeriods::load(path).map_err(|e| Failure::Config(e.to_string()))?,
         None => SalePeriods::default(),
     };
+    let registry = Registry::builtin(sale_periods);
     let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
-    let projector = start_projector(&location, store.clone()).await?;
+    check_log(&registry, store.as_ref()).await?;
+    let projector = start_projector(&location, store.clone(), &registry).await?;
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -172,8 +189,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let mut scheduler = Scheduler::new(handler.clone()).with_tick(
         std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
     );
-    scheduler.register::<PriceQuotation>();
-    scheduler.register::<MultiAwardSale>();
+    registry.schedule(&mut scheduler);
     let (stop_scheduler, scheduler_stopped) = tokio::sync::oneshot::channel::<()>();
     let scheduler = tokio::spawn(scheduler.run(async {
         let _ = scheduler_stopped.await;
@@ -192,7 +208,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         handler,
         catalogue,
         documents: Arc::new(documents),
-        sale_periods: Arc::new(sale_periods),
+        registry: Arc::new(registry),
         public_url,
         request_timeout: Duration::from_millis(args.request_timeout_ms),
     };

@@ -26,9 +26,9 @@ use tower_http::trace::TraceLayer;
 use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::registry::Registry;
 use crate::reply::PublicUrl;
 use crate::routes::{Routes, get};
-use crate::sale_periods::SalePeriods;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -42,8 +42,8 @@ pub struct AppState {
     pub documents: Arc<dyn DocumentStorage>,
     /// Keeps the read models (documents, feed) up to date with the log.
     pub projector: Arc<Projector>,
-    /// Period lengths of new multi-award sales per `sellingMethod`.
-    pub sale_periods: Arc<SalePeriods>,
+    /// The procedure types served, with their operator settings.
+    pub registry: Arc<Registry>,
     /// The base of every absolute link the server answers with.
     pub public_url: PublicUrl,
     /// How long a request may take once its headers are in (reading the
@@ -88,14 +88,15 @@ impl AppState {
     }
 }
 
-/// Every route the server answers, with the list of what it routes.
-pub fn routes() -> Routes {
+/// Every route the server answers for the procedure types in `registry`,
+/// with the list of what it routes.
+pub fn routes(registry: &Registry) -> Routes {
     Routes::new()
         .route("/health", get(health))
         .route("/metrics", get(render_metrics))
         .route("/api/2.5/openapi.json", get(crate::openapi::serve))
-        .merge(crate::tenders::routes())
-        .merge(crate::procedures::routes())
+        .merge(crate::procedure::routes::routes(registry))
+        .merge(crate::documents::routes())
         .merge(crate::feed::routes())
 }
 
@@ -105,7 +106,7 @@ pub fn routes() -> Routes {
 /// (408); the error envelope for every answer not made by a handler.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.request_timeout;
-    routes()
+    routes(&state.registry)
         .into_router()
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn(record_request))

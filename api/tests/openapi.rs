@@ -21,7 +21,8 @@ fn document() -> Json {
 /// (`api::server::routes()`): path → lowercase methods.
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
     let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for route in api::server::routes().entries() {
+    let registry = api::registry::Registry::builtin(Default::default());
+    for route in api::server::routes(&registry).entries() {
         routes
             .entry(route.path.to_owned())
             .or_default()

@@ -81,7 +81,7 @@ async fn embedded_store(data_dir: &Path) -> Arc<dyn EventStore> {
 }
 
 #[tokio::test]
-async fn serve_answers_health_and_keeps_every_event_across_restarts() {
+async fn serve_answers_health_and_restarts_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let health = server.health().await;
@@ -99,6 +99,19 @@ async fn serve_answers_health_and_keeps_every_event_across_restarts() {
     assert!(metrics.contains("cdb_http_requests_total"), "{metrics}");
     assert!(server.terminate().success(), "clean exit on SIGTERM");
 
+    for _ in 0..2 {
+        let server = Server::start(dir.path());
+        assert_eq!(server.health().await["store"]["head"], 0);
+        assert!(server.terminate().success());
+    }
+}
+
+/// A log holding procedures of a type this build does not serve (here the
+/// synthetic ones `cdb soak` writes) is refused at start-up with one line
+/// naming the kind and where it first appears, and is left as it was.
+#[tokio::test]
+async fn serve_refuses_a_log_holding_an_unknown_kind() {
+    let dir = tempfile::tempdir().unwrap();
     soak(dir.path(), 40);
     let before = embedded_store(dir.path())
         .await
@@ -106,12 +119,20 @@ async fn serve_answers_health_and_keeps_every_event_across_restarts() {
         .await
         .unwrap();
     assert_eq!(before.len(), 80);
-
-    for _ in 0..2 {
-        let server = Server::start(dir.path());
-        assert_eq!(server.health().await["store"]["head"], 80);
-        assert!(server.terminate().success());
-    }
+    let output = Command::new(CDB)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run cdb serve");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(errors.len(), 1, "one error line: {stderr}");
+    assert!(
+        errors[0].contains("kind \"soak\"") && errors[0].contains("position 1"),
+        "{stderr}"
+    );
     let after = embedded_store(dir.path())
         .await
         .read_all(0, usize::MAX)

@@ -346,6 +346,10 @@ impl EventStore for CountingStore {
         self.inner.procedure_kinds(procedure_ids).await
     }
 
+    async fn kinds_in_log(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.inner.kinds_in_log().await
+    }
+
     async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
         self.inner.next_in_sequence(name).await
     }

@@ -8,6 +8,7 @@
 use serde_json::Value as Json;
 
 use crate::Decider;
+use crate::procurement::Refusal;
 
 /// What the public event log may show of one event.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +47,15 @@ pub trait Published: Decider {
 
     /// Whether the procedure's bids have been opened to everyone.
     fn bids_disclosed(state: &Self::State) -> bool;
+
+    /// Bid `bid_id` as a viewer presenting the object token whose hash is
+    /// `token_hash` (or none) may see it: whole to its owner, to others only
+    /// once it is disclosed, and refused (naming the bid) otherwise.
+    fn visible_bid(
+        state: &Self::State,
+        bid_id: &str,
+        token_hash: Option<&str>,
+    ) -> Result<Json, Refusal>;
 
     /// The data of `event` a public reader of the event log may see. It is
     /// a function of the event alone, so an event reads the same whenever

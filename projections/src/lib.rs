@@ -21,3 +21,4 @@ pub use model::{ChangeBatch, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow}
 pub use project::{ProjectError, Projection};
 pub use projector::Projector;
 pub use read_store::{ReadStore, ReadStoreError, Snapshot};
+pub use view::Kinds;

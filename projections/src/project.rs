@@ -10,7 +10,7 @@ use commands::store::{EventStore, RecordedEvent, StoreError};
 
 use crate::model::{ChangeBatch, DocumentRow, FeedRow};
 use crate::read_store::{ReadStore, ReadStoreError};
-use crate::view::{ProcedureView, ViewError, new_view};
+use crate::view::{Kinds, ProcedureView, ViewError};
 
 /// Procedures kept folded in memory between batches; beyond this the cache
 /// is dropped and procedures are folded again from the log when next touched.
@@ -39,28 +39,29 @@ struct Folded {
     document: Option<DocumentRow>,
 }
 
-enum Entry {
-    Folded(Box<Folded>),
-    /// A procedure of a kind this build does not publish (e.g. store smoke tests).
-    Unpublished,
-}
-
-impl Entry {
-    /// Whether this entry can take `event` next without reloading.
+impl Folded {
+    /// Whether this procedure can take `event` next without reloading.
     fn follows(&self, event: &RecordedEvent) -> bool {
-        match self {
-            Entry::Folded(folded) => folded.version + 1 == event.procedure_version,
-            Entry::Unpublished => true,
-        }
+        self.version + 1 == event.procedure_version
     }
 }
 
-#[derive(Default)]
+/// Folds the log into read-model changes. A procedure of a kind `kinds`
+/// does not know stops the projection with an error naming the kind and
+/// position: skipping it would quietly publish a log without it.
 pub struct Projection {
-    cache: HashMap<String, Entry>,
+    kinds: Kinds,
+    cache: HashMap<String, Box<Folded>>,
 }
 
 impl Projection {
+    pub fn new(kinds: Kinds) -> Self {
+        Projection {
+            kinds,
+            cache: HashMap::new(),
+        }
+    }
+
     /// Forgets everything folded (after a failed or refused batch).
     pub fn reset(&mut self) {
         self.cache.clear();
@@ -82,7 +83,7 @@ impl Projection {
         let mut to = from;
         for event in page {
             to = event.position;
-            let Some(Entry::Folded(folded)) = self.cache.get_mut(&event.procedure_id) else {
+            let Some(folded) = self.cache.get_mut(&event.procedure_id) else {
                 continue;
             };
             let position = event.position;
@@ -139,7 +140,7 @@ impl Projection {
             if !self
                 .cache
                 .get(&event.procedure_id)
-                .is_some_and(|entry| entry.follows(event))
+                .is_some_and(|folded| folded.follows(event))
             {
                 missing.push(event);
             }
@@ -164,11 +165,13 @@ impl Projection {
             let kind = kinds
                 .get(id)
                 .ok_or_else(|| StoreError::Corrupt(format!("procedure {id} has no kind")))?;
-            let Ok(mut view) = new_view(kind) else {
-                tracing::debug!(procedure = %id, %kind, "not a published procedure type");
-                self.cache.insert(id.clone(), Entry::Unpublished);
-                continue;
-            };
+            let mut view = self
+                .kinds
+                .new_view(kind)
+                .map_err(|source| ProjectError::View {
+                    position: first.position,
+                    source: ViewError::from(source),
+                })?;
             let mut version = 0;
             if first.procedure_version > 1 {
                 let history = events.read_procedure(id).await?;
@@ -189,8 +192,7 @@ impl Projection {
                 version,
                 document: documents.remove(id),
             };
-            self.cache
-                .insert(id.clone(), Entry::Folded(Box::new(entry)));
+            self.cache.insert(id.clone(), Box::new(entry));
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use tokio::sync::{Mutex, watch};
 
 use crate::project::{ProjectError, Projection};
 use crate::read_store::{ReadStore, ReadStoreError};
+use crate::view::Kinds;
 
 /// Events per projection transaction.
 pub const BATCH: usize = 500;
@@ -30,12 +31,13 @@ impl Projector {
     pub async fn new(
         events: Arc<dyn EventStore>,
         read: Arc<dyn ReadStore>,
+        kinds: Kinds,
     ) -> Result<Self, ReadStoreError> {
         let position = applied_position(read.as_ref()).await?;
         Ok(Projector {
             events,
             read,
-            projection: Mutex::new(Projection::default()),
+            projection: Mutex::new(Projection::new(kinds)),
             applied: watch::channel(position).0,
         })
     }

@@ -1,13 +1,14 @@
 //! One procedure folded from its events, whatever its type. The read side
 //! handles every procedure type the same way: it asks the procedure type's
 //! own [`Published`] rules (next to its decider) for the public document and
-//! for what of each event may be shown.
+//! for what of each event may be shown. Which types there are is not known
+//! here: the server's registry hands the read side a [`Kinds`] list.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use commands::store::RecordedEvent;
-use domain::procedures::multi_award_sale::{self as bsm, MultiAwardSale};
-use domain::procedures::price_quotation::{self as pq, PriceQuotation};
 use domain::{DomainEvent, EventDecodeError, PublicEvent, Published};
 use serde_json::Value as Json;
 
@@ -21,6 +22,32 @@ pub trait ProcedureView: Send {
 
     /// Whether the procedure's bids are open to everyone now.
     fn bids_disclosed(&self) -> bool;
+}
+
+/// What the read side needs of one procedure type.
+trait ViewKind: Send + Sync {
+    fn new_view(&self) -> Box<dyn ProcedureView>;
+    fn public_event(&self, event: &RecordedEvent) -> Result<PublicEvent, EventDecodeError>;
+}
+
+struct ViewOf<D>(PhantomData<fn() -> D>);
+
+impl<D> ViewKind for ViewOf<D>
+where
+    D: Published + 'static,
+    D::State: Send,
+{
+    fn new_view(&self) -> Box<dyn ProcedureView> {
+        Box::new(Folded::<D> {
+            state: None,
+            _decider: PhantomData,
+        })
+    }
+
+    fn public_event(&self, event: &RecordedEvent) -> Result<PublicEvent, EventDecodeError> {
+        let decoded = D::Event::decode(&event.event_type, event.schema_version, &event.data)?;
+        Ok(D::public_event(&decoded))
+    }
 }
 
 struct Folded<D: Published> {
@@ -49,47 +76,9 @@ where
     }
 }
 
-fn folded<D>() -> Box<dyn ProcedureView>
-where
-    D: Published + 'static,
-    D::State: Send,
-{
-    Box::new(Folded::<D> {
-        state: None,
-        _decider: PhantomData,
-    })
-}
-
-fn public_event_of<D: Published>(event: &RecordedEvent) -> Result<PublicEvent, EventDecodeError> {
-    let decoded = D::Event::decode(&event.event_type, event.schema_version, &event.data)?;
-    Ok(D::public_event(&decoded))
-}
-
 #[derive(Debug, thiserror::Error)]
 #[error("procedure type {0:?} is not known to this build")]
 pub struct UnknownKind(pub String);
-
-/// Every procedure kind the read side publishes (each has an arm in
-/// [`new_view`] and [`public_event`]).
-pub const KINDS: [&str; 2] = [pq::KIND, bsm::KIND];
-
-/// A fresh, empty view for a procedure of `kind`.
-pub fn new_view(kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
-    match kind {
-        pq::KIND => Ok(folded::<PriceQuotation>()),
-        bsm::KIND => Ok(folded::<MultiAwardSale>()),
-        other => Err(UnknownKind(other.to_owned())),
-    }
-}
-
-/// What of `event` (of a procedure of `kind`) the public event log shows.
-pub fn public_event(kind: &str, event: &RecordedEvent) -> Result<PublicEvent, ViewError> {
-    match kind {
-        pq::KIND => Ok(public_event_of::<PriceQuotation>(event)?),
-        bsm::KIND => Ok(public_event_of::<MultiAwardSale>(event)?),
-        other => Err(UnknownKind(other.to_owned()).into()),
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
@@ -99,14 +88,73 @@ pub enum ViewError {
     Decode(#[from] EventDecodeError),
 }
 
-/// Folds a whole history (for example up to some position) into a view.
-pub fn fold<'e>(
-    kind: &str,
-    events: impl IntoIterator<Item = &'e RecordedEvent>,
-) -> Result<Box<dyn ProcedureView>, ViewError> {
-    let mut view = new_view(kind)?;
-    for event in events {
-        view.apply(event)?;
+/// The procedure types the read side publishes, by their stored kind.
+#[derive(Clone, Default)]
+pub struct Kinds {
+    kinds: BTreeMap<&'static str, Arc<dyn ViewKind>>,
+}
+
+impl Kinds {
+    pub fn new() -> Self {
+        Kinds::default()
     }
-    Ok(view)
+
+    /// Publishes procedures of kind `D::KIND` by `D`'s rules.
+    pub fn with<D>(mut self) -> Self
+    where
+        D: Published + 'static,
+        D::State: Send,
+    {
+        self.kinds
+            .insert(D::KIND, Arc::new(ViewOf::<D>(PhantomData)));
+        self
+    }
+
+    /// Every kind known, in name order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.kinds.keys().copied()
+    }
+
+    pub fn knows(&self, kind: &str) -> bool {
+        self.kinds.contains_key(kind)
+    }
+
+    fn kind(&self, kind: &str) -> Result<&Arc<dyn ViewKind>, UnknownKind> {
+        self.kinds
+            .get(kind)
+            .ok_or_else(|| UnknownKind(kind.to_owned()))
+    }
+
+    /// A fresh, empty view for a procedure of `kind`.
+    pub fn new_view(&self, kind: &str) -> Result<Box<dyn ProcedureView>, UnknownKind> {
+        Ok(self.kind(kind)?.new_view())
+    }
+
+    /// What of `event` (of a procedure of `kind`) the public event log shows.
+    pub fn public_event(
+        &self,
+        kind: &str,
+        event: &RecordedEvent,
+    ) -> Result<PublicEvent, ViewError> {
+        Ok(self.kind(kind)?.public_event(event)?)
+    }
+
+    /// Folds a whole history (for example up to some position) into a view.
+    pub fn fold<'e>(
+        &self,
+        kind: &str,
+        events: impl IntoIterator<Item = &'e RecordedEvent>,
+    ) -> Result<Box<dyn ProcedureView>, ViewError> {
+        let mut view = self.new_view(kind)?;
+        for event in events {
+            view.apply(event)?;
+        }
+        Ok(view)
+    }
+}
+
+impl std::fmt::Debug for Kinds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.kinds.keys()).finish()
+    }
 }

@@ -2,7 +2,8 @@
 //! the public document, as an RFC 6902 JSON patch.
 
 use commands::store::EventStore;
-use projections::view::{ViewError, new_view};
+use projections::Kinds;
+use projections::view::ViewError;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -30,10 +31,11 @@ pub struct HistoryEntry {
 /// Every event of the procedure in order, with its JSON-patch diff.
 pub async fn history(
     store: &dyn EventStore,
+    kinds: &Kinds,
     procedure_id: &str,
 ) -> Result<Vec<HistoryEntry>, ShowError> {
     let (kind, events) = load(store, procedure_id).await?;
-    let mut view = new_view(&kind).map_err(ViewError::from)?;
+    let mut view = kinds.new_view(&kind).map_err(ViewError::from)?;
     let mut before = Json::Null;
     let mut entries = Vec::with_capacity(events.len());
     for event in &events {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use commands::store::{EventStore, StoreError};
 use projections::read_store::sqlite::SqliteReadStore;
-use projections::{Digest, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
+use projections::{Digest, Kinds, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
 
 /// Events per rebuild batch.
 const BATCH: usize = 1000;
@@ -69,16 +69,17 @@ impl RebuildReport {
 pub async fn rebuild(
     events: Arc<dyn EventStore>,
     live: Arc<dyn ReadStore>,
+    kinds: &Kinds,
     scratch_dir: &Path,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<RebuildReport, RebuildError> {
     let live_was_at = projections::projector::applied_position(live.as_ref()).await?;
-    let caught_up_to = Projector::new(Arc::clone(&events), Arc::clone(&live))
+    let caught_up_to = Projector::new(Arc::clone(&events), Arc::clone(&live), kinds.clone())
         .await?
         .catch_up()
         .await?;
     let scratch = SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?;
-    let mut projection = Projection::default();
+    let mut projection = Projection::new(kinds.clone());
     let mut built = 0;
     for retries in 0..ATTEMPTS {
         let live_snapshot = live.snapshot().await?;

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use commands::store::{EventStore, RecordedEvent, StoreError};
+use projections::Kinds;
 use projections::view::ViewError;
 
 /// A moment in a procedure's history: a global log position or a time.
@@ -69,6 +70,7 @@ pub(crate) async fn load(
 /// to `at`, or the current one without `at`.
 pub async fn show(
     store: &dyn EventStore,
+    kinds: &Kinds,
     procedure_id: &str,
     at: Option<At>,
 ) -> Result<String, ShowError> {
@@ -76,7 +78,7 @@ pub async fn show(
     let included = events
         .iter()
         .take_while(|event| at.is_none_or(|at| at.includes(event)));
-    let view = projections::view::fold(&kind, included)?;
+    let view = kinds.fold(&kind, included)?;
     view.envelope()
         .map(|envelope| envelope.to_string())
         .ok_or_else(|| ShowError::NotYet(procedure_id.to_owned()))

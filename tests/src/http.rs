@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use api::brokers::Brokers;
+use api::registry::Registry;
 use api::reply::PublicUrl;
 use api::serve::{ConnectionLimits, accept};
 use api::server::{AppState, router};
@@ -39,8 +40,6 @@ use commands::ports::catalogue::{Catalogue, HttpCatalogue};
 use commands::ports::documents::FsDocumentStorage;
 use commands::store::{EventStore, StoreLocation, open_store};
 use commands::{CommandHandler, FrozenClock, Scheduler, UlidIds};
-use domain::procedures::multi_award_sale::MultiAwardSale;
-use domain::procedures::price_quotation::PriceQuotation;
 use projections::Projector;
 pub use reqwest::Method;
 pub use reqwest::StatusCode;
@@ -427,6 +426,8 @@ pub struct TestServer {
     pub projector: Arc<Projector>,
     /// Where the events are (for tests that open the database directly).
     pub location: StoreLocation,
+    /// The procedure types this server serves.
+    pub registry: Arc<Registry>,
     client: reqwest::Client,
     server: AbortOnDrop,
     projecting: AbortOnDrop,
@@ -473,9 +474,16 @@ impl TestServer {
     }
 
     pub async fn start(backend: Backend) -> TestServer {
+        let registry = Registry::builtin(api::sale_periods::SalePeriods::default());
+        TestServer::with_registry(backend, registry).await
+    }
+
+    /// A server serving the procedure types of `registry` (for example with
+    /// a test-only type added).
+    pub async fn with_registry(backend: Backend, registry: Registry) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let catalogue = FakeCatalogue::start(CatalogueMode::Normal).await;
-        TestServer::start_in(backend, dir, catalogue, start_time()).await
+        TestServer::start_in(backend, dir, catalogue, start_time(), Arc::new(registry)).await
     }
 
     /// Stops this server and starts a new one on the same store, document
@@ -492,6 +500,7 @@ impl TestServer {
             server,
             projecting,
             projector,
+            registry,
             _dir: dir,
             ..
         } = self;
@@ -500,7 +509,7 @@ impl TestServer {
         server.0.abort();
         projecting.0.abort();
         drop((store, handler, scheduler, projector));
-        TestServer::start_in(backend, dir, catalogue, now).await
+        TestServer::start_in(backend, dir, catalogue, now, registry).await
     }
 
     async fn start_in(
@@ -508,6 +517,7 @@ impl TestServer {
         dir: tempfile::TempDir,
         catalogue: FakeCatalogue,
         now: DateTime<Utc>,
+        registry: Arc<Registry>,
     ) -> TestServer {
         let location = match &backend {
             Backend::Embedded => StoreLocation::Sqlite(dir.path().join("cdb.sqlite3")),
@@ -518,8 +528,7 @@ impl TestServer {
         let handler =
             CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()));
         let mut scheduler = Scheduler::new(handler.clone());
-        scheduler.register::<PriceQuotation>();
-        scheduler.register::<MultiAwardSale>();
+        registry.schedule(&mut scheduler);
 
         let adapter =
             HttpCatalogue::new(&catalogue.url, Duration::from_secs(5)).expect("catalogue adapter");
@@ -527,7 +536,7 @@ impl TestServer {
             FsDocumentStorage::open(&dir.path().join("documents")).expect("document storage");
         let brokers =
             Brokers::parse(&brokers_toml(), Path::new("brokers.toml")).expect("brokers file");
-        let projector = api::serve::start_projector(&location, store.clone())
+        let projector = api::serve::start_projector(&location, store.clone(), &registry)
             .await
             .expect("read models");
         let projecting = AbortOnDrop(tokio::spawn(
@@ -545,7 +554,7 @@ impl TestServer {
             handler: handler.clone(),
             catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
             documents: Arc::new(documents),
-            sale_periods: Arc::new(api::sale_periods::SalePeriods::default()),
+            registry: Arc::clone(&registry),
             public_url: PublicUrl::from_listen_address(address),
             request_timeout: Duration::from_secs(30),
         };
@@ -575,6 +584,7 @@ impl TestServer {
             catalogue,
             projector,
             location,
+            registry,
             client,
             server,
             projecting,

@@ -180,7 +180,7 @@ pub async fn collect(
     probes: &[Probe],
 ) -> Scan {
     server.settle().await;
-    let routes: Vec<_> = api::server::routes()
+    let routes: Vec<_> = api::server::routes(&server.registry)
         .entries()
         .into_iter()
         .filter(|route| route.method == Method::GET)
@@ -193,7 +193,7 @@ pub async fn collect(
         } else {
             collection_queries()
         };
-        for path in expand(route.path, known) {
+        for path in expand(&route.path, known) {
             for query in &queries {
                 for viewer in viewers {
                     // The live forms are public and the same for everyone.

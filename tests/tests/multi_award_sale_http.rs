@@ -278,6 +278,7 @@ async fn tv_b3_conditional_winner_accepts(server: TestServer) {
     let report = replay::rebuild(
         server.store.clone(),
         server.projector.read_store().clone(),
+        server.registry.published(),
         scratch.path(),
         |_, _| {},
     )

@@ -125,6 +125,7 @@ async fn rebuild_equals_the_live_read_models(server: TestServer) {
     let report = replay::rebuild(
         server.store.clone(),
         server.projector.read_store().clone(),
+        server.registry.published(),
         scratch.path(),
         |_, _| calls += 1,
     )
@@ -160,6 +161,7 @@ async fn rebuild_equals_the_live_read_models(server: TestServer) {
     let report = replay::rebuild(
         server.store.clone(),
         behind.clone(),
+        server.registry.published(),
         scratch.path(),
         |_, _| {},
     )
@@ -184,6 +186,7 @@ async fn rebuild_equals_the_live_read_models(server: TestServer) {
     let report = replay::rebuild(
         server.store.clone(),
         read.clone(),
+        server.registry.published(),
         scratch.path(),
         |_, _| {},
     )
@@ -221,32 +224,36 @@ async fn show_at_gives_back_what_was_served(server: TestServer) {
     assert_ne!(served_now, served_draft);
 
     let store = server.store.as_ref();
-    let at_position = replay::show(store, &tender.id, Some(At::Position(draft_position)))
+    let kinds = server.registry.published();
+    let at_position = replay::show(store, kinds, &tender.id, Some(At::Position(draft_position)))
         .await
         .expect("show at a position");
     assert_eq!(at_position.as_bytes(), served_draft.as_slice());
     let at_time = replay::show(
         store,
+        kinds,
         &tender.id,
         Some(At::Time(draft_time + TimeDelta::minutes(4))),
     )
     .await
     .expect("show at a time");
     assert_eq!(at_time.as_bytes(), served_draft.as_slice());
-    let now = replay::show(store, &tender.id, None)
+    let now = replay::show(store, kinds, &tender.id, None)
         .await
         .expect("show now");
     assert_eq!(now.as_bytes(), served_now.as_slice());
     assert!(matches!(
-        replay::show(store, &tender.id, Some(At::Position(0))).await,
+        replay::show(store, kinds, &tender.id, Some(At::Position(0))).await,
         Err(replay::ShowError::NotYet(_))
     ));
     assert!(matches!(
-        replay::show(store, "0123456789abcdef0123456789abcdef", None).await,
+        replay::show(store, kinds, "0123456789abcdef0123456789abcdef", None).await,
         Err(replay::ShowError::NotFound(_))
     ));
 
-    let history = replay::history(store, &tender.id).await.expect("history");
+    let history = replay::history(store, kinds, &tender.id)
+        .await
+        .expect("history");
     let types: Vec<&str> = history.iter().map(|e| e.event_type.as_str()).collect();
     assert_eq!(types, ["TenderCreated", "TenderEdited", "TenderActivated"]);
     let has = |index: usize, op: &str, path: &str| {
@@ -274,7 +281,7 @@ async fn show_at_gives_back_what_was_served(server: TestServer) {
         let text = serde_json::to_string(&entry.patch).expect("serialise");
         let patch: json_patch::Patch = serde_json::from_str(&text).expect("an RFC 6902 patch");
         json_patch::patch(&mut document, &patch).expect("the patch applies");
-        let shown = replay::show(store, &tender.id, Some(At::Position(entry.position)))
+        let shown = replay::show(store, kinds, &tender.id, Some(At::Position(entry.position)))
             .await
             .expect("show");
         assert_eq!(

@@ -22,9 +22,10 @@ use crate::server::AppState;
 
 /// A collection of procedures with its own feed (`/api/2.5/tenders`, `/api/procedures`).
 #[derive(Debug, Clone, Copy)]
-pub struct Collection {
-    pub path: &'static str,
-    pub kinds: &'static [&'static str],
+pub struct Collection<'a> {
+    pub path: &'a str,
+    /// The procedure kinds listed (those registered in the collection).
+    pub kinds: &'a [&'a str],
 }
 
 /// How long a stream waits for a local projection before looking anyway
@@ -33,7 +34,7 @@ const STREAM_POLL: Duration = Duration::from_secs(1);
 
 pub async fn serve(
     state: &AppState,
-    collection: Collection,
+    collection: Collection<'_>,
     params: FeedParams,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -91,7 +92,7 @@ pub async fn serve(
 }
 
 fn query(
-    collection: Collection,
+    collection: Collection<'_>,
     offset: Option<u64>,
     limit: usize,
     descending: bool,
@@ -108,7 +109,7 @@ fn query(
 
 fn page_link(
     base: &reply::PublicUrl,
-    collection: Collection,
+    collection: Collection<'_>,
     params: &FeedParams,
     offset: u64,
     descending: bool,
@@ -159,7 +160,7 @@ struct Cursor {
 /// read models apply it. The event id is the offset to resume from.
 fn stream_changes(
     state: &AppState,
-    collection: Collection,
+    collection: Collection<'_>,
     from: u64,
     fields: Vec<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {

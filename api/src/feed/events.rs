@@ -60,6 +60,7 @@ struct Reader {
     events: Arc<dyn EventStore>,
     read: Arc<dyn ReadStore>,
     applied: watch::Receiver<u64>,
+    kinds: projections::Kinds,
 }
 
 impl Reader {
@@ -68,6 +69,7 @@ impl Reader {
             events: Arc::clone(&state.store),
             read: Arc::clone(state.read_store()),
             applied: state.projector.applied(),
+            kinds: state.registry.published().clone(),
         }
     }
 
@@ -91,7 +93,7 @@ impl Reader {
             .iter()
             .map(|event| {
                 let kind = kinds.get(&event.procedure_id).map(String::as_str);
-                (event.position, public(event, kind))
+                (event.position, public(&self.kinds, event, kind))
             })
             .collect())
     }
@@ -123,8 +125,8 @@ impl Reader {
 
 /// An event as the public may see it. Events of procedure types this build
 /// cannot read are listed without data or hashes.
-fn public(event: &RecordedEvent, kind: Option<&str>) -> Json {
-    let shown = kind.and_then(|kind| projections::view::public_event(kind, event).ok());
+fn public(kinds: &projections::Kinds, event: &RecordedEvent, kind: Option<&str>) -> Json {
+    let shown = kind.and_then(|kind| kinds.public_event(kind, event).ok());
     let (data, withheld) = shown.map_or((Json::Null, true), |shown| (shown.data, shown.withheld));
     let mut public = Map::new();
     public.insert("offset".into(), json!(event.position.to_string()));

@@ -48,3 +48,45 @@ pub fn spawn_serve(data_dir: &Path, extra: &[&str], log: &str) -> (Child, String
     std::thread::spawn(move || lines.for_each(drop));
     (child, base)
 }
+
+/// Puts `tenders` priceQuotation drafts (one event each) into the embedded
+/// store of `data_dir` through the command pipeline, for tests that need a
+/// log with many events before `cdb serve` starts.
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn fill_log(data_dir: &Path, tenders: usize) {
+    use commands::store::{StoreLocation, open_store};
+    use commands::{CommandHandler, FrozenClock, UlidIds};
+    use domain::procedures::price_quotation::{Actor, Command as PqCommand, PriceQuotation};
+    use std::sync::Arc;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let location = StoreLocation::Sqlite(data_dir.join("cdb.sqlite3"));
+        let store = open_store(&location, true).await.expect("open the store");
+        // The fixture's own time, when its tender period is still ahead.
+        let clock = Arc::new(FrozenClock::new(e2e::http::start_time()));
+        let handler = CommandHandler::new(store, clock, Arc::new(UlidIds::default()));
+        let request = e2e::pq::fixture_request();
+        for n in 0..tenders {
+            let id = handler.next_id().to_string();
+            let command = PqCommand::Create {
+                actor: Actor {
+                    broker: "broker".into(),
+                    token_hash: None,
+                },
+                id: id.clone(),
+                tender: Box::new(
+                    serde_json::from_value(request["data"].clone()).expect("fixture tender"),
+                ),
+                config: Default::default(),
+                tender_id: format!("UA-2026-12-01-{n:06}-a"),
+                owner_token_hash: "owner".into(),
+                transfer_token_hash: "transfer".into(),
+            };
+            handler
+                .execute::<PriceQuotation>(&id, &command, &Default::default())
+                .await
+                .expect("create a draft");
+        }
+    });
+}

@@ -90,6 +90,11 @@ pub trait EventStore: Send + Sync + 'static {
         procedure_ids: &[String],
     ) -> Result<std::collections::HashMap<String, String>, StoreError>;
 
+    /// Every procedure kind in the log with the position of the first event
+    /// of a procedure of that kind, in order of that position. Read once at
+    /// start-up, to refuse a log holding kinds the server does not serve.
+    async fn kinds_in_log(&self) -> Result<Vec<(String, u64)>, StoreError>;
+
     /// The next number of the named counter: 1 the first time, then 2, 3…
     /// Atomic and durable across processes sharing the store: no number is
     /// handed out twice. A number taken by a caller that then fails is not

@@ -697,6 +697,23 @@ impl EventStore for PostgresStore {
         Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
     }
 
+    async fn kinds_in_log(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let rows = client
+            .query(
+                "SELECT p.kind, MIN(e.position) FROM procedures p \
+                 JOIN events e ON e.procedure_id = p.procedure_id AND e.procedure_version = 1 \
+                 WHERE p.version > 0 GROUP BY p.kind ORDER BY 2",
+                &[],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| (row.get(0), row.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
         let client = self.pool.get().await.map_err(unavailable)?;
         // One statement, its own transaction: the row lock makes concurrent

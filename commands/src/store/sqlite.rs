@@ -59,6 +59,12 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 "#;
 
+/// Each kind with its first event: one row per procedure is joined with
+/// that procedure's first event.
+const KINDS_IN_LOG: &str = "SELECT p.kind, MIN(e.position) FROM procedures p \
+     JOIN events e ON e.procedure_id = p.procedure_id AND e.procedure_version = 1 \
+     GROUP BY p.kind ORDER BY 2";
+
 const EVENT_COLUMNS: &str = "position, procedure_id, procedure_version, stream_id, stream_version, \
      event_id, event_type, schema_version, data, metadata, recorded_at_us, prev_hash, hash";
 
@@ -472,6 +478,17 @@ impl EventStore for SqliteStore {
                 .map_err(unavailable)?;
             let rows = statement
                 .query_map([ids], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn kinds_in_log(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.with_reader(|c| {
+            let mut statement = c.prepare_cached(KINDS_IN_LOG).map_err(unavailable)?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))
                 .map_err(unavailable)?;
             rows.collect::<Result<_, _>>().map_err(unavailable)
         })

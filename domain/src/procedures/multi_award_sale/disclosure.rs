@@ -25,6 +25,7 @@ use serde_json::{Value as Json, json};
 
 use super::state::State;
 use super::{BidStatus, Event, MultiAwardSale, Target, next_check};
+use crate::procurement::Refusal;
 use crate::procurement::public::{insert_next_check, strip_confidential_documents};
 use crate::{DomainEvent, PublicEvent, Published};
 
@@ -167,6 +168,14 @@ impl Published for MultiAwardSale {
 
     fn bids_disclosed(state: &State) -> bool {
         bids_disclosed(state)
+    }
+
+    fn visible_bid(state: &State, bid_id: &str, token_hash: Option<&str>) -> Result<Json, Refusal> {
+        let owns = match (state.bid_owners.get(bid_id), token_hash) {
+            (Some(owner), Some(hash)) => owner.token_hash == hash,
+            _ => false,
+        };
+        visible_bid(state, bid_id, owns)
     }
 
     fn public_event(event: &Event) -> PublicEvent {

@@ -136,6 +136,7 @@
 //! ended is refused even before the scheduler has lapsed the offer.
 
 pub mod allocation;
+pub mod auction_handoff;
 pub mod award;
 pub mod bid;
 pub mod cancellation;

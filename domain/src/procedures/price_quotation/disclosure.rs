@@ -154,6 +154,14 @@ impl Published for PriceQuotation {
         bids_disclosed(state)
     }
 
+    fn visible_bid(state: &State, bid_id: &str, token_hash: Option<&str>) -> Result<Json, Refusal> {
+        let owns = match (state.bid_owners.get(bid_id), token_hash) {
+            (Some(owner), Some(hash)) => owner.token_hash == hash,
+            _ => false,
+        };
+        visible_bid(state, bid_id, owns)
+    }
+
     fn public_event(event: &Event) -> PublicEvent {
         public_event(event)
     }

@@ -1,0 +1,105 @@
+//! The routes of every collection the registry serves, with only the
+//! resources some type in the collection has. Each collection's routes carry
+//! the collection as a request extension, which is how one set of handlers
+//! serves them all.
+
+use axum::Extension;
+
+use super::documents::{OfAward, OfBid, OfCancellation, OfContract};
+use super::objects::{Awards, Cancellations, Contracts};
+use super::{
+    Collection, Resource, auction, bids, cancellations, documents, itself as procedure, objects,
+};
+use crate::registry::Registry;
+use crate::routes::{Endpoint, Routes, get, post};
+
+/// Every route of every collection in `registry`.
+pub fn routes(registry: &Registry) -> Routes {
+    registry
+        .collections()
+        .into_iter()
+        .fold(Routes::new(), |routes, collection| {
+            let has = |resource: Resource| {
+                registry
+                    .kinds()
+                    .any(|kind| kind.collection() == collection && kind.has(resource))
+            };
+            routes.merge(collection_routes(collection, has))
+        })
+}
+
+fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> bool) -> Routes {
+    let base = collection.path;
+    let at = |suffix: &str| format!("{base}{suffix}");
+    let mut routes = Routes::new()
+        .route(at(""), get(procedure::feed).post(procedure::create))
+        .route(at("/{id}"), get(procedure::read).patch(procedure::patch))
+        .route(
+            at("/{id}/documents"),
+            get(documents::list_of_procedure).post(documents::add_to_procedure),
+        )
+        .route(
+            at("/{id}/documents/{document_id}"),
+            get(documents::read_of_procedure),
+        );
+    if has(Resource::Ownership) {
+        routes = routes.route(at("/{id}/ownership"), post(procedure::ownership));
+    }
+    if has(Resource::Auction) {
+        routes = routes.route(at("/{id}/auction"), get(auction::read).post(auction::post));
+    }
+    if has(Resource::Bids) {
+        routes = routes
+            .route(at("/{id}/bids"), get(bids::list).post(bids::create))
+            .route(
+                at("/{id}/bids/{bid_id}"),
+                get(bids::read).patch(bids::patch).delete(bids::withdraw),
+            )
+            .route(
+                at("/{id}/bids/{bid_id}/documents"),
+                get(documents::list_of::<OfBid>).post(documents::add_to::<OfBid>),
+            );
+    }
+    if has(Resource::Awards) {
+        routes = routes
+            .route(at("/{id}/awards"), get(objects::list::<Awards>))
+            .route(
+                at("/{id}/awards/{award_id}"),
+                get(objects::read::<Awards>).patch(objects::patch::<Awards>),
+            )
+            .route(
+                at("/{id}/awards/{award_id}/documents"),
+                get(documents::list_of::<OfAward>).post(documents::add_to::<OfAward>),
+            );
+    }
+    if has(Resource::Contracts) {
+        routes = routes
+            .route(at("/{id}/contracts"), get(objects::list::<Contracts>))
+            .route(
+                at("/{id}/contracts/{contract_id}"),
+                get(objects::read::<Contracts>).patch(objects::patch::<Contracts>),
+            )
+            .route(
+                at("/{id}/contracts/{contract_id}/documents"),
+                get(documents::list_of::<OfContract>).post(documents::add_to::<OfContract>),
+            );
+    }
+    if has(Resource::Cancellations) {
+        let object: Endpoint = if has(Resource::CancellationEdits) {
+            get(objects::read::<Cancellations>).patch(objects::patch::<Cancellations>)
+        } else {
+            get(objects::read::<Cancellations>)
+        };
+        routes = routes
+            .route(
+                at("/{id}/cancellations"),
+                get(objects::list::<Cancellations>).post(cancellations::create),
+            )
+            .route(at("/{id}/cancellations/{cancellation_id}"), object)
+            .route(
+                at("/{id}/cancellations/{cancellation_id}/documents"),
+                get(documents::list_of::<OfCancellation>).post(documents::add_to::<OfCancellation>),
+            );
+    }
+    routes.layer(Extension(collection))
+}
