@@ -137,20 +137,88 @@ fn refs<'a>(value: &'a Json, found: &mut Vec<&'a str>) {
     }
 }
 
+/// The `$ref`s of `document` that do not point into it.
+fn unresolved(document: &Json) -> Vec<String> {
+    let mut found = Vec::new();
+    refs(document, &mut found);
+    assert!(!found.is_empty());
+    found
+        .into_iter()
+        .filter(|target| {
+            target
+                .strip_prefix('#')
+                .is_none_or(|pointer| document.pointer(pointer).is_none())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn every_reference_resolves() {
-    let document = document();
-    let mut found = Vec::new();
-    refs(&document, &mut found);
-    assert!(!found.is_empty());
-    for target in found {
-        let pointer = target
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("only local references are used: {target}"));
+    let unresolved = unresolved(&document());
+    assert!(
+        unresolved.is_empty(),
+        "references that are not local or do not resolve: {unresolved:?}"
+    );
+}
+
+/// Each procedure's fragment is whole with common alone: it refers only to
+/// its own components and common's, never to another procedure's, so that
+/// a procedure kind can be added or dropped on its own.
+#[test]
+fn each_procedure_fragment_assembles_alone_with_common() {
+    use api::openapi::{MULTI_AWARD_SALE, PRICE_QUOTATION, assemble};
+    for (name, fragments) in [
+        ("common", &[][..]),
+        ("priceQuotation", &[PRICE_QUOTATION][..]),
+        ("multi-award sale", &[MULTI_AWARD_SALE][..]),
+    ] {
+        let document = assemble(fragments)
+            .unwrap_or_else(|error| panic!("{name}: does not assemble: {error}"));
+        let unresolved = unresolved(&document);
         assert!(
-            document.pointer(pointer).is_some(),
-            "{target} does not resolve"
+            unresolved.is_empty(),
+            "{name} with common alone: unresolved references {unresolved:?}"
         );
+    }
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let document = document();
+    let mut seen = BTreeMap::new();
+    for (method, path, operation) in operations(&document) {
+        let where_ = format!("{} {path}", method.to_uppercase());
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{where_}: no operationId"));
+        if let Some(first) = seen.insert(id.to_owned(), where_.clone()) {
+            panic!("operationId {id:?} of {where_} is also {first}'s");
+        }
+    }
+}
+
+/// Every tag an operation uses is declared in the document's `tags`, once.
+#[test]
+fn every_tag_used_is_declared() {
+    let document = document();
+    let declared: Vec<&str> = document["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|tag| tag["name"].as_str().expect("a tag has a name"))
+        .collect();
+    let unique: BTreeSet<&str> = declared.iter().copied().collect();
+    assert_eq!(unique.len(), declared.len(), "a tag twice: {declared:?}");
+    for (method, path, operation) in operations(&document) {
+        for tag in operation["tags"].as_array().into_iter().flatten() {
+            let tag = tag.as_str().expect("a tag is a name");
+            assert!(
+                unique.contains(tag),
+                "{} {path}: tag {tag:?} is not declared",
+                method.to_uppercase()
+            );
+        }
     }
 }
 
