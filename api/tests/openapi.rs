@@ -1,8 +1,9 @@
-//! `api/openapi.json` (served at `/api/2.5/openapi.json`) is written by hand.
-//! These tests keep it honest: it must be OpenAPI 3.1, and every route the
-//! server registers must be described there with each of its methods, and
-//! nothing else. The routes come from the router itself, so adding a route
-//! anywhere without documenting it fails here.
+//! The OpenAPI document (served at `/api/2.5/openapi.json`) is written by
+//! hand, in fragments (`api/openapi/`) that `api::openapi` assembles. These
+//! tests keep it honest: it must be OpenAPI 3.1, and every route the server
+//! registers must be described there with each of its methods, and nothing
+//! else. The routes come from the router itself, so adding a route anywhere
+//! without documenting it fails here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,8 +14,11 @@ const METHODS: [&str; 8] = [
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
 
+/// The document as served: the text `serve` answers, read back.
 fn document() -> Json {
-    serde_json::from_str(api::openapi::DOCUMENT).expect("api/openapi.json is valid JSON")
+    let text = api::openapi::document(api::openapi::PROCEDURES)
+        .unwrap_or_else(|error| panic!("the OpenAPI fragments do not assemble: {error}"));
+    serde_json::from_str(&text).expect("the served document is JSON")
 }
 
 /// Every route the server's router registers, from the router itself
@@ -94,7 +98,7 @@ fn every_registered_route_is_documented() {
     }
     assert!(
         missing.is_empty(),
-        "routes registered but not described in api/openapi.json:\n  {}",
+        "routes registered but not described in the OpenAPI fragments (api/openapi/):\n  {}",
         missing.join("\n  ")
     );
 }
@@ -113,7 +117,7 @@ fn every_documented_route_exists() {
     }
     assert!(
         stale.is_empty(),
-        "described in api/openapi.json but not registered:\n  {}",
+        "described in the OpenAPI fragments (api/openapi/) but not registered:\n  {}",
         stale.join("\n  ")
     );
 }
@@ -134,20 +138,88 @@ fn refs<'a>(value: &'a Json, found: &mut Vec<&'a str>) {
     }
 }
 
+/// The `$ref`s of `document` that do not point into it.
+fn unresolved(document: &Json) -> Vec<String> {
+    let mut found = Vec::new();
+    refs(document, &mut found);
+    assert!(!found.is_empty());
+    found
+        .into_iter()
+        .filter(|target| {
+            target
+                .strip_prefix('#')
+                .is_none_or(|pointer| document.pointer(pointer).is_none())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn every_reference_resolves() {
-    let document = document();
-    let mut found = Vec::new();
-    refs(&document, &mut found);
-    assert!(!found.is_empty());
-    for target in found {
-        let pointer = target
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("only local references are used: {target}"));
+    let unresolved = unresolved(&document());
+    assert!(
+        unresolved.is_empty(),
+        "references that are not local or do not resolve: {unresolved:?}"
+    );
+}
+
+/// Each procedure's fragment is whole with common alone: it refers only to
+/// its own components and common's, never to another procedure's, so that
+/// a procedure kind can be added or dropped on its own.
+#[test]
+fn each_procedure_fragment_assembles_alone_with_common() {
+    use api::openapi::{MULTI_AWARD_SALE, PRICE_QUOTATION, assemble};
+    for (name, fragments) in [
+        ("common", &[][..]),
+        ("priceQuotation", &[PRICE_QUOTATION][..]),
+        ("multi-award sale", &[MULTI_AWARD_SALE][..]),
+    ] {
+        let document = assemble(fragments)
+            .unwrap_or_else(|error| panic!("{name}: does not assemble: {error}"));
+        let unresolved = unresolved(&document);
         assert!(
-            document.pointer(pointer).is_some(),
-            "{target} does not resolve"
+            unresolved.is_empty(),
+            "{name} with common alone: unresolved references {unresolved:?}"
         );
+    }
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let document = document();
+    let mut seen = BTreeMap::new();
+    for (method, path, operation) in operations(&document) {
+        let where_ = format!("{} {path}", method.to_uppercase());
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{where_}: no operationId"));
+        if let Some(first) = seen.insert(id.to_owned(), where_.clone()) {
+            panic!("operationId {id:?} of {where_} is also {first}'s");
+        }
+    }
+}
+
+/// Every tag an operation uses is declared in the document's `tags`, once.
+#[test]
+fn every_tag_used_is_declared() {
+    let document = document();
+    let declared: Vec<&str> = document["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|tag| tag["name"].as_str().expect("a tag has a name"))
+        .collect();
+    let unique: BTreeSet<&str> = declared.iter().copied().collect();
+    assert_eq!(unique.len(), declared.len(), "a tag twice: {declared:?}");
+    for (method, path, operation) in operations(&document) {
+        for tag in operation["tags"].as_array().into_iter().flatten() {
+            let tag = tag.as_str().expect("a tag is a name");
+            assert!(
+                unique.contains(tag),
+                "{} {path}: tag {tag:?} is not declared",
+                method.to_uppercase()
+            );
+        }
     }
 }
 
