@@ -1,10 +1,10 @@
 //! The auction module's results: prices checked, bids ranked, and the
 //! qualification started in that order.
 
-use super::access::{procedure_of, status_refusal};
 use super::outcome::Outcome;
 use super::qualification::start_qualification;
 use crate::Context;
+use crate::procedures::common::{lookup, refusals};
 use crate::procedures::multi_award_sale::allocation::{self, RankInput};
 use crate::procedures::multi_award_sale::{
     Actor, AuctionResult, Bid, BidStatus, Event, ProcedureStatus, Role, State,
@@ -17,12 +17,15 @@ pub(super) fn record_auction_results(
     results: &[AuctionResult],
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = procedure_of(state)?;
+    let procedure = lookup::root(state)?;
     if actor.role != Role::AuctionService {
         return Err(Refusal::forbidden());
     }
     if procedure.status != ProcedureStatus::ActiveAuction {
-        return Err(status_refusal("record auction results", procedure.status));
+        return Err(refusals::status_refusal(
+            procedure,
+            "record auction results",
+        ));
     }
     let now = context.now;
     let auction_start = procedure

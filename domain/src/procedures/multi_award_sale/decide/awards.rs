@@ -3,13 +3,11 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::access::{
-    award_status_refusal, find_award, is_owner, new_id, owns_bid, procedure_of, status_refusal,
-};
 use super::outcome::Outcome;
 use super::qualification::settle;
 use super::schedule::{admission_end, qualification_over};
 use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::multi_award_sale::allocation;
 use crate::procedures::multi_award_sale::{
     Actor, Award, AwardEdit, AwardStatus, Contract, ContractStatus, Event, State,
@@ -24,16 +22,16 @@ pub(super) fn edit_award(
     edit: &AwardEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = procedure_of(state)?;
-    let award = find_award(procedure, award_id)?;
-    if is_owner(state, procedure, actor) {
+    let procedure = lookup::root(state)?;
+    let award = lookup::by_id(&procedure.awards, award_id, "award_id")?;
+    if ownership::owns_root(state, procedure, actor) {
         if !procedure.status.in_qualification() {
-            return Err(status_refusal("update award", procedure.status));
+            return Err(refusals::status_refusal(procedure, "update award"));
         }
         organizer_decides(state, award, edit, context)
-    } else if owns_bid(state, actor, &award.bid_id) {
+    } else if ownership::owns_bid(state, actor, &award.bid_id) {
         if !procedure.status.in_qualification() {
-            return Err(status_refusal("update award", procedure.status));
+            return Err(refusals::status_refusal(procedure, "update award"));
         }
         winner_answers(state, award, edit, context)
     } else {
@@ -57,11 +55,8 @@ fn organizer_decides(
     match edit.status.as_deref() {
         Some("active") => activate_award(state, award, edit, context),
         Some("unsuccessful") => disqualify(state, award, edit, context),
-        Some(_) => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['active', 'unsuccessful'].",
-        )),
-        None => Err(Refusal::invalid("status", "This field is required.")),
+        Some(_) => Err(refusals::one_of("status", &["active", "unsuccessful"])),
+        None => Err(refusals::required("status")),
     }
 }
 
@@ -72,7 +67,11 @@ fn activate_award(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     if award.status != AwardStatus::Pending {
-        return Err(award_status_refusal("qualify award", award.status));
+        return Err(refusals::status_refusal_of(
+            "award",
+            "qualify award",
+            award.status.as_str(),
+        ));
     }
     if edit.termination_reason.is_some() {
         return Err(Refusal::invalid(
@@ -132,7 +131,7 @@ fn disqualify(
     edit: &AwardEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = procedure_of(state)?;
+    let procedure = lookup::root(state)?;
     let contract = procedure
         .contracts
         .iter()
@@ -146,22 +145,19 @@ fn disqualify(
                 "Can't disqualify a winner whose contract is already signed",
             ));
         }
-        other => return Err(award_status_refusal("disqualify award", other)),
+        other => {
+            return Err(refusals::status_refusal_of(
+                "award",
+                "disqualify award",
+                other.as_str(),
+            ));
+        }
     }
     let Some(reason) = edit.termination_reason.as_deref() else {
-        return Err(Refusal::invalid(
-            "terminationReason",
-            "This field is required.",
-        ));
+        return Err(refusals::required("terminationReason"));
     };
     if !TERMINATION_REASONS.contains(&reason) {
-        return Err(Refusal::invalid(
-            "terminationReason",
-            format!(
-                "Value must be one of ['{}'].",
-                TERMINATION_REASONS.join("', '")
-            ),
-        ));
+        return Err(refusals::one_of("terminationReason", &TERMINATION_REASONS));
     }
     if !award.has_document(&["rejectionProtocol", "act"]) {
         return Err(Refusal::invalid(
@@ -214,7 +210,11 @@ fn winner_answers(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     if award.status != AwardStatus::PendingAdmission {
-        return Err(award_status_refusal("update award", award.status));
+        return Err(refusals::status_refusal_of(
+            "award",
+            "update award",
+            award.status.as_str(),
+        ));
     }
     let now = context.now;
     if admission_end(award).is_some_and(|end| now >= end) {
@@ -228,12 +228,12 @@ fn winner_answers(
             "Only the Organizer states a termination reason",
         ));
     }
-    let procedure = procedure_of(state)?;
+    let procedure = lookup::root(state)?;
     let mut outcome = Outcome::new(state);
     match edit.status.as_deref() {
         Some("pending") => {
             let Some(quantity) = edit.quantity else {
-                return Err(Refusal::invalid("quantity", "This field is required."));
+                return Err(refusals::required("quantity"));
             };
             // Q25: the remainder as it is now, and never more than the
             // bid asked for.
@@ -265,12 +265,9 @@ fn winner_answers(
             });
         }
         Some(_) => {
-            return Err(Refusal::invalid(
-                "status",
-                "Value must be one of ['pending', 'cancelled'].",
-            ));
+            return Err(refusals::one_of("status", &["pending", "cancelled"]));
         }
-        None => return Err(Refusal::invalid("status", "This field is required.")),
+        None => return Err(refusals::required("status")),
     }
     settle(&mut outcome, context)?;
     Ok(outcome.events)

@@ -1,8 +1,7 @@
 //! Cancelling the procedure, in one request with its documents.
 
-use super::access::{new_id, owned_procedure, status_refusal};
-use super::documents::check_document_type;
 use crate::Context;
+use crate::procedures::common::{documents, new_id, ownership, refusals};
 use crate::procedures::multi_award_sale::{
     Actor, CANCELLATION_DOCUMENT_TYPES, Cancellation, CancellationInput, Event, State,
 };
@@ -14,13 +13,13 @@ pub(super) fn cancel(
     input: &CancellationInput,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = owned_procedure(state, actor)?;
+    let procedure = ownership::owned_root(state, actor)?;
     if procedure.status.is_terminal() {
-        return Err(status_refusal("cancel procedure", procedure.status));
+        return Err(refusals::status_refusal(procedure, "cancel procedure"));
     }
     let now = context.now;
     if input.reason.trim().is_empty() {
-        return Err(Refusal::invalid("reason", "This field is required."));
+        return Err(refusals::required("reason"));
     }
     let date_published = input.date_published.unwrap_or(now);
     if date_published > now {
@@ -31,7 +30,7 @@ pub(super) fn cancel(
     }
     for document in &input.documents {
         document.validate()?;
-        check_document_type(document, &CANCELLATION_DOCUMENT_TYPES, true)?;
+        documents::check_type(document, &CANCELLATION_DOCUMENT_TYPES, true)?;
     }
     if !input
         .documents
@@ -46,10 +45,7 @@ pub(super) fn cancel(
     let documents = input
         .documents
         .iter()
-        .map(|d| {
-            d.clone()
-                .into_document(new_id(context), "cancellation", "auction_owner", now)
-        })
+        .map(|d| documents::attach(d, "cancellation", "auction_owner", context))
         .collect();
     Ok(vec![Event::ProcedureCancelled {
         cancellation: Box::new(Cancellation {

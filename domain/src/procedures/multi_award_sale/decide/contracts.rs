@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::access::{find_contract, owned_procedure, status_refusal};
 use super::outcome::Outcome;
 use super::qualification::settle;
 use crate::Context;
+use crate::procedures::common::{lookup, ownership, refusals};
 use crate::procedures::multi_award_sale::{
     Actor, AwardStatus, ContractEdit, ContractStatus, Event, Procedure, State,
 };
@@ -16,7 +16,7 @@ use crate::procurement::Refusal;
 /// `active_awarded`, Q8).
 pub(super) fn complete(procedure: &Procedure, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
     if !procedure.status.in_qualification() {
-        return Err(status_refusal("complete procedure", procedure.status));
+        return Err(refusals::status_refusal(procedure, "complete procedure"));
     }
     if let Some(open) = procedure.awards.iter().find(|a| a.status.is_open()) {
         return Err(Refusal::not_allowed(format!(
@@ -57,16 +57,17 @@ pub(super) fn edit_contract(
     edit: &ContractEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = owned_procedure(state, actor)?;
-    let contract = find_contract(procedure, contract_id)?;
+    let procedure = ownership::owned_root(state, actor)?;
+    let contract = lookup::by_id(&procedure.contracts, contract_id, "contract_id")?;
     if !procedure.status.in_qualification() {
-        return Err(status_refusal("update contract", procedure.status));
+        return Err(refusals::status_refusal(procedure, "update contract"));
     }
     if contract.status != ContractStatus::Pending {
-        return Err(Refusal::not_allowed(format!(
-            "Can't update contract in current ({}) contract status",
-            contract.status.as_str()
-        )));
+        return Err(refusals::status_refusal_of(
+            "contract",
+            "update contract",
+            contract.status.as_str(),
+        ));
     }
     match edit.status.as_deref() {
         Some("active") => {
@@ -84,10 +85,7 @@ pub(super) fn edit_contract(
             settle(&mut outcome, context)?;
             Ok(outcome.events)
         }
-        Some(_) => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['active'].",
-        )),
-        None => Err(Refusal::invalid("status", "This field is required.")),
+        Some(_) => Err(refusals::one_of("status", &["active"])),
+        None => Err(refusals::required("status")),
     }
 }

@@ -2,10 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::access::{new_id, owned_procedure};
 use super::contracts::complete;
-use super::tendering::check_tendering;
 use crate::Context;
+use crate::procedures::common::{new_id, ownership, refusals, tendering};
 use crate::procedures::multi_award_sale::{
     Actor, BidStatus, Config, Event, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, Role, State, apply_edit, check_fields, default_value_per,
@@ -102,7 +101,7 @@ pub(super) fn edit_procedure(
     edit: &ProcedureEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = owned_procedure(state, actor)?;
+    let procedure = ownership::owned_root(state, actor)?;
     let now = context.now;
     match edit.status.as_deref() {
         Some("complete") => {
@@ -116,13 +115,13 @@ pub(super) fn edit_procedure(
         }
         None | Some("active_tendering") => {}
         Some(_) => {
-            return Err(Refusal::invalid(
+            return Err(refusals::one_of(
                 "status",
-                "Value must be one of ['active_tendering', 'complete'].",
+                &["active_tendering", "complete"],
             ));
         }
     }
-    check_tendering(procedure, now, "update procedure")?;
+    tendering::check_open(procedure, now, "update procedure")?;
     if !edit.changes_fields() {
         return Ok(Vec::new());
     }

@@ -2,7 +2,6 @@
 //! one file per stage of the sale; this one only sends each command to its
 //! stage.
 
-mod access;
 mod auction;
 mod awards;
 mod cancellation;
@@ -11,6 +10,7 @@ mod creation;
 mod documents;
 mod outcome;
 mod qualification;
+mod records;
 mod schedule;
 mod tendering;
 

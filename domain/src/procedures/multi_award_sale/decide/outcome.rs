@@ -5,7 +5,7 @@
 //! soon as it is decided, so the next rule reads exactly the state the
 //! events will produce on replay.
 
-use super::access::procedure_of;
+use crate::procedures::common::lookup;
 use crate::procedures::multi_award_sale::state::{State, evolve};
 use crate::procedures::multi_award_sale::{Event, Procedure};
 use crate::procurement::Refusal;
@@ -30,6 +30,6 @@ impl Outcome {
     }
 
     pub(super) fn procedure(&self) -> Result<&Procedure, Refusal> {
-        procedure_of(&self.scratch)
+        lookup::root(&self.scratch)
     }
 }

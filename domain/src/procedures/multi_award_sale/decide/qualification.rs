@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::access::{calendar, new_id};
 use super::outcome::Outcome;
 use crate::Context;
+use crate::calendar::Calendar;
+use crate::procedures::common::new_id;
 use crate::procedures::multi_award_sale::allocation::{self, Slot};
 use crate::procedures::multi_award_sale::{
     Award, AwardStatus, Bid, ChoiceTrigger, ContractStatus, Event, Procedure, ProcedureStatus,
@@ -208,4 +209,8 @@ pub(super) fn settle(outcome: &mut Outcome, context: &Context<'_>) -> Result<(),
         });
     }
     Ok(())
+}
+
+fn calendar() -> &'static Calendar {
+    Calendar::ukraine()
 }

@@ -1,40 +1,11 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
-use chrono::{DateTime, Utc};
-
-use super::access::{new_id, owned_bid, procedure_of, status_refusal};
 use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals, tendering};
 use crate::procedures::multi_award_sale::{
-    Actor, Bid, BidEdit, BidInput, BidStatus, Event, Procedure, ProcedureStatus, Role, State,
-    check_party,
+    Actor, Bid, BidEdit, BidInput, BidStatus, Event, Procedure, Role, State, check_party,
 };
 use crate::procurement::{Amount, Money, Refusal};
-
-/// Bids are taken and changed only while the tender period runs.
-pub(super) fn check_tendering(
-    procedure: &Procedure,
-    now: DateTime<Utc>,
-    action: &str,
-) -> Result<(), Refusal> {
-    if procedure.status != ProcedureStatus::ActiveTendering {
-        return Err(status_refusal(action, procedure.status));
-    }
-    if procedure
-        .tender_period
-        .end_date
-        .is_some_and(|end| now >= end)
-    {
-        return Err(Refusal::not_allowed(format!(
-            "{action} can be done only during the tendering period: before ({})",
-            procedure
-                .tender_period
-                .end_date
-                .map(crate::time::format_kyiv)
-                .unwrap_or_default()
-        )));
-    }
-    Ok(())
-}
 
 /// B-V1…B-V3: the price per unit is at least the minimal price, in the
 /// procedure's currency; the quantity lies between `minimalPart` and the
@@ -83,44 +54,30 @@ fn requested_bid_status(requested: Option<&str>) -> Result<Option<BidStatus>, Re
         None => Ok(None),
         Some("draft") => Ok(Some(BidStatus::Draft)),
         Some("active") => Ok(Some(BidStatus::Active)),
-        Some(_) => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['draft', 'active'].",
-        )),
+        Some(_) => Err(refusals::one_of("status", &["draft", "active"])),
     }
 }
 
 /// B-V4: one bid per participant, the participant being the register and
 /// code of its bidder (Q3). `except` is the bid being edited. Checked here
-/// only against the bids `broker` placed itself: a refusal naming another
-/// broker's bid would tell a third party who has bid while bids are sealed.
-/// A participant bidding through two brokers is resolved when the tender
-/// period ends (`end_tendering`).
+/// only against the bids `broker` placed itself; a participant bidding
+/// through two brokers is resolved when the tender period ends
+/// (`end_tendering`).
 fn check_one_bid_per_bidder(
     state: &State,
     broker: &str,
     bidders: &[crate::procurement::Organization],
     except: Option<&str>,
 ) -> Result<(), Refusal> {
-    let procedure = procedure_of(state)?;
+    let procedure = lookup::root(state)?;
     let [bidder] = bidders else {
         return Err(Refusal::invalid(
             "bidders",
             "Please provide exactly one bidder.",
         ));
     };
-    let taken = procedure.bids.iter().any(|bid| {
-        bid.status != BidStatus::Deleted
-            && Some(bid.id.as_str()) != except
-            && state
-                .bid_owners
-                .get(&bid.id)
-                .is_some_and(|owner| owner.broker == broker)
-            && bid
-                .bidders
-                .iter()
-                .any(|other| other.identifier.same_as(&bidder.identifier))
-    });
+    let taken =
+        tendering::already_bids_through(state, procedure, broker, &bidder.identifier, except);
     if taken {
         return Err(Refusal::invalid(
             "bidders",
@@ -144,12 +101,12 @@ pub(super) fn submit_bid(
     token_hash: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let procedure = procedure_of(state)?;
+    let procedure = lookup::root(state)?;
     if actor.role != Role::Broker {
         return Err(Refusal::forbidden());
     }
     let now = context.now;
-    check_tendering(procedure, now, "add bid")?;
+    tendering::check_open(procedure, now, "add bid")?;
     let status = requested_bid_status(input.status.as_deref())?.unwrap_or(BidStatus::Active);
     check_one_bid_per_bidder(state, &actor.broker, &input.bidders, None)?;
     check_bid_terms(procedure, &input.value, input.quantity)?;
@@ -181,10 +138,10 @@ pub(super) fn edit_bid(
     edit: &BidEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = owned_bid(state, actor, bid_id)?;
-    let procedure = procedure_of(state)?;
+    let bid = ownership::owned_bid(state, actor, bid_id)?;
+    let procedure = lookup::root(state)?;
     let now = context.now;
-    check_tendering(procedure, now, "update bid")?;
+    tendering::check_open(procedure, now, "update bid")?;
     let requested = requested_bid_status(edit.status.as_deref())?;
     if requested == Some(BidStatus::Draft) && bid.status != BidStatus::Draft {
         return Err(Refusal::invalid(
@@ -223,8 +180,8 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    owned_bid(state, actor, bid_id)?;
-    check_tendering(procedure_of(state)?, context.now, "delete bid")?;
+    ownership::owned_bid(state, actor, bid_id)?;
+    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,

@@ -1,7 +1,7 @@
 //! Cancelling the tender: a draft request, its documents, then activation.
 
-use super::access::{find_cancellation, new_id, owned_tender, status_refusal};
 use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
     Actor, Cancellation, CancellationEdit, CancellationInput, CancellationStatus, Event, State,
     cancellation,
@@ -14,29 +14,20 @@ pub(super) fn request_cancellation(
     input: &CancellationInput,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = owned_tender(state, actor)?;
+    let tender = ownership::owned_root(state, actor)?;
     if tender.status.is_terminal() {
-        return Err(status_refusal("add cancellation", tender.status.as_str()));
+        return Err(refusals::status_refusal(tender, "add cancellation"));
     }
     if input.reason.trim().is_empty() {
-        return Err(Refusal::invalid("reason", "This field is required."));
+        return Err(refusals::required("reason"));
     }
     if !cancellation::REASON_TYPES.contains(&input.reason_type.as_str()) {
-        return Err(Refusal::invalid(
-            "reasonType",
-            format!(
-                "Value must be one of ['{}'].",
-                cancellation::REASON_TYPES.join("', '")
-            ),
-        ));
+        return Err(refusals::one_of("reasonType", &cancellation::REASON_TYPES));
     }
     if let Some(of) = &input.cancellation_of
         && of != "tender"
     {
-        return Err(Refusal::invalid(
-            "cancellationOf",
-            "Value must be one of ['tender'].",
-        ));
+        return Err(refusals::one_of("cancellationOf", &["tender"]));
     }
     if let Some(status) = &input.status
         && status != "draft"
@@ -66,18 +57,15 @@ pub(super) fn edit_cancellation(
     edit: &CancellationEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = owned_tender(state, actor)?;
-    let cancellation = find_cancellation(tender, cancellation_id)?;
+    let tender = ownership::owned_root(state, actor)?;
+    let cancellation = lookup::by_id(&tender.cancellations, cancellation_id, "cancellation_id")?;
     if tender.status.is_terminal() || cancellation.status != CancellationStatus::Draft {
-        return Err(status_refusal(
-            "update cancellation",
-            tender.status.as_str(),
-        ));
+        return Err(refusals::status_refusal(tender, "update cancellation"));
     }
     let mut events = Vec::new();
     if let Some(reason) = &edit.reason {
         if reason.trim().is_empty() {
-            return Err(Refusal::invalid("reason", "This field is required."));
+            return Err(refusals::required("reason"));
         }
         events.push(Event::CancellationEdited {
             cancellation_id: cancellation_id.to_owned(),
@@ -100,10 +88,7 @@ pub(super) fn edit_cancellation(
             });
         }
         Some(_) => {
-            return Err(Refusal::invalid(
-                "status",
-                "Value must be one of ['draft', 'active'].",
-            ));
+            return Err(refusals::one_of("status", &["draft", "active"]));
         }
     }
     Ok(events)

@@ -1,7 +1,7 @@
 //! Signing the contract.
 
-use super::access::{find_contract, owned_tender, status_refusal};
 use crate::Context;
+use crate::procedures::common::{lookup, ownership, refusals};
 use crate::procedures::price_quotation::{
     Actor, ContractEdit, ContractStatus, Event, State, TenderStatus,
 };
@@ -14,20 +14,17 @@ pub(super) fn edit_contract(
     edit: &ContractEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = owned_tender(state, actor)?;
-    let contract = find_contract(tender, contract_id)?;
+    let tender = ownership::owned_root(state, actor)?;
+    let contract = lookup::by_id(&tender.contracts, contract_id, "contract_id")?;
     if tender.status != TenderStatus::ActiveAwarded || contract.status != ContractStatus::Pending {
-        return Err(status_refusal("update contract", tender.status.as_str()));
+        return Err(refusals::status_refusal(tender, "update contract"));
     }
     match edit.status.as_deref() {
         Some("active") => Ok(vec![Event::ContractSigned {
             contract_id: contract_id.to_owned(),
             at: context.now,
         }]),
-        Some(_) => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['active'].",
-        )),
-        None => Err(Refusal::invalid("status", "This field is required.")),
+        Some(_) => Err(refusals::one_of("status", &["active"])),
+        None => Err(refusals::required("status")),
     }
 }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::access::{new_id, owned_tender};
 use crate::Context;
+use crate::procedures::common::{new_id, ownership, refusals};
 use crate::procedures::price_quotation::catalogue::CatalogueSnapshot;
 use crate::procedures::price_quotation::{
     Actor, Config, Event, KIND, State, Tender, TenderEdit, TenderInput, TenderStatus, apply_edit,
@@ -38,18 +38,12 @@ pub(super) fn create(
     if let Some(method) = &input.procurement_method
         && method != "selective"
     {
-        return Err(Refusal::invalid(
-            "procurementMethod",
-            "Value must be one of ['selective'].",
-        ));
+        return Err(refusals::one_of("procurementMethod", &["selective"]));
     }
     if let Some(status) = &input.status
         && status != "draft"
     {
-        return Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['draft'].",
-        ));
+        return Err(refusals::one_of("status", &["draft"]));
     }
     config.validate()?;
     let now = context.now;
@@ -126,22 +120,19 @@ pub(super) fn edit_tender(
     catalogue: Option<&CatalogueSnapshot>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = owned_tender(state, actor)?;
+    let tender = ownership::owned_root(state, actor)?;
     let target_status = edit.status.as_deref();
     if tender.status != TenderStatus::Draft {
-        return Err(Refusal::not_allowed(format!(
-            "Can't update tender in current ({}) status",
-            tender.status.as_str()
-        )));
+        return Err(refusals::unnamed_status_refusal(
+            "update tender",
+            tender.status.as_str(),
+        ));
     }
     if let Some(status) = target_status
         && status != "draft"
         && status != "active.tendering"
     {
-        return Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['draft', 'active.tendering'].",
-        ));
+        return Err(refusals::one_of("status", &["draft", "active.tendering"]));
     }
     let now = context.now;
     let mut events = Vec::new();

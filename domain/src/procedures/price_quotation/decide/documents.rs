@@ -1,12 +1,8 @@
 //! Documents added to the tender, a bid, an award, a contract or a
 //! cancellation.
 
-use super::access::{
-    find_award, find_cancellation, find_contract, new_id, owned_bid, owned_tender, status_refusal,
-    tender_of,
-};
-use super::tendering::check_tendering;
 use crate::Context;
+use crate::procedures::common::{documents, lookup, ownership, refusals, tendering};
 use crate::procedures::price_quotation::{
     Actor, AwardStatus, CancellationStatus, ContractStatus, Event, State, Target, TenderStatus,
 };
@@ -20,52 +16,51 @@ pub(super) fn add_document(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     input.validate()?;
-    let tender = tender_of(state)?;
+    let tender = lookup::root(state)?;
     let status = tender.status;
     let (document_of, author) = match target {
         Target::Tender => {
-            owned_tender(state, actor)?;
+            ownership::owned_root(state, actor)?;
             if !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering) {
-                return Err(status_refusal("add document", status.as_str()));
+                return Err(refusals::status_refusal(tender, "add document"));
             }
             ("tender", "tender_owner")
         }
         Target::Bid(bid_id) => {
-            owned_bid(state, actor, bid_id)?;
-            check_tendering(tender, context.now, "add document to bid")?;
+            ownership::owned_bid(state, actor, bid_id)?;
+            tendering::check_open(tender, context.now, "add document to bid")?;
             ("tender", "bid_owner")
         }
         Target::Award(award_id) => {
-            let tender = owned_tender(state, actor)?;
-            let award = find_award(tender, award_id)?;
+            let tender = ownership::owned_root(state, actor)?;
+            let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
             if status != TenderStatus::ActiveQualification || award.status != AwardStatus::Pending {
-                return Err(status_refusal("add document to award", status.as_str()));
+                return Err(refusals::status_refusal(tender, "add document to award"));
             }
             ("tender", "tender_owner")
         }
         Target::Contract(contract_id) => {
-            let tender = owned_tender(state, actor)?;
-            let contract = find_contract(tender, contract_id)?;
+            let tender = ownership::owned_root(state, actor)?;
+            let contract = lookup::by_id(&tender.contracts, contract_id, "contract_id")?;
             if contract.status != ContractStatus::Pending {
-                return Err(status_refusal("add document to contract", status.as_str()));
+                return Err(refusals::status_refusal(tender, "add document to contract"));
             }
             ("tender", "tender_owner")
         }
         Target::Cancellation(cancellation_id) => {
-            let tender = owned_tender(state, actor)?;
-            let cancellation = find_cancellation(tender, cancellation_id)?;
+            let tender = ownership::owned_root(state, actor)?;
+            let cancellation =
+                lookup::by_id(&tender.cancellations, cancellation_id, "cancellation_id")?;
             if status.is_terminal() || cancellation.status != CancellationStatus::Draft {
-                return Err(status_refusal(
+                return Err(refusals::status_refusal(
+                    tender,
                     "add document to cancellation",
-                    status.as_str(),
                 ));
             }
             ("tender", "tender_owner")
         }
     };
-    let document = input
-        .clone()
-        .into_document(new_id(context), document_of, author, context.now);
+    let document = documents::attach(input, document_of, author, context);
     Ok(vec![Event::DocumentAdded {
         target: target.clone(),
         document,

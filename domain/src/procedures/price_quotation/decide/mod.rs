@@ -1,12 +1,12 @@
 //! The rules: which command is allowed when, and what it leads to, one file
 //! per stage of the tender; this one only sends each command to its stage.
 
-mod access;
 mod cancellation;
 mod contracts;
 mod creation;
 mod documents;
 mod qualification;
+mod records;
 mod schedule;
 mod tendering;
 mod transfer;

@@ -1,8 +1,8 @@
 //! Awards: the lowest price first, accepted into a contract or rejected in
 //! favour of the next-lowest bid.
 
-use super::access::{find_award, new_id, owned_tender, status_refusal};
 use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
     Actor, Award, AwardEdit, AwardStatus, Contract, ContractStatus, Event, State, Tender,
     TenderStatus,
@@ -52,19 +52,17 @@ pub(super) fn decide_award(
     edit: &AwardEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = owned_tender(state, actor)?;
-    let award = find_award(tender, award_id)?;
+    let tender = ownership::owned_root(state, actor)?;
+    let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
     if tender.status != TenderStatus::ActiveQualification {
-        return Err(status_refusal("update award", tender.status.as_str()));
+        return Err(refusals::status_refusal(tender, "update award"));
     }
     if award.status != AwardStatus::Pending {
-        return Err(Refusal::not_allowed(format!(
-            "Can't update award in current ({}) status",
-            serde_json::to_value(award.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        )));
+        let status = serde_json::to_value(award.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Err(refusals::unnamed_status_refusal("update award", &status));
     }
     let now = context.now;
     match edit.status.as_deref() {
@@ -116,10 +114,7 @@ pub(super) fn decide_award(
                 at: now,
             }])
         }
-        Some(_) => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['active', 'unsuccessful'].",
-        )),
-        None => Err(Refusal::invalid("status", "This field is required.")),
+        Some(_) => Err(refusals::one_of("status", &["active", "unsuccessful"])),
+        None => Err(refusals::required("status")),
     }
 }

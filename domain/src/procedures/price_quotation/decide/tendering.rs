@@ -1,46 +1,18 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
-use chrono::{DateTime, Utc};
-
-use super::access::{new_id, owned_bid, status_refusal, tender_of};
 use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals, tendering};
 use crate::procedures::price_quotation::{
-    Actor, Bid, BidEdit, BidInput, BidStatus, Config, Event, State, Tender, TenderStatus,
+    Actor, Bid, BidEdit, BidInput, BidStatus, Config, Event, State, Tender,
 };
 use crate::procurement::{Refusal, RequirementResponse, criterion};
-
-/// Bids are taken and changed only while the tender period runs.
-pub(super) fn check_tendering(
-    tender: &Tender,
-    now: DateTime<Utc>,
-    action: &str,
-) -> Result<(), Refusal> {
-    if tender.status != TenderStatus::ActiveTendering {
-        return Err(status_refusal(action, tender.status.as_str()));
-    }
-    if tender.tender_period.end_date.is_some_and(|end| now >= end) {
-        return Err(Refusal::not_allowed(format!(
-            "{} can be done only during the tendering period: before ({})",
-            action,
-            tender
-                .tender_period
-                .end_date
-                .map(crate::time::format_kyiv)
-                .unwrap_or_default()
-        )));
-    }
-    Ok(())
-}
 
 fn bid_status(requested: Option<&str>, field_present: bool) -> Result<Option<BidStatus>, Refusal> {
     match requested {
         None => Ok(None),
         Some("draft") => Ok(Some(BidStatus::Draft)),
         Some("pending") => Ok(Some(BidStatus::Pending)),
-        Some(_) if field_present => Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['draft', 'pending'].",
-        )),
+        Some(_) if field_present => Err(refusals::one_of("status", &["draft", "pending"])),
         Some(_) => Ok(None),
     }
 }
@@ -83,9 +55,9 @@ pub(super) fn submit_bid(
     token_hash: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = tender_of(state)?;
+    let tender = lookup::root(state)?;
     let now = context.now;
-    check_tendering(tender, now, "add bid")?;
+    tendering::check_open(tender, now, "add bid")?;
     let status = bid_status(input.status.as_deref(), true)?.unwrap_or(BidStatus::Pending);
     let [tenderer] = input.tenderers.as_slice() else {
         return Err(Refusal::invalid(
@@ -109,21 +81,10 @@ pub(super) fn submit_bid(
             "Can't add bid if tenderer not in shortlistedFirms",
         ));
     }
-    // One bid per tenderer, checked here only against the bids this broker
-    // placed itself: a refusal naming another broker's bid would tell a
-    // third party who has bid while bids are sealed. A tenderer bidding
-    // through two brokers is resolved when the tender period ends.
-    let duplicate = tender.bids.iter().any(|bid| {
-        bid.status != BidStatus::Deleted
-            && state
-                .bid_owners
-                .get(&bid.id)
-                .is_some_and(|owner| owner.broker == actor.broker)
-            && bid
-                .tenderers
-                .iter()
-                .any(|t| t.identifier.same_as(&tenderer.identifier))
-    });
+    // One bid per tenderer, as far as this broker can be told (see
+    // `already_bids_through`).
+    let duplicate =
+        tendering::already_bids_through(state, tender, &actor.broker, &tenderer.identifier, None);
     if duplicate {
         return Err(Refusal::invalid(
             "tenderers",
@@ -160,10 +121,10 @@ pub(super) fn edit_bid(
     edit: &BidEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = owned_bid(state, actor, bid_id)?;
-    let tender = tender_of(state)?;
+    let bid = ownership::owned_bid(state, actor, bid_id)?;
+    let tender = lookup::root(state)?;
     let now = context.now;
-    check_tendering(tender, now, "update bid")?;
+    tendering::check_open(tender, now, "update bid")?;
     let status = bid_status(edit.status.as_deref(), true)?;
     if bid.status == BidStatus::Pending && status == Some(BidStatus::Draft) {
         return Err(Refusal::invalid(
@@ -216,8 +177,8 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    owned_bid(state, actor, bid_id)?;
-    check_tendering(tender_of(state)?, context.now, "delete bid")?;
+    ownership::owned_bid(state, actor, bid_id)?;
+    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,

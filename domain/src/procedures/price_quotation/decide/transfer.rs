@@ -1,7 +1,7 @@
 //! Another broker taking the tender over with its transfer token.
 
-use super::access::{status_refusal, tender_of};
 use crate::Context;
+use crate::procedures::common::{lookup, refusals};
 use crate::procedures::price_quotation::{Event, State};
 use crate::procurement::Refusal;
 
@@ -13,12 +13,12 @@ pub(super) fn transfer(
     new_transfer_hash: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let tender = tender_of(state)?;
+    let tender = lookup::root(state)?;
     if transfer_hash != state.transfer_token_hash {
         return Err(Refusal::forbidden());
     }
     if tender.status.is_terminal() {
-        return Err(status_refusal("change ownership", tender.status.as_str()));
+        return Err(refusals::status_refusal(tender, "change ownership"));
     }
     Ok(vec![Event::OwnershipTransferred {
         owner: broker.to_owned(),
