@@ -92,9 +92,10 @@
 //!   becomes `active` (the model's `dataSigned` read as a typo).
 //! - Q20: full ties fall back to the earlier `datePublished`, then the
 //!   lower bid id.
-//! - Q21: business days follow the Ukrainian calendar
-//!   ([`crate::calendar::Calendar::ukraine`]) on Kyiv local time, the
-//!   period ending at the same wall-clock time as it started.
+//! - Q21: business days follow the calendar the decision's context carries
+//!   (the Ukrainian one, [`crate::calendar::Calendar::ukraine`], unless the
+//!   operator loads another) on Kyiv local time, the period ending at the
+//!   same wall-clock time as it started.
 //! - Q22: on a disqualification only the first waiting award is examined,
 //!   once; no cascade (TV-D7).
 //! - Q23: T2 is evaluated after every award or contract transition.

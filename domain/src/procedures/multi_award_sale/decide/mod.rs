@@ -14,6 +14,9 @@ mod records;
 mod schedule;
 mod tendering;
 
+#[cfg(test)]
+mod calendar_tests;
+
 pub use schedule::next_check;
 
 use super::command::Command;

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 
 use super::outcome::Outcome;
 use crate::Context;
-use crate::calendar::Calendar;
 use crate::procedures::common::new_id;
 use crate::procedures::multi_award_sale::allocation::{self, Slot};
 use crate::procedures::multi_award_sale::{
@@ -28,7 +27,7 @@ pub(super) fn start_qualification(
     outcome.push(Event::QualificationStarted {
         qualification_period: Period {
             start_date: Some(start),
-            end_date: Some(calendar().add_working_days(start, days)),
+            end_date: Some(context.calendar().add_working_days(start, days)),
         },
         at: now,
     });
@@ -120,7 +119,7 @@ pub(super) fn choose_conditional_winner(
             remainder,
             admission_period: Period {
                 start_date: Some(now),
-                end_date: Some(calendar().add_working_days(now, days)),
+                end_date: Some(context.calendar().add_working_days(now, days)),
             },
             at: now,
         });
@@ -209,8 +208,4 @@ pub(super) fn settle(outcome: &mut Outcome, context: &Context<'_>) -> Result<(),
         });
     }
     Ok(())
-}
-
-fn calendar() -> &'static Calendar {
-    Calendar::ukraine()
 }
