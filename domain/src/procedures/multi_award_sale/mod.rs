@@ -5,7 +5,8 @@
 //! another procedure and not implemented here).
 //!
 //! The life of a procedure, one file per concern:
-//! - [`procedure`]: the document; published straight into
+//! - [`procedure`]: the document (the rules its fields obey in
+//!   `fields.rs`); published straight into
 //!   `active_tendering` with exactly one item, editable by its owner while
 //!   bids are taken (edits of bidding terms deactivate bids);
 //! - [`bid`]: one bid per participant: a desired `quantity` and a `value`
@@ -145,6 +146,7 @@ pub mod config;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+mod fields;
 pub mod procedure;
 pub mod state;
 
