@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn the_built_in_calendar_unless_another_is_given() {
-        let now = Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap();
+        let now = Utc
+            .with_ymd_and_hms(2024, 3, 4, 10, 0, 0)
+            .single()
+            .expect("valid time");
         let plain = Calendar::default();
         assert!(std::ptr::eq(
             Context::new(now, &NoIds).calendar(),

@@ -1,5 +1,5 @@
 //! One folder per procedure type, each holding that procedure's whole
-//! rulebook, and the rules they share in [`common`].
+//! rulebook, and the rules they share in `common`.
 
 pub(crate) mod common;
 pub mod multi_award_sale;
