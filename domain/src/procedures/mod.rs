@@ -1,4 +1,6 @@
-//! One folder per procedure type, each holding that procedure's whole rulebook.
+//! One folder per procedure type, each holding that procedure's whole
+//! rulebook, and the rules they share in `common`.
 
+pub(crate) mod common;
 pub mod multi_award_sale;
 pub mod price_quotation;

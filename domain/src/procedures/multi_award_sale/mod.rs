@@ -5,7 +5,8 @@
 //! another procedure and not implemented here).
 //!
 //! The life of a procedure, one file per concern:
-//! - [`procedure`]: the document; published straight into
+//! - [`procedure`]: the document (the rules its fields obey in
+//!   `fields.rs`); published straight into
 //!   `active_tendering` with exactly one item, editable by its owner while
 //!   bids are taken (edits of bidding terms deactivate bids);
 //! - [`bid`]: one bid per participant: a desired `quantity` and a `value`
@@ -92,9 +93,10 @@
 //!   becomes `active` (the model's `dataSigned` read as a typo).
 //! - Q20: full ties fall back to the earlier `datePublished`, then the
 //!   lower bid id.
-//! - Q21: business days follow the Ukrainian calendar
-//!   ([`crate::calendar::Calendar::ukraine`]) on Kyiv local time, the
-//!   period ending at the same wall-clock time as it started.
+//! - Q21: business days follow the calendar the decision's context carries
+//!   (the Ukrainian one, [`crate::calendar::Calendar::ukraine`], unless the
+//!   operator loads another) on Kyiv local time, the period ending at the
+//!   same wall-clock time as it started.
 //! - Q22: on a disqualification only the first waiting award is examined,
 //!   once; no cascade (TV-D7).
 //! - Q23: T2 is evaluated after every award or contract transition.
@@ -145,6 +147,7 @@ pub mod config;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+mod fields;
 pub mod procedure;
 pub mod state;
 

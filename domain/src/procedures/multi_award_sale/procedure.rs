@@ -8,10 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use serde_with::skip_serializing_none;
 
+pub use super::fields::{check_fields, check_party};
 use super::{Award, Bid, Cancellation, Contract};
-use crate::procurement::{
-    Amount, Document, Item, Money, Organization, Period, Refusal, Unit, require_positive,
-};
+use crate::procurement::{Amount, Document, Item, Money, Organization, Period, Unit};
 
 /// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
 /// enum, Q31).
@@ -123,7 +122,7 @@ impl MultiLang {
         }
     }
 
-    fn is_blank(&self) -> bool {
+    pub(super) fn is_blank(&self) -> bool {
         self.uk_ua.trim().is_empty()
     }
 }
@@ -324,249 +323,6 @@ impl Procedure {
     }
 }
 
-/// `ЄДРПОУ`-style ids of the previous auction (spec §7.1, Q29): the BSM
-/// pattern, with the `UA-PS-…` alternative it keeps.
-fn previous_auction_id_ok(id: &str) -> bool {
-    let b = id.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
-    };
-    let bsx = b.len() == 24
-        && id.starts_with("BS")
-        && matches!(b[2], b'E' | b'D' | b'M' | b'W')
-        && digits(3..6)
-        && &id[6..10] == "-UA-"
-        && digits(10..18)
-        && b[18] == b'-'
-        && digits(19..24);
-    let letters = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|part| part.iter().all(u8::is_ascii_alphabetic))
-    };
-    let ua_ps = b.len() == 25
-        && letters(0..2)
-        && b[2] == b'-'
-        && letters(3..5)
-        && b[5] == b'-'
-        && digits(6..10)
-        && b[10] == b'-'
-        && digits(11..13)
-        && b[13] == b'-'
-        && digits(14..16)
-        && b[16] == b'-'
-        && digits(17..23)
-        && b[23] == b'-'
-        && digits(24..25);
-    bsx || ua_ps
-}
-
-/// A CAV code `NNNNNNNN-N` that lies in the subtree of one of the allowed
-/// roots: its first two digits (the CPV division) equal the root's (Q4).
-fn cav_code_allowed(code: &str) -> bool {
-    let b = code.as_bytes();
-    let shaped = b.len() == 10
-        && b[..8].iter().all(u8::is_ascii_digit)
-        && b[8] == b'-'
-        && b[9].is_ascii_digit();
-    shaped && CAV_ROOTS.iter().any(|root| root[..2] == code[..2])
-}
-
-fn check_organization(organization: &Organization, field: &str) -> Result<(), Refusal> {
-    let missing = |what: &str| {
-        Refusal::invalid(
-            format!("{field}.{what}"),
-            "This field is required.".to_owned(),
-        )
-    };
-    if organization.identifier.scheme.trim().is_empty() {
-        return Err(missing("identifier.scheme"));
-    }
-    if organization.identifier.id.trim().is_empty() {
-        return Err(missing("identifier.id"));
-    }
-    if organization
-        .identifier
-        .legal_name
-        .as_deref()
-        .is_none_or(|n| n.trim().is_empty())
-    {
-        return Err(missing("identifier.legalName"));
-    }
-    let address = &organization.address;
-    if address.country_name.trim().is_empty() {
-        return Err(missing("address.countryName"));
-    }
-    for (name, value) in [
-        ("address.region", &address.region),
-        ("address.locality", &address.locality),
-        ("address.streetAddress", &address.street_address),
-    ] {
-        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(missing(name));
-        }
-    }
-    let Some(contact) = &organization.contact_point else {
-        return Err(missing("contactPoint"));
-    };
-    if contact.name.trim().is_empty() {
-        return Err(missing("contactPoint.name"));
-    }
-    for (name, value) in [
-        ("contactPoint.email", &contact.email),
-        ("contactPoint.telephone", &contact.telephone),
-    ] {
-        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(missing(name));
-        }
-    }
-    Ok(())
-}
-
-/// The full data of an organisation a bidder or the seller must give
-/// (spec B-V5, §7.2).
-pub fn check_party(organization: &Organization, field: &str) -> Result<(), Refusal> {
-    check_organization(organization, field)
-}
-
-/// The rules the procedure's fields obey at publication and after every
-/// edit (spec §2.1, §2.3, §7).
-pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Refusal> {
-    if !SELLING_METHODS.contains(&procedure.selling_method.as_str()) {
-        return Err(Refusal::invalid(
-            "sellingMethod",
-            format!("Value must be one of ['{}'].", SELLING_METHODS.join("', '")),
-        ));
-    }
-    check_party(&procedure.selling_entity, "sellingEntity")?;
-    if procedure.lot_id.trim().is_empty() {
-        return Err(Refusal::invalid("lotId", "This field is required."));
-    }
-    if procedure.title.is_blank() {
-        return Err(Refusal::invalid("title", "This field is required."));
-    }
-    if procedure.description.is_blank() {
-        return Err(Refusal::invalid("description", "This field is required."));
-    }
-    if let Some(id) = &procedure.previous_auction_id
-        && !previous_auction_id_ok(id)
-    {
-        return Err(Refusal::invalid(
-            "previousAuctionId",
-            "Value does not match the pattern BSxNNN-UA-YYYYMMDD-NNNNN.",
-        ));
-    }
-    if !CURRENCIES.contains(&procedure.value.currency.as_str()) {
-        return Err(Refusal::invalid(
-            "value.currency",
-            "Value must be one of ['UAH', 'USD', 'EUR'].",
-        ));
-    }
-    require_positive(procedure.value.amount, "value.amount")?;
-    require_positive(procedure.minimal_step.amount, "minimalStep.amount")?;
-    if let Some(guarantee) = &procedure.guarantee {
-        require_positive(guarantee.amount, "guarantee.amount")?;
-    }
-    if let Some(guarantee) = &procedure.guarantee
-        && guarantee.currency != procedure.value.currency
-    {
-        return Err(Refusal::invalid(
-            "guarantee.currency",
-            "currency of guarantee should be identical to currency of value",
-        ));
-    }
-    if !matches!(procedure.min_number_of_qualified_bids, 1 | 2) {
-        return Err(Refusal::invalid(
-            "minNumberOfQualifiedBids",
-            "Value must be one of [1, 2].",
-        ));
-    }
-    if procedure.tender_attempts == Some(0) {
-        return Err(Refusal::invalid(
-            "tenderAttempts",
-            "Value should be greater than or equal to 1.",
-        ));
-    }
-    let [item] = procedure.items.as_slice() else {
-        return Err(Refusal::invalid(
-            "items",
-            "Please provide exactly one item: a multi-award sale sells one lot.",
-        ));
-    };
-    if item
-        .description
-        .as_deref()
-        .is_none_or(|d| d.trim().is_empty())
-    {
-        return Err(Refusal::invalid(
-            "items.description",
-            "This field is required.",
-        ));
-    }
-    let Some(classification) = &item.classification else {
-        return Err(Refusal::invalid(
-            "items.classification",
-            "This field is required.",
-        ));
-    };
-    if classification.scheme != "CAV" {
-        return Err(Refusal::invalid(
-            "items.classification.scheme",
-            "Value must be one of ['CAV'].",
-        ));
-    }
-    if !cav_code_allowed(&classification.id) {
-        return Err(Refusal::invalid(
-            "items.classification.id",
-            format!(
-                "Classification must lie under one of ['{}'].",
-                CAV_ROOTS.join("', '")
-            ),
-        ));
-    }
-    for additional in item.additional_classifications.iter().flatten() {
-        if !ADDITIONAL_SCHEMES.contains(&additional.scheme.as_str()) {
-            return Err(Refusal::invalid(
-                "items.additionalClassifications.scheme",
-                "Value must be one of ['CPVS', 'CVZU'].",
-            ));
-        }
-    }
-    let quantity = item.quantity.map(Amount::decimal).unwrap_or_default();
-    if quantity.is_zero() {
-        return Err(Refusal::invalid(
-            "items.quantity",
-            "Float value should be greater than 0.",
-        ));
-    }
-    let minimal_part = procedure.minimal_part.decimal();
-    if minimal_part.is_zero() {
-        return Err(Refusal::invalid(
-            "minimalPart",
-            "Float value should be greater than 0.",
-        ));
-    }
-    if minimal_part > quantity {
-        return Err(Refusal::invalid(
-            "minimalPart",
-            "minimalPart should not be greater than items.quantity",
-        ));
-    }
-    let Some(end) = procedure.tender_period.end_date else {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "This field is required.",
-        ));
-    };
-    if end <= now {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "tenderPeriod.endDate should be in the future",
-        ));
-    }
-    Ok(())
-}
-
 /// Applies a tendering-time edit (everything but the status).
 pub fn apply_edit(procedure: &mut Procedure, edit: &ProcedureEdit) {
     let ProcedureEdit {
@@ -647,29 +403,5 @@ pub fn apply_edit(procedure: &mut Procedure, edit: &ProcedureEdit) {
 pub fn default_value_per(procedure: &mut Procedure) {
     if procedure.value.value_per.is_none() {
         procedure.value.value_per = procedure.items.first().and_then(|item| item.unit.clone());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cav_codes_under_the_allowed_roots() {
-        assert!(cav_code_allowed("03000000-1"));
-        assert!(cav_code_allowed("03111000-2"));
-        assert!(cav_code_allowed("44100000-1"));
-        assert!(!cav_code_allowed("45000000-7"));
-        assert!(!cav_code_allowed("0300000-1"));
-        assert!(!cav_code_allowed("0300000a-1"));
-    }
-
-    #[test]
-    fn previous_auction_ids() {
-        assert!(previous_auction_id_ok("BSM001-UA-20240304-12345"));
-        assert!(previous_auction_id_ok("BSE001-UA-20240304-12345"));
-        assert!(previous_auction_id_ok("UA-PS-2024-03-04-000001-1"));
-        assert!(!previous_auction_id_ok("REM001-UA-20240304-12345"));
-        assert!(!previous_auction_id_ok("BSM001-UA-2024030-12345"));
     }
 }

@@ -7,6 +7,7 @@ use super::event::Event;
 use super::{
     AwardStatus, BidStatus, Config, ContractStatus, Procedure, ProcedureStatus, Target, apply_edit,
 };
+use crate::procedures::common::documents;
 use crate::procurement::{Document, Period};
 
 /// Who may act on a bid: the broker that submitted it, holding its token.
@@ -33,26 +34,10 @@ fn documents_of<'p>(
 ) -> Option<&'p mut Vec<Document>> {
     match target {
         Target::Procedure => Some(&mut procedure.documents),
-        Target::Bid(id) => procedure
-            .bids
-            .iter_mut()
-            .find(|b| &b.id == id)
-            .map(|b| &mut b.documents),
-        Target::Award(id) => procedure
-            .awards
-            .iter_mut()
-            .find(|a| &a.id == id)
-            .map(|a| &mut a.documents),
-        Target::Contract(id) => procedure
-            .contracts
-            .iter_mut()
-            .find(|c| &c.id == id)
-            .map(|c| &mut c.documents),
-        Target::Cancellation(id) => procedure
-            .cancellations
-            .iter_mut()
-            .find(|c| &c.id == id)
-            .map(|c| &mut c.documents),
+        Target::Bid(id) => documents::of(&mut procedure.bids, id),
+        Target::Award(id) => documents::of(&mut procedure.awards, id),
+        Target::Contract(id) => documents::of(&mut procedure.contracts, id),
+        Target::Cancellation(id) => documents::of(&mut procedure.cancellations, id),
     }
 }
 

@@ -8,6 +8,7 @@ use super::{
     AwardStatus, BidStatus, CancellationStatus, Config, ContractStatus, Target, Tender,
     TenderStatus, apply_edit,
 };
+use crate::procedures::common::documents;
 use crate::procurement::Document;
 
 /// Who may act on a bid: the broker that submitted it, holding its token.
@@ -34,26 +35,10 @@ pub struct State {
 fn documents_of<'t>(tender: &'t mut Tender, target: &Target) -> Option<&'t mut Vec<Document>> {
     match target {
         Target::Tender => Some(&mut tender.documents),
-        Target::Bid(id) => tender
-            .bids
-            .iter_mut()
-            .find(|b| &b.id == id)
-            .map(|b| &mut b.documents),
-        Target::Award(id) => tender
-            .awards
-            .iter_mut()
-            .find(|a| &a.id == id)
-            .map(|a| &mut a.documents),
-        Target::Contract(id) => tender
-            .contracts
-            .iter_mut()
-            .find(|c| &c.id == id)
-            .map(|c| &mut c.documents),
-        Target::Cancellation(id) => tender
-            .cancellations
-            .iter_mut()
-            .find(|c| &c.id == id)
-            .map(|c| &mut c.documents),
+        Target::Bid(id) => documents::of(&mut tender.bids, id),
+        Target::Award(id) => documents::of(&mut tender.awards, id),
+        Target::Contract(id) => documents::of(&mut tender.contracts, id),
+        Target::Cancellation(id) => documents::of(&mut tender.cancellations, id),
     }
 }
 

@@ -1,0 +1,20 @@
+//! The rules every procedure's decider shares, written once: who may act,
+//! finding what a command names, the tendering window, attaching documents
+//! and the refusal texts. A procedure takes part by describing its records
+//! through the traits in [`records`].
+
+pub mod documents;
+pub mod lookup;
+pub mod ownership;
+pub mod records;
+pub mod refusals;
+pub mod tendering;
+
+pub use records::{BidRecord, Caller, Documented, Identified, Owner, Records, Root};
+
+use crate::Context;
+
+/// A fresh id in the text form records carry.
+pub fn new_id(context: &Context<'_>) -> String {
+    context.next_id().to_string()
+}

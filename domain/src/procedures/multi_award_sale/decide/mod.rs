@@ -1,0 +1,89 @@
+//! The rules: which command is allowed when, by whom, and what it leads to,
+//! one file per stage of the sale; this one only sends each command to its
+//! stage.
+
+mod auction;
+mod awards;
+mod cancellation;
+mod contracts;
+mod creation;
+mod documents;
+mod outcome;
+mod qualification;
+mod records;
+mod schedule;
+mod tendering;
+
+#[cfg(test)]
+mod calendar_tests;
+
+pub use schedule::next_check;
+
+use super::command::Command;
+use super::event::Event;
+use super::state::State;
+use crate::Context;
+use crate::procurement::Refusal;
+
+pub fn decide(
+    state: &State,
+    command: &Command,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    match command {
+        Command::Create {
+            actor,
+            id,
+            auction_id,
+            procedure,
+            config,
+            owner_token_hash,
+        } => creation::create(
+            state,
+            actor,
+            id,
+            auction_id,
+            procedure,
+            config,
+            owner_token_hash,
+            context,
+        ),
+        Command::Edit { actor, edit } => creation::edit_procedure(state, actor, edit, context),
+        Command::SubmitBid {
+            actor,
+            bid,
+            token_hash,
+        } => tendering::submit_bid(state, actor, bid, token_hash, context),
+        Command::EditBid {
+            actor,
+            bid_id,
+            edit,
+        } => tendering::edit_bid(state, actor, bid_id, edit, context),
+        Command::WithdrawBid { actor, bid_id } => {
+            tendering::withdraw_bid(state, actor, bid_id, context)
+        }
+        Command::RecordAuctionResults { actor, results } => {
+            auction::record_auction_results(state, actor, results, context)
+        }
+        Command::EditAward {
+            actor,
+            award_id,
+            edit,
+        } => awards::edit_award(state, actor, award_id, edit, context),
+        Command::EditContract {
+            actor,
+            contract_id,
+            edit,
+        } => contracts::edit_contract(state, actor, contract_id, edit, context),
+        Command::Cancel {
+            actor,
+            cancellation,
+        } => cancellation::cancel(state, actor, cancellation, context),
+        Command::AddDocument {
+            actor,
+            target,
+            document,
+        } => documents::add_document(state, actor, target, document, context),
+        Command::CheckDue => schedule::check_due(state, context),
+    }
+}

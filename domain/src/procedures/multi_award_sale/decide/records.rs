@@ -1,0 +1,77 @@
+//! A sale's records as the shared rules ([`crate::procedures::common`]) see
+//! them.
+
+use crate::procedures::common::{self, BidRecord, Caller, Owner, Records, Root};
+use crate::procedures::multi_award_sale::{
+    Actor, Award, Bid, BidStatus, Cancellation, Contract, Procedure, ProcedureStatus, Role, State,
+};
+use crate::procurement::{Organization, Period};
+
+common::records::documented_records!(Bid, Award, Contract, Cancellation);
+
+impl BidRecord for Bid {
+    fn is_withdrawn(&self) -> bool {
+        self.status == BidStatus::Deleted
+    }
+
+    fn parties(&self) -> &[Organization] {
+        &self.bidders
+    }
+}
+
+impl Root for Procedure {
+    type Bid = Bid;
+    const STATUS_OF: &'static str = "procedure";
+
+    fn status_str(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn is_tendering(&self) -> bool {
+        self.status == ProcedureStatus::ActiveTendering
+    }
+
+    fn tender_period(&self) -> &Period {
+        &self.tender_period
+    }
+
+    fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    fn bids(&self) -> &[Bid] {
+        &self.bids
+    }
+}
+
+impl Records for State {
+    type Root = Procedure;
+    const ROOT_PARAM: &'static str = "procedure_id";
+
+    fn root(&self) -> Option<&Procedure> {
+        self.procedure.as_ref()
+    }
+
+    fn owner_token_hash(&self) -> &str {
+        &self.owner_token_hash
+    }
+
+    fn bid_owner(&self, bid_id: &str) -> Option<Owner<'_>> {
+        self.bid_owners.get(bid_id).map(|owner| Owner {
+            broker: &owner.broker,
+            token_hash: &owner.token_hash,
+        })
+    }
+}
+
+impl Caller for Actor {
+    /// Only a broker owns anything; the auction module acts in no broker's
+    /// name.
+    fn broker(&self) -> Option<&str> {
+        (self.role == Role::Broker).then_some(self.broker.as_str())
+    }
+
+    fn token_hash(&self) -> Option<&str> {
+        self.token_hash.as_deref()
+    }
+}

@@ -1,0 +1,95 @@
+//! Cancelling the tender: a draft request, its documents, then activation.
+
+use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals};
+use crate::procedures::price_quotation::{
+    Actor, Cancellation, CancellationEdit, CancellationInput, CancellationStatus, Event, State,
+    cancellation,
+};
+use crate::procurement::Refusal;
+
+pub(super) fn request_cancellation(
+    state: &State,
+    actor: &Actor,
+    input: &CancellationInput,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    if tender.status.is_terminal() {
+        return Err(refusals::status_refusal(tender, "add cancellation"));
+    }
+    if input.reason.trim().is_empty() {
+        return Err(refusals::required("reason"));
+    }
+    if !cancellation::REASON_TYPES.contains(&input.reason_type.as_str()) {
+        return Err(refusals::one_of("reasonType", &cancellation::REASON_TYPES));
+    }
+    if let Some(of) = &input.cancellation_of
+        && of != "tender"
+    {
+        return Err(refusals::one_of("cancellationOf", &["tender"]));
+    }
+    if let Some(status) = &input.status
+        && status != "draft"
+    {
+        return Err(Refusal::invalid(
+            "status",
+            "Value must be one of ['draft']: attach the decision document, then activate",
+        ));
+    }
+    Ok(vec![Event::CancellationRequested {
+        cancellation: Cancellation {
+            id: new_id(context),
+            status: CancellationStatus::Draft,
+            reason: input.reason.clone(),
+            reason_type: input.reason_type.clone(),
+            cancellation_of: "tender".to_owned(),
+            documents: Vec::new(),
+            date: context.now,
+        },
+    }])
+}
+
+pub(super) fn edit_cancellation(
+    state: &State,
+    actor: &Actor,
+    cancellation_id: &str,
+    edit: &CancellationEdit,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    let cancellation = lookup::by_id(&tender.cancellations, cancellation_id, "cancellation_id")?;
+    if tender.status.is_terminal() || cancellation.status != CancellationStatus::Draft {
+        return Err(refusals::status_refusal(tender, "update cancellation"));
+    }
+    let mut events = Vec::new();
+    if let Some(reason) = &edit.reason {
+        if reason.trim().is_empty() {
+            return Err(refusals::required("reason"));
+        }
+        events.push(Event::CancellationEdited {
+            cancellation_id: cancellation_id.to_owned(),
+            reason: reason.clone(),
+            at: context.now,
+        });
+    }
+    match edit.status.as_deref() {
+        None | Some("draft") => {}
+        Some("active") => {
+            if cancellation.documents.is_empty() {
+                return Err(Refusal::invalid(
+                    "documents",
+                    "Cancellation can't be activated without a document (cancellationDetails)",
+                ));
+            }
+            events.push(Event::CancellationActivated {
+                cancellation_id: cancellation_id.to_owned(),
+                at: context.now,
+            });
+        }
+        Some(_) => {
+            return Err(refusals::one_of("status", &["draft", "active"]));
+        }
+    }
+    Ok(events)
+}

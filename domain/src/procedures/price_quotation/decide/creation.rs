@@ -1,0 +1,231 @@
+//! The draft: creating a tender, editing it, and activating it against the
+//! e-Catalogues.
+
+use chrono::{DateTime, Utc};
+
+use crate::Context;
+use crate::procedures::common::{new_id, ownership, refusals};
+use crate::procedures::price_quotation::catalogue::CatalogueSnapshot;
+use crate::procedures::price_quotation::{
+    Actor, Config, Event, KIND, State, Tender, TenderEdit, TenderInput, TenderStatus, apply_edit,
+    check_fields, complete_ids_and_units,
+};
+use crate::procurement::{Period, Refusal};
+
+/// The template name the reference API shows after activation [spec Q5]:
+/// its source is not documented, so it is a fixed value, recorded in the
+/// activation event like every other fact the decision used.
+pub const CONTRACT_TEMPLATE_NAME: &str = "00000000-0.0001.01";
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn create(
+    state: &State,
+    actor: &Actor,
+    id: &str,
+    input: &TenderInput,
+    config: &Config,
+    tender_id: &str,
+    owner_token_hash: &str,
+    transfer_token_hash: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    if state.tender.is_some() {
+        return Err(Refusal::not_allowed("Tender already exists"));
+    }
+    if input.procurement_method_type != KIND {
+        return Err(Refusal::invalid("procurementMethodType", "Not implemented"));
+    }
+    if let Some(method) = &input.procurement_method
+        && method != "selective"
+    {
+        return Err(refusals::one_of("procurementMethod", &["selective"]));
+    }
+    if let Some(status) = &input.status
+        && status != "draft"
+    {
+        return Err(refusals::one_of("status", &["draft"]));
+    }
+    config.validate()?;
+    let now = context.now;
+    let mut items = input.items.clone();
+    let mut criteria = input.criteria.clone().unwrap_or_default();
+    let mut ids = || new_id(context);
+    complete_ids_and_units(&mut items, &mut criteria, &input.value, &mut ids);
+    let tender = Tender {
+        id: id.to_owned(),
+        tender_id: tender_id.to_owned(),
+        owner: actor.broker.clone(),
+        status: TenderStatus::Draft,
+        title: input.title.clone(),
+        title_en: input.title_en.clone(),
+        description: input.description.clone(),
+        description_en: input.description_en.clone(),
+        main_procurement_category: input.main_procurement_category.clone(),
+        procurement_method: "selective".to_owned(),
+        procurement_method_type: KIND.to_owned(),
+        award_criteria: "lowestCost".to_owned(),
+        procuring_entity: input.procuring_entity.clone(),
+        value: input.value.clone(),
+        tender_period: Period {
+            start_date: Some(now),
+            end_date: input.tender_period.end_date,
+        },
+        items,
+        agreement: input.agreement.clone(),
+        criteria: input.criteria.as_ref().map(|_| criteria),
+        milestones: input.milestones.clone(),
+        shortlisted_firms: None,
+        notice_publication_date: None,
+        contract_template_name: None,
+        date: now,
+        date_created: now,
+        date_modified: now,
+        documents: Vec::new(),
+        bids: Vec::new(),
+        awards: Vec::new(),
+        contracts: Vec::new(),
+        cancellations: Vec::new(),
+    };
+    check_fields(&tender, now)?;
+    Ok(vec![Event::TenderCreated {
+        tender: Box::new(tender),
+        config: config.clone(),
+        owner_token_hash: owner_token_hash.to_owned(),
+        transfer_token_hash: transfer_token_hash.to_owned(),
+    }])
+}
+
+/// Fills in ids of new items and criteria so the recorded edit is complete.
+fn normalised_edit(tender: &Tender, edit: &TenderEdit, context: &Context<'_>) -> TenderEdit {
+    let mut edit = edit.clone();
+    let value = edit.value.clone().unwrap_or_else(|| tender.value.clone());
+    let mut items = edit.items.take();
+    let mut criteria = edit.criteria.take();
+    let mut ids = || new_id(context);
+    complete_ids_and_units(
+        items.as_deref_mut().unwrap_or_default(),
+        criteria.as_deref_mut().unwrap_or_default(),
+        &value,
+        &mut ids,
+    );
+    edit.items = items;
+    edit.criteria = criteria;
+    edit
+}
+
+pub(super) fn edit_tender(
+    state: &State,
+    actor: &Actor,
+    edit: &TenderEdit,
+    catalogue: Option<&CatalogueSnapshot>,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    let target_status = edit.status.as_deref();
+    if tender.status != TenderStatus::Draft {
+        return Err(refusals::unnamed_status_refusal(
+            "update tender",
+            tender.status.as_str(),
+        ));
+    }
+    if let Some(status) = target_status
+        && status != "draft"
+        && status != "active.tendering"
+    {
+        return Err(refusals::one_of("status", &["draft", "active.tendering"]));
+    }
+    let now = context.now;
+    let mut events = Vec::new();
+    let mut edited = tender.clone();
+    if edit.changes_fields() {
+        let recorded = normalised_edit(tender, edit, context);
+        apply_edit(&mut edited, &recorded);
+        check_fields(&edited, now)?;
+        events.push(Event::TenderEdited {
+            edit: Box::new(TenderEdit {
+                status: None,
+                ..recorded
+            }),
+            at: now,
+        });
+    }
+    if target_status == Some("active.tendering") {
+        let catalogue = catalogue.ok_or_else(|| {
+            Refusal::conflict(
+                "data",
+                "Error while getting data from ProZorro e-Catalogues: Connection closed. Try again later",
+            )
+        })?;
+        events.push(activate(&edited, catalogue, now)?);
+    }
+    Ok(events)
+}
+
+/// The five catalogue validations of spec §4, in order, then activation.
+fn activate(
+    tender: &Tender,
+    catalogue: &CatalogueSnapshot,
+    now: DateTime<Utc>,
+) -> Result<Event, Refusal> {
+    check_fields(tender, now)?;
+    let agreement_id = tender.agreement.id.as_str();
+    let mut profiles = Vec::new();
+    for profile_id in tender
+        .items
+        .iter()
+        .filter_map(|item| item.profile.as_deref())
+    {
+        let fetched = catalogue
+            .profiles
+            .iter()
+            .find(|(id, _)| id == profile_id)
+            .and_then(|(_, profile)| profile.as_ref());
+        match fetched {
+            Some(profile) => profiles.push(profile),
+            None => {
+                return Err(Refusal::invalid(
+                    "items.profile",
+                    format!("Profile {profile_id} not found in catalogue."),
+                ));
+            }
+        }
+    }
+    let Some(agreement) = catalogue
+        .agreement
+        .as_ref()
+        .filter(|a| a.id == agreement_id)
+    else {
+        return Err(Refusal::invalid(
+            "agreement",
+            format!("Agreement not found by agreement_id {agreement_id}"),
+        ));
+    };
+    if profiles
+        .iter()
+        .any(|profile| profile.agreement_id != agreement_id)
+    {
+        return Err(Refusal::invalid(
+            "agreement",
+            "Tender agreement doesn't match profile agreement",
+        ));
+    }
+    if agreement.status != "active" {
+        return Err(Refusal::invalid(
+            "agreement",
+            format!("Agreement {agreement_id} not in active status"),
+        ));
+    }
+    let suppliers = agreement.qualified_suppliers();
+    if suppliers.is_empty() {
+        return Err(Refusal::invalid(
+            "agreement",
+            format!("Agreement {agreement_id} doesn't have qualified suppliers"),
+        ));
+    }
+    Ok(Event::TenderActivated {
+        catalogue: catalogue.clone(),
+        shortlisted_firms: suppliers,
+        contract_template_name: CONTRACT_TEMPLATE_NAME.to_owned(),
+        at: now,
+    })
+}

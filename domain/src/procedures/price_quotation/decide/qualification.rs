@@ -1,0 +1,120 @@
+//! Awards: the lowest price first, accepted into a contract or rejected in
+//! favour of the next-lowest bid.
+
+use crate::Context;
+use crate::procedures::common::{lookup, new_id, ownership, refusals};
+use crate::procedures::price_quotation::{
+    Actor, Award, AwardEdit, AwardStatus, Contract, ContractStatus, Event, State, Tender,
+    TenderStatus,
+};
+use crate::procurement::{ContractValue, Period, Refusal};
+
+/// The pending award for the lowest-priced bid still in the running
+/// (earlier bid first on a tie), if any.
+pub(super) fn next_award(
+    tender: &Tender,
+    rejected: Option<&str>,
+    context: &Context<'_>,
+) -> Option<Award> {
+    let awarded: Vec<&str> = tender
+        .awards
+        .iter()
+        .map(|award| award.bid_id.as_str())
+        .chain(rejected)
+        .collect();
+    let bid = tender
+        .bids
+        .iter()
+        .filter(|bid| bid.counts() && !awarded.contains(&bid.id.as_str()))
+        .min_by(|a, b| (a.value.amount, a.date, &a.id).cmp(&(b.value.amount, b.date, &b.id)))?;
+    Some(Award {
+        id: new_id(context),
+        bid_id: bid.id.clone(),
+        status: AwardStatus::Pending,
+        qualified: None,
+        title: None,
+        description: None,
+        value: bid.value.clone(),
+        suppliers: bid.tenderers.clone(),
+        period: Period {
+            start_date: Some(context.now),
+            end_date: None,
+        },
+        documents: Vec::new(),
+        date: context.now,
+    })
+}
+
+pub(super) fn decide_award(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    edit: &AwardEdit,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
+    if tender.status != TenderStatus::ActiveQualification {
+        return Err(refusals::status_refusal(tender, "update award"));
+    }
+    if award.status != AwardStatus::Pending {
+        let status = serde_json::to_value(award.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Err(refusals::unnamed_status_refusal("update award", &status));
+    }
+    let now = context.now;
+    match edit.status.as_deref() {
+        Some("active") => {
+            if edit.qualified == Some(false) {
+                return Err(Refusal::invalid(
+                    "qualified",
+                    "Can't set active status to award without qualification (qualified: true).",
+                ));
+            }
+            let bid = tender.bids.iter().find(|bid| bid.id == award.bid_id);
+            let contract = Contract {
+                id: new_id(context),
+                award_id: award.id.clone(),
+                contract_id: format!("{}-a{}", tender.tender_id, tender.contracts.len() + 1),
+                status: ContractStatus::Pending,
+                title: tender.title.clone(),
+                value: ContractValue {
+                    amount: award.value.amount,
+                    currency: award.value.currency.clone(),
+                    value_added_tax_included: award.value.value_added_tax_included,
+                    amount_net: award.value.amount,
+                },
+                suppliers: award.suppliers.clone(),
+                items: bid
+                    .and_then(|bid| bid.items.clone())
+                    .unwrap_or_else(|| tender.items.clone()),
+                date_signed: None,
+                documents: Vec::new(),
+                date: now,
+            };
+            Ok(vec![Event::AwardAccepted {
+                award_id: award_id.to_owned(),
+                contract: Box::new(contract),
+                at: now,
+            }])
+        }
+        Some("unsuccessful") => {
+            if edit.qualified == Some(true) {
+                return Err(Refusal::invalid(
+                    "qualified",
+                    "Can't set unsuccessful status to a qualified award (qualified: true).",
+                ));
+            }
+            let next_award = next_award(tender, Some(award.bid_id.as_str()), context);
+            Ok(vec![Event::AwardRejected {
+                award_id: award_id.to_owned(),
+                next_award,
+                at: now,
+            }])
+        }
+        Some(_) => Err(refusals::one_of("status", &["active", "unsuccessful"])),
+        None => Err(refusals::required("status")),
+    }
+}
