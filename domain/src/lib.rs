@@ -14,6 +14,7 @@ pub mod id;
 pub mod procedures;
 pub mod procurement;
 pub mod published;
+pub mod testing;
 pub mod time;
 
 pub use context::{Context, IdSource};

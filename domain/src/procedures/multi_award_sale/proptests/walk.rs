@@ -1,129 +1,13 @@
-//! Property tests of the sale in parts: for random lots and bids, and random
-//! sequences of the Organizer's and the participants' decisions, the lot is
-//! never over-sold, no waiting bid is skipped for a later one, and the
-//! allocated quantities plus the remainder always account for the whole
-//! lot (volume freed by a disqualification returns to the remainder).
-//!
-//! Each promise is checked against a computation of the test's own, not
-//! against the code under test: a reference ranking and a reference
-//! allocation written from the spec's rule (§4.2–4.3: best price first, on
-//! equal prices the earlier bid; top-down, each award gets its whole
-//! quantity while the running total fits the lot, and from the first one
-//! that does not fit every award waits), a model of each award's quantity
-//! kept from the commands the walk sends, and a shadow remainder kept from
-//! the events alone. The pure allocation ([`super::allocation`]) is checked
-//! on its own, then the whole decider is driven through its commands.
+//! The random walk: the whole decider driven through the Organizer's and
+//! the participants' decisions from a random initial allocation.
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::allocation::{self, Slot};
-use super::tests::{Given, create_command, procedure_json};
-use super::*;
-
-/// A decimal with one fractional digit from a count of tenths.
-fn tenths(n: i64) -> Decimal {
-    Decimal::new(n, 1)
-}
-
-fn number(n: i64) -> serde_json::Value {
-    // Exact: at most 15 significant digits; `Amount` reads the shortest
-    // representation back.
-    json!(n as f64 / 10.0)
-}
-
-/// The spec's initial allocation (§4.3), written independently of
-/// [`allocation::allocate`]: an award is a Winner exactly when the running
-/// total of the ranked quantities up to and including its own still fits the
-/// lot. Quantities are positive, so the running total only grows and the
-/// Winners are a prefix by construction of the rule, not of this code.
-fn reference_winners(lot: Decimal, ranked_quantities: &[Decimal]) -> Vec<bool> {
-    ranked_quantities
-        .iter()
-        .scan(Decimal::ZERO, |total, quantity| {
-            *total += *quantity;
-            Some(*total <= lot)
-        })
-        .collect()
-}
-
-/// The spec's ranking (§4.2) for the walk's bids: higher price first; the
-/// bids are placed one after another and the auction raises nobody, so on
-/// equal prices the earlier bid (lower index) comes first. Indices into the
-/// bids.
-fn reference_ranking(bids: &[(i64, i64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..bids.len()).collect();
-    // Stable: equal prices keep the submission order.
-    order.sort_by_key(|&i| std::cmp::Reverse(bids[i].1));
-    order
-}
-
-proptest! {
-    #[test]
-    fn allocation_never_oversells_and_never_skips(
-        lot in 1i64..100_000,
-        quantities in prop::collection::vec(1i64..100_000, 0..20),
-    ) {
-        let lot = tenths(lot);
-        let quantities: Vec<Decimal> = quantities.into_iter().map(tenths).collect();
-        let slots = allocation::allocate(lot, &quantities);
-        let expected: Vec<Slot> = reference_winners(lot, &quantities)
-            .into_iter()
-            .map(|winner| if winner { Slot::Pending } else { Slot::Waiting })
-            .collect();
-        prop_assert_eq!(&slots, &expected);
-        // The promises themselves, on the reference's answer.
-        let winners = expected.iter().take_while(|s| **s == Slot::Pending).count();
-        // No skipping: nobody after a waiting award is a Winner.
-        prop_assert!(expected[winners..].iter().all(|s| *s == Slot::Waiting));
-        // Never over-sold.
-        let allocated: Decimal = quantities[..winners].iter().copied().sum();
-        prop_assert!(allocated <= lot, "allocated {} > lot {}", allocated, lot);
-        // Nobody waits who would have fitted: the first waiting award does
-        // not fit what the Winners leave.
-        if let Some(first) = quantities.get(winners) {
-            prop_assert!(allocated + *first > lot);
-        }
-        // The remainder is what the Winners leave: never negative, and
-        // smaller than the first waiting award's quantity.
-        let remainder = allocation::remainder(lot, quantities[..winners].iter().copied());
-        prop_assert!(remainder >= Decimal::ZERO);
-        if let Some(first) = quantities.get(winners) {
-            prop_assert!(*first > remainder);
-        }
-    }
-
-    #[test]
-    fn ranking_is_a_total_order_independent_of_input_order(
-        prices in prop::collection::vec((100i64..104, 0u32..3), 1..10),
-        rotate in 0usize..10,
-    ) {
-        let base = super::tests::t0();
-        let inputs: Vec<allocation::RankInput> = prices
-            .iter()
-            .enumerate()
-            .map(|(i, (price, minute))| allocation::RankInput {
-                bid_id: format!("{i:02}"),
-                price: Decimal::from(*price),
-                placed_at: base + chrono::Duration::minutes(i64::from(*minute)),
-                published_at: base,
-            })
-            .collect();
-        let mut rotated = inputs.clone();
-        let len = rotated.len();
-        rotated.rotate_left(rotate % len);
-        let a = allocation::rank(inputs);
-        let b = allocation::rank(rotated);
-        prop_assert_eq!(&a, &b);
-        for pair in a.windows(2) {
-            prop_assert!(
-                pair[0].price > pair[1].price
-                    || (pair[0].price == pair[1].price && pair[0].placed_at <= pair[1].placed_at)
-            );
-        }
-    }
-}
+use super::super::tests::sale::Sale;
+use super::super::*;
+use super::{number, reference_ranking, reference_winners, tenths};
 
 /// One decision of the random walk.
 #[derive(Debug, Clone, Copy)]
@@ -171,7 +55,7 @@ fn decimal_json(value: Decimal) -> Result<serde_json::Value, TestCaseError> {
     serde_json::from_str(&value.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))
 }
 
-fn participant(g: &Given, award: &Award) -> usize {
+fn participant(g: &Sale, award: &Award) -> usize {
     g.bids
         .iter()
         .position(|id| *id == award.bid_id)
@@ -203,7 +87,7 @@ fn first_waiting(procedure: &Procedure) -> Option<&Award> {
 /// winner).
 struct Model {
     lot: Decimal,
-    /// Participant (1-based, as [`Given`] counts them) of each rank.
+    /// Participant (1-based, as [`Sale`] counts them) of each rank.
     ranked: Vec<usize>,
     /// Quantity per participant (index `u - 1`).
     quantity: Vec<Decimal>,
@@ -235,7 +119,7 @@ fn allowed(from: AwardStatus, to: AwardStatus) -> bool {
 }
 
 /// The invariants every reachable state keeps.
-fn check(g: &Given, model: &Model, shadow: Decimal) -> Result<(), TestCaseError> {
+fn check(g: &Sale, model: &Model, shadow: Decimal) -> Result<(), TestCaseError> {
     let procedure = g.procedure();
     let lot = model.lot;
     prop_assert_eq!(procedure.lot_quantity(), lot);
@@ -330,7 +214,7 @@ fn check(g: &Given, model: &Model, shadow: Decimal) -> Result<(), TestCaseError>
 /// Applies the walk's decision `op` (to an eligible award, if any) and
 /// checks how its events moved the remainder.
 fn step(
-    g: &mut Given,
+    g: &mut Sale,
     model: &mut Model,
     shadow: &mut Decimal,
     (op, index, choice): (Op, usize, u8),
@@ -361,7 +245,7 @@ fn step(
             // quantity fits what the disqualification freed and is at least
             // the minimal part. `apply` moved the clock a minute past the
             // decision.
-            let decided_at = g.now - chrono::Duration::minutes(1);
+            let decided_at = g.now() - chrono::Duration::minutes(1);
             let in_qualification = before
                 .qualification_period
                 .as_ref()
@@ -442,10 +326,10 @@ fn step(
                     _ => middle,
                 };
                 // Out of range by a tenth on either side: refused, no change.
-                let below = g.when(g.accept_command(u, decimal_json(minimal_part - tenths(1))?));
-                prop_assert!(below.is_err());
-                let above = g.when(g.accept_command(u, decimal_json(bound + tenths(1))?));
-                prop_assert!(above.is_err());
+                g.when(g.accept_command(u, decimal_json(minimal_part - tenths(1))?))
+                    .then_error();
+                g.when(g.accept_command(u, decimal_json(bound + tenths(1))?))
+                    .then_error();
                 let events = g.apply(g.accept_command(u, decimal_json(quantity)?));
                 // The accepted volume is now this participant's quantity.
                 model.quantity[u - 1] = quantity;
@@ -459,8 +343,8 @@ fn step(
                 .as_ref()
                 .and_then(|p| p.end_date);
             match end {
-                Some(end) if g.now < end => {
-                    g.now = end;
+                Some(end) if g.now() < end => {
+                    g.set_now(end);
                     g.apply(Command::CheckDue)
                 }
                 _ => return Ok(()),
@@ -475,7 +359,8 @@ fn step(
             let Some(end) = end else {
                 return Ok(());
             };
-            g.now = g.now.max(end);
+            let now = g.now().max(end);
+            g.set_now(now);
             g.apply(Command::CheckDue)
         }
     };
@@ -553,19 +438,11 @@ proptest! {
 
     #[test]
     fn random_walks_keep_the_lot_whole((lot, minimal_part, bids, walk) in scenario()) {
-        let mut g = Given::nothing();
-        g.apply(create_command(procedure_json(
-            number(lot),
-            number(minimal_part),
-            json!(100),
-        )));
-        for (quantity, price) in &bids {
-            g.bid(number(*quantity), json!(price));
-        }
-        g.end_tendering();
-        if bids.len() > 1 {
-            g.auction_unraised();
-        }
+        let placed: Vec<_> = bids
+            .iter()
+            .map(|(quantity, price)| (number(*quantity), json!(price)))
+            .collect();
+        let mut g = Sale::qualification_of(number(lot), number(minimal_part), json!(100), &placed);
         let procedure = g.procedure();
         prop_assert_eq!(procedure.awards.len(), bids.len());
         // The initial allocation is the reference one, over the reference
@@ -606,12 +483,13 @@ proptest! {
             .as_ref()
             .and_then(|p| p.end_date);
         if let Some(end) = end {
-            g.now = g.now.max(end);
+            let now = g.now().max(end);
+            g.set_now(now);
             let events = g.apply(Command::CheckDue);
             step_events_only(&mut shadow, &events);
             check(&g, &model, shadow)?;
             prop_assert!(first_waiting(g.procedure()).is_none());
-            prop_assert!(g.when(Command::CheckDue).map(|e| e.is_empty()).unwrap_or(false));
+            g.when(Command::CheckDue).then_nothing();
         }
     }
 }

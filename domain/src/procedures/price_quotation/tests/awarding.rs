@@ -1,0 +1,134 @@
+//! The end of the tender period, the awards down the ranking, the contract.
+
+use super::super::*;
+use super::fixtures::*;
+use crate::testing::{Spec, event_types};
+
+#[test]
+fn happy_path_to_complete() {
+    let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200), ("33333333", 250)]);
+    // Not due yet: the scheduler's command changes nothing.
+    spec.when(Command::CheckDue).then_nothing();
+    spec.set_now(tender_end());
+    let events = spec.step(Command::CheckDue);
+    assert_eq!(event_types(&events), ["TenderingEnded", "BidsDisclosed"]);
+    spec.when(Command::CheckDue).then_nothing();
+    let qualifying = tender(&spec).clone();
+    assert_eq!(qualifying.status, TenderStatus::ActiveQualification);
+    assert_eq!(qualifying.awards.len(), 1);
+    assert_eq!(
+        qualifying.awards[0].bid_id,
+        nth_bid(2),
+        "lowest price first"
+    );
+    assert!(
+        disclosure::public_tender(spec.state()).expect("doc")["bids"]
+            .as_array()
+            .is_some_and(|b| b.len() == 3)
+    );
+    let accepted = spec.step(award_decision(&qualifying.awards[0].id, "active", true));
+    assert_eq!(event_types(&accepted), ["AwardAccepted"]);
+    let awarded = tender(&spec).clone();
+    assert_eq!(awarded.status, TenderStatus::ActiveAwarded);
+    assert_eq!(awarded.contracts.len(), 1);
+    assert_eq!(
+        awarded.contracts[0].contract_id,
+        "UA-2023-09-20-000001-a-a1"
+    );
+    assert_eq!(awarded.contracts[0].status, ContractStatus::Pending);
+    let signed = Event::ContractSigned {
+        contract_id: awarded.contracts[0].id.clone(),
+        at: tender_end(),
+    };
+    spec.when(Command::EditContract {
+        actor: owner(),
+        contract_id: awarded.contracts[0].id.clone(),
+        edit: ContractEdit {
+            status: Some("active".into()),
+            ..ContractEdit::default()
+        },
+    })
+    .then([signed.clone()]);
+    spec.record([signed]);
+    assert_eq!(tender(&spec).status, TenderStatus::Complete);
+}
+
+#[test]
+fn rejected_awards_move_down_the_ranking_then_fail() {
+    let first = bid_id(0x100);
+    let tied_later = bid_id(0x200);
+    let mut spec = tendering()
+        .and([
+            bid_submitted("11111111", 200, 0x100, sept(20, 0)),
+            bid_submitted("22222222", 200, 0x200, sept(21, 0)),
+        ])
+        .at(tender_end());
+    spec.step(Command::CheckDue);
+    let awards = &tender(&spec).awards;
+    assert_eq!(awards[0].bid_id, first, "a tie goes to the earlier bid");
+    let rejected = spec.step(award_decision(&awards[0].id.clone(), "unsuccessful", false));
+    let [
+        Event::AwardRejected {
+            next_award: Some(next),
+            ..
+        },
+    ] = rejected.as_slice()
+    else {
+        panic!("{rejected:?}")
+    };
+    assert_eq!(next.bid_id, tied_later);
+    let awards = &tender(&spec).awards;
+    assert_eq!(awards.len(), 2);
+    assert_eq!(awards[1].bid_id, tied_later);
+    assert_eq!(awards[1].status, AwardStatus::Pending);
+    let rejected = spec.step(award_decision(&awards[1].id.clone(), "unsuccessful", false));
+    assert!(
+        matches!(
+            rejected.as_slice(),
+            [Event::AwardRejected {
+                next_award: None,
+                ..
+            }]
+        ),
+        "{rejected:?}"
+    );
+    assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
+}
+
+#[test]
+fn no_bids_makes_the_tender_unsuccessful() {
+    let ended = Event::TenderingEnded {
+        award: None,
+        excluded: vec![],
+        at: tender_end(),
+    };
+    let spec = tendering().at(tender_end());
+    spec.when(Command::CheckDue).then([ended.clone()]);
+    let spec = spec.and([ended]);
+    assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
+    assert!(next_check(spec.state()).is_none());
+}
+
+#[test]
+fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
+    let bid_id = bid_id(0x100);
+    let spec = Spec::<PriceQuotation>::given([
+        created_with_min_bids(2),
+        activated(),
+        bid_submitted("11111111", 17777, 0x100, sept(20, 0)),
+    ])
+    .at(tender_end());
+    // No award and no disclosure: the bids stay sealed.
+    let ended = Event::TenderingEnded {
+        award: None,
+        excluded: vec![],
+        at: tender_end(),
+    };
+    spec.when(Command::CheckDue).then([ended.clone()]);
+    let spec = spec.and([ended]);
+    assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
+    assert!(!disclosure::bids_disclosed(spec.state()));
+    let document = disclosure::public_tender(spec.state()).expect("document");
+    assert!(!document.to_string().contains("17777"), "{document}");
+    assert!(disclosure::visible_bid(spec.state(), &bid_id, false).is_err());
+}
