@@ -110,6 +110,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CDB_SALE_PERIODS")]
     pub sale_periods: Option<PathBuf>,
 
+    /// A directory holding the working-day calendar every business-day
+    /// period is counted on: `workdays_off.json` and `weekends_on.json`
+    /// (JSON arrays of dates such as "2026-12-25"), as published for
+    /// Prozorro. Without it the calendar built into opencdb is used.
+    #[arg(long, env = "CDB_CALENDAR")]
+    pub calendar: Option<PathBuf>,
+
     /// How often the scheduler checks for due automatic transitions, in milliseconds.
     #[arg(long, env = "CDB_SCHEDULER_TICK_MS", default_value_t = 1000)]
     pub scheduler_tick_ms: u64,

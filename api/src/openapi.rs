@@ -8,13 +8,14 @@
 //! them; a test checks that every route is described.
 
 use std::fmt;
-use std::sync::OnceLock;
 
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value as Json};
 
 use crate::error::ApiError;
+use crate::server::AppState;
 
 /// The frame of the document and what every procedure kind relies on.
 pub const COMMON: &str = include_str!("../openapi/common.json");
@@ -22,11 +23,6 @@ pub const COMMON: &str = include_str!("../openapi/common.json");
 pub const PRICE_QUOTATION: &str = include_str!("../openapi/price_quotation.json");
 /// The multi-award sale: `/api/procedures…` and its schemas.
 pub const MULTI_AWARD_SALE: &str = include_str!("../openapi/multi_award_sale.json");
-
-/// The procedure fragments of the served document, in the order their tags
-/// are listed. One place, so that the served document and the tests agree
-/// on what is served (until each procedure kind hands in its own fragment).
-pub const PROCEDURES: &[&str] = &[PRICE_QUOTATION, MULTI_AWARD_SALE];
 
 /// The HTTP methods an OpenAPI path item may describe; its other fields
 /// (`parameters`, `summary`, …) are shared by its operations.
@@ -147,20 +143,19 @@ pub fn document(fragments: &[&str]) -> Result<String, OpenApiError> {
     serde_json::to_string_pretty(&assemble(fragments)?).map_err(OpenApiError::Write)
 }
 
-/// `GET /api/2.5/openapi.json`. The document is assembled on the first
-/// request and kept: the fragments are compiled in, so it never changes
-/// while the server runs. Should they not assemble (a programming error the
-/// tests catch), every request answers 500 with the error logged, rather
+/// `GET /api/2.5/openapi.json`: the document of the registered procedure
+/// types ([`Registry::openapi`](crate::registry::Registry::openapi),
+/// assembled once). Should the fragments not assemble (a programming error
+/// the tests catch), every request answers 500 with the error logged, rather
 /// than the server panicking.
-pub async fn serve() -> Response {
-    static SERVED: OnceLock<Result<String, OpenApiError>> = OnceLock::new();
-    match SERVED.get_or_init(|| document(PROCEDURES)) {
+pub async fn serve(State(app): State<AppState>) -> Response {
+    match app.registry.openapi() {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            text.as_str(),
+            text.clone(),
         )
             .into_response(),
         Err(error) => {
@@ -336,7 +331,8 @@ mod tests {
 
     #[test]
     fn the_served_fragments_assemble() {
-        let text = document(PROCEDURES).expect("the built-in fragments assemble");
+        let text = document(&[PRICE_QUOTATION, MULTI_AWARD_SALE])
+            .expect("the built-in fragments assemble");
         let parsed: Json = serde_json::from_str(&text).expect("the served text is JSON");
         assert_eq!(parsed["openapi"], "3.1.0");
     }
@@ -509,9 +505,3 @@ mod tests {
         }
     }
 }
-
-/// priceQuotation's part of the description.
-pub const PRICE_QUOTATION: &str = DOCUMENT;
-
-/// The multi-award sale's part of the description.
-pub const MULTI_AWARD_SALE: &str = DOCUMENT;

@@ -6,7 +6,7 @@
 //! everywhere and a type left out is served nowhere.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use commands::Scheduler;
 use commands::store::{EventStore, StoreError};
@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 
 use crate::kinds::multi_award_sale::SaleAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
+use crate::openapi::OpenApiError;
 use crate::procedure::kind::Erased;
 use crate::procedure::{Adapter, Collection, Kind};
 use crate::sale_periods::SalePeriods;
@@ -23,6 +24,8 @@ pub struct Registry {
     kinds: BTreeMap<&'static str, Arc<dyn Kind>>,
     /// The read side's view of the same list, kept in step by [`Registry::with`].
     published: projections::Kinds,
+    /// The OpenAPI document of the types registered, assembled on first use.
+    openapi: Arc<OnceLock<Result<String, OpenApiError>>>,
 }
 
 /// An event of a procedure type the registry does not know.
@@ -63,6 +66,7 @@ impl Registry {
     {
         let kind: Arc<dyn Kind> = Arc::new(Erased(Arc::new(adapter)));
         self.published = kind.publish(self.published);
+        self.openapi = Arc::default();
         self.kinds.insert(kind.name(), kind);
         self
     }
@@ -115,6 +119,12 @@ impl Registry {
     /// Every type's OpenAPI fragment.
     pub fn openapi_fragments(&self) -> Vec<&'static str> {
         self.kinds().map(|kind| kind.openapi()).collect()
+    }
+
+    /// The OpenAPI document: the common part with every type's fragment.
+    pub fn openapi(&self) -> &Result<String, OpenApiError> {
+        self.openapi
+            .get_or_init(|| crate::openapi::document(&self.openapi_fragments()))
     }
 
     /// Fails when the log holds a procedure of a kind not registered, naming

@@ -25,6 +25,8 @@ use commands::{CommandHandler, SystemClock, UlidIds};
 
 use projections::Projector;
 
+use domain::calendar::Calendar;
+
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
@@ -107,6 +109,21 @@ fn open_catalogue(args: &ServeArgs) -> Result<Option<Arc<dyn Catalogue>>, Failur
     Ok(None)
 }
 
+/// The operator's working-day calendar from `dir`, or the built-in one.
+fn load_calendar(dir: Option<&Path>) -> Result<Arc<Calendar>, Failure> {
+    let Some(dir) = dir else {
+        return Ok(Arc::new(Calendar::ukraine().clone()));
+    };
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path)
+            .map_err(|e| Failure::Config(format!("cannot read {}: {e}", path.display())))
+    };
+    let calendar = Calendar::from_json(&read("workdays_off.json")?, &read("weekends_on.json")?)
+        .map_err(|e| Failure::Config(format!("{}: {e}", dir.display())))?;
+    Ok(Arc::new(calendar))
+}
+
 /// Refuses to serve a log holding procedures of a type `registry` does not
 /// know: the read models would leave them out and the scheduler would never
 /// run them.
@@ -162,6 +179,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         None => SalePeriods::default(),
     };
     let registry = Registry::builtin(sale_periods);
+    let calendar = load_calendar(args.calendar.as_deref())?;
     let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
     let (location, store) = open(&args.store, args.migrate).await?;
@@ -185,7 +203,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         store.clone(),
         Arc::new(SystemClock),
         Arc::new(UlidIds::default()),
-    );
+    )
+    .with_calendar(calendar);
     let mut scheduler = Scheduler::new(handler.clone()).with_tick(
         std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
     );

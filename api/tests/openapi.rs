@@ -14,19 +14,26 @@ const METHODS: [&str; 8] = [
     "get", "post", "put", "patch", "delete", "head", "options", "trace",
 ];
 
+/// The procedure types `cdb serve` serves.
+fn builtin() -> api::registry::Registry {
+    api::registry::Registry::builtin(Default::default())
+}
+
 /// The document as served: the text `serve` answers, read back.
 fn document() -> Json {
-    let text = api::openapi::document(api::openapi::PROCEDURES)
+    let registry = builtin();
+    let text = registry
+        .openapi()
+        .as_ref()
         .unwrap_or_else(|error| panic!("the OpenAPI fragments do not assemble: {error}"));
-    serde_json::from_str(&text).expect("the served document is JSON")
+    serde_json::from_str(text).expect("the served document is JSON")
 }
 
 /// Every route the server's router registers, from the router itself
 /// (`api::server::routes()`): path → lowercase methods.
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
     let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let registry = api::registry::Registry::builtin(Default::default());
-    for route in api::server::routes(&registry).entries() {
+    for route in api::server::routes(&builtin()).entries() {
         routes
             .entry(route.path.to_owned())
             .or_default()

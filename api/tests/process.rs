@@ -525,6 +525,10 @@ fn bad_configuration_is_one_line_and_exit_code_2() {
     std::fs::write(&file_not_dir, "").unwrap();
     let data = dir.path().join("data").display().to_string();
 
+    let bad_calendar = dir.path().join("calendar");
+    std::fs::create_dir(&bad_calendar).unwrap();
+    std::fs::write(bad_calendar.join("workdays_off.json"), "[\"2026-13-01\"]").unwrap();
+    std::fs::write(bad_calendar.join("weekends_on.json"), "[]").unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["--store".into(), "mysql://localhost/x".into()],
@@ -561,6 +565,14 @@ fn bad_configuration_is_one_line_and_exit_code_2() {
             vec!["--sale-periods".into(), bad_periods.display().to_string()],
             "sale periods file",
         ),
+        (
+            vec!["--calendar".into(), dir.path().display().to_string()],
+            "workdays_off.json",
+        ),
+        (
+            vec!["--calendar".into(), bad_calendar.display().to_string()],
+            "workdays_off",
+        ),
     ];
     for (args, expected) in cases {
         let mut command = Command::new(CDB);
@@ -596,6 +608,7 @@ fn help_explains_every_serve_flag() {
         "--brokers",
         "--migrate",
         "--sale-periods",
+        "--calendar",
         "--scheduler-tick-ms",
         "CDB_STORE",
         "CDB_BROKERS",

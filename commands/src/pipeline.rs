@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use domain::calendar::Calendar;
 use domain::{Context, Decider, DomainEvent, EventDecodeError, IdSource};
 use tracing::Instrument;
 
@@ -52,6 +53,8 @@ pub struct CommandHandler {
     store: Arc<dyn EventStore>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
+    /// The working-day calendar every decision counts business days on.
+    calendar: Arc<Calendar>,
     max_attempts: u32,
 }
 
@@ -67,8 +70,15 @@ impl CommandHandler {
             store,
             clock,
             ids,
+            calendar: Arc::new(Calendar::ukraine().clone()),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
+    }
+
+    /// Decides on `calendar` (the operator's) instead of the built-in one.
+    pub fn with_calendar(mut self, calendar: Arc<Calendar>) -> Self {
+        self.calendar = calendar;
+        self
     }
 
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
@@ -141,7 +151,7 @@ impl CommandHandler {
         for attempt in 1..=self.max_attempts {
             let Loaded { state, version } = self.load::<D>(procedure_id).await?;
             let now = self.clock.now();
-            let context = Context::new(now, self.ids.as_ref());
+            let context = Context::new(now, self.ids.as_ref()).with_calendar(&self.calendar);
             let events = D::decide(&state, command, &context).map_err(CommandError::Domain)?;
             if events.is_empty() {
                 return Ok(Executed {
