@@ -25,5 +25,8 @@ pub mod objects;
 pub mod routes;
 
 pub use adapter::{Adapter, Caller, Ports, Prepared, Resource, Target, Write};
+/// Adapters implement [`Adapter`] with it; re-exported so a procedure crate
+/// needs no dependency of its own for it.
+pub use async_trait::async_trait;
 pub use collection::{Collection, PROCEDURES, TENDERS};
 pub use kind::{Kind, Viewed, Written};
