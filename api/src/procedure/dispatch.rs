@@ -54,8 +54,10 @@ pub fn selected(
     if let Some(kind) = app.registry.selected(collection, data) {
         return Ok(Arc::clone(kind));
     }
+    let missing = data.get(collection.selector).is_none();
     let description = match collection.unknown_type {
         UnknownType::NotImplemented => "Not implemented".to_owned(),
+        UnknownType::OneOf if missing => "This field is required.".to_owned(),
         UnknownType::OneOf => {
             let values: Vec<&str> = app
                 .registry
