@@ -5,61 +5,32 @@
 //! may read and how its outcome becomes a command are the procedure type's
 //! own rules (`domain::AuctionHandOff`).
 
-use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::handoff::AuctionOutcome;
 
-use super::dispatch::{self, load};
-use super::{Collection, Resource, Write};
+use super::call::Call;
+use super::{Resource, Write};
 use crate::brokers::Role;
 use crate::error::ApiError;
-use crate::reply::{self, Query};
-use crate::server::AppState;
 use crate::write::refused;
-use crate::{access, body};
+use crate::{body, reply};
 
 const AUCTION: Option<Resource> = Some(Resource::Auction);
 
-pub async fn read(
-    Extension(collection): Extension<&'static Collection>,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    access::broker_with_role(&app.brokers, &headers, Role::Auction)?;
-    let procedure = load(&app, collection, &id, AUCTION).await?;
-    Ok(reply::data(
-        procedure.auction().map_err(refused)?,
-        query.pretty(),
-    ))
+pub async fn read(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    call.broker_with(Role::Auction)?;
+    let procedure = call.load(&id, AUCTION).await?;
+    let view = procedure.auction().map_err(refused)?;
+    Ok(reply::data(view, call.pretty()))
 }
 
-pub async fn post(
-    Extension(collection): Extension<&'static Collection>,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    let broker = access::broker_with_role(&app.brokers, &headers, Role::Auction)?;
-    let outcome: AuctionOutcome = body::data(&headers, &bytes)?;
-    let written = dispatch::write(
-        &app,
-        (collection, &id, AUCTION),
-        broker,
-        None,
-        &headers,
-        Write::RecordAuction { outcome },
-    )
-    .await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &written.procedure.envelope(),
-        query.pretty(),
-    ))
+pub async fn post(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let broker = call.broker_with(Role::Auction)?;
+    let outcome: AuctionOutcome = body::data(&call.headers, &call.body)?;
+    let write = Write::RecordAuction { outcome };
+    let written = call.write_as((&id, AUCTION), broker, None, write).await?;
+    let envelope = written.procedure.envelope();
+    Ok(reply::json(StatusCode::OK, &envelope, call.pretty()))
 }

@@ -4,24 +4,19 @@
 //! listed is what the holder shows the caller (a sealed bid's documents
 //! only to the bid's owner).
 
-use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::Response;
 use domain::procurement::{DocumentInput, Refusal};
 use serde_json::{Value as Json, json};
 
-use super::dispatch::{self, load};
+use super::call::Call;
+use super::dispatch;
 use super::lists::documents_of;
-use super::{Collection, Resource, Target, Write};
+use super::{Resource, Target, Write};
+use crate::body;
 use crate::error::ApiError;
-use crate::reply::{self, Query};
-use crate::server::AppState;
+use crate::reply;
 use crate::write::refused;
-use crate::{access, body};
-
-type Of = Extension<&'static Collection>;
 
 /// An object below the procedure that holds documents.
 pub trait Holder: Send + Sync + 'static {
@@ -77,135 +72,80 @@ fn latest(documents: &Json, document_id: &str) -> Result<Json, ApiError> {
         .ok_or_else(|| refused(Refusal::not_found("document_id")))
 }
 
-struct Attach<'a> {
-    collection: &'static Collection,
-    id: &'a str,
-    target: Target,
-    resource: Option<Resource>,
-    holder_path: String,
-}
-
+/// Attaches the request's document to `target`, whose path is `holder`.
 async fn add(
-    app: AppState,
-    attach: Attach<'_>,
-    query: Query,
-    headers: HeaderMap,
-    bytes: Bytes,
+    call: Call,
+    (id, resource): (&str, Option<Resource>),
+    target: Target,
+    holder: String,
 ) -> Result<Response, ApiError> {
-    let broker = access::broker(&app.brokers, &headers)?;
-    let document: DocumentInput = body::data(&headers, &bytes)?;
-    dispatch::stored(&app, attach.collection, attach.id, attach.resource).await?;
+    let broker = call.broker()?;
+    let document: DocumentInput = body::data(&call.headers, &call.body)?;
+    dispatch::stored(&call.app, call.collection, id, resource).await?;
+    let app = &call.app;
     crate::attachments::check_attached(app.documents.as_ref(), &app.public_url, &document).await?;
-    let token = query.acc_token.as_deref();
-    let written = dispatch::write(
-        &app,
-        (attach.collection, attach.id, attach.resource),
-        broker,
-        token,
-        &headers,
-        Write::AddDocument {
-            target: attach.target.clone(),
-            document: Box::new(document),
-        },
-    )
-    .await?;
+    let write = Write::AddDocument {
+        target: target.clone(),
+        document: Box::new(document),
+    };
+    let written = call.write((id, resource), broker, write).await?;
     let document_id = written
         .made
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
-    let hash = token.map(access::hash_token);
-    let documents = documents_of(written.procedure.as_ref(), &attach.target, hash.as_deref())?;
+    let hash = call.token_hash();
+    let documents = documents_of(written.procedure.as_ref(), &target, hash.as_deref())?;
     let document = latest(&documents, &document_id)?;
     Ok(reply::created(
         &app.public_url,
-        &format!("{}/documents/{document_id}", attach.holder_path),
+        &format!("{holder}/documents/{document_id}"),
         &json!({ "data": document }),
-        query.pretty(),
+        call.pretty(),
     ))
 }
 
 async fn list(
-    app: AppState,
-    (collection, id, resource): (&'static Collection, &str, Option<Resource>),
+    call: Call,
+    (id, resource): (&str, Option<Resource>),
     target: Target,
-    query: Query,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&app, collection, id, resource).await?;
-    let hash = query.acc_token.as_deref().map(access::hash_token);
+    let procedure = call.load(id, resource).await?;
+    let hash = call.token_hash();
     let documents = documents_of(procedure.as_ref(), &target, hash.as_deref())?;
-    Ok(reply::data(documents, query.pretty()))
+    Ok(reply::data(documents, call.pretty()))
 }
 
-pub async fn add_to_procedure(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    let attach = Attach {
-        collection,
-        id: &id,
-        target: Target::Procedure,
-        resource: None,
-        holder_path: format!("{}/{id}", collection.path),
-    };
-    add(app, attach, query, headers, bytes).await
+pub async fn add_to_procedure(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let holder = call.path(&format!("/{id}"));
+    add(call, (&id, None), Target::Procedure, holder).await
 }
 
-pub async fn list_of_procedure(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-) -> Result<Response, ApiError> {
-    list(app, (collection, &id, None), Target::Procedure, query).await
+pub async fn list_of_procedure(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    list(call, (&id, None), Target::Procedure).await
 }
 
 pub async fn read_of_procedure(
-    Extension(collection): Of,
-    State(app): State<AppState>,
     Path((id, document_id)): Path<(String, String)>,
-    QueryParams(query): QueryParams<Query>,
+    call: Call,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&app, collection, &id, None).await?;
+    let procedure = call.load(&id, None).await?;
     let documents = documents_of(procedure.as_ref(), &Target::Procedure, None)?;
     Ok(reply::data(
         latest(&documents, &document_id)?,
-        query.pretty(),
+        call.pretty(),
     ))
 }
 
 pub async fn add_to<H: Holder>(
-    Extension(collection): Of,
-    State(app): State<AppState>,
     Path((id, holder_id)): Path<(String, String)>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    call: Call,
 ) -> Result<Response, ApiError> {
-    let attach = Attach {
-        collection,
-        id: &id,
-        holder_path: format!("{}/{id}/{}/{holder_id}", collection.path, H::SEGMENT),
-        target: H::target(holder_id),
-        resource: Some(H::RESOURCE),
-    };
-    add(app, attach, query, headers, bytes).await
+    let holder = call.path(&format!("/{id}/{}/{holder_id}", H::SEGMENT));
+    add(call, (&id, Some(H::RESOURCE)), H::target(holder_id), holder).await
 }
 
 pub async fn list_of<H: Holder>(
-    Extension(collection): Of,
-    State(app): State<AppState>,
     Path((id, holder_id)): Path<(String, String)>,
-    QueryParams(query): QueryParams<Query>,
+    call: Call,
 ) -> Result<Response, ApiError> {
-    let resource = Some(H::RESOURCE);
-    list(
-        app,
-        (collection, &id, resource),
-        H::target(holder_id),
-        query,
-    )
-    .await
+    list(call, (&id, Some(H::RESOURCE)), H::target(holder_id)).await
 }

@@ -1,23 +1,20 @@
 //! The procedure itself: the collection's feed, creating, reading and
 //! changing a procedure, and taking it over.
 
-use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::Value as Json;
 
+use super::call::Call;
 use super::dispatch::{self, selected};
 use super::{Caller, Collection, Resource, Write, Written};
+use crate::body;
 use crate::brokers::Role;
 use crate::error::ApiError;
 use crate::feed::params::FeedParams;
-use crate::reply::{self, Query};
+use crate::reply;
 use crate::server::AppState;
-use crate::{access, body};
-
-type Of = Extension<&'static Collection>;
 
 /// The public document with the tokens the write handed out, if any.
 pub fn envelope_with_access(written: &Written) -> Json {
@@ -30,7 +27,7 @@ pub fn envelope_with_access(written: &Written) -> Json {
 
 /// `GET <collection>?feed=changes…`: the change feed (pages or `mode=stream`).
 pub async fn feed(
-    Extension(collection): Of,
+    axum::Extension(collection): axum::Extension<&'static Collection>,
     State(app): State<AppState>,
     QueryParams(params): QueryParams<FeedParams>,
     headers: HeaderMap,
@@ -43,29 +40,25 @@ pub async fn feed(
     crate::feed::changes::serve(&app, feed, params, &headers).await
 }
 
+fn data_not_available() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "data",
+        "Data not available",
+    )
+}
+
 /// `POST <collection>`: creates a procedure of the type its selector names.
-pub async fn create(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    let broker = access::broker_with_role(&app.brokers, &headers, Role::Broker)?;
-    let mut object = body::json_object(&headers, &bytes)?;
+pub async fn create(call: Call) -> Result<Response, ApiError> {
+    let broker = call.broker_with(Role::Broker)?;
+    let mut object = body::json_object(&call.headers, &call.body)?;
     let data = object
         .remove("data")
         .filter(Json::is_object)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "body",
-                "data",
-                "Data not available",
-            )
-        })?;
-    let kind = selected(&app, collection, &data)?;
-    let id = app.handler.next_id().to_string();
+        .ok_or_else(data_not_available)?;
+    let kind = selected(&call.app, call.collection, &data)?;
+    let id = call.app.handler.next_id().to_string();
     let caller = Caller {
         broker,
         token_hash: None,
@@ -75,90 +68,57 @@ pub async fn create(
         data,
         config: object.remove("config"),
     };
-    let written = kind.write(&app, &id, &caller, &headers, write).await?;
+    let written = kind
+        .write(&call.app, &id, &caller, &call.headers, write)
+        .await?;
     Ok(reply::created(
-        &app.public_url,
-        &format!("{}/{id}", collection.path),
+        &call.app.public_url,
+        &call.path(&format!("/{id}")),
         &envelope_with_access(&written),
-        query.pretty(),
+        call.pretty(),
     ))
 }
 
 /// `GET <collection>/{id}`: the exact stored bytes of the documents read
 /// model, or the procedure folded from the log when the read model does not
 /// have it yet.
-pub async fn read(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-) -> Result<Response, ApiError> {
-    let kind = dispatch::stored(&app, collection, &id, None).await?;
-    if let Some(stored) = app
-        .stored_document(&id, kind.name(), query.pretty())
+pub async fn read(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let kind = dispatch::stored(&call.app, call.collection, &id, None).await?;
+    if let Some(stored) = call
+        .app
+        .stored_document(&id, kind.name(), call.pretty())
         .await?
     {
         return Ok(stored);
     }
-    let procedure = kind.load(&app, &id).await?;
+    let procedure = kind.load(&call.app, &id).await?;
     Ok(reply::json(
         StatusCode::OK,
         &procedure.envelope(),
-        query.pretty(),
+        call.pretty(),
     ))
 }
 
 /// `PATCH <collection>/{id}`.
-pub async fn patch(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    let broker = access::broker(&app.brokers, &headers)?;
-    let data: Json = body::data(&headers, &bytes)?;
-    let written = dispatch::write(
-        &app,
-        (collection, &id, None),
-        broker,
-        query.acc_token.as_deref(),
-        &headers,
-        Write::Edit { data },
-    )
-    .await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &written.procedure.envelope(),
-        query.pretty(),
-    ))
+pub async fn patch(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let broker = call.broker()?;
+    let data = call.data()?;
+    let written = call
+        .write((&id, None), broker, Write::Edit { data })
+        .await?;
+    let envelope = written.procedure.envelope();
+    Ok(reply::json(StatusCode::OK, &envelope, call.pretty()))
 }
 
 /// `POST <collection>/{id}/ownership`: another broker takes the procedure
 /// over with its transfer token.
-pub async fn ownership(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    let broker = access::broker_with_role(&app.brokers, &headers, Role::Broker)?;
-    let data: Json = body::data(&headers, &bytes)?;
-    let written = dispatch::write(
-        &app,
-        (collection, &id, Some(Resource::Ownership)),
-        broker,
-        None,
-        &headers,
-        Write::TransferOwnership { data },
-    )
-    .await?;
-    Ok(reply::json(
-        StatusCode::OK,
-        &envelope_with_access(&written),
-        query.pretty(),
-    ))
+pub async fn ownership(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let broker = call.broker_with(Role::Broker)?;
+    let data = call.data()?;
+    let write = Write::TransferOwnership { data };
+    let written = call
+        .write_as((&id, Some(Resource::Ownership)), broker, None, write)
+        .await?;
+    let envelope = envelope_with_access(&written);
+    Ok(reply::json(StatusCode::OK, &envelope, call.pretty()))
 }

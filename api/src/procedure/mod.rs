@@ -14,6 +14,7 @@
 pub mod adapter;
 pub mod auction;
 pub mod bids;
+pub mod call;
 pub mod cancellations;
 pub mod collection;
 pub mod dispatch;

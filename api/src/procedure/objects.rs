@@ -2,22 +2,15 @@
 //! public document, and `PATCH` of one object. One set of handlers serves
 //! the three, parameterised by an [`Object`] marker type.
 
-use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::Response;
 use serde_json::Value as Json;
 
-use super::dispatch::{self, load};
+use super::call::Call;
 use super::lists::{public_item, public_list};
-use super::{Collection, Resource, Write};
+use super::{Resource, Write};
 use crate::error::ApiError;
-use crate::reply::{self, Query};
-use crate::server::AppState;
-use crate::{access, body};
-
-type Of = Extension<&'static Collection>;
+use crate::reply;
 
 /// A kind of object a procedure holds a public list of.
 pub trait Object: Send + Sync + 'static {
@@ -69,54 +62,29 @@ impl Object for Cancellations {
     }
 }
 
-pub async fn list<O: Object>(
-    Extension(collection): Of,
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-    QueryParams(query): QueryParams<Query>,
-) -> Result<Response, ApiError> {
-    let procedure = load(&app, collection, &id, Some(O::RESOURCE)).await?;
-    Ok(reply::data(
-        public_list(procedure.as_ref(), O::FIELD),
-        query.pretty(),
-    ))
+pub async fn list<O: Object>(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let procedure = call.load(&id, Some(O::RESOURCE)).await?;
+    let objects = public_list(procedure.as_ref(), O::FIELD);
+    Ok(reply::data(objects, call.pretty()))
 }
 
 pub async fn read<O: Object>(
-    Extension(collection): Of,
-    State(app): State<AppState>,
     Path((id, object_id)): Path<(String, String)>,
-    QueryParams(query): QueryParams<Query>,
+    call: Call,
 ) -> Result<Response, ApiError> {
-    let procedure = load(&app, collection, &id, Some(O::RESOURCE)).await?;
+    let procedure = call.load(&id, Some(O::RESOURCE)).await?;
     let object = public_item(procedure.as_ref(), O::FIELD, &object_id, O::ID_FIELD)?;
-    Ok(reply::data(object, query.pretty()))
+    Ok(reply::data(object, call.pretty()))
 }
 
 pub async fn patch<O: Object>(
-    Extension(collection): Of,
-    State(app): State<AppState>,
     Path((id, object_id)): Path<(String, String)>,
-    QueryParams(query): QueryParams<Query>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    call: Call,
 ) -> Result<Response, ApiError> {
-    let broker = access::broker(&app.brokers, &headers)?;
-    let data: Json = body::data(&headers, &bytes)?;
-    let written = dispatch::write(
-        &app,
-        (collection, &id, Some(O::EDIT)),
-        broker,
-        query.acc_token.as_deref(),
-        &headers,
-        O::edit(object_id.clone(), data),
-    )
-    .await?;
-    let object = public_item(
-        written.procedure.as_ref(),
-        O::FIELD,
-        &object_id,
-        O::ID_FIELD,
-    )?;
-    Ok(reply::data(object, query.pretty()))
+    let broker = call.broker()?;
+    let write = O::edit(object_id.clone(), call.data()?);
+    let written = call.write((&id, Some(O::EDIT)), broker, write).await?;
+    let procedure = written.procedure.as_ref();
+    let object = public_item(procedure, O::FIELD, &object_id, O::ID_FIELD)?;
+    Ok(reply::data(object, call.pretty()))
 }
