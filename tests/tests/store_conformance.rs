@@ -80,6 +80,7 @@ on_both_backends!(
     subscribers_wake_on_commit,
     events_survive_reopening,
     procedure_kind_of_known_and_unknown_procedures,
+    kinds_in_log_name_each_kind_at_its_first_event,
     concurrent_sequence_numbers_are_distinct_and_dense,
     sequences_are_independent,
     sequences_survive_reopening,
@@ -920,6 +921,35 @@ async fn procedure_kind_of_known_and_unknown_procedures(backend: Backend) {
     assert_eq!(
         other.procedure_kind("p1").await.unwrap().as_deref(),
         Some("priceQuotation")
+    );
+}
+
+/// What start-up checks against the registry: each kind once, at the
+/// position of the first event of a procedure of that kind.
+async fn kinds_in_log_name_each_kind_at_its_first_event(backend: Backend) {
+    let store = backend.open().await;
+    assert!(store.kinds_in_log().await.unwrap().is_empty());
+    let of_kind = |id: &str, kind: &str, version: u64, event_id: &str| {
+        let mut append = append(
+            id,
+            version,
+            vec![event(event_id, &format!("s-{id}"), "A", json!({}))],
+        );
+        append.procedure_kind = kind.to_owned();
+        append
+    };
+    store.append(of_kind("p1", "alpha", 0, "e1")).await.unwrap();
+    store.append(of_kind("p1", "alpha", 1, "e2")).await.unwrap();
+    store.append(of_kind("p2", "beta", 0, "e3")).await.unwrap();
+    store.append(of_kind("p3", "alpha", 0, "e4")).await.unwrap();
+    // A refused creation adds no kind.
+    store
+        .append(of_kind("p4", "gamma", 0, "e1"))
+        .await
+        .expect_err("e1 belongs to p1");
+    assert_eq!(
+        store.kinds_in_log().await.unwrap(),
+        [("alpha".to_owned(), 1), ("beta".to_owned(), 3)]
     );
 }
 
