@@ -18,6 +18,7 @@ use projections::{Projector, ReadStore};
 use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::body::Limited;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -95,6 +96,7 @@ pub fn routes(registry: &Registry) -> Routes {
         .route("/health", get(health))
         .route("/metrics", get(render_metrics))
         .route("/api/2.5/openapi.json", get(crate::openapi::serve))
+        .route("/api/2.5/spore", get(spore))
         .merge(crate::procedure::routes::routes(registry))
         .merge(crate::documents::routes())
         .merge(crate::feed::routes())
@@ -120,10 +122,62 @@ pub fn router(state: AppState) -> Router {
             request_timeout,
         ))
         .layer(middleware::from_fn(crate::error::envelope_errors))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(compressible as fn(_, _, &_, &_) -> bool),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// `GET`/`HEAD /api/2.5/spore`: the API's description in the SPORE format,
+/// as the reference serves it. The official client and the feed bridge
+/// request it when they start, and stop if it is missing.
+async fn spore(State(state): State<AppState>) -> Response {
+    let methods: serde_json::Map<String, serde_json::Value> = routes(&state.registry)
+        .entries()
+        .into_iter()
+        .map(|route| {
+            (
+                format!("{} {}", route.method, route.path),
+                json!({ "method": route.method.as_str(), "path": route.path }),
+            )
+        })
+        .collect();
+    Json(json!({
+        "name": "opencdb",
+        "version": "2.5",
+        "base_url": crate::reply::absolute_url(&state.public_url, "/api/2.5"),
+        "formats": ["json"],
+        "methods": methods,
+    }))
+    .into_response()
+}
+
+/// Whether an answer is worth compressing for a client that accepts it:
+/// JSON answers (documents, feed pages, the event log) of some size. Event
+/// streams are left alone, as compression would hold back their events, and
+/// so are document bodies, which are mostly compressed formats already.
+fn compressible(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    let large = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok())
+        .is_none_or(|length| length > 256);
+    json && large
 }
 
 /// 200 when the store answers, 503 otherwise; with each read model's

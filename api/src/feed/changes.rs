@@ -40,12 +40,22 @@ pub async fn serve(
 ) -> Result<Response, ApiError> {
     let limit = params.limit()?;
     let fields = params.opt_fields();
+    let since = match params.offset_time() {
+        Some(time) => Some(super::since::offset_before(state.store.as_ref(), time).await?),
+        None => None,
+    };
     if params.stream() {
-        let from = params.resume_from(headers)?;
+        let from = match since {
+            Some(from) if !headers.contains_key("last-event-id") => from,
+            _ => params.resume_from(headers)?,
+        };
         return Ok(stream_changes(state, collection, from, fields).into_response());
     }
     let descending = params.descending();
-    let offset = params.offset()?;
+    let offset = match since {
+        Some(offset) => Some(offset),
+        None => params.offset()?,
+    };
     let entries = state
         .read_store()
         .feed(&query(collection, offset, limit, descending, &fields))

@@ -7,6 +7,7 @@
 pub mod changes;
 pub mod events;
 pub mod params;
+pub mod since;
 
 use crate::routes::{Routes, get};
 

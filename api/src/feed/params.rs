@@ -137,6 +137,12 @@ impl FeedParams {
         Ok(self.offset()?.unwrap_or(0))
     }
 
+    /// The time the offset names, when a client sent one of the older time
+    /// forms instead of a position (see [`super::since`]).
+    pub fn offset_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.offset.as_deref().and_then(super::since::parse)
+    }
+
     /// The query string of a page link: these parameters with another offset
     /// and direction.
     pub fn link_query(&self, offset: u64, descending: bool) -> String {

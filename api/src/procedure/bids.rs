@@ -69,7 +69,7 @@ pub async fn patch(
     call: Call,
 ) -> Result<Response, ApiError> {
     let broker = call.broker()?;
-    let data = call.data()?;
+    let data = call.edit_data(&bid_id)?;
     let write = Write::EditBid {
         bid_id: bid_id.clone(),
         data,

@@ -71,9 +71,34 @@ impl Call {
         self.query.pretty()
     }
 
-    /// The hash of the object token the caller presented (`acc_token`).
+    /// The object token the caller presented: `?acc_token=`, or the
+    /// `X-Access-Token` header the official client sends (the reference
+    /// accepts both).
+    pub fn acc_token(&self) -> Option<&str> {
+        self.query.acc_token.as_deref().or_else(|| {
+            self.headers
+                .get("x-access-token")
+                .and_then(|value| value.to_str().ok())
+        })
+    }
+
+    /// The hash of the object token the caller presented.
     pub fn token_hash(&self) -> Option<String> {
-        self.query.acc_token.as_deref().map(access::hash_token)
+        self.acc_token().map(access::hash_token)
+    }
+
+    /// The body's `data` for a `PATCH` of object `object_id`: an unchanged
+    /// `id` is dropped, since clients send the object back whole with its id
+    /// (the reference accepts that); a different one is left for the
+    /// adapter to refuse.
+    pub fn edit_data(&self, object_id: &str) -> Result<Json, ApiError> {
+        let mut data = self.data()?;
+        if let Some(object) = data.as_object_mut()
+            && object.get("id").and_then(Json::as_str) == Some(object_id)
+        {
+            object.remove("id");
+        }
+        Ok(data)
     }
 
     /// Procedure `id` of this collection, whose type must have `resource`.
@@ -93,8 +118,8 @@ impl Call {
         broker: &Broker,
         write: Write,
     ) -> Result<Written, ApiError> {
-        let token = self.query.acc_token.as_deref();
-        self.write_as((id, resource), broker, token, write).await
+        self.write_as((id, resource), broker, self.acc_token(), write)
+            .await
     }
 
     /// [`Call::write`] presenting `token` instead of the request's.

@@ -102,7 +102,7 @@ pub async fn read(Path(id): Path<String>, call: Call) -> Result<Response, ApiErr
 /// `PATCH <collection>/{id}`.
 pub async fn patch(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
     let broker = call.broker()?;
-    let data = call.data()?;
+    let data = call.edit_data(&id)?;
     let written = call
         .write((&id, None), broker, Write::Edit { data })
         .await?;

@@ -82,7 +82,7 @@ pub async fn patch<O: Object>(
     call: Call,
 ) -> Result<Response, ApiError> {
     let broker = call.broker()?;
-    let write = O::edit(object_id.clone(), call.data()?);
+    let write = O::edit(object_id.clone(), call.edit_data(&object_id)?);
     let written = call.write((&id, Some(O::EDIT)), broker, write).await?;
     let procedure = written.procedure.as_ref();
     let object = public_item(procedure, O::FIELD, &object_id, O::ID_FIELD)?;
