@@ -166,7 +166,11 @@ async fn feed_offsets_may_be_times(server: TestServer) {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{offset}: {feed}");
-        assert_eq!(listed(&feed), [late.id.clone()], "{offset}: {feed}");
+        assert_eq!(
+            listed(&feed),
+            std::slice::from_ref(&late.id),
+            "{offset}: {feed}"
+        );
         assert!(!listed(&feed).contains(&early.id));
     }
     let after = domain::time::format_kyiv(server.now() + TimeDelta::days(1));
