@@ -12,6 +12,8 @@ use domain::procurement::Refusal;
 use serde::Deserialize;
 use serde_json::json;
 
+use commands::ports::documents::Description;
+
 use crate::access;
 use crate::brokers::Role;
 use crate::error::ApiError;
@@ -75,13 +77,23 @@ pub async fn upload(
         .record_uploader(&stored.key, &broker.name)
         .await
         .map_err(unavailable)?;
+    let title = query.title.unwrap_or_else(|| stored.key.clone());
+    let description = Description {
+        format: format.clone(),
+        title: title.clone(),
+    };
+    state
+        .documents
+        .describe(&stored.key, &description)
+        .await
+        .map_err(unavailable)?;
     let path = format!("{PREFIX}/{}", stored.key);
     let body = json!({
         "data": {
             "url": reply::absolute_url(&state.public_url, &path),
             "hash": format!("md5:{}", stored.md5),
             "format": format,
-            "title": query.title.unwrap_or_else(|| stored.key.clone()),
+            "title": title,
         }
     });
     let pretty = matches!(query.opt_pretty.as_deref(), Some("1" | "true"));
@@ -129,15 +141,70 @@ pub async fn download(
         .get(&key)
         .await
         .map_err(|e| unavailable(&e))?;
-    match body {
-        Some(body) => Ok((
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/octet-stream"),
-            )],
-            body,
-        )
-            .into_response()),
-        None => Err(refused(Refusal::not_found("key"))),
+    let Some(body) = body else {
+        return Err(refused(Refusal::not_found("key")));
+    };
+    let description = state
+        .documents
+        .description(&key)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let (format, title) = match description {
+        Some(description) => (media_type(&description.format), description.title),
+        None => (OCTET_STREAM.to_owned(), key.clone()),
+    };
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&format)
+                .unwrap_or_else(|_| HeaderValue::from_static(OCTET_STREAM)),
+        ),
+        (header::CONTENT_DISPOSITION, disposition(&title)),
+        // An uploaded body is never run as a page of this origin.
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+    ];
+    Ok((headers, body).into_response())
+}
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// The uploaded format when it is a plain media type (`type/subtype`, with
+/// parameters), else `application/octet-stream`.
+fn media_type(format: &str) -> String {
+    let essence = format.split(';').next().unwrap_or("").trim();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    let plain = essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| token(kind) && token(subtype));
+    let printable = format.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if plain && printable {
+        format.to_owned()
+    } else {
+        OCTET_STREAM.to_owned()
     }
+}
+
+/// `attachment; filename="…"` with the title percent-encoded as UTF-8, so
+/// any title (Ukrainian, with quotes) is one valid header that the official
+/// client's `split("; filename=")` reads back.
+fn disposition(title: &str) -> HeaderValue {
+    let encoded: String = title
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b' ' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"{encoded}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }

@@ -203,3 +203,72 @@ fn form_urlencoded_pair(name: &str, value: &str) -> String {
         .collect();
     format!("{name}={encoded}")
 }
+
+/// A download is served with the format and file name it was uploaded with
+/// (the official client reads the name from `Content-Disposition`); a
+/// format that is not a plain media type is served as bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn downloads_carry_their_format_and_file_name() {
+    let server = TestServer::embedded().await;
+    let title = "Протокол №1 \"фінальний\".pdf";
+    let query = form_urlencoded_pair("title", title);
+    let (status, _, uploaded) = server
+        .send_raw(
+            Method::POST,
+            &format!("/api/2.5/documents?{query}"),
+            Some(BROKER_KEY),
+            Some("application/pdf"),
+            Some(b"%PDF-1.4 protocol".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
+    let url = uploaded["data"]["url"].as_str().expect("url");
+    let path = url.trim_start_matches(&server.base);
+    let (status, headers, body) = server.get_bytes_as(path, Some(BROKER_KEY)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, b"%PDF-1.4 protocol");
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let disposition = headers["content-disposition"].to_str().expect("ASCII");
+    // What the official client does with it.
+    let name = disposition
+        .split("; filename=")
+        .nth(1)
+        .expect("a file name")
+        .trim_matches('"');
+    let decoded = percent_decode(name);
+    assert_eq!(decoded, title, "{disposition}");
+
+    let (status, _, hostile) = server
+        .send_raw(
+            Method::POST,
+            "/api/2.5/documents?title=page.html",
+            Some(BROKER_KEY),
+            Some("text/html<script>"),
+            Some(b"<script>alert(1)</script>".to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hostile}");
+    let url = hostile["data"]["url"].as_str().expect("url");
+    let (_, headers, _) = server
+        .get_bytes_as(url.trim_start_matches(&server.base), Some(BROKER_KEY))
+        .await;
+    assert_eq!(headers["content-type"], "application/octet-stream");
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8")
+}

@@ -39,6 +39,15 @@ impl StoredBlob {
     }
 }
 
+/// What a body was uploaded as: the media type and file name it is served
+/// with (`Content-Type`, `Content-Disposition`), as the reference's document
+/// service serves them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Description {
+    pub format: String,
+    pub title: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("document storage: {0}")]
 pub struct DocumentStorageError(pub String);
@@ -58,6 +67,15 @@ pub trait DocumentStorage: Send + Sync {
     async fn record_uploader(&self, key: &str, broker: &str) -> Result<(), DocumentStorageError>;
     /// Whether `broker` uploaded the body under `key`.
     async fn uploaded_by(&self, key: &str, broker: &str) -> Result<bool, DocumentStorageError>;
+    /// Records durably what the body under `key` was last uploaded as.
+    async fn describe(
+        &self,
+        key: &str,
+        description: &Description,
+    ) -> Result<(), DocumentStorageError>;
+    /// What the body under `key` was last uploaded as; `None` for a body
+    /// stored before descriptions were kept, or no body.
+    async fn description(&self, key: &str) -> Result<Option<Description>, DocumentStorageError>;
 }
 
 /// Whether `key` has the shape of a key: 64 lowercase hex characters.
@@ -142,6 +160,11 @@ impl FsDocumentStorage {
             "{key}.uploader-{}",
             &hex::encode(Sha256::digest(broker.as_bytes()))[..32]
         );
+        self.dir.join(&key[0..2]).join(&key[2..4]).join(name)
+    }
+
+    fn description_path(&self, key: &str) -> PathBuf {
+        let name = format!("{key}.description.json");
         self.dir.join(&key[0..2]).join(&key[2..4]).join(name)
     }
 
@@ -258,5 +281,57 @@ impl DocumentStorage for FsDocumentStorage {
         tokio::task::spawn_blocking(move || Ok(path.exists()))
             .await
             .map_err(joined)?
+    }
+
+    /// Replaced whole through a synced temporary file, so a crash leaves
+    /// the old description or the new one, never a torn one.
+    async fn describe(
+        &self,
+        key: &str,
+        description: &Description,
+    ) -> Result<(), DocumentStorageError> {
+        if !is_key(key) {
+            return Err(DocumentStorageError(format!(
+                "{key:?} is not a document key"
+            )));
+        }
+        let path = self.description_path(key);
+        let text = serde_json::to_vec(description)
+            .map_err(|e| DocumentStorageError(format!("cannot encode a description: {e}")))?;
+        tokio::task::spawn_blocking(move || {
+            let leaf = path
+                .parent()
+                .ok_or_else(|| DocumentStorageError(format!("{} has no parent", path.display())))?;
+            let mut temporary = tempfile::Builder::new()
+                .prefix(".tmp")
+                .tempfile_in(leaf)
+                .map_err(|e| io("cannot create a temporary file in", leaf, e))?;
+            temporary
+                .write_all(&text)
+                .and_then(|()| temporary.as_file().sync_all())
+                .map_err(|e| io("cannot write", temporary.path(), e))?;
+            temporary
+                .persist(&path)
+                .map_err(|e| io("cannot rename into", &path, e.error))?;
+            sync_dir(leaf)
+        })
+        .await
+        .map_err(joined)?
+    }
+
+    async fn description(&self, key: &str) -> Result<Option<Description>, DocumentStorageError> {
+        if !is_key(key) {
+            return Ok(None);
+        }
+        let path = self.description_path(key);
+        tokio::task::spawn_blocking(move || match std::fs::read(&path) {
+            Ok(text) => serde_json::from_slice(&text)
+                .map(Some)
+                .map_err(|e| DocumentStorageError(format!("{} is damaged: {e}", path.display()))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io("cannot read", &path, e)),
+        })
+        .await
+        .map_err(joined)?
     }
 }
