@@ -26,6 +26,29 @@ pub struct Viewer {
     pub acc_token: Option<String>,
 }
 
+/// Who the scans read as: nobody, a broker with no part in the procedure,
+/// and the procedure's owner presenting its token (who must still not see
+/// other brokers' sealed bids).
+pub fn viewers(owner_token: &str) -> Vec<Viewer> {
+    vec![
+        Viewer {
+            name: "anonymous",
+            key: None,
+            acc_token: None,
+        },
+        Viewer {
+            name: "a broker with no part in it",
+            key: Some(crate::http::STRANGER_KEY),
+            acc_token: None,
+        },
+        Viewer {
+            name: "the owner with its token",
+            key: Some(crate::http::BROKER_KEY),
+            acc_token: Some(owner_token.to_owned()),
+        },
+    ]
+}
+
 /// The ids a path parameter can take, by parameter name.
 #[derive(Debug, Clone, Default)]
 pub struct Known {

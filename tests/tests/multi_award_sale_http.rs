@@ -270,21 +270,7 @@ async fn tv_b3_conditional_winner_accepts(server: TestServer) {
     assert_eq!(s.status().await, "complete");
     // The whole history replays: the hash chain verifies, and read models
     // rebuilt from the log equal the live ones byte for byte.
-    server.settle().await;
-    replay::verify(server.store.as_ref(), |_| {})
-        .await
-        .expect("the log verifies");
-    let scratch = tempfile::tempdir().expect("scratch");
-    let report = replay::rebuild(
-        server.store.clone(),
-        server.projector.read_store().clone(),
-        server.registry.published(),
-        scratch.path(),
-        |_, _| {},
-    )
-    .await
-    .expect("rebuild");
-    assert!(report.identical(), "{report:?}");
+    server.assert_replays().await;
 }
 
 async fn tv_b3_conditional_winner_refuses(server: TestServer) {

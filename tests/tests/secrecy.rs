@@ -19,7 +19,7 @@ use e2e::http::{
     tenderer,
 };
 use e2e::pq::{activated, bid_request, end_tendering, read};
-use e2e::secrecy::{Known, Probe, Viewer, check, collect};
+use e2e::secrecy::{Known, Probe, check, collect, viewers};
 use serde_json::{Value as Json, json};
 
 e2e::on_both_backends!(
@@ -43,26 +43,6 @@ fn every_published_kind_is_scanned() {
         published, scanned,
         "a procedure kind without a secrecy scenario"
     );
-}
-
-fn viewers(buyer_token: &str) -> Vec<Viewer> {
-    vec![
-        Viewer {
-            name: "anonymous",
-            key: None,
-            acc_token: None,
-        },
-        Viewer {
-            name: "a broker with no part in it",
-            key: Some(STRANGER_KEY),
-            acc_token: None,
-        },
-        Viewer {
-            name: "the buyer with its token",
-            key: Some(BROKER_KEY),
-            acc_token: Some(buyer_token.to_owned()),
-        },
-    ]
 }
 
 fn known() -> Known {

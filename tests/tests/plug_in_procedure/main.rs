@@ -20,8 +20,8 @@ use std::path::Path;
 use api::registry::Registry;
 use axum::http::StatusCode;
 use chrono::TimeDelta;
-use e2e::http::{BROKER_KEY, OTHER_KEY, STRANGER_KEY, TestServer};
-use e2e::secrecy::{Known, Viewer, check, collect};
+use e2e::http::{BROKER_KEY, OTHER_KEY, TestServer};
+use e2e::secrecy::{Known, check, collect, viewers};
 use serde_json::{Value as Json, json};
 
 use adapter::SealedOfferAdapter;
@@ -90,26 +90,6 @@ async fn a_test_only_type_is_served_everywhere_postgres() {
     };
     served_everywhere(server).await;
     e2e::backends::ran("postgres", "plug_in_procedure::postgres");
-}
-
-fn viewers(owner_token: &str) -> Vec<Viewer> {
-    vec![
-        Viewer {
-            name: "anonymous",
-            key: None,
-            acc_token: None,
-        },
-        Viewer {
-            name: "a broker with no part in it",
-            key: Some(STRANGER_KEY),
-            acc_token: None,
-        },
-        Viewer {
-            name: "the owner with its token",
-            key: Some(BROKER_KEY),
-            acc_token: Some(owner_token.to_owned()),
-        },
-    ]
 }
 
 async fn served_everywhere(server: TestServer) {
@@ -267,20 +247,7 @@ async fn served_everywhere(server: TestServer) {
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(2));
 
     // Replay verifies the log and rebuilds identical read models.
-    replay::verify(server.store.as_ref(), |_| {})
-        .await
-        .expect("the log verifies");
-    let scratch = tempfile::tempdir().expect("scratch");
-    let report = replay::rebuild(
-        server.store.clone(),
-        server.projector.read_store().clone(),
-        server.registry.published(),
-        scratch.path(),
-        |_, _| {},
-    )
-    .await
-    .expect("rebuild");
-    assert!(report.identical(), "{report:?}");
+    server.assert_replays().await;
     let shown = replay::show(
         server.store.as_ref(),
         server.registry.published(),
