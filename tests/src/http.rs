@@ -19,6 +19,7 @@
 //! `(status, headers, JSON body)` and fail the test on any 5xx answer: the
 //! API must never answer a client's mistake with a server error.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -208,12 +209,25 @@ struct FakeCatalogueState {
     answered: AtomicUsize,
     /// Connections closed unanswered in [`CatalogueMode::Drop`].
     dropped: AtomicUsize,
+    /// Answers a test fed for ids of its own ([`FakeCatalogue::feed_profile`],
+    /// [`FakeCatalogue::feed_agreement`]), served before the mode's.
+    fed_profiles: Mutex<HashMap<String, Option<Json>>>,
+    fed_agreements: Mutex<HashMap<String, Option<Json>>>,
 }
 
 impl FakeCatalogueState {
     fn mode(&self) -> CatalogueMode {
         *self.mode.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// The fed answer for `id`, if a test fed one: `Some(None)` is a fed 404.
+fn fed(answers: &Mutex<HashMap<String, Option<Json>>>, id: &str) -> Option<Option<Json>> {
+    answers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(id)
+        .cloned()
 }
 
 /// Accepts connections for the fake catalogue; in [`CatalogueMode::Drop`]
@@ -270,6 +284,9 @@ async fn fake_profile(
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     state.answered.fetch_add(1, Ordering::Relaxed);
+    if let Some(found) = fed(&state.fed_profiles, &id) {
+        return answer(found);
+    }
     let mode = state.mode();
     let profile = |agreement: &str| json!({"id": id, "agreementID": agreement, "status": "active"});
     let found = match id.as_str() {
@@ -289,6 +306,9 @@ async fn fake_agreement(
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     state.answered.fetch_add(1, Ordering::Relaxed);
+    if let Some(found) = fed(&state.fed_agreements, &id) {
+        return answer(found);
+    }
     let mode = state.mode();
     let contract = |status: &str, firm: Json| json!({"status": status, "suppliers": [firm]});
     let found = match id.as_str() {
@@ -349,6 +369,8 @@ impl FakeCatalogue {
             mode: Mutex::new(mode),
             answered: AtomicUsize::new(0),
             dropped: AtomicUsize::new(0),
+            fed_profiles: Mutex::new(HashMap::new()),
+            fed_agreements: Mutex::new(HashMap::new()),
         });
         let inner = TcpListener::bind("127.0.0.1:0")
             .await
@@ -378,6 +400,26 @@ impl FakeCatalogue {
 
     pub fn mode(&self) -> CatalogueMode {
         self.state.mode()
+    }
+
+    /// From now on answers `GET /profiles/{id}` with `{"data": profile}`, or
+    /// 404 for `None`, whatever the mode: for tests whose catalogue data
+    /// comes from elsewhere (the conformance runner feeds a recording's).
+    pub fn feed_profile(&self, id: &str, profile: Option<Json>) {
+        self.state
+            .fed_profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), profile);
+    }
+
+    /// Like [`FakeCatalogue::feed_profile`], for `GET /agreements/{id}`.
+    pub fn feed_agreement(&self, id: &str, agreement: Option<Json>) {
+        self.state
+            .fed_agreements
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), agreement);
     }
 
     /// Profile and agreement requests answered so far.

@@ -27,6 +27,7 @@ macro_rules! on_both_backends {
 }
 
 pub mod backends;
+pub mod conformance;
 pub mod http;
 pub mod pg;
 pub mod pq;
