@@ -221,8 +221,11 @@ pub fn check_responses(
     complete: bool,
     mut new_id: impl FnMut() -> String,
 ) -> Result<Vec<RequirementResponse>, Refusal> {
+    // A bid may answer the requirements of every criterion, the winner's
+    // ones too (the reference accepts those early, as its tutorial's bid
+    // does); only the bid's own criteria must be complete.
     let mut known: HashMap<&str, (&Criterion, &Requirement)> = HashMap::new();
-    for criterion in criteria.iter().filter(|c| c.answered_with_bid()) {
+    for criterion in criteria {
         for group in &criterion.requirement_groups {
             for requirement in &group.requirements {
                 if let Some(id) = requirement.id.as_deref() {
