@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use commands::ports::catalogue;
 use domain::procedures::price_quotation::catalogue::CatalogueSnapshot;
 use domain::procedures::price_quotation::{
-    self as pq, Actor, Command, Config, Event, PriceQuotation, TenderEdit,
+    self as pq, Actor, Command, Config, Event, PriceQuotation, TenderEdit, wire,
 };
 use domain::procurement::Refusal;
 use serde::Deserialize;
@@ -63,16 +63,13 @@ fn catalogue_unreachable() -> ApiError {
 }
 
 /// What activation needs from the e-catalogue for the tender as it will be
-/// after `edit`; `None` when no activation is asked for or the caller could
-/// not activate anyway (the decider then refuses it).
+/// after `edit`; `None` when the caller could not activate anyway (the
+/// decider then refuses it).
 async fn catalogue_facts(
     ports: &Ports<'_>,
     actor: &Actor,
     edit: &TenderEdit,
 ) -> Result<Option<CatalogueSnapshot>, ApiError> {
-    if edit.status.as_deref() != Some("active.tendering") {
-        return Ok(None);
-    }
     let tender = ports.load::<PriceQuotation>().await?;
     let Some(current) = tender.tender.as_ref() else {
         return Ok(None);
@@ -152,12 +149,14 @@ impl Adapter for PriceQuotationAdapter {
                 };
                 let date = domain::time::kyiv_date(ports.app.handler.clock().now());
                 let number = ports.next_number(&format!("tenderID:{date}")).await?;
+                let tender: pq::TenderInput = body::part(data)?;
+                wire::check_new_tender(&tender).map_err(refused)?;
                 let (owner_token_hash, transfer_token_hash, access) = owner_tokens();
                 Prepared::with_access(
                     Command::Create {
                         actor,
                         id,
-                        tender: Box::new(body::part(data)?),
+                        tender: Box::new(tender),
                         config,
                         tender_id: format!("UA-{date}-{number:06}-a"),
                         owner_token_hash,
@@ -167,13 +166,16 @@ impl Adapter for PriceQuotationAdapter {
                 )
             }
             Write::Edit { data } => {
-                let edit: TenderEdit = body::part(data)?;
-                let catalogue = catalogue_facts(ports, &actor, &edit).await?;
-                Prepared::command(Command::Edit {
+                let mut command = wire::tender_patch(actor, body::part(data)?).map_err(refused)?;
+                if let Command::Activate {
                     actor,
-                    edit: Box::new(edit),
+                    edit,
                     catalogue,
-                })
+                } = &mut command
+                {
+                    *catalogue = catalogue_facts(ports, actor, edit).await?;
+                }
+                Prepared::command(command)
             }
             Write::TransferOwnership { data } => {
                 let request: OwnershipRequest = body::part(data)?;
@@ -190,48 +192,36 @@ impl Adapter for PriceQuotationAdapter {
             }
             Write::SubmitBid { data } => {
                 let token = access::new_token();
-                Prepared::with_access(
-                    Command::SubmitBid {
-                        actor: Actor {
-                            token_hash: None,
-                            ..actor
-                        },
-                        bid: Box::new(body::part(data)?),
-                        token_hash: access::hash_token(&token),
-                    },
-                    json!({ "token": token }),
-                )
+                let bidder = Actor {
+                    token_hash: None,
+                    ..actor
+                };
+                let command = wire::new_bid(bidder, body::part(data)?, access::hash_token(&token))
+                    .map_err(refused)?;
+                Prepared::with_access(command, json!({ "token": token }))
             }
-            Write::EditBid { bid_id, data } => Prepared::command(Command::EditBid {
-                actor,
-                bid_id,
-                edit: Box::new(body::part(data)?),
-            }),
+            Write::EditBid { bid_id, data } => Prepared::command(
+                wire::bid_patch(actor, bid_id, body::part(data)?).map_err(refused)?,
+            ),
             Write::WithdrawBid { bid_id } => {
                 Prepared::command(Command::WithdrawBid { actor, bid_id })
             }
-            Write::EditAward { award_id, data } => Prepared::command(Command::DecideAward {
-                actor,
-                award_id,
-                edit: body::part(data)?,
-            }),
-            Write::EditContract { contract_id, data } => Prepared::command(Command::EditContract {
-                actor,
-                contract_id,
-                edit: body::part(data)?,
-            }),
-            Write::Cancel { data } => Prepared::command(Command::RequestCancellation {
-                actor,
-                cancellation: body::part(data)?,
-            }),
+            Write::EditAward { award_id, data } => Prepared::command(
+                wire::award_patch(actor, award_id, body::part(data)?).map_err(refused)?,
+            ),
+            Write::EditContract { contract_id, data } => Prepared::command(
+                wire::contract_patch(actor, contract_id, body::part(data)?).map_err(refused)?,
+            ),
+            Write::Cancel { data } => Prepared::command(
+                wire::new_cancellation(actor, body::part(data)?).map_err(refused)?,
+            ),
             Write::EditCancellation {
                 cancellation_id,
                 data,
-            } => Prepared::command(Command::EditCancellation {
-                actor,
-                cancellation_id,
-                edit: body::part(data)?,
-            }),
+            } => Prepared::command(
+                wire::cancellation_patch(actor, cancellation_id, body::part(data)?)
+                    .map_err(refused)?,
+            ),
             Write::AddDocument {
                 target: on,
                 document,

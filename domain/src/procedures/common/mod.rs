@@ -1,7 +1,7 @@
 //! The rules every procedure's decider shares, written once: who may act,
-//! finding what a command names, the tendering window, attaching documents
-//! and the refusal texts. A procedure takes part by describing its records
-//! through the traits in [`records`].
+//! finding what a command names, the tendering window, attaching documents,
+//! the refusal texts and reading the status a request names. A procedure
+//! takes part by describing its records through the traits in [`records`].
 
 pub mod documents;
 pub mod lookup;
@@ -9,8 +9,10 @@ pub mod ownership;
 pub mod records;
 pub mod refusals;
 pub mod tendering;
+pub mod wire;
 
 pub use records::{BidRecord, Caller, Documented, Identified, Owner, Records, Root};
+pub use tendering::BidStage;
 
 use crate::Context;
 

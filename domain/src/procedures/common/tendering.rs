@@ -6,6 +6,15 @@ use chrono::{DateTime, Utc};
 use super::{BidRecord, Identified, Records, Root, refusals};
 use crate::procurement::{Identifier, Refusal};
 
+/// What a bidder asks its bid to be: still being prepared (it takes no
+/// part), or submitted. Each procedure names the submitted status its own
+/// way (`pending`, `active`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BidStage {
+    Draft,
+    Submitted,
+}
+
 /// Bids are taken and changed only while the tender period runs.
 pub fn check_open(root: &impl Root, now: DateTime<Utc>, action: &str) -> Result<(), Refusal> {
     if !root.is_tendering() {

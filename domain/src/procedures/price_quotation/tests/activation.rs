@@ -142,16 +142,15 @@ fn pq_9_fix_the_profile_in_draft_then_activate() {
 
 #[test]
 fn pq_10_draft_publishing_does_not_exist() {
-    let spec = draft();
     for status in ["draft.publishing", "draft.unsuccessful"] {
-        spec.when(Command::Edit {
-            actor: owner(),
-            edit: Box::new(TenderEdit {
-                status: Some(status.into()),
-                ..TenderEdit::default()
-            }),
-            catalogue: Some(good_catalogue()),
-        })
-        .then_refused(RefusalKind::Invalid, "status");
+        let edit = TenderEdit {
+            status: Some(status.into()),
+            ..TenderEdit::default()
+        };
+        let refusal = wire::tender_patch(owner(), edit).expect_err("no such status");
+        assert_eq!(
+            (refusal.kind, refusal.name.as_str()),
+            (RefusalKind::Invalid, "status")
+        );
     }
 }

@@ -40,13 +40,9 @@ fn happy_path_to_complete() {
         contract_id: awarded.contracts[0].id.clone(),
         at: tender_end(),
     };
-    spec.when(Command::EditContract {
+    spec.when(Command::SignContract {
         actor: owner(),
         contract_id: awarded.contracts[0].id.clone(),
-        edit: ContractEdit {
-            status: Some("active".into()),
-            ..ContractEdit::default()
-        },
     })
     .then([signed.clone()]);
     spec.record([signed]);

@@ -124,6 +124,7 @@ fn zero_amounts_and_quantities_are_refused() {
             serde_json::from_value(json!({"value": {"amount": amount, "currency": "UAH"}}))
                 .expect("edit"),
         ),
+        stage: None,
     };
     spec.when(edit_value(json!(0)))
         .then_refused(RefusalKind::Invalid, "value.amount");

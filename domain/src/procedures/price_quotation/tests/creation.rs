@@ -59,13 +59,12 @@ fn only_the_owner_with_its_token_changes_the_tender() {
             token_hash: Some("owner-token".into()),
         },
     ] {
-        spec.when(Command::Edit {
+        spec.when(Command::EditDraft {
             actor,
             edit: Box::new(TenderEdit {
                 title: Some("x".into()),
                 ..TenderEdit::default()
             }),
-            catalogue: None,
         })
         .then_refused(RefusalKind::Forbidden, "permission");
     }

@@ -60,6 +60,7 @@ fn withdrawn_bids_and_earlier_prices_are_never_public() {
                 ),
                 ..BidEdit::default()
             }),
+            stage: None,
         }),
     );
     log.extend(spec.step(Command::WithdrawBid {
