@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use domain::AuctionHandOff;
 use domain::procedures::multi_award_sale::{
-    self as bsm, Actor, Command, Event, MultiAwardSale, SELLING_METHODS,
+    self as bsm, Actor, Command, Event, MultiAwardSale, SELLING_METHODS, wire,
 };
 use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
@@ -112,39 +112,28 @@ impl Adapter for SaleAdapter {
                     json!({ "token": token }),
                 )
             }
-            Write::Edit { data } => Prepared::command(Command::Edit {
-                actor,
-                edit: Box::new(body::part(data)?),
-            }),
+            Write::Edit { data } => {
+                Prepared::command(wire::procedure_patch(actor, body::part(data)?).map_err(refused)?)
+            }
             Write::SubmitBid { data } => {
                 let token = access::new_token();
-                Prepared::with_access(
-                    Command::SubmitBid {
-                        actor: Actor::broker(actor.broker, None),
-                        bid: Box::new(body::part(data)?),
-                        token_hash: access::hash_token(&token),
-                    },
-                    json!({ "token": token }),
-                )
+                let bidder = Actor::broker(actor.broker, None);
+                let command = wire::new_bid(bidder, body::part(data)?, access::hash_token(&token))
+                    .map_err(refused)?;
+                Prepared::with_access(command, json!({ "token": token }))
             }
-            Write::EditBid { bid_id, data } => Prepared::command(Command::EditBid {
-                actor,
-                bid_id,
-                edit: Box::new(body::part(data)?),
-            }),
+            Write::EditBid { bid_id, data } => Prepared::command(
+                wire::bid_patch(actor, bid_id, body::part(data)?).map_err(refused)?,
+            ),
             Write::WithdrawBid { bid_id } => {
                 Prepared::command(Command::WithdrawBid { actor, bid_id })
             }
-            Write::EditAward { award_id, data } => Prepared::command(Command::EditAward {
-                actor,
-                award_id,
-                edit: body::part(data)?,
-            }),
-            Write::EditContract { contract_id, data } => Prepared::command(Command::EditContract {
-                actor,
-                contract_id,
-                edit: body::part(data)?,
-            }),
+            Write::EditAward { award_id, data } => Prepared::command(
+                wire::award_patch(actor, award_id, body::part(data)?).map_err(refused)?,
+            ),
+            Write::EditContract { contract_id, data } => Prepared::command(
+                wire::contract_patch(actor, contract_id, body::part(data)?).map_err(refused)?,
+            ),
             Write::Cancel { data } => {
                 let cancellation: bsm::CancellationInput = body::part(data)?;
                 ports.check_attached(&cancellation.documents).await?;

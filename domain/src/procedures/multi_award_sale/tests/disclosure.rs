@@ -43,6 +43,7 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
                 .expect("money"),
             ..BidEdit::default()
         }),
+        stage: None,
     });
     assert!(
         !MultiAwardSale::public_event(&edited[0])
@@ -160,6 +161,7 @@ fn one_bid_per_participant_without_telling_other_brokers_who_has_bid() {
     let events = g.apply(Command::SubmitBid {
         actor: Actor::broker("broker-c", None),
         bid,
+        stage: BidStage::Submitted,
         token_hash: "bid-token-c".into(),
     });
     let Some(Event::BidSubmitted { bid, .. }) = events.first() else {

@@ -175,12 +175,10 @@ impl Sale {
         bidder_actor(&self.firms[u - 1])
     }
 
+    /// The `PATCH` of U`u`'s award by `actor`, as the API reads it.
     pub fn award_command(&self, u: usize, actor: Actor, edit: Json) -> Command {
-        Command::EditAward {
-            actor,
-            award_id: self.award(u).id.clone(),
-            edit: serde_json::from_value(edit).expect("valid award edit"),
-        }
+        let edit = serde_json::from_value(edit).expect("valid award edit");
+        wire::award_patch(actor, self.award(u).id.clone(), edit).expect("an award intent")
     }
 
     pub fn award_document(&self, u: usize, kind: &str) -> Command {
@@ -215,12 +213,9 @@ impl Sale {
             target: Target::Contract(contract_id.clone()),
             document: document("contractSigned"),
         });
-        self.apply(Command::EditContract {
+        self.apply(Command::SignContract {
             actor: owner(),
             contract_id,
-            edit: ContractEdit {
-                status: Some("active".into()),
-            },
         })
     }
 
@@ -237,13 +232,7 @@ impl Sale {
     }
 
     pub fn complete_command(&self) -> Command {
-        Command::Edit {
-            actor: owner(),
-            edit: Box::new(ProcedureEdit {
-                status: Some("complete".into()),
-                ..ProcedureEdit::default()
-            }),
-        }
+        Command::Complete { actor: owner() }
     }
 
     /// Award statuses of U1, U2, …
