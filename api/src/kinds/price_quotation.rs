@@ -75,7 +75,7 @@ async fn catalogue_facts(
         return Ok(None);
     };
     let owner = actor.broker == current.owner
-        && actor.token_hash.as_deref() == Some(tender.owner_token_hash.as_str());
+        && actor.token_hash.as_deref() == Some(tender.parties.owner_token_hash.as_str());
     if !owner || current.status != pq::TenderStatus::Draft {
         return Ok(None);
     }

@@ -2,5 +2,6 @@
 //! rulebook, and the rules they share in `common`.
 
 pub(crate) mod common;
+pub use common::{BidOwner, Parties};
 pub mod multi_award_sale;
 pub mod price_quotation;

@@ -47,6 +47,7 @@ pub fn already_bids_through<S: Records>(
         !bid.is_withdrawn()
             && Some(bid.id()) != except
             && state
+                .parties()
                 .bid_owner(bid.id())
                 .is_some_and(|owner| owner.broker == broker)
             && bid

@@ -6,6 +6,7 @@ use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
 use crate::Published;
+use crate::procedures::common::disclosure;
 use crate::procurement::RefusalKind::Invalid;
 
 #[test]

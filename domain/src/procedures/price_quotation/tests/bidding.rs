@@ -4,6 +4,7 @@ use serde_json::{Value as Json, json};
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::common::disclosure;
 use crate::procurement::RefusalKind;
 use crate::testing::Spec;
 

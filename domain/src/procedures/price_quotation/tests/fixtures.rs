@@ -9,6 +9,7 @@ use serde_json::{Map, Value as Json, json};
 use super::super::catalogue::{Agreement, AgreementContract, CatalogueSnapshot, Profile};
 use super::super::*;
 use crate::DomainEvent;
+use crate::procedures::common::disclosure;
 use crate::testing::{Spec, id, utc};
 
 pub const PROFILE: &str = "655360-30230000-889652-40000777";
