@@ -40,6 +40,11 @@ pub fn bid_stage(status: Option<&str>, submitted: &str) -> Result<Option<BidStag
         .transpose()
 }
 
+/// [`bid_stage`] for a new bid, submitted unless asked to stay a draft.
+pub fn submission(status: Option<&str>, submitted: &str) -> Result<BidStage, Refusal> {
+    Ok(bid_stage(status, submitted)?.unwrap_or(BidStage::Submitted))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

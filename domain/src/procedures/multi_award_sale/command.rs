@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BidEdit, BidInput, BidStage, CancellationInput, Config, ProcedureEdit, ProcedureInput,
 };
-use crate::procurement::{Amount, DocumentInput};
+use crate::procurement::{Amount, DocumentInput, Target};
 
 /// What the caller authenticated as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,17 +49,6 @@ impl Actor {
             role: Role::AuctionService,
         }
     }
-}
-
-/// The object a document is attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "of", content = "id", rename_all = "camelCase")]
-pub enum Target {
-    Procedure,
-    Bid(String),
-    Award(String),
-    Contract(String),
-    Cancellation(String),
 }
 
 /// One bid's outcome as the auction module reports it.

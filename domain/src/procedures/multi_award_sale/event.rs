@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::command::{AuctionResult, Target};
+use super::command::AuctionResult;
 use super::{
     Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureEdit,
     ProcedureStatus,
 };
-use crate::procurement::{Amount, Document, Money, Organization, Period};
+use crate::procurement::{Amount, Document, Money, Organization, Period, Target};
 use crate::{DomainEvent, EventDecodeError};
 
 /// What made the CDB choose (or fail to choose) a conditional winner
@@ -227,12 +227,7 @@ impl DomainEvent for Event {
             Event::ContractCreated { contract } => format!("contract-{}", contract.id),
             Event::ContractCancelled { contract_id, .. }
             | Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => match target {
-                Target::Bid(id) => format!("bid-{id}"),
-                Target::Award(id) => format!("award-{id}"),
-                Target::Contract(id) => format!("contract-{id}"),
-                Target::Procedure | Target::Cancellation(_) => format!("tender-{procedure_id}"),
-            },
+            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }

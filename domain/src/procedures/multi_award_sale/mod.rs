@@ -168,7 +168,7 @@ pub use award::{
 };
 pub use bid::{BID_DOCUMENT_TYPES, Bid, BidEdit, BidInput, BidStatus};
 pub use cancellation::{CANCELLATION_DOCUMENT_TYPES, Cancellation, CancellationInput};
-pub use command::{Actor, AuctionResult, Command, Role, Target};
+pub use command::{Actor, AuctionResult, Command, Role};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::{ChoiceTrigger, Event, WaitingCancelReason};
@@ -181,6 +181,7 @@ pub use wire::{AwardEdit, ContractEdit};
 
 pub use crate::procedures::common::BidStage;
 use crate::procurement::Refusal;
+pub use crate::procurement::Target;
 use crate::{Context, Decider, Scheduled};
 
 /// The stored procedure kind: the base `sellingMethod` of the family (every

@@ -9,9 +9,13 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use super::{Actor, BidEdit, BidInput, Command, ProcedureEdit};
-use crate::procedures::common::{BidStage, refusals, wire};
-use crate::procurement::{Amount, Refusal};
+use super::{Actor, BidEdit, BidInput, Command, Event, MultiAwardSale, ProcedureEdit};
+use crate::procedures::Requests;
+use crate::procedures::common::{refusals, wire};
+use crate::procurement::{Amount, DocumentInput, Refusal, Target};
+
+/// What this procedure calls a submitted bid.
+const SUBMITTED: &str = "active";
 
 /// The `data` of `PATCH /api/procedures/{id}/awards/{award_id}`.
 ///
@@ -69,33 +73,6 @@ pub fn procedure_patch(actor: Actor, mut edit: ProcedureEdit) -> Result<Command,
     }
 }
 
-/// `POST /api/procedures/{id}/bids`: submitted unless asked to stay a
-/// draft.
-pub fn new_bid(actor: Actor, bid: BidInput, token_hash: String) -> Result<Command, Refusal> {
-    let stage = bid_stage(bid.status.as_deref())?.unwrap_or(BidStage::Submitted);
-    Ok(Command::SubmitBid {
-        actor,
-        bid: Box::new(bid),
-        stage,
-        token_hash,
-    })
-}
-
-/// `PATCH /api/procedures/{id}/bids/{bid_id}`.
-pub fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {
-    let stage = bid_stage(edit.status.take().as_deref())?;
-    Ok(Command::EditBid {
-        actor,
-        bid_id,
-        edit: Box::new(edit),
-        stage,
-    })
-}
-
-fn bid_stage(status: Option<&str>) -> Result<Option<BidStage>, Refusal> {
-    wire::bid_stage(status, "active")
-}
-
 #[derive(Clone, Copy)]
 enum AwardIntent {
     Qualify,
@@ -104,73 +81,123 @@ enum AwardIntent {
     Refuse,
 }
 
-/// `PATCH /api/procedures/{id}/awards/{award_id}`: the Organizer's
-/// decisions (`active`, `unsuccessful`) or the conditional winner's answers
-/// (`pending`, `cancelled`). A status that is none of them is refused
-/// naming the Organizer's, as the Organizer was told before intents: who
-/// calls is not known here, and the decider tells a conditional winner that
-/// sends one of the Organizer's what it may send.
-pub fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
-    let AwardEdit {
-        status,
-        termination_reason,
-        quantity,
-    } = edit;
-    let intent = match status.as_deref() {
-        Some("active") => AwardIntent::Qualify,
-        Some("unsuccessful") => AwardIntent::Disqualify,
-        Some("pending") => AwardIntent::Accept,
-        Some("cancelled") => AwardIntent::Refuse,
-        Some(_) => return Err(refusals::one_of("status", &["active", "unsuccessful"])),
-        None => return Err(refusals::required("status")),
-    };
-    match intent {
-        AwardIntent::Qualify | AwardIntent::Disqualify if quantity.is_some() => Err(
-            Refusal::invalid("quantity", "Only the conditional winner states a quantity"),
-        ),
-        AwardIntent::Accept | AwardIntent::Refuse if termination_reason.is_some() => {
-            Err(Refusal::invalid(
-                "terminationReason",
-                "Only the Organizer states a termination reason",
-            ))
-        }
-        AwardIntent::Qualify => match termination_reason {
-            None => Ok(Command::QualifyAward { actor, award_id }),
-            Some(_) => Err(Refusal::invalid(
-                "terminationReason",
-                "Only a disqualification has a termination reason",
-            )),
-        },
-        AwardIntent::Disqualify => match termination_reason {
-            Some(reason) => Ok(Command::DisqualifyAward {
-                actor,
-                award_id,
-                reason,
-            }),
-            None => Err(refusals::required("terminationReason")),
-        },
-        AwardIntent::Accept => match quantity {
-            Some(quantity) => Ok(Command::AcceptRemainder {
-                actor,
-                award_id,
-                quantity,
-            }),
-            None => Err(refusals::required("quantity")),
-        },
-        AwardIntent::Refuse => match quantity {
-            None => Ok(Command::RefuseRemainder { actor, award_id }),
-            Some(_) => Err(Refusal::invalid("quantity", "A refusal has no quantity")),
-        },
-    }
-}
+impl Requests for MultiAwardSale {
+    type Actor = Actor;
+    type BidInput = BidInput;
+    type BidEdit = BidEdit;
+    type AwardEdit = AwardEdit;
+    type ContractEdit = ContractEdit;
 
-/// `PATCH /api/procedures/{id}/contracts/{contract_id}`: only `active`,
-/// signing it.
-pub fn contract_patch(
-    actor: Actor,
-    contract_id: String,
-    edit: ContractEdit,
-) -> Result<Command, Refusal> {
-    wire::required_choice(edit.status.as_deref(), &[("active", ())])?;
-    Ok(Command::SignContract { actor, contract_id })
+    fn broker(name: &str, token_hash: Option<&str>) -> Actor {
+        Actor::broker(name, token_hash)
+    }
+
+    fn new_bid(actor: Actor, bid: BidInput, token_hash: String) -> Result<Command, Refusal> {
+        Ok(Command::SubmitBid {
+            stage: wire::submission(bid.status.as_deref(), SUBMITTED)?,
+            actor,
+            bid: Box::new(bid),
+            token_hash,
+        })
+    }
+
+    fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {
+        Ok(Command::EditBid {
+            stage: wire::bid_stage(edit.status.take().as_deref(), SUBMITTED)?,
+            actor,
+            bid_id,
+            edit: Box::new(edit),
+        })
+    }
+
+    fn bid_withdrawal(actor: Actor, bid_id: String) -> Command {
+        Command::WithdrawBid { actor, bid_id }
+    }
+
+    /// The Organizer's
+    /// decisions (`active`, `unsuccessful`) or the conditional winner's answers
+    /// (`pending`, `cancelled`). A status that is none of them is refused
+    /// naming the Organizer's, as the Organizer was told before intents: who
+    /// calls is not known here, and the decider tells a conditional winner that
+    /// sends one of the Organizer's what it may send.
+    fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
+        let AwardEdit {
+            status,
+            termination_reason,
+            quantity,
+        } = edit;
+        let intent = match status.as_deref() {
+            Some("active") => AwardIntent::Qualify,
+            Some("unsuccessful") => AwardIntent::Disqualify,
+            Some("pending") => AwardIntent::Accept,
+            Some("cancelled") => AwardIntent::Refuse,
+            Some(_) => return Err(refusals::one_of("status", &["active", "unsuccessful"])),
+            None => return Err(refusals::required("status")),
+        };
+        match intent {
+            AwardIntent::Qualify | AwardIntent::Disqualify if quantity.is_some() => Err(
+                Refusal::invalid("quantity", "Only the conditional winner states a quantity"),
+            ),
+            AwardIntent::Accept | AwardIntent::Refuse if termination_reason.is_some() => {
+                Err(Refusal::invalid(
+                    "terminationReason",
+                    "Only the Organizer states a termination reason",
+                ))
+            }
+            AwardIntent::Qualify => match termination_reason {
+                None => Ok(Command::QualifyAward { actor, award_id }),
+                Some(_) => Err(Refusal::invalid(
+                    "terminationReason",
+                    "Only a disqualification has a termination reason",
+                )),
+            },
+            AwardIntent::Disqualify => match termination_reason {
+                Some(reason) => Ok(Command::DisqualifyAward {
+                    actor,
+                    award_id,
+                    reason,
+                }),
+                None => Err(refusals::required("terminationReason")),
+            },
+            AwardIntent::Accept => match quantity {
+                Some(quantity) => Ok(Command::AcceptRemainder {
+                    actor,
+                    award_id,
+                    quantity,
+                }),
+                None => Err(refusals::required("quantity")),
+            },
+            AwardIntent::Refuse => match quantity {
+                None => Ok(Command::RefuseRemainder { actor, award_id }),
+                Some(_) => Err(Refusal::invalid("quantity", "A refusal has no quantity")),
+            },
+        }
+    }
+
+    /// Only `active`, signing it.
+    fn contract_patch(
+        actor: Actor,
+        contract_id: String,
+        edit: ContractEdit,
+    ) -> Result<Command, Refusal> {
+        wire::required_choice(edit.status.as_deref(), &[("active", ())])?;
+        Ok(Command::SignContract { actor, contract_id })
+    }
+
+    fn new_document(actor: Actor, target: Target, document: DocumentInput) -> Command {
+        Command::AddDocument {
+            actor,
+            target,
+            document: Box::new(document),
+        }
+    }
+
+    fn made(events: &[Event]) -> Option<String> {
+        events.iter().find_map(|event| match event {
+            Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
+            Event::ProcedureCancelled { cancellation } => Some(cancellation.id.clone()),
+            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            _ => None,
+        })
+    }
 }

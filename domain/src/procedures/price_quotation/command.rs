@@ -1,11 +1,9 @@
 //! What can be asked of a priceQuotation tender. Tokens arrive hashed: the
 //! API generates and hashes them, the decider only compares hashes.
 
-use serde::{Deserialize, Serialize};
-
 use super::catalogue::CatalogueSnapshot;
 use super::{BidEdit, BidInput, BidStage, CancellationInput, Config, TenderEdit, TenderInput};
-use crate::procurement::DocumentInput;
+use crate::procurement::{DocumentInput, Target};
 
 /// Who is acting: the authenticated broker and the hash of the object token
 /// it presented (`acc_token`), if any.
@@ -13,17 +11,6 @@ use crate::procurement::DocumentInput;
 pub struct Actor {
     pub broker: String,
     pub token_hash: Option<String>,
-}
-
-/// The object a document is attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "of", content = "id", rename_all = "camelCase")]
-pub enum Target {
-    Tender,
-    Bid(String),
-    Award(String),
-    Contract(String),
-    Cancellation(String),
 }
 
 /// What the owner, a bidder or the scheduler asks of a tender: one intent

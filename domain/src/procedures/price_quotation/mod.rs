@@ -49,7 +49,7 @@ mod tests;
 pub use award::{Award, AwardStatus, Contract, ContractStatus};
 pub use bid::{Bid, BidEdit, BidInput, BidStatus};
 pub use cancellation::{Cancellation, CancellationInput, CancellationStatus};
-pub use command::{Actor, Command, Target};
+pub use command::{Actor, Command};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::Event;
@@ -62,6 +62,7 @@ pub use wire::{AwardEdit, CancellationEdit, ContractEdit};
 
 pub use crate::procedures::common::BidStage;
 use crate::procurement::Refusal;
+pub use crate::procurement::Target;
 use crate::{Context, Decider, Scheduled};
 
 /// The stored procedure kind and the `procurementMethodType` on the wire.

@@ -21,7 +21,7 @@ pub struct State {
 
 fn documents_of<'t>(tender: &'t mut Tender, target: &Target) -> Option<&'t mut Vec<Document>> {
     match target {
-        Target::Tender => Some(&mut tender.documents),
+        Target::Procedure => Some(&mut tender.documents),
         Target::Bid(id) => documents::of(&mut tender.bids, id),
         Target::Award(id) => documents::of(&mut tender.awards, id),
         Target::Contract(id) => documents::of(&mut tender.contracts, id),

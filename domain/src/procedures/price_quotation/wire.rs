@@ -8,9 +8,16 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use super::{Actor, BidEdit, BidInput, CancellationInput, Command, TenderEdit, TenderInput};
-use crate::procedures::common::{BidStage, refusals, wire};
-use crate::procurement::Refusal;
+use super::{
+    Actor, BidEdit, BidInput, CancellationInput, Command, Event, PriceQuotation, TenderEdit,
+    TenderInput,
+};
+use crate::procedures::Requests;
+use crate::procedures::common::{refusals, wire};
+use crate::procurement::{DocumentInput, Refusal, Target};
+
+/// What this procedure calls a submitted bid.
+const SUBMITTED: &str = "pending";
 
 /// The `data` of `PATCH /tenders/{id}/awards/{award_id}`.
 #[skip_serializing_none]
@@ -82,72 +89,6 @@ pub fn tender_patch(actor: Actor, mut edit: TenderEdit) -> Result<Command, Refus
     })
 }
 
-/// `POST /tenders/{id}/bids`: submitted unless asked to stay a draft.
-pub fn new_bid(actor: Actor, bid: BidInput, token_hash: String) -> Result<Command, Refusal> {
-    let stage = bid_stage(bid.status.as_deref())?.unwrap_or(BidStage::Submitted);
-    Ok(Command::SubmitBid {
-        actor,
-        bid: Box::new(bid),
-        stage,
-        token_hash,
-    })
-}
-
-/// `PATCH /tenders/{id}/bids/{bid_id}`.
-pub fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {
-    let stage = bid_stage(edit.status.take().as_deref())?;
-    Ok(Command::EditBid {
-        actor,
-        bid_id,
-        edit: Box::new(edit),
-        stage,
-    })
-}
-
-fn bid_stage(status: Option<&str>) -> Result<Option<BidStage>, Refusal> {
-    wire::bid_stage(status, "pending")
-}
-
-#[derive(Clone, Copy)]
-enum AwardIntent {
-    Qualify,
-    Disqualify,
-}
-
-/// `PATCH /tenders/{id}/awards/{award_id}`: `active` qualifies, `unsuccessful`
-/// disqualifies; `qualified`, if sent, must agree.
-pub fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
-    let intent = wire::required_choice(
-        edit.status.as_deref(),
-        &[
-            ("active", AwardIntent::Qualify),
-            ("unsuccessful", AwardIntent::Disqualify),
-        ],
-    )?;
-    match (intent, edit.qualified) {
-        (AwardIntent::Qualify, Some(false)) => Err(Refusal::invalid(
-            "qualified",
-            "Can't set active status to award without qualification (qualified: true).",
-        )),
-        (AwardIntent::Disqualify, Some(true)) => Err(Refusal::invalid(
-            "qualified",
-            "Can't set unsuccessful status to a qualified award (qualified: true).",
-        )),
-        (AwardIntent::Qualify, _) => Ok(Command::QualifyAward { actor, award_id }),
-        (AwardIntent::Disqualify, _) => Ok(Command::DisqualifyAward { actor, award_id }),
-    }
-}
-
-/// `PATCH /tenders/{id}/contracts/{contract_id}`: only `active`, signing it.
-pub fn contract_patch(
-    actor: Actor,
-    contract_id: String,
-    edit: ContractEdit,
-) -> Result<Command, Refusal> {
-    wire::required_choice(edit.status.as_deref(), &[("active", ())])?;
-    Ok(Command::SignContract { actor, contract_id })
-}
-
 /// `POST /tenders/{id}/cancellations`: always a draft first.
 pub fn new_cancellation(actor: Actor, cancellation: CancellationInput) -> Result<Command, Refusal> {
     if let Some(status) = &cancellation.status
@@ -200,4 +141,98 @@ pub fn cancellation_patch(
             reason,
         },
     })
+}
+
+#[derive(Clone, Copy)]
+enum AwardIntent {
+    Qualify,
+    Disqualify,
+}
+
+impl Requests for PriceQuotation {
+    type Actor = Actor;
+    type BidInput = BidInput;
+    type BidEdit = BidEdit;
+    type AwardEdit = AwardEdit;
+    type ContractEdit = ContractEdit;
+
+    fn broker(name: &str, token_hash: Option<&str>) -> Actor {
+        Actor {
+            broker: name.to_owned(),
+            token_hash: token_hash.map(str::to_owned),
+        }
+    }
+
+    fn new_bid(actor: Actor, bid: BidInput, token_hash: String) -> Result<Command, Refusal> {
+        Ok(Command::SubmitBid {
+            stage: wire::submission(bid.status.as_deref(), SUBMITTED)?,
+            actor,
+            bid: Box::new(bid),
+            token_hash,
+        })
+    }
+
+    fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {
+        Ok(Command::EditBid {
+            stage: wire::bid_stage(edit.status.take().as_deref(), SUBMITTED)?,
+            actor,
+            bid_id,
+            edit: Box::new(edit),
+        })
+    }
+
+    fn bid_withdrawal(actor: Actor, bid_id: String) -> Command {
+        Command::WithdrawBid { actor, bid_id }
+    }
+
+    /// `active` qualifies, `unsuccessful` disqualifies; `qualified`, if
+    /// sent, must agree.
+    fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
+        let intent = wire::required_choice(
+            edit.status.as_deref(),
+            &[
+                ("active", AwardIntent::Qualify),
+                ("unsuccessful", AwardIntent::Disqualify),
+            ],
+        )?;
+        match (intent, edit.qualified) {
+            (AwardIntent::Qualify, Some(false)) => Err(Refusal::invalid(
+                "qualified",
+                "Can't set active status to award without qualification (qualified: true).",
+            )),
+            (AwardIntent::Disqualify, Some(true)) => Err(Refusal::invalid(
+                "qualified",
+                "Can't set unsuccessful status to a qualified award (qualified: true).",
+            )),
+            (AwardIntent::Qualify, _) => Ok(Command::QualifyAward { actor, award_id }),
+            (AwardIntent::Disqualify, _) => Ok(Command::DisqualifyAward { actor, award_id }),
+        }
+    }
+
+    /// Only `active`, signing it.
+    fn contract_patch(
+        actor: Actor,
+        contract_id: String,
+        edit: ContractEdit,
+    ) -> Result<Command, Refusal> {
+        wire::required_choice(edit.status.as_deref(), &[("active", ())])?;
+        Ok(Command::SignContract { actor, contract_id })
+    }
+
+    fn new_document(actor: Actor, target: Target, document: DocumentInput) -> Command {
+        Command::AddDocument {
+            actor,
+            target,
+            document,
+        }
+    }
+
+    fn made(events: &[Event]) -> Option<String> {
+        events.iter().find_map(|event| match event {
+            Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
+            Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
+            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            _ => None,
+        })
+    }
 }

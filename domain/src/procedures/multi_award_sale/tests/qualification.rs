@@ -8,6 +8,7 @@ use serde_json::json;
 use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
+use crate::procedures::Requests;
 use crate::procurement::RefusalKind::{Forbidden, Invalid, NotFound};
 use crate::testing::event_types;
 
@@ -235,7 +236,8 @@ fn award_decisions_need_their_documents_and_party() {
         status: Some("unsuccessful".into()),
         ..AwardEdit::default()
     };
-    let refusal = wire::award_patch(owner(), u1.clone(), without_reason).expect_err("a reason");
+    let refusal =
+        MultiAwardSale::award_patch(owner(), u1.clone(), without_reason).expect_err("a reason");
     assert_eq!(
         (refusal.kind, refusal.name.as_str()),
         (Invalid, "terminationReason")

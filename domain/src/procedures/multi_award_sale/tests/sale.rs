@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::Requests;
 use crate::testing::Spec;
 
 pub struct Sale {
@@ -178,7 +179,7 @@ impl Sale {
     /// The `PATCH` of U`u`'s award by `actor`, as the API reads it.
     pub fn award_command(&self, u: usize, actor: Actor, edit: Json) -> Command {
         let edit = serde_json::from_value(edit).expect("valid award edit");
-        wire::award_patch(actor, self.award(u).id.clone(), edit).expect("an award intent")
+        MultiAwardSale::award_patch(actor, self.award(u).id.clone(), edit).expect("an award intent")
     }
 
     pub fn award_document(&self, u: usize, kind: &str) -> Command {

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
+use crate::procedures::Requests;
 use crate::procurement::RefusalKind::{Forbidden, Invalid};
 use crate::testing::{Spec, event_types};
 
@@ -169,7 +170,7 @@ fn bid_validations_name_the_field() {
         unreachable!()
     };
     let submit = |bid: &BidInput| {
-        wire::new_bid(actor.clone(), bid.clone(), token_hash.clone()).expect("a bid body")
+        MultiAwardSale::new_bid(actor.clone(), bid.clone(), token_hash.clone()).expect("a bid body")
     };
     bid.value.currency = "USD".into();
     g.when(submit(&bid)).then_refused(Invalid, "value");

@@ -5,6 +5,7 @@ use serde_json::{Value as Json, json};
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::Requests;
 use crate::procurement::{Refusal, RefusalKind};
 
 #[track_caller]
@@ -21,7 +22,7 @@ fn assert_refusal(refusal: Refusal, name: &str, description: &str) {
 
 fn award_patch(edit: Json) -> Result<Command, Refusal> {
     let edit = serde_json::from_value(edit).expect("an award body");
-    wire::award_patch(owner(), "a".into(), edit)
+    MultiAwardSale::award_patch(owner(), "a".into(), edit)
 }
 
 #[test]
@@ -164,7 +165,7 @@ fn a_bid_is_active_unless_kept_a_draft() {
             status: status.map(str::to_owned),
             ..*bid
         };
-        match wire::new_bid(owner(), bid, "t".into()) {
+        match MultiAwardSale::new_bid(owner(), bid, "t".into()) {
             Ok(Command::SubmitBid { stage, .. }) => Ok(stage),
             Ok(other) => panic!("{other:?}"),
             Err(refusal) => Err(refusal.description),
@@ -182,7 +183,7 @@ fn a_bid_is_active_unless_kept_a_draft() {
         ..BidEdit::default()
     };
     assert_eq!(
-        wire::bid_patch(owner(), "b".into(), confirmed),
+        MultiAwardSale::bid_patch(owner(), "b".into(), confirmed),
         Ok(Command::EditBid {
             actor: owner(),
             bid_id: "b".into(),
@@ -198,7 +199,7 @@ fn a_contract_patch_signs_it() {
         let edit = ContractEdit {
             status: status.map(str::to_owned),
         };
-        wire::contract_patch(owner(), "c".into(), edit)
+        MultiAwardSale::contract_patch(owner(), "c".into(), edit)
     };
     assert_eq!(
         patch(Some("active")),

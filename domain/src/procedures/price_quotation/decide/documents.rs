@@ -19,7 +19,7 @@ pub(super) fn add_document(
     let tender = lookup::root(state)?;
     let status = tender.status;
     let (document_of, author) = match target {
-        Target::Tender => {
+        Target::Procedure => {
             ownership::owned_root(state, actor)?;
             if !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering) {
                 return Err(refusals::status_refusal(tender, "add document"));

@@ -9,6 +9,7 @@ use serde_json::{Map, Value as Json, json};
 use super::super::catalogue::{Agreement, AgreementContract, CatalogueSnapshot, Profile};
 use super::super::*;
 use crate::DomainEvent;
+use crate::procedures::Requests;
 use crate::procedures::common::disclosure;
 use crate::testing::{Spec, id, utc};
 
@@ -201,7 +202,7 @@ pub fn award_decision(award_id: &str, status: &str, qualified: bool) -> Command 
         qualified: Some(qualified),
         ..AwardEdit::default()
     };
-    wire::award_patch(owner(), award_id.to_owned(), edit).expect("an award decision")
+    PriceQuotation::award_patch(owner(), award_id.to_owned(), edit).expect("an award decision")
 }
 
 pub fn request_cancellation() -> Command {

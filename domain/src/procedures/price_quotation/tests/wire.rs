@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::Requests;
 use crate::procurement::{Refusal, RefusalKind};
 
 #[track_caller]
@@ -77,7 +78,7 @@ fn a_bid_is_submitted_unless_kept_a_draft() {
         }
         serde_json::from_value(bid).expect("bid")
     };
-    let stage = |status| match wire::new_bid(owner(), bid(status), "t".into()) {
+    let stage = |status| match PriceQuotation::new_bid(owner(), bid(status), "t".into()) {
         Ok(Command::SubmitBid { stage, .. }) => Some(stage),
         _ => None,
     };
@@ -85,11 +86,12 @@ fn a_bid_is_submitted_unless_kept_a_draft() {
     assert_eq!(stage(Some("pending")), Some(BidStage::Submitted));
     assert_eq!(stage(Some("draft")), Some(BidStage::Draft));
     assert_refusal(
-        wire::new_bid(owner(), bid(Some("active")), "t".into()).expect_err("not for a bidder"),
+        PriceQuotation::new_bid(owner(), bid(Some("active")), "t".into())
+            .expect_err("not for a bidder"),
         "status",
         "Value must be one of ['draft', 'pending'].",
     );
-    let submitted = wire::bid_patch(
+    let submitted = PriceQuotation::bid_patch(
         owner(),
         "b".into(),
         BidEdit {
@@ -116,7 +118,7 @@ fn an_award_is_qualified_or_disqualified() {
             qualified,
             ..AwardEdit::default()
         };
-        wire::award_patch(owner(), "a".into(), edit)
+        PriceQuotation::award_patch(owner(), "a".into(), edit)
     };
     let qualify = Command::QualifyAward {
         actor: owner(),
@@ -158,7 +160,7 @@ fn a_contract_patch_signs_it() {
             status: status.map(str::to_owned),
             ..ContractEdit::default()
         };
-        wire::contract_patch(owner(), "c".into(), edit)
+        PriceQuotation::contract_patch(owner(), "c".into(), edit)
     };
     assert_eq!(
         patch(Some("active")),
