@@ -9,15 +9,14 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
 use super::command::AuctionResult;
 use super::{
     Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureEdit,
     ProcedureStatus,
 };
+use crate::event::TaggedEvent;
 use crate::procurement::{Amount, Document, Money, Organization, Period, Target};
-use crate::{DomainEvent, EventDecodeError};
 
 /// What made the CDB choose (or fail to choose) a conditional winner
 /// (spec §4.6).
@@ -208,7 +207,7 @@ pub enum Event {
     },
 }
 
-impl DomainEvent for Event {
+impl TaggedEvent for Event {
     fn stream_id(&self, procedure_id: &str) -> String {
         match self {
             Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),
@@ -261,17 +260,5 @@ impl DomainEvent for Event {
             Event::ProcedureCancelled { .. } => "ProcedureCancelled",
             Event::DocumentAdded { .. } => "DocumentAdded",
         }
-    }
-
-    fn to_data(&self) -> Json {
-        crate::event::encode_tagged(self)
-    }
-
-    fn decode(
-        event_type: &str,
-        schema_version: u32,
-        data: &Json,
-    ) -> Result<Self, EventDecodeError> {
-        crate::event::decode_tagged_v1(event_type, schema_version, data)
     }
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value as Json};
 
 use super::catalogue::CatalogueSnapshot;
 use super::{Award, Bid, BidStatus, Cancellation, Config, Contract, Tender, TenderEdit};
+use crate::event::TaggedEvent;
 use crate::procurement::{Document, Item, Money, RequirementResponse, Target};
-use crate::{DomainEvent, EventDecodeError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
@@ -120,7 +120,7 @@ pub enum Event {
     },
 }
 
-impl DomainEvent for Event {
+impl TaggedEvent for Event {
     fn stream_id(&self, procedure_id: &str) -> String {
         match self {
             Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),
@@ -155,18 +155,6 @@ impl DomainEvent for Event {
             Event::DocumentAdded { .. } => "DocumentAdded",
             Event::OwnershipTransferred { .. } => "OwnershipTransferred",
         }
-    }
-
-    fn to_data(&self) -> Json {
-        crate::event::encode_tagged(self)
-    }
-
-    fn decode(
-        event_type: &str,
-        schema_version: u32,
-        data: &Json,
-    ) -> Result<Self, EventDecodeError> {
-        crate::event::decode_tagged_v1(event_type, schema_version, data)
     }
 }
 

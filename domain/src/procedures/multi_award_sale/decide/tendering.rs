@@ -1,7 +1,7 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
 use crate::Context;
-use crate::procedures::common::{lookup, new_id, ownership, tendering};
+use crate::procedures::common::{lookup, new_id, tendering};
 use crate::procedures::multi_award_sale::{
     Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Event, Procedure, Role, State, check_party,
 };
@@ -131,10 +131,8 @@ pub(super) fn edit_bid(
     stage: Option<BidStage>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = ownership::owned_bid(state, actor, bid_id)?;
-    let procedure = lookup::root(state)?;
     let now = context.now;
-    tendering::check_open(procedure, now, "update bid")?;
+    let (procedure, bid) = tendering::owned_open_bid(state, actor, bid_id, now, "update bid")?;
     let requested = stage.map(BidStatus::from);
     if requested == Some(BidStatus::Draft) && bid.status != BidStatus::Draft {
         return Err(Refusal::invalid(
@@ -173,8 +171,7 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    ownership::owned_bid(state, actor, bid_id)?;
-    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
+    tendering::owned_open_bid(state, actor, bid_id, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,

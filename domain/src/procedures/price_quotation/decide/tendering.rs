@@ -1,7 +1,7 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
 use crate::Context;
-use crate::procedures::common::{lookup, new_id, ownership, tendering};
+use crate::procedures::common::{lookup, new_id, tendering};
 use crate::procedures::price_quotation::{
     Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Config, Event, State, Tender,
 };
@@ -113,10 +113,8 @@ pub(super) fn edit_bid(
     stage: Option<BidStage>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = ownership::owned_bid(state, actor, bid_id)?;
-    let tender = lookup::root(state)?;
     let now = context.now;
-    tendering::check_open(tender, now, "update bid")?;
+    let (tender, bid) = tendering::owned_open_bid(state, actor, bid_id, now, "update bid")?;
     let status = stage.map(BidStatus::from);
     if bid.status == BidStatus::Pending && status == Some(BidStatus::Draft) {
         return Err(Refusal::invalid(
@@ -169,8 +167,7 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    ownership::owned_bid(state, actor, bid_id)?;
-    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
+    tendering::owned_open_bid(state, actor, bid_id, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,
