@@ -98,6 +98,7 @@ pub fn public_event<E: DomainEvent>(event: &E) -> PublicEvent {
     ] {
         object.remove(secret);
     }
+    let on_a_bid = object.get("target").and_then(|target| target.get("of")) == Some(&json!("bid"));
     let withheld = match event.event_type() {
         "BidSubmitted" => {
             object.remove("owner");
@@ -115,9 +116,7 @@ pub fn public_event<E: DomainEvent>(event: &E) -> PublicEvent {
             object.retain(|key, _| matches!(key.as_str(), "bid_id" | "status" | "at"));
             true
         }
-        "DocumentAdded"
-            if object.get("target").and_then(|t| t.get("of")) == Some(&json!("bid")) =>
-        {
+        "DocumentAdded" if on_a_bid => {
             if let Some(document) = object.get_mut("document").and_then(Json::as_object_mut) {
                 document.retain(|key, _| key == "id");
             }

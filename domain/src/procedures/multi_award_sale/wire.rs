@@ -1,10 +1,10 @@
 //! The requests of the HTTP API under `/api/procedures` as intents: the
-//! bodies the API parses, and which [`Command`] each one asks for. A status
+//! bodies the API parses, and which [`Command`] each one asks for (the
+//! requests every procedure type takes alike through [`Requests`]). A status
 //! in a body names an intent (`"status": "pending"` on an award accepts the
 //! remainder); a status the request may not name, or a field the intent
-//! does not take, is refused here, with the texts the decider gave before
-//! intents, ahead of any rule, as a body that does not parse is. Who may
-//! ask for an intent is the decider's to check.
+//! does not take, is refused here, ahead of any rule, as a body that does
+//! not parse is. Who may ask for an intent is the decider's to check.
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -114,12 +114,12 @@ impl Requests for MultiAwardSale {
         Command::WithdrawBid { actor, bid_id }
     }
 
-    /// The Organizer's
-    /// decisions (`active`, `unsuccessful`) or the conditional winner's answers
-    /// (`pending`, `cancelled`). A status that is none of them is refused
-    /// naming the Organizer's, as the Organizer was told before intents: who
-    /// calls is not known here, and the decider tells a conditional winner that
-    /// sends one of the Organizer's what it may send.
+    /// The Organizer's decisions (`active`, `unsuccessful`) or the
+    /// conditional winner's answers (`pending`, `cancelled`). A status that
+    /// is none of them is refused naming the Organizer's: who calls is not
+    /// known here, the Organizer is who decides awards, and the decider tells
+    /// a conditional winner that sends one of the Organizer's what it may
+    /// send.
     fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
         let AwardEdit {
             status,

@@ -1,5 +1,6 @@
 //! The requests of the HTTP API under `/api/2.5/tenders` as intents: the
-//! bodies the API parses, and which [`Command`] each one asks for. A status
+//! bodies the API parses, and which [`Command`] each one asks for (the
+//! requests every procedure type takes alike through [`Requests`]). A status
 //! in a body names an intent (`"status": "active"` on an award qualifies
 //! it); a status the request may not name is refused here, with the
 //! reference API's texts, before any rule is looked at, as a body that does

@@ -54,15 +54,6 @@ fn only_the_organizer(award: &Award, now: DateTime<Utc>) -> Refusal {
     }
 }
 
-/// What the Organizer is told when it sends one of the conditional
-/// winner's answers.
-fn only_the_winner(quantity: Option<Amount>) -> Refusal {
-    match quantity {
-        Some(_) => Refusal::invalid("quantity", "Only the conditional winner states a quantity"),
-        None => refusals::one_of("status", &["active", "unsuccessful"]),
-    }
-}
-
 /// A9: the Organizer qualifies.
 pub(super) fn qualify(
     state: &State,
@@ -106,7 +97,12 @@ pub(super) fn accept_remainder(
 ) -> Result<Vec<Event>, Refusal> {
     let (procedure, award) = match award_and_party(state, actor, award_id)? {
         (procedure, award, Party::Bidder) => (procedure, award),
-        (_, _, Party::Organizer) => return Err(only_the_winner(Some(quantity))),
+        (_, _, Party::Organizer) => {
+            return Err(Refusal::invalid(
+                "quantity",
+                "Only the conditional winner states a quantity",
+            ));
+        }
     };
     let now = context.now;
     check_answerable(award, now)?;
@@ -143,7 +139,10 @@ pub(super) fn refuse_remainder(
 ) -> Result<Vec<Event>, Refusal> {
     let award = match award_and_party(state, actor, award_id)? {
         (_, award, Party::Bidder) => award,
-        (_, _, Party::Organizer) => return Err(only_the_winner(None)),
+        // The Organizer is told the statuses it may send.
+        (_, _, Party::Organizer) => {
+            return Err(refusals::one_of("status", &["active", "unsuccessful"]));
+        }
     };
     check_answerable(award, context.now)?;
     let mut outcome = Outcome::new(state);

@@ -1,5 +1,5 @@
 //! Which intent each request body asks for, and the refusals of what no
-//! intent takes (their texts are those the API gave before intents).
+//! intent takes.
 
 use serde_json::{Value as Json, json};
 
