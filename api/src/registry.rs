@@ -12,6 +12,7 @@ use commands::Scheduler;
 use commands::store::{EventStore, StoreError};
 use serde_json::Value as Json;
 
+use crate::kinds::Adapted;
 use crate::kinds::multi_award_sale::SaleAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
 use crate::openapi::OpenApiError;
@@ -54,8 +55,8 @@ impl Registry {
     /// The procedure types opencdb ships, with the operator's settings.
     pub fn builtin(sale_periods: SalePeriods) -> Self {
         Registry::new()
-            .with(PriceQuotationAdapter)
-            .with(SaleAdapter::new(sale_periods))
+            .with(Adapted(PriceQuotationAdapter))
+            .with(Adapted(SaleAdapter::new(sale_periods)))
     }
 
     /// Serves procedures of the adapter's type. Registering a kind twice

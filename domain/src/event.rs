@@ -42,6 +42,36 @@ pub trait DomainEvent: Sized {
     ) -> Result<Self, EventDecodeError>;
 }
 
+/// An event enum declared `#[serde(tag = "type", content = "data")]` and
+/// stored as its `data` part, in schema version 1: a [`DomainEvent`] that
+/// only names its stream and type.
+pub trait TaggedEvent: Serialize + DeserializeOwned {
+    fn stream_id(&self, procedure_id: &str) -> String;
+    fn event_type(&self) -> &'static str;
+}
+
+impl<E: TaggedEvent> DomainEvent for E {
+    fn stream_id(&self, procedure_id: &str) -> String {
+        TaggedEvent::stream_id(self, procedure_id)
+    }
+
+    fn event_type(&self) -> &'static str {
+        TaggedEvent::event_type(self)
+    }
+
+    fn to_data(&self) -> Value {
+        encode_tagged(self)
+    }
+
+    fn decode(
+        event_type: &str,
+        schema_version: u32,
+        data: &Value,
+    ) -> Result<Self, EventDecodeError> {
+        decode_tagged_v1(event_type, schema_version, data)
+    }
+}
+
 /// Encodes an event enum declared `#[serde(tag = "type", content = "data")]`
 /// into its stored data (the `data` part).
 pub fn encode_tagged<E: Serialize>(event: &E) -> Value {

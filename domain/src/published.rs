@@ -1,7 +1,9 @@
 //! How a procedure type shows itself to the public: the document readers
-//! get, and what of each event the public event log may show. Every
-//! procedure type implements this next to its decider (its `disclosure.rs`),
-//! so the secrecy rule of a procedure is read with the rest of its rulebook.
+//! get, and what of each event the public event log may show. The secrecy
+//! of bids is the same for every procedure type, written once in
+//! `procedures/common/disclosure.rs`, which implements this for each type;
+//! each type's `disclosure.rs` says, with the rest of its rulebook, when its
+//! decider opens the bids and what else its document hides.
 //! The read models (`projections`) and the event endpoint only call these
 //! functions; they never decide on their own what is secret.
 

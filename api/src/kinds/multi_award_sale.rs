@@ -4,20 +4,18 @@
 
 use async_trait::async_trait;
 use domain::AuctionHandOff;
+use domain::handoff::AuctionOutcome;
 use domain::procedures::multi_award_sale::{
-    self as bsm, Actor, Command, Event, MultiAwardSale, SELLING_METHODS,
+    self as bsm, Actor, Command, MultiAwardSale, SELLING_METHODS, wire,
 };
 use domain::procurement::Refusal;
 use serde_json::{Value as Json, json};
 
-use crate::access;
-use crate::body;
+use super::{Answer, Creation, Place, Rules, actor, mapped};
 use crate::error::ApiError;
-use crate::procedure::{
-    Adapter, Caller, Collection, PROCEDURES, Ports, Prepared, Resource, Target, Write,
-};
+use crate::procedure::{PROCEDURES, Ports, Prepared, Resource};
 use crate::sale_periods::SalePeriods;
-use crate::write::refused;
+use crate::{access, body};
 
 /// The sale's adapter, holding its operator settings.
 pub struct SaleAdapter {
@@ -30,25 +28,69 @@ impl SaleAdapter {
     }
 }
 
-const RESOURCES: &[Resource] = &[
-    Resource::Bids,
-    Resource::Awards,
-    Resource::Contracts,
-    Resource::Cancellations,
-    Resource::Auction,
-];
+#[async_trait]
+impl Rules for SaleAdapter {
+    type Procedure = MultiAwardSale;
 
-fn actor(caller: &Caller<'_>) -> Actor {
-    Actor::broker(caller.broker.name.clone(), caller.token_hash.as_deref())
-}
+    const PLACE: Place = Place {
+        collection: &PROCEDURES,
+        selector_values: &SELLING_METHODS,
+        resources: &[
+            Resource::Bids,
+            Resource::Awards,
+            Resource::Contracts,
+            Resource::Cancellations,
+            Resource::Auction,
+        ],
+        openapi: crate::openapi::MULTI_AWARD_SALE,
+    };
 
-fn target(target: Target) -> bsm::Target {
-    match target {
-        Target::Procedure => bsm::Target::Procedure,
-        Target::Bid(id) => bsm::Target::Bid(id),
-        Target::Award(id) => bsm::Target::Award(id),
-        Target::Contract(id) => bsm::Target::Contract(id),
-        Target::Cancellation(id) => bsm::Target::Cancellation(id),
+    async fn create(&self, ports: &Ports<'_>, creation: Creation) -> Answer<Self> {
+        // Only the server chooses period lengths; say so rather than
+        // silently ignoring what was sent.
+        if creation.config.is_some_and(|config| config != json!({})) {
+            return Err(invalid("config", "Rogue field"));
+        }
+        let input: bsm::ProcedureInput = body::part(creation.data)?;
+        let config = self.periods.for_selling_method(&input.selling_method);
+        let date = domain::time::kyiv_date(ports.app.handler.clock().now());
+        let number = ports.next_number(&format!("auctionId:{date}")).await?;
+        let token = access::new_token();
+        let command = Command::Create {
+            actor: Actor::broker(&ports.caller.broker.name, None),
+            id: creation.id,
+            // Prozorro.sale's form: BSM001-UA-YYYYMMDD-NNNNN, numbered per Kyiv day.
+            auction_id: format!("BSM001-UA-{}-{number:05}", date.format("%Y%m%d")),
+            procedure: Box::new(input),
+            config,
+            owner_token_hash: access::hash_token(&token),
+        };
+        Ok(Prepared::with_access(command, json!({ "token": token })))
+    }
+
+    async fn edit(&self, ports: &Ports<'_>, data: Json) -> Answer<Self> {
+        let actor = actor::<MultiAwardSale>(ports);
+        mapped(wire::procedure_patch(actor, body::part(data)?))
+    }
+
+    async fn cancel(&self, ports: &Ports<'_>, data: Json) -> Answer<Self> {
+        let cancellation: bsm::CancellationInput = body::part(data)?;
+        ports.check_attached(&cancellation.documents).await?;
+        Ok(Prepared::command(Command::Cancel {
+            actor: actor::<MultiAwardSale>(ports),
+            cancellation: Box::new(cancellation),
+        }))
+    }
+
+    async fn record_auction(&self, ports: &Ports<'_>, outcome: AuctionOutcome) -> Answer<Self> {
+        let auction = &ports.caller.broker.name;
+        Ok(Prepared::command(MultiAwardSale::auction_outcome(
+            auction, outcome,
+        )))
+    }
+
+    fn auction_view(&self, state: &bsm::State) -> Result<Json, Refusal> {
+        MultiAwardSale::auction_view(state)
     }
 }
 
@@ -59,128 +101,4 @@ fn invalid(name: &str, description: &str) -> ApiError {
         name,
         description,
     )
-}
-
-#[async_trait]
-impl Adapter for SaleAdapter {
-    type Procedure = MultiAwardSale;
-
-    fn collection(&self) -> &'static Collection {
-        &PROCEDURES
-    }
-
-    fn selector_values(&self) -> &'static [&'static str] {
-        &SELLING_METHODS
-    }
-
-    fn resources(&self) -> &'static [Resource] {
-        RESOURCES
-    }
-
-    fn openapi(&self) -> &'static str {
-        crate::openapi::MULTI_AWARD_SALE
-    }
-
-    async fn command(
-        &self,
-        ports: &Ports<'_>,
-        write: Write,
-    ) -> Result<Prepared<Command>, ApiError> {
-        let actor = actor(ports.caller);
-        Ok(match write {
-            Write::Create { id, data, config } => {
-                // Only the server chooses period lengths; say so rather than
-                // silently ignoring what was sent.
-                if config.is_some_and(|config| config != json!({})) {
-                    return Err(invalid("config", "Rogue field"));
-                }
-                let input: bsm::ProcedureInput = body::part(data)?;
-                let config = self.periods.for_selling_method(&input.selling_method);
-                let date = domain::time::kyiv_date(ports.app.handler.clock().now());
-                let number = ports.next_number(&format!("auctionId:{date}")).await?;
-                let token = access::new_token();
-                Prepared::with_access(
-                    Command::Create {
-                        actor: Actor::broker(actor.broker, None),
-                        id,
-                        // Prozorro.sale's form: BSM001-UA-YYYYMMDD-NNNNN, numbered per Kyiv day.
-                        auction_id: format!("BSM001-UA-{}-{number:05}", date.format("%Y%m%d")),
-                        procedure: Box::new(input),
-                        config,
-                        owner_token_hash: access::hash_token(&token),
-                    },
-                    json!({ "token": token }),
-                )
-            }
-            Write::Edit { data } => Prepared::command(Command::Edit {
-                actor,
-                edit: Box::new(body::part(data)?),
-            }),
-            Write::SubmitBid { data } => {
-                let token = access::new_token();
-                Prepared::with_access(
-                    Command::SubmitBid {
-                        actor: Actor::broker(actor.broker, None),
-                        bid: Box::new(body::part(data)?),
-                        token_hash: access::hash_token(&token),
-                    },
-                    json!({ "token": token }),
-                )
-            }
-            Write::EditBid { bid_id, data } => Prepared::command(Command::EditBid {
-                actor,
-                bid_id,
-                edit: Box::new(body::part(data)?),
-            }),
-            Write::WithdrawBid { bid_id } => {
-                Prepared::command(Command::WithdrawBid { actor, bid_id })
-            }
-            Write::EditAward { award_id, data } => Prepared::command(Command::EditAward {
-                actor,
-                award_id,
-                edit: body::part(data)?,
-            }),
-            Write::EditContract { contract_id, data } => Prepared::command(Command::EditContract {
-                actor,
-                contract_id,
-                edit: body::part(data)?,
-            }),
-            Write::Cancel { data } => {
-                let cancellation: bsm::CancellationInput = body::part(data)?;
-                ports.check_attached(&cancellation.documents).await?;
-                Prepared::command(Command::Cancel {
-                    actor,
-                    cancellation: Box::new(cancellation),
-                })
-            }
-            Write::AddDocument {
-                target: on,
-                document,
-            } => Prepared::command(Command::AddDocument {
-                actor,
-                target: target(on),
-                document,
-            }),
-            Write::RecordAuction { outcome } => Prepared::command(MultiAwardSale::auction_outcome(
-                &ports.caller.broker.name,
-                outcome,
-            )),
-            Write::TransferOwnership { .. } | Write::EditCancellation { .. } => {
-                return Err(refused(Refusal::not_found("data")));
-            }
-        })
-    }
-
-    fn made(&self, events: &[Event]) -> Option<String> {
-        events.iter().find_map(|event| match event {
-            Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
-            Event::ProcedureCancelled { cancellation } => Some(cancellation.id.clone()),
-            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
-            _ => None,
-        })
-    }
-
-    fn auction_view(&self, state: &bsm::State) -> Result<Json, Refusal> {
-        MultiAwardSale::auction_view(state)
-    }
 }

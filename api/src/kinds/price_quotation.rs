@@ -6,45 +6,101 @@ use async_trait::async_trait;
 use commands::ports::catalogue;
 use domain::procedures::price_quotation::catalogue::CatalogueSnapshot;
 use domain::procedures::price_quotation::{
-    self as pq, Actor, Command, Config, Event, PriceQuotation, TenderEdit,
+    self as pq, Actor, Command, Config, PriceQuotation, TenderEdit, wire,
 };
 use domain::procurement::Refusal;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use crate::access;
-use crate::body;
+use super::{Answer, Creation, Place, Rules, actor, mapped};
 use crate::error::ApiError;
-use crate::procedure::{
-    Adapter, Caller, Collection, Ports, Prepared, Resource, TENDERS, Target, Write,
-};
+use crate::procedure::{Ports, Prepared, Resource, TENDERS};
 use crate::write::refused;
+use crate::{access, body};
 
 pub struct PriceQuotationAdapter;
 
-const RESOURCES: &[Resource] = &[
-    Resource::Ownership,
-    Resource::Bids,
-    Resource::Awards,
-    Resource::Contracts,
-    Resource::Cancellations,
-    Resource::CancellationEdits,
-];
+#[async_trait]
+impl Rules for PriceQuotationAdapter {
+    type Procedure = PriceQuotation;
 
-fn actor(caller: &Caller<'_>) -> Actor {
-    Actor {
-        broker: caller.broker.name.clone(),
-        token_hash: caller.token_hash.clone(),
+    const PLACE: Place = Place {
+        collection: &TENDERS,
+        selector_values: &[pq::KIND],
+        resources: &[
+            Resource::Ownership,
+            Resource::Bids,
+            Resource::Awards,
+            Resource::Contracts,
+            Resource::Cancellations,
+            Resource::CancellationEdits,
+        ],
+        openapi: crate::openapi::PRICE_QUOTATION,
+    };
+
+    async fn create(&self, ports: &Ports<'_>, creation: Creation) -> Answer<Self> {
+        let config: Config = match creation.config {
+            Some(config) => body::part(config).map_err(|mut e| {
+                for error in &mut e.errors {
+                    error.name = format!("config.{}", error.name);
+                }
+                e
+            })?,
+            None => Config::default(),
+        };
+        let date = domain::time::kyiv_date(ports.app.handler.clock().now());
+        let number = ports.next_number(&format!("tenderID:{date}")).await?;
+        let tender: pq::TenderInput = body::part(creation.data)?;
+        wire::check_new_tender(&tender).map_err(refused)?;
+        let (owner_token_hash, transfer_token_hash, access) = owner_tokens();
+        let command = Command::Create {
+            actor: actor::<PriceQuotation>(ports),
+            id: creation.id,
+            tender: Box::new(tender),
+            config,
+            tender_id: format!("UA-{date}-{number:06}-a"),
+            owner_token_hash,
+            transfer_token_hash,
+        };
+        Ok(Prepared::with_access(command, access))
     }
-}
 
-fn target(target: Target) -> pq::Target {
-    match target {
-        Target::Procedure => pq::Target::Tender,
-        Target::Bid(id) => pq::Target::Bid(id),
-        Target::Award(id) => pq::Target::Award(id),
-        Target::Contract(id) => pq::Target::Contract(id),
-        Target::Cancellation(id) => pq::Target::Cancellation(id),
+    async fn edit(&self, ports: &Ports<'_>, data: Json) -> Answer<Self> {
+        let actor = actor::<PriceQuotation>(ports);
+        let mut command = wire::tender_patch(actor, body::part(data)?).map_err(refused)?;
+        if let Command::Activate {
+            actor,
+            edit,
+            catalogue,
+        } = &mut command
+        {
+            *catalogue = catalogue_facts(ports, actor, edit).await?;
+        }
+        Ok(Prepared::command(command))
+    }
+
+    async fn transfer(&self, ports: &Ports<'_>, data: Json) -> Answer<Self> {
+        let request: OwnershipRequest = body::part(data)?;
+        let (new_token_hash, new_transfer_hash, access) = owner_tokens();
+        let command = Command::TransferOwnership {
+            broker: ports.caller.broker.name.clone(),
+            transfer_hash: access::hash_token(&request.transfer),
+            new_token_hash,
+            new_transfer_hash,
+        };
+        Ok(Prepared::with_access(command, access))
+    }
+
+    async fn cancel(&self, ports: &Ports<'_>, data: Json) -> Answer<Self> {
+        mapped(wire::new_cancellation(
+            actor::<PriceQuotation>(ports),
+            body::part(data)?,
+        ))
+    }
+
+    async fn edit_cancellation(&self, ports: &Ports<'_>, id: String, data: Json) -> Answer<Self> {
+        let actor = actor::<PriceQuotation>(ports);
+        mapped(wire::cancellation_patch(actor, id, body::part(data)?))
     }
 }
 
@@ -63,22 +119,19 @@ fn catalogue_unreachable() -> ApiError {
 }
 
 /// What activation needs from the e-catalogue for the tender as it will be
-/// after `edit`; `None` when no activation is asked for or the caller could
-/// not activate anyway (the decider then refuses it).
+/// after `edit`; `None` when the caller could not activate anyway (the
+/// decider then refuses it).
 async fn catalogue_facts(
     ports: &Ports<'_>,
     actor: &Actor,
     edit: &TenderEdit,
 ) -> Result<Option<CatalogueSnapshot>, ApiError> {
-    if edit.status.as_deref() != Some("active.tendering") {
-        return Ok(None);
-    }
     let tender = ports.load::<PriceQuotation>().await?;
     let Some(current) = tender.tender.as_ref() else {
         return Ok(None);
     };
     let owner = actor.broker == current.owner
-        && actor.token_hash.as_deref() == Some(tender.owner_token_hash.as_str());
+        && actor.token_hash.as_deref() == Some(tender.parties.owner_token_hash.as_str());
     if !owner || current.status != pq::TenderStatus::Draft {
         return Ok(None);
     }
@@ -111,145 +164,4 @@ fn owner_tokens() -> (String, String, Json) {
         access::hash_token(&transfer),
         shown,
     )
-}
-
-#[async_trait]
-impl Adapter for PriceQuotationAdapter {
-    type Procedure = PriceQuotation;
-
-    fn collection(&self) -> &'static Collection {
-        &TENDERS
-    }
-
-    fn selector_values(&self) -> &'static [&'static str] {
-        &[pq::KIND]
-    }
-
-    fn resources(&self) -> &'static [Resource] {
-        RESOURCES
-    }
-
-    fn openapi(&self) -> &'static str {
-        crate::openapi::PRICE_QUOTATION
-    }
-
-    async fn command(
-        &self,
-        ports: &Ports<'_>,
-        write: Write,
-    ) -> Result<Prepared<Command>, ApiError> {
-        let actor = actor(ports.caller);
-        Ok(match write {
-            Write::Create { id, data, config } => {
-                let config: Config = match config {
-                    Some(config) => body::part(config).map_err(|mut e| {
-                        for error in &mut e.errors {
-                            error.name = format!("config.{}", error.name);
-                        }
-                        e
-                    })?,
-                    None => Config::default(),
-                };
-                let date = domain::time::kyiv_date(ports.app.handler.clock().now());
-                let number = ports.next_number(&format!("tenderID:{date}")).await?;
-                let (owner_token_hash, transfer_token_hash, access) = owner_tokens();
-                Prepared::with_access(
-                    Command::Create {
-                        actor,
-                        id,
-                        tender: Box::new(body::part(data)?),
-                        config,
-                        tender_id: format!("UA-{date}-{number:06}-a"),
-                        owner_token_hash,
-                        transfer_token_hash,
-                    },
-                    access,
-                )
-            }
-            Write::Edit { data } => {
-                let edit: TenderEdit = body::part(data)?;
-                let catalogue = catalogue_facts(ports, &actor, &edit).await?;
-                Prepared::command(Command::Edit {
-                    actor,
-                    edit: Box::new(edit),
-                    catalogue,
-                })
-            }
-            Write::TransferOwnership { data } => {
-                let request: OwnershipRequest = body::part(data)?;
-                let (new_token_hash, new_transfer_hash, access) = owner_tokens();
-                Prepared::with_access(
-                    Command::TransferOwnership {
-                        broker: actor.broker,
-                        transfer_hash: access::hash_token(&request.transfer),
-                        new_token_hash,
-                        new_transfer_hash,
-                    },
-                    access,
-                )
-            }
-            Write::SubmitBid { data } => {
-                let token = access::new_token();
-                Prepared::with_access(
-                    Command::SubmitBid {
-                        actor: Actor {
-                            token_hash: None,
-                            ..actor
-                        },
-                        bid: Box::new(body::part(data)?),
-                        token_hash: access::hash_token(&token),
-                    },
-                    json!({ "token": token }),
-                )
-            }
-            Write::EditBid { bid_id, data } => Prepared::command(Command::EditBid {
-                actor,
-                bid_id,
-                edit: Box::new(body::part(data)?),
-            }),
-            Write::WithdrawBid { bid_id } => {
-                Prepared::command(Command::WithdrawBid { actor, bid_id })
-            }
-            Write::EditAward { award_id, data } => Prepared::command(Command::DecideAward {
-                actor,
-                award_id,
-                edit: body::part(data)?,
-            }),
-            Write::EditContract { contract_id, data } => Prepared::command(Command::EditContract {
-                actor,
-                contract_id,
-                edit: body::part(data)?,
-            }),
-            Write::Cancel { data } => Prepared::command(Command::RequestCancellation {
-                actor,
-                cancellation: body::part(data)?,
-            }),
-            Write::EditCancellation {
-                cancellation_id,
-                data,
-            } => Prepared::command(Command::EditCancellation {
-                actor,
-                cancellation_id,
-                edit: body::part(data)?,
-            }),
-            Write::AddDocument {
-                target: on,
-                document,
-            } => Prepared::command(Command::AddDocument {
-                actor,
-                target: target(on),
-                document: *document,
-            }),
-            Write::RecordAuction { .. } => return Err(refused(Refusal::not_found("auction"))),
-        })
-    }
-
-    fn made(&self, events: &[Event]) -> Option<String> {
-        events.iter().find_map(|event| match event {
-            Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
-            Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
-            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
-            _ => None,
-        })
-    }
 }

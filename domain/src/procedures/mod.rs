@@ -1,6 +1,11 @@
 //! One folder per procedure type, each holding that procedure's whole
-//! rulebook, and the rules they share in `common`.
+//! rulebook, the rules they share in `common`, and the requests every
+//! type's HTTP API takes alike ([`Requests`]).
 
 pub(crate) mod common;
+pub use common::{BidOwner, Parties};
 pub mod multi_award_sale;
 pub mod price_quotation;
+mod requests;
+
+pub use requests::Requests;

@@ -61,6 +61,32 @@ pub struct DocumentUrl<'a> {
     pub stored_key: Option<&'a str>,
 }
 
+/// The object a document is attached to: the procedure itself, or one of
+/// its records. Stored as `{"of": "bid", "id": …}` (a priceQuotation tender
+/// stores its own documents as `"of": "tender"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "of", content = "id", rename_all = "camelCase")]
+pub enum Target {
+    Procedure,
+    Bid(String),
+    Award(String),
+    Contract(String),
+    Cancellation(String),
+}
+
+impl Target {
+    /// The event stream of the object: each bid, award and contract has its
+    /// own; the procedure's stream holds the rest.
+    pub fn stream(&self, procedure_id: &str) -> String {
+        match self {
+            Target::Bid(id) => format!("bid-{id}"),
+            Target::Award(id) => format!("award-{id}"),
+            Target::Contract(id) => format!("contract-{id}"),
+            Target::Procedure | Target::Cancellation(_) => format!("tender-{procedure_id}"),
+        }
+    }
+}
+
 /// Takes an absolute `http`/`https` URL apart; `None` for any other scheme
 /// (`javascript:`, `file:`, `data:`, …), a relative or host-less URL, or one
 /// with whitespace, control characters, credentials (`user@host`) or

@@ -6,14 +6,18 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value as Json};
 
 /// Drops the `buyerOnly` documents from an object's `documents` (and the
-/// key itself when none remain).
-pub fn strip_confidential_documents(object: &mut Map<String, Json>) {
-    if let Some(Json::Array(documents)) = object.get_mut("documents") {
-        documents.retain(|d| d.get("confidentiality").and_then(Json::as_str) != Some("buyerOnly"));
-        if documents.is_empty() {
-            object.remove("documents");
-        }
+/// key itself when none remain); whether there were any.
+pub fn strip_confidential_documents(object: &mut Map<String, Json>) -> bool {
+    let Some(Json::Array(documents)) = object.get_mut("documents") else {
+        return false;
+    };
+    let before = documents.len();
+    documents.retain(|d| d.get("confidentiality").and_then(Json::as_str) != Some("buyerOnly"));
+    let stripped = documents.len() != before;
+    if documents.is_empty() {
+        object.remove("documents");
     }
+    stripped
 }
 
 /// Shows when the scheduler will next act on the procedure, if it will.

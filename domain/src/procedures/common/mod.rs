@@ -1,16 +1,21 @@
 //! The rules every procedure's decider shares, written once: who may act,
-//! finding what a command names, the tendering window, attaching documents
-//! and the refusal texts. A procedure takes part by describing its records
-//! through the traits in [`records`].
+//! finding what a command names, the tendering window, attaching documents,
+//! the refusal texts and reading the status a request names. A procedure
+//! takes part by describing its records through the traits in [`records`].
 
+pub mod disclosure;
 pub mod documents;
 pub mod lookup;
 pub mod ownership;
+pub mod parties;
 pub mod records;
 pub mod refusals;
 pub mod tendering;
+pub mod wire;
 
+pub use parties::{BidOwner, Parties};
 pub use records::{BidRecord, Caller, Documented, Identified, Owner, Records, Root};
+pub use tendering::BidStage;
 
 use crate::Context;
 

@@ -15,7 +15,7 @@ pub fn owns_root<S: Records>(state: &S, root: &S::Root, caller: &impl Caller) ->
         caller,
         Owner {
             broker: root.owner(),
-            token_hash: state.owner_token_hash(),
+            token_hash: &state.parties().owner_token_hash,
         },
     )
 }
@@ -23,6 +23,7 @@ pub fn owns_root<S: Records>(state: &S, root: &S::Root, caller: &impl Caller) ->
 /// Whether `caller` placed the bid `bid_id`.
 pub fn owns_bid<S: Records>(state: &S, caller: &impl Caller, bid_id: &str) -> bool {
     state
+        .parties()
         .bid_owner(bid_id)
         .is_some_and(|owner| holds(caller, owner))
 }

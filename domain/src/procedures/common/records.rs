@@ -1,6 +1,9 @@
 //! How a procedure describes its records to the shared rules: its state, its
 //! top record (a sale's procedure, a tender), its bids and the caller.
 
+use serde::Serialize;
+
+use super::Parties;
 use crate::procurement::{Document, Organization, Period};
 
 /// A record a command names by its id.
@@ -14,15 +17,16 @@ pub trait Documented: Identified {
 }
 
 /// A bid, as the rules on taking bids see it.
-pub trait BidRecord: Identified {
+pub trait BidRecord: Identified + Serialize {
     /// Withdrawn by its bidder: no rule sees it any more.
     fn is_withdrawn(&self) -> bool;
     /// The parties bidding (a sale's bidders, a tender's tenderers).
     fn parties(&self) -> &[Organization];
 }
 
-/// The top record of a procedure.
-pub trait Root {
+/// The top record of a procedure: as serialised, its public document
+/// before [`super::disclosure`] takes out what is sealed.
+pub trait Root: Serialize {
     type Bid: BidRecord;
     /// How refusals name this record's status: "in current (…) tender status".
     const STATUS_OF: &'static str;
@@ -45,13 +49,14 @@ pub struct Owner<'a> {
 /// The state a decision is taken on.
 pub trait Records {
     type Root: Root;
+    /// The settings the procedure was created with, shown with its document.
+    type Config: Serialize;
     /// The URL parameter a missing procedure is reported on.
     const ROOT_PARAM: &'static str;
     /// `None` until the procedure is created.
     fn root(&self) -> Option<&Self::Root>;
-    fn owner_token_hash(&self) -> &str;
-    /// Who placed the bid, if it exists.
-    fn bid_owner(&self, bid_id: &str) -> Option<Owner<'_>>;
+    fn config(&self) -> &Self::Config;
+    fn parties(&self) -> &Parties;
 }
 
 /// Who sends a command.

@@ -132,21 +132,6 @@ impl Award {
     }
 }
 
-/// The `data` of `PATCH /api/procedures/{id}/awards/{award_id}`.
-///
-/// The Organizer sends `status: "active"` (qualify) or `status:
-/// "unsuccessful"` with `terminationReason` (disqualify). The conditional
-/// winner's owner sends `status: "pending"` with `quantity` (accept part of
-/// the remainder) or `status: "cancelled"` (refuse), in one request (Q17).
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AwardEdit {
-    pub status: Option<String>,
-    pub termination_reason: Option<String>,
-    pub quantity: Option<Amount>,
-}
-
 /// Contract statuses of spec §3.4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -198,13 +183,4 @@ impl Contract {
             .iter()
             .any(|d| d.document_type.as_deref() == Some(kind))
     }
-}
-
-/// The `data` of `PATCH /api/procedures/{id}/contracts/{contract_id}`:
-/// only `status: "active"` (signed), after a `contractSigned` document.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ContractEdit {
-    pub status: Option<String>,
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::procedures::common::BidStage;
 use crate::procurement::{Amount, Document, Money, Organization};
 
 /// Bid statuses: the model's `draft`, `active`, `deleted` (spec §7.5) plus
@@ -26,6 +27,15 @@ impl BidStatus {
             BidStatus::Active => "active",
             BidStatus::Invalid => "invalid",
             BidStatus::Deleted => "deleted",
+        }
+    }
+}
+
+impl From<BidStage> for BidStatus {
+    fn from(stage: BidStage) -> Self {
+        match stage {
+            BidStage::Draft => BidStatus::Draft,
+            BidStage::Submitted => BidStatus::Active,
         }
     }
 }

@@ -1,13 +1,15 @@
-//! What can be asked of a multi-award sale. Each command mirrors one
-//! request of the HTTP API under `/api/procedures`; tokens arrive hashed
-//! (the API generates and hashes them, the decider only compares hashes).
+//! What can be asked of a multi-award sale: one intent per command (a
+//! request of the HTTP API under `/api/procedures` becomes one in
+//! [`super::wire`]). Tokens arrive hashed (the API generates and hashes
+//! them, the decider only compares hashes).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AwardEdit, BidEdit, BidInput, CancellationInput, Config, ContractEdit};
-use super::{ProcedureEdit, ProcedureInput};
-use crate::procurement::{Amount, DocumentInput};
+use super::{
+    BidEdit, BidInput, BidStage, CancellationInput, Config, ProcedureEdit, ProcedureInput,
+};
+use crate::procurement::{Amount, DocumentInput, Target};
 
 /// What the caller authenticated as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,17 +51,6 @@ impl Actor {
     }
 }
 
-/// The object a document is attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "of", content = "id", rename_all = "camelCase")]
-pub enum Target {
-    Procedure,
-    Bid(String),
-    Award(String),
-    Contract(String),
-    Cancellation(String),
-}
-
 /// One bid's outcome as the auction module reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -75,7 +66,7 @@ pub struct AuctionResult {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// `POST /api/procedures`: publish; the procedure starts taking bids.
+    /// The Organizer publishes the procedure: it starts taking bids.
     Create {
         actor: Actor,
         /// The procedure id chosen by the handler.
@@ -87,51 +78,73 @@ pub enum Command {
         config: Config,
         owner_token_hash: String,
     },
-    /// `PATCH /api/procedures/{id}`: field edits while bids are taken, or
-    /// `status: "complete"` in qualification.
+    /// The Organizer changes the procedure's fields while bids are taken.
     Edit {
         actor: Actor,
         edit: Box<ProcedureEdit>,
     },
-    /// `POST /api/procedures/{id}/bids`.
+    /// P7: the Organizer completes the procedure.
+    Complete {
+        actor: Actor,
+    },
     SubmitBid {
         actor: Actor,
         bid: Box<BidInput>,
+        /// A draft, or submitted (`active`).
+        stage: BidStage,
         token_hash: String,
     },
-    /// `PATCH /api/procedures/{id}/bids/{bid_id}`.
+    /// The bid's owner changes it and, when `stage` is given, keeps it a
+    /// draft or submits it (which also confirms a deactivated bid).
     EditBid {
         actor: Actor,
         bid_id: String,
         edit: Box<BidEdit>,
+        stage: Option<BidStage>,
     },
-    /// `DELETE /api/procedures/{id}/bids/{bid_id}`.
-    WithdrawBid { actor: Actor, bid_id: String },
-    /// `POST /api/procedures/{id}/auction` by the auction module: the
-    /// final price of every bid that took part.
+    WithdrawBid {
+        actor: Actor,
+        bid_id: String,
+    },
+    /// The auction module posts the final price of every bid that took
+    /// part.
     RecordAuctionResults {
         actor: Actor,
         results: Vec<AuctionResult>,
     },
-    /// `PATCH /api/procedures/{id}/awards/{award_id}` by the Organizer or
-    /// by the conditional winner.
-    EditAward {
+    /// A9: the Organizer qualifies the award (its protocol uploaded).
+    QualifyAward {
         actor: Actor,
         award_id: String,
-        edit: AwardEdit,
     },
-    /// `PATCH /api/procedures/{id}/contracts/{contract_id}`.
-    EditContract {
+    /// A10/A11: the Organizer disqualifies the award, for `reason` (one of
+    /// [`super::TERMINATION_REASONS`]).
+    DisqualifyAward {
+        actor: Actor,
+        award_id: String,
+        reason: String,
+    },
+    /// A6: the conditional winner accepts `quantity` of the remainder.
+    AcceptRemainder {
+        actor: Actor,
+        award_id: String,
+        quantity: Amount,
+    },
+    /// A7: the conditional winner refuses the remainder.
+    RefuseRemainder {
+        actor: Actor,
+        award_id: String,
+    },
+    /// C2: the Organizer confirms the signed contract.
+    SignContract {
         actor: Actor,
         contract_id: String,
-        edit: ContractEdit,
     },
-    /// `POST /api/procedures/{id}/cancellations`.
+    /// P10: the Organizer cancels the procedure, with its documents.
     Cancel {
         actor: Actor,
         cancellation: Box<CancellationInput>,
     },
-    /// `POST /api/procedures/{id}/…/documents`.
     AddDocument {
         actor: Actor,
         target: Target,

@@ -9,15 +9,14 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
-use super::command::{AuctionResult, Target};
+use super::command::AuctionResult;
 use super::{
     Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureEdit,
     ProcedureStatus,
 };
-use crate::procurement::{Amount, Document, Money, Organization, Period};
-use crate::{DomainEvent, EventDecodeError};
+use crate::event::TaggedEvent;
+use crate::procurement::{Amount, Document, Money, Organization, Period, Target};
 
 /// What made the CDB choose (or fail to choose) a conditional winner
 /// (spec §4.6).
@@ -208,7 +207,7 @@ pub enum Event {
     },
 }
 
-impl DomainEvent for Event {
+impl TaggedEvent for Event {
     fn stream_id(&self, procedure_id: &str) -> String {
         match self {
             Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),
@@ -227,12 +226,7 @@ impl DomainEvent for Event {
             Event::ContractCreated { contract } => format!("contract-{}", contract.id),
             Event::ContractCancelled { contract_id, .. }
             | Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => match target {
-                Target::Bid(id) => format!("bid-{id}"),
-                Target::Award(id) => format!("award-{id}"),
-                Target::Contract(id) => format!("contract-{id}"),
-                Target::Procedure | Target::Cancellation(_) => format!("tender-{procedure_id}"),
-            },
+            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }
@@ -266,17 +260,5 @@ impl DomainEvent for Event {
             Event::ProcedureCancelled { .. } => "ProcedureCancelled",
             Event::DocumentAdded { .. } => "DocumentAdded",
         }
-    }
-
-    fn to_data(&self) -> Json {
-        crate::event::encode_tagged(self)
-    }
-
-    fn decode(
-        event_type: &str,
-        schema_version: u32,
-        data: &Json,
-    ) -> Result<Self, EventDecodeError> {
-        crate::event::decode_tagged_v1(event_type, schema_version, data)
     }
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::procedure::{ADDITIONAL_SCHEMES, CAV_ROOTS, CURRENCIES, Procedure, SELLING_METHODS};
+use crate::procedures::common::tendering;
 use crate::procurement::{Amount, Organization, Refusal, require_positive};
 
 /// `ЄДРПОУ`-style ids of the previous auction (spec §7.1, Q29): the BSM
@@ -234,18 +235,7 @@ pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Ref
             "minimalPart should not be greater than items.quantity",
         ));
     }
-    let Some(end) = procedure.tender_period.end_date else {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "This field is required.",
-        ));
-    };
-    if end <= now {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "tenderPeriod.endDate should be in the future",
-        ));
-    }
+    tendering::period_end(&procedure.tender_period, now)?;
     Ok(())
 }
 

@@ -26,7 +26,12 @@
 //!   `cancellationDetails` in any non-terminal status;
 //! - [`allocation`]: the pure ranking / allocation / threshold arithmetic;
 //! - [`award`]: awards and contracts; [`cancellation`]; [`config`]: period
-//!   lengths; [`command`], [`event`], [`state`];
+//!   lengths; [`event`], [`state`];
+//! - [`command`]: what the Organizer, a participant, the auction module or
+//!   the scheduler may ask, one intent each (`QualifyAward`,
+//!   `DisqualifyAward`, `AcceptRemainder`, `RefuseRemainder`,
+//!   `SignContract`, `Complete`, …); [`wire`]: which intent each request of
+//!   the HTTP API asks for;
 //! - [`disclosure`]: what readers may see, and when bids are opened.
 //!
 //! Decisions on the spec's open questions (§9):
@@ -150,6 +155,7 @@ pub mod event;
 mod fields;
 pub mod procedure;
 pub mod state;
+pub mod wire;
 
 #[cfg(test)]
 mod proptests;
@@ -157,12 +163,12 @@ mod proptests;
 mod tests;
 
 pub use award::{
-    AWARD_DOCUMENT_TYPES, Award, AwardEdit, AwardStatus, CONTRACT_DOCUMENT_TYPES, Contract,
-    ContractEdit, ContractStatus, TERMINATION_REASONS,
+    AWARD_DOCUMENT_TYPES, Award, AwardStatus, CONTRACT_DOCUMENT_TYPES, Contract, ContractStatus,
+    TERMINATION_REASONS,
 };
 pub use bid::{BID_DOCUMENT_TYPES, Bid, BidEdit, BidInput, BidStatus};
 pub use cancellation::{CANCELLATION_DOCUMENT_TYPES, Cancellation, CancellationInput};
-pub use command::{Actor, AuctionResult, Command, Role, Target};
+pub use command::{Actor, AuctionResult, Command, Role};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::{ChoiceTrigger, Event, WaitingCancelReason};
@@ -171,8 +177,11 @@ pub use procedure::{
     ProcedureValue, SELLING_METHODS, apply_edit, check_fields, check_party, default_value_per,
 };
 pub use state::State;
+pub use wire::{AwardEdit, ContractEdit};
 
+pub use crate::procedures::common::BidStage;
 use crate::procurement::Refusal;
+pub use crate::procurement::Target;
 use crate::{Context, Decider, Scheduled};
 
 /// The stored procedure kind: the base `sellingMethod` of the family (every

@@ -1,31 +1,19 @@
 //! The state a multi-award sale decision is taken on, and how each event
 //! changes it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::event::Event;
 use super::{
     AwardStatus, BidStatus, Config, ContractStatus, Procedure, ProcedureStatus, Target, apply_edit,
 };
-use crate::procedures::common::documents;
+use crate::procedures::common::{Parties, documents};
 use crate::procurement::{Document, Period};
-
-/// Who may act on a bid: the broker that submitted it, holding its token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BidOwner {
-    pub broker: String,
-    pub token_hash: String,
-}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     /// `None` until the procedure is created.
     pub procedure: Option<Procedure>,
     pub config: Config,
-    pub owner_token_hash: String,
-    pub bid_owners: BTreeMap<String, BidOwner>,
-    /// The bids opened by `BidsDisclosed`: empty while bids are sealed.
-    pub disclosed_bids: BTreeSet<String>,
+    pub parties: Parties,
 }
 
 fn documents_of<'p>(
@@ -83,7 +71,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
     {
         state.procedure = Some((**procedure).clone());
         state.config = config.clone();
-        state.owner_token_hash = owner_token_hash.clone();
+        state.parties.owner_token_hash = owner_token_hash.clone();
         return state;
     }
     let Some(procedure) = state.procedure.as_mut() else {
@@ -110,13 +98,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             owner,
             token_hash,
         } => {
-            state.bid_owners.insert(
-                bid.id.clone(),
-                BidOwner {
-                    broker: owner.clone(),
-                    token_hash: token_hash.clone(),
-                },
-            );
+            state.parties.bid_placed(&bid.id, owner, token_hash);
             procedure.date_modified = bid.date_modified;
             procedure.bids.push((**bid).clone());
         }
@@ -162,8 +144,8 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         }
         Event::BidsDisclosed { bids, .. } => {
             state
-                .disclosed_bids
-                .extend(bids.iter().map(|bid| bid.id.clone()));
+                .parties
+                .disclose(bids.iter().map(|bid| bid.id.as_str()));
         }
         Event::AuctionStarted { auction_period, at } => {
             procedure.status = ProcedureStatus::ActiveAuction;

@@ -37,17 +37,6 @@ pub struct Award {
     pub date: DateTime<Utc>,
 }
 
-/// The `data` of `PATCH /tenders/{id}/awards/{award_id}`.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AwardEdit {
-    pub status: Option<String>,
-    pub qualified: Option<bool>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ContractStatus {
@@ -76,14 +65,4 @@ pub struct Contract {
     pub documents: Vec<Document>,
     #[serde(with = "crate::time::kyiv_serde")]
     pub date: DateTime<Utc>,
-}
-
-/// The `data` of `PATCH /tenders/{id}/contracts/{contract_id}`.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ContractEdit {
-    pub status: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use serde_with::skip_serializing_none;
 
+use crate::procedures::common::BidStage;
 use crate::procurement::{
     Document, Item, Money, Organization, RequirementResponse, RequirementResponseInput,
 };
@@ -21,6 +22,15 @@ pub enum BidStatus {
     Unsuccessful,
     /// Withdrawn by its owner before the tender period ended.
     Deleted,
+}
+
+impl From<BidStage> for BidStatus {
+    fn from(stage: BidStage) -> Self {
+        match stage {
+            BidStage::Draft => BidStatus::Draft,
+            BidStage::Submitted => BidStatus::Pending,
+        }
+    }
 }
 
 /// The `data` of `POST /tenders/{id}/bids`.

@@ -28,15 +28,6 @@ pub struct CancellationInput {
     pub status: Option<String>,
 }
 
-/// The `data` of `PATCH /tenders/{id}/cancellations/{cancellation_id}`.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct CancellationEdit {
-    pub status: Option<String>,
-    pub reason: Option<String>,
-}
-
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

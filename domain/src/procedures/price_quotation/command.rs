@@ -1,14 +1,9 @@
 //! What can be asked of a priceQuotation tender. Tokens arrive hashed: the
 //! API generates and hashes them, the decider only compares hashes.
 
-use serde::{Deserialize, Serialize};
-
 use super::catalogue::CatalogueSnapshot;
-use super::{
-    AwardEdit, BidEdit, BidInput, CancellationEdit, CancellationInput, Config, ContractEdit,
-    TenderEdit, TenderInput,
-};
-use crate::procurement::DocumentInput;
+use super::{BidEdit, BidInput, BidStage, CancellationInput, Config, TenderEdit, TenderInput};
+use crate::procurement::{DocumentInput, Target};
 
 /// Who is acting: the authenticated broker and the hash of the object token
 /// it presented (`acc_token`), if any.
@@ -18,17 +13,8 @@ pub struct Actor {
     pub token_hash: Option<String>,
 }
 
-/// The object a document is attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "of", content = "id", rename_all = "camelCase")]
-pub enum Target {
-    Tender,
-    Bid(String),
-    Award(String),
-    Contract(String),
-    Cancellation(String),
-}
-
+/// What the owner, a bidder or the scheduler asks of a tender: one intent
+/// each. A request of the HTTP API becomes one of them in [`super::wire`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Create {
@@ -42,9 +28,15 @@ pub enum Command {
         owner_token_hash: String,
         transfer_token_hash: String,
     },
-    /// A PATCH of the tender: field edits in `draft` and/or a status change.
-    /// Activation needs the catalogue facts, fetched beforehand.
-    Edit {
+    /// The owner changes fields of its draft.
+    EditDraft {
+        actor: Actor,
+        edit: Box<TenderEdit>,
+    },
+    /// The owner activates its draft (`draft → active.tendering`), with the
+    /// field changes sent along applied first. Activation needs the
+    /// catalogue facts, fetched beforehand.
+    Activate {
         actor: Actor,
         edit: Box<TenderEdit>,
         catalogue: Option<CatalogueSnapshot>,
@@ -52,35 +44,56 @@ pub enum Command {
     SubmitBid {
         actor: Actor,
         bid: Box<BidInput>,
+        /// A draft, or submitted (`pending`).
+        stage: BidStage,
         token_hash: String,
     },
+    /// The bid's owner changes it and, when `stage` is given, keeps it a
+    /// draft or submits it.
     EditBid {
         actor: Actor,
         bid_id: String,
         edit: Box<BidEdit>,
+        stage: Option<BidStage>,
     },
     WithdrawBid {
         actor: Actor,
         bid_id: String,
     },
-    DecideAward {
+    /// The owner accepts the award: its bid wins, a contract follows.
+    QualifyAward {
         actor: Actor,
         award_id: String,
-        edit: AwardEdit,
     },
-    EditContract {
+    /// The owner rejects the award: the next-lowest bid is awarded, if any.
+    DisqualifyAward {
+        actor: Actor,
+        award_id: String,
+    },
+    /// The owner records the contract as signed: the tender is complete.
+    SignContract {
         actor: Actor,
         contract_id: String,
-        edit: ContractEdit,
     },
+    /// The owner drafts a cancellation, to be activated once its decision
+    /// document is attached.
     RequestCancellation {
         actor: Actor,
         cancellation: CancellationInput,
     },
+    /// The owner restates a draft cancellation's reason (`None`: changes
+    /// nothing).
     EditCancellation {
         actor: Actor,
         cancellation_id: String,
-        edit: CancellationEdit,
+        reason: Option<String>,
+    },
+    /// The owner activates a draft cancellation, restating its reason
+    /// first if given: the tender is cancelled.
+    ActivateCancellation {
+        actor: Actor,
+        cancellation_id: String,
+        reason: Option<String>,
     },
     AddDocument {
         actor: Actor,

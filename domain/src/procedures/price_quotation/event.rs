@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use super::catalogue::CatalogueSnapshot;
-use super::command::Target;
 use super::{Award, Bid, BidStatus, Cancellation, Config, Contract, Tender, TenderEdit};
-use crate::procurement::{Document, Item, Money, RequirementResponse};
-use crate::{DomainEvent, EventDecodeError};
+use crate::event::TaggedEvent;
+use crate::procurement::{Document, Item, Money, RequirementResponse, Target};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
@@ -108,6 +107,7 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     DocumentAdded {
+        #[serde(with = "tender_target")]
         target: Target,
         document: Document,
     },
@@ -120,7 +120,7 @@ pub enum Event {
     },
 }
 
-impl DomainEvent for Event {
+impl TaggedEvent for Event {
     fn stream_id(&self, procedure_id: &str) -> String {
         match self {
             Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),
@@ -131,12 +131,7 @@ impl DomainEvent for Event {
                 format!("award-{award_id}")
             }
             Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => match target {
-                Target::Bid(id) => format!("bid-{id}"),
-                Target::Award(id) => format!("award-{id}"),
-                Target::Contract(id) => format!("contract-{id}"),
-                Target::Tender | Target::Cancellation(_) => format!("tender-{procedure_id}"),
-            },
+            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }
@@ -161,16 +156,43 @@ impl DomainEvent for Event {
             Event::OwnershipTransferred { .. } => "OwnershipTransferred",
         }
     }
+}
 
-    fn to_data(&self) -> Json {
-        crate::event::encode_tagged(self)
+/// The stored form of a tender document's target: the tender itself is
+/// `"of": "tender"`, as the reference API names it.
+mod tender_target {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::procurement::Target;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "of", content = "id", rename_all = "camelCase")]
+    enum Stored {
+        Tender,
+        Bid(String),
+        Award(String),
+        Contract(String),
+        Cancellation(String),
     }
 
-    fn decode(
-        event_type: &str,
-        schema_version: u32,
-        data: &Json,
-    ) -> Result<Self, EventDecodeError> {
-        crate::event::decode_tagged_v1(event_type, schema_version, data)
+    pub fn serialize<S: Serializer>(target: &Target, s: S) -> Result<S::Ok, S::Error> {
+        let stored = match target.clone() {
+            Target::Procedure => Stored::Tender,
+            Target::Bid(id) => Stored::Bid(id),
+            Target::Award(id) => Stored::Award(id),
+            Target::Contract(id) => Stored::Contract(id),
+            Target::Cancellation(id) => Stored::Cancellation(id),
+        };
+        stored.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Target, D::Error> {
+        Ok(match Stored::deserialize(d)? {
+            Stored::Tender => Target::Procedure,
+            Stored::Bid(id) => Target::Bid(id),
+            Stored::Award(id) => Target::Award(id),
+            Stored::Contract(id) => Target::Contract(id),
+            Stored::Cancellation(id) => Target::Cancellation(id),
+        })
     }
 }

@@ -12,6 +12,10 @@
 //!   award `active` → contract `pending` → `complete`, or award
 //!   `unsuccessful` → the next-lowest bid; cancellation in any non-terminal
 //!   status;
+//! - [`command`]: what the owner, a bidder or the scheduler may ask, one
+//!   intent each (edit the draft, activate it, qualify an award, sign the
+//!   contract, activate a cancellation, …); [`wire`]: which intent each
+//!   request of the HTTP API asks for;
 //! - [`state`]: how events change the tender;
 //! - [`disclosure`]: what readers may see, and when bids are opened.
 //!
@@ -37,14 +41,15 @@ pub mod disclosure;
 pub mod event;
 pub mod state;
 pub mod tender;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;
 
-pub use award::{Award, AwardEdit, AwardStatus, Contract, ContractEdit, ContractStatus};
+pub use award::{Award, AwardStatus, Contract, ContractStatus};
 pub use bid::{Bid, BidEdit, BidInput, BidStatus};
-pub use cancellation::{Cancellation, CancellationEdit, CancellationInput, CancellationStatus};
-pub use command::{Actor, Command, Target};
+pub use cancellation::{Cancellation, CancellationInput, CancellationStatus};
+pub use command::{Actor, Command};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::Event;
@@ -53,8 +58,11 @@ pub use tender::{
     AgreementRef, Tender, TenderEdit, TenderInput, TenderStatus, apply_edit, check_fields,
     complete_ids_and_units,
 };
+pub use wire::{AwardEdit, CancellationEdit, ContractEdit};
 
+pub use crate::procedures::common::BidStage;
 use crate::procurement::Refusal;
+pub use crate::procurement::Target;
 use crate::{Context, Decider, Scheduled};
 
 /// The stored procedure kind and the `procurementMethodType` on the wire.

@@ -1,40 +1,27 @@
 //! The state a priceQuotation decision is taken on, and how each event
 //! changes it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::event::Event;
 use super::{
     AwardStatus, BidStatus, CancellationStatus, Config, ContractStatus, Target, Tender,
     TenderStatus, apply_edit,
 };
-use crate::procedures::common::documents;
+use crate::procedures::common::{Parties, documents};
 use crate::procurement::Document;
-
-/// Who may act on a bid: the broker that submitted it, holding its token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BidOwner {
-    pub broker: String,
-    pub token_hash: String,
-}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     /// `None` until the tender is created.
     pub tender: Option<Tender>,
     pub config: Config,
-    pub owner_token_hash: String,
+    pub parties: Parties,
+    /// Lets another broker take the tender over.
     pub transfer_token_hash: String,
-    pub bid_owners: BTreeMap<String, BidOwner>,
-    /// The bids opened by `BidsDisclosed`: empty while bids are sealed. A
-    /// fact of the log, not of the status, so a tender cancelled while bids
-    /// were sealed keeps them sealed for ever.
-    pub disclosed_bids: BTreeSet<String>,
 }
 
 fn documents_of<'t>(tender: &'t mut Tender, target: &Target) -> Option<&'t mut Vec<Document>> {
     match target {
-        Target::Tender => Some(&mut tender.documents),
+        Target::Procedure => Some(&mut tender.documents),
         Target::Bid(id) => documents::of(&mut tender.bids, id),
         Target::Award(id) => documents::of(&mut tender.awards, id),
         Target::Contract(id) => documents::of(&mut tender.contracts, id),
@@ -52,7 +39,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
     {
         state.tender = Some((**tender).clone());
         state.config = config.clone();
-        state.owner_token_hash = owner_token_hash.clone();
+        state.parties.owner_token_hash = owner_token_hash.clone();
         state.transfer_token_hash = transfer_token_hash.clone();
         return state;
     }
@@ -83,13 +70,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             owner,
             token_hash,
         } => {
-            state.bid_owners.insert(
-                bid.id.clone(),
-                BidOwner {
-                    broker: owner.clone(),
-                    token_hash: token_hash.clone(),
-                },
-            );
+            state.parties.bid_placed(&bid.id, owner, token_hash);
             tender.bids.push((**bid).clone());
             tender.date_modified = bid.date;
         }
@@ -155,8 +136,8 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         }
         Event::BidsDisclosed { bids, at } => {
             state
-                .disclosed_bids
-                .extend(bids.iter().map(|bid| bid.id.clone()));
+                .parties
+                .disclose(bids.iter().map(|bid| bid.id.as_str()));
             tender.date_modified = *at;
         }
         Event::AwardAccepted {
@@ -254,7 +235,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             at,
         } => {
             tender.owner = owner.clone();
-            state.owner_token_hash = token_hash.clone();
+            state.parties.owner_token_hash = token_hash.clone();
             state.transfer_token_hash = transfer_hash.clone();
             tender.date_modified = *at;
         }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value as Json};
 use serde_with::skip_serializing_none;
 
 use super::{Award, Bid, Cancellation, Contract};
+use crate::procedures::common::tendering;
 use crate::procurement::{
     Criterion, Document, Item, Money, Organization, Period, Refusal, check_quantities,
     require_positive,
@@ -231,18 +232,7 @@ pub fn check_fields(tender: &Tender, now: DateTime<Utc>) -> Result<(), Refusal> 
     if tender.agreement.id.trim().is_empty() {
         return Err(Refusal::invalid("agreement.id", "This field is required."));
     }
-    let Some(end) = tender.tender_period.end_date else {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "This field is required.",
-        ));
-    };
-    if end <= now {
-        return Err(Refusal::invalid(
-            "tenderPeriod.endDate",
-            "tenderPeriod.endDate should be in the future",
-        ));
-    }
+    let end = tendering::period_end(&tender.tender_period, now)?;
     if let Some(start) = tender.tender_period.start_date
         && start >= end
     {

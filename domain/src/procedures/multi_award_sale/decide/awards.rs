@@ -1,6 +1,7 @@
 //! Deciding awards: the Organizer qualifies or disqualifies, the
 //! conditional winner accepts a part of the remainder or refuses.
 
+use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::outcome::Outcome;
@@ -10,60 +11,169 @@ use crate::Context;
 use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::multi_award_sale::allocation;
 use crate::procedures::multi_award_sale::{
-    Actor, Award, AwardEdit, AwardStatus, Contract, ContractStatus, Event, State,
+    Actor, Award, AwardStatus, Contract, ContractStatus, Event, Procedure, State,
     TERMINATION_REASONS,
 };
 use crate::procurement::{Amount, Money, Refusal};
 
-pub(super) fn edit_award(
-    state: &State,
+/// Who acts on an award: the Organizer, who decides it, or its bidder,
+/// who answers the offer of the remainder.
+enum Party {
+    Organizer,
+    Bidder,
+}
+
+/// The procedure, its award `award_id` and who `actor` is to the award,
+/// while awards are being decided.
+fn award_and_party<'s>(
+    state: &'s State,
     actor: &Actor,
     award_id: &str,
-    edit: &AwardEdit,
-    context: &Context<'_>,
-) -> Result<Vec<Event>, Refusal> {
+) -> Result<(&'s Procedure, &'s Award, Party), Refusal> {
     let procedure = lookup::root(state)?;
     let award = lookup::by_id(&procedure.awards, award_id, "award_id")?;
-    if ownership::owns_root(state, procedure, actor) {
-        if !procedure.status.in_qualification() {
-            return Err(refusals::status_refusal(procedure, "update award"));
-        }
-        organizer_decides(state, award, edit, context)
+    let party = if ownership::owns_root(state, procedure, actor) {
+        Party::Organizer
     } else if ownership::owns_bid(state, actor, &award.bid_id) {
-        if !procedure.status.in_qualification() {
-            return Err(refusals::status_refusal(procedure, "update award"));
-        }
-        winner_answers(state, award, edit, context)
+        Party::Bidder
     } else {
-        Err(Refusal::forbidden())
+        return Err(Refusal::forbidden());
+    };
+    if !procedure.status.in_qualification() {
+        return Err(refusals::status_refusal(procedure, "update award"));
+    }
+    Ok((procedure, award, party))
+}
+
+/// What the bidder is told when it sends one of the Organizer's decisions,
+/// once its award could take an answer.
+fn only_the_organizer(award: &Award, now: DateTime<Utc>) -> Refusal {
+    match check_answerable(award, now) {
+        Err(refusal) => refusal,
+        Ok(()) => refusals::one_of("status", &["pending", "cancelled"]),
     }
 }
 
-/// A9 (qualify), A10/A11 (disqualify) by the Organizer.
-fn organizer_decides(
+/// A9: the Organizer qualifies.
+pub(super) fn qualify(
     state: &State,
-    award: &Award,
-    edit: &AwardEdit,
+    actor: &Actor,
+    award_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    if edit.quantity.is_some() {
+    match award_and_party(state, actor, award_id)? {
+        (_, award, Party::Organizer) => activate_award(state, award, context),
+        (_, award, Party::Bidder) => Err(only_the_organizer(award, context.now)),
+    }
+}
+
+/// A10/A11: the Organizer disqualifies.
+pub(super) fn disqualify(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    reason: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    match award_and_party(state, actor, award_id)? {
+        (_, award, Party::Organizer) => disqualify_award(state, award, reason, context),
+        (_, award, Party::Bidder) => {
+            check_answerable(award, context.now)?;
+            Err(Refusal::invalid(
+                "terminationReason",
+                "Only the Organizer states a termination reason",
+            ))
+        }
+    }
+}
+
+/// A6: the conditional winner accepts a part of the remainder.
+pub(super) fn accept_remainder(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    quantity: Amount,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let (procedure, award) = match award_and_party(state, actor, award_id)? {
+        (procedure, award, Party::Bidder) => (procedure, award),
+        (_, _, Party::Organizer) => {
+            return Err(Refusal::invalid(
+                "quantity",
+                "Only the conditional winner states a quantity",
+            ));
+        }
+    };
+    let now = context.now;
+    check_answerable(award, now)?;
+    // Q25: the remainder as it is now, and never more than the bid asked
+    // for.
+    let remainder = procedure.remainder();
+    let bound = remainder.min(award.quantity());
+    let minimal_part = procedure.minimal_part();
+    if !allocation::acceptable(quantity.decimal(), bound, minimal_part) {
         return Err(Refusal::invalid(
             "quantity",
-            "Only the conditional winner states a quantity",
+            format!(
+                "quantity should be between minimalPart ({minimal_part}) and the unallocated remainder ({bound})"
+            ),
         ));
     }
-    match edit.status.as_deref() {
-        Some("active") => activate_award(state, award, edit, context),
-        Some("unsuccessful") => disqualify(state, award, edit, context),
-        Some(_) => Err(refusals::one_of("status", &["active", "unsuccessful"])),
-        None => Err(refusals::required("status")),
+    let mut outcome = Outcome::new(state);
+    outcome.push(Event::AdmissionAccepted {
+        award_id: award.id.clone(),
+        quantity,
+        remainder,
+        at: now,
+    });
+    settle(&mut outcome, context)?;
+    Ok(outcome.events)
+}
+
+/// A7: the conditional winner refuses.
+pub(super) fn refuse_remainder(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let award = match award_and_party(state, actor, award_id)? {
+        (_, award, Party::Bidder) => award,
+        // The Organizer is told the statuses it may send.
+        (_, _, Party::Organizer) => {
+            return Err(refusals::one_of("status", &["active", "unsuccessful"]));
+        }
+    };
+    check_answerable(award, context.now)?;
+    let mut outcome = Outcome::new(state);
+    outcome.push(Event::AdmissionRefused {
+        award_id: award.id.clone(),
+        at: context.now,
+    });
+    settle(&mut outcome, context)?;
+    Ok(outcome.events)
+}
+
+/// The award is the conditional winner's, and its admission period runs.
+fn check_answerable(award: &Award, now: DateTime<Utc>) -> Result<(), Refusal> {
+    if award.status != AwardStatus::PendingAdmission {
+        return Err(refusals::status_refusal_of(
+            "award",
+            "update award",
+            award.status.as_str(),
+        ));
     }
+    if admission_end(award).is_some_and(|end| now >= end) {
+        return Err(Refusal::not_allowed(
+            "The admission period is over: the offer lapsed",
+        ));
+    }
+    Ok(())
 }
 
 fn activate_award(
     state: &State,
     award: &Award,
-    edit: &AwardEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     if award.status != AwardStatus::Pending {
@@ -71,12 +181,6 @@ fn activate_award(
             "award",
             "qualify award",
             award.status.as_str(),
-        ));
-    }
-    if edit.termination_reason.is_some() {
-        return Err(Refusal::invalid(
-            "terminationReason",
-            "Only a disqualification has a termination reason",
         ));
     }
     if !award.has_document(&["auctionProtocol"]) {
@@ -125,10 +229,10 @@ fn total_value(value: &Money, quantity: Decimal) -> Option<Money> {
     })
 }
 
-fn disqualify(
+fn disqualify_award(
     state: &State,
     award: &Award,
-    edit: &AwardEdit,
+    reason: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let procedure = lookup::root(state)?;
@@ -153,9 +257,6 @@ fn disqualify(
             ));
         }
     }
-    let Some(reason) = edit.termination_reason.as_deref() else {
-        return Err(refusals::required("terminationReason"));
-    };
     if !TERMINATION_REASONS.contains(&reason) {
         return Err(refusals::one_of("terminationReason", &TERMINATION_REASONS));
     }
@@ -196,78 +297,6 @@ fn disqualify(
                 at: now,
             });
         }
-    }
-    settle(&mut outcome, context)?;
-    Ok(outcome.events)
-}
-
-/// A6 (accept a part of the remainder), A7 (refuse) by the conditional
-/// winner.
-fn winner_answers(
-    state: &State,
-    award: &Award,
-    edit: &AwardEdit,
-    context: &Context<'_>,
-) -> Result<Vec<Event>, Refusal> {
-    if award.status != AwardStatus::PendingAdmission {
-        return Err(refusals::status_refusal_of(
-            "award",
-            "update award",
-            award.status.as_str(),
-        ));
-    }
-    let now = context.now;
-    if admission_end(award).is_some_and(|end| now >= end) {
-        return Err(Refusal::not_allowed(
-            "The admission period is over: the offer lapsed",
-        ));
-    }
-    if edit.termination_reason.is_some() {
-        return Err(Refusal::invalid(
-            "terminationReason",
-            "Only the Organizer states a termination reason",
-        ));
-    }
-    let procedure = lookup::root(state)?;
-    let mut outcome = Outcome::new(state);
-    match edit.status.as_deref() {
-        Some("pending") => {
-            let Some(quantity) = edit.quantity else {
-                return Err(refusals::required("quantity"));
-            };
-            // Q25: the remainder as it is now, and never more than the
-            // bid asked for.
-            let remainder = procedure.remainder();
-            let bound = remainder.min(award.quantity());
-            let minimal_part = procedure.minimal_part();
-            if !allocation::acceptable(quantity.decimal(), bound, minimal_part) {
-                return Err(Refusal::invalid(
-                    "quantity",
-                    format!(
-                        "quantity should be between minimalPart ({minimal_part}) and the unallocated remainder ({bound})"
-                    ),
-                ));
-            }
-            outcome.push(Event::AdmissionAccepted {
-                award_id: award.id.clone(),
-                quantity,
-                remainder,
-                at: now,
-            });
-        }
-        Some("cancelled") => {
-            if edit.quantity.is_some() {
-                return Err(Refusal::invalid("quantity", "A refusal has no quantity"));
-            }
-            outcome.push(Event::AdmissionRefused {
-                award_id: award.id.clone(),
-                at: now,
-            });
-        }
-        Some(_) => {
-            return Err(refusals::one_of("status", &["pending", "cancelled"]));
-        }
-        None => return Err(refusals::required("status")),
     }
     settle(&mut outcome, context)?;
     Ok(outcome.events)

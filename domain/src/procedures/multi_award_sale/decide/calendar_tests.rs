@@ -7,7 +7,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 
 use crate::calendar::Calendar;
-use crate::procedures::multi_award_sale::{Actor, Command, Config, Event, MultiAwardSale, State};
+use crate::procedures::multi_award_sale::{
+    Actor, BidStage, Command, Config, Event, MultiAwardSale, State,
+};
 use crate::{Context, Decider, Id, IdSource};
 
 struct Counter(AtomicU64);
@@ -72,6 +74,7 @@ fn commands() -> [Command; 2] {
         Command::SubmitBid {
             actor: Actor::broker("broker-b", None),
             bid: Box::new(serde_json::from_value(bid).expect("valid bid")),
+            stage: BidStage::Submitted,
             token_hash: "bid-token".into(),
         },
     ]

@@ -1,20 +1,21 @@
 //! Signing contracts, and completing the procedure once they are signed.
 
-use chrono::{DateTime, Utc};
-
 use super::outcome::Outcome;
 use super::qualification::settle;
 use crate::Context;
 use crate::procedures::common::{lookup, ownership, refusals};
-use crate::procedures::multi_award_sale::{
-    Actor, AwardStatus, ContractEdit, ContractStatus, Event, Procedure, State,
-};
+use crate::procedures::multi_award_sale::{Actor, AwardStatus, ContractStatus, Event, State};
 use crate::procurement::Refusal;
 
 /// P7: the Organizer completes the procedure once every award is decided
 /// and every winner's contract signed (from `active_qualification` or
 /// `active_awarded`, Q8).
-pub(super) fn complete(procedure: &Procedure, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+pub(super) fn complete(
+    state: &State,
+    actor: &Actor,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let procedure = ownership::owned_root(state, actor)?;
     if !procedure.status.in_qualification() {
         return Err(refusals::status_refusal(procedure, "complete procedure"));
     }
@@ -47,14 +48,13 @@ pub(super) fn complete(procedure: &Procedure, now: DateTime<Utc>) -> Result<Vec<
             "Can't complete procedure without an active award and an active contract",
         ));
     }
-    Ok(vec![Event::ProcedureCompleted { at: now }])
+    Ok(vec![Event::ProcedureCompleted { at: context.now }])
 }
 
-pub(super) fn edit_contract(
+pub(super) fn sign(
     state: &State,
     actor: &Actor,
     contract_id: &str,
-    edit: &ContractEdit,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let procedure = ownership::owned_root(state, actor)?;
@@ -69,23 +69,17 @@ pub(super) fn edit_contract(
             contract.status.as_str(),
         ));
     }
-    match edit.status.as_deref() {
-        Some("active") => {
-            if !contract.has_document("contractSigned") {
-                return Err(Refusal::invalid(
-                    "documents",
-                    "Upload the contractSigned document before activating the contract",
-                ));
-            }
-            let mut outcome = Outcome::new(state);
-            outcome.push(Event::ContractSigned {
-                contract_id: contract_id.to_owned(),
-                at: context.now,
-            });
-            settle(&mut outcome, context)?;
-            Ok(outcome.events)
-        }
-        Some(_) => Err(refusals::one_of("status", &["active"])),
-        None => Err(refusals::required("status")),
+    if !contract.has_document("contractSigned") {
+        return Err(Refusal::invalid(
+            "documents",
+            "Upload the contractSigned document before activating the contract",
+        ));
     }
+    let mut outcome = Outcome::new(state);
+    outcome.push(Event::ContractSigned {
+        contract_id: contract_id.to_owned(),
+        at: context.now,
+    });
+    settle(&mut outcome, context)?;
+    Ok(outcome.events)
 }

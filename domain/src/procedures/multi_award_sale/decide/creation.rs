@@ -2,9 +2,8 @@
 
 use rust_decimal::Decimal;
 
-use super::contracts::complete;
 use crate::Context;
-use crate::procedures::common::{new_id, ownership, refusals, tendering};
+use crate::procedures::common::{new_id, ownership, tendering};
 use crate::procedures::multi_award_sale::{
     Actor, BidStatus, Config, Event, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, Role, State, apply_edit, check_fields, default_value_per,
@@ -103,30 +102,11 @@ pub(super) fn edit_procedure(
 ) -> Result<Vec<Event>, Refusal> {
     let procedure = ownership::owned_root(state, actor)?;
     let now = context.now;
-    match edit.status.as_deref() {
-        Some("complete") => {
-            if edit.changes_fields() {
-                return Err(Refusal::invalid(
-                    "status",
-                    "Completion can't be combined with field edits",
-                ));
-            }
-            return complete(procedure, now);
-        }
-        None | Some("active_tendering") => {}
-        Some(_) => {
-            return Err(refusals::one_of(
-                "status",
-                &["active_tendering", "complete"],
-            ));
-        }
-    }
     tendering::check_open(procedure, now, "update procedure")?;
     if !edit.changes_fields() {
         return Ok(Vec::new());
     }
     let mut recorded = edit.clone();
-    recorded.status = None;
     if let Some(items) = recorded.items.as_mut() {
         give_item_ids(items, context);
     }

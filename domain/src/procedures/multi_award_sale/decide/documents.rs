@@ -29,8 +29,7 @@ pub(super) fn add_document(
             ("auction", "auction_owner")
         }
         Target::Bid(bid_id) => {
-            ownership::owned_bid(state, actor, bid_id)?;
-            tendering::check_open(procedure, context.now, "add document to bid")?;
+            tendering::owned_open_bid(state, actor, bid_id, context.now, "add document to bid")?;
             documents::check_type(input, &BID_DOCUMENT_TYPES, false)?;
             ("bid", "bid_owner")
         }

@@ -49,32 +49,44 @@ pub fn decide(
             context,
         ),
         Command::Edit { actor, edit } => creation::edit_procedure(state, actor, edit, context),
+        Command::Complete { actor } => contracts::complete(state, actor, context),
         Command::SubmitBid {
             actor,
             bid,
+            stage,
             token_hash,
-        } => tendering::submit_bid(state, actor, bid, token_hash, context),
+        } => tendering::submit_bid(state, actor, bid, *stage, token_hash, context),
         Command::EditBid {
             actor,
             bid_id,
             edit,
-        } => tendering::edit_bid(state, actor, bid_id, edit, context),
+            stage,
+        } => tendering::edit_bid(state, actor, bid_id, edit, *stage, context),
         Command::WithdrawBid { actor, bid_id } => {
             tendering::withdraw_bid(state, actor, bid_id, context)
         }
         Command::RecordAuctionResults { actor, results } => {
             auction::record_auction_results(state, actor, results, context)
         }
-        Command::EditAward {
+        Command::QualifyAward { actor, award_id } => {
+            awards::qualify(state, actor, award_id, context)
+        }
+        Command::DisqualifyAward {
             actor,
             award_id,
-            edit,
-        } => awards::edit_award(state, actor, award_id, edit, context),
-        Command::EditContract {
+            reason,
+        } => awards::disqualify(state, actor, award_id, reason, context),
+        Command::AcceptRemainder {
             actor,
-            contract_id,
-            edit,
-        } => contracts::edit_contract(state, actor, contract_id, edit, context),
+            award_id,
+            quantity,
+        } => awards::accept_remainder(state, actor, award_id, *quantity, context),
+        Command::RefuseRemainder { actor, award_id } => {
+            awards::refuse_remainder(state, actor, award_id, context)
+        }
+        Command::SignContract { actor, contract_id } => {
+            contracts::sign(state, actor, contract_id, context)
+        }
         Command::Cancel {
             actor,
             cancellation,

@@ -1,9 +1,10 @@
 //! A sale's records as the shared rules ([`crate::procedures::common`]) see
 //! them.
 
-use crate::procedures::common::{self, BidRecord, Caller, Owner, Records, Root};
+use crate::procedures::common::{self, BidRecord, Caller, Parties, Records, Root};
 use crate::procedures::multi_award_sale::{
-    Actor, Award, Bid, BidStatus, Cancellation, Contract, Procedure, ProcedureStatus, Role, State,
+    Actor, Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureStatus, Role,
+    State,
 };
 use crate::procurement::{Organization, Period};
 
@@ -46,21 +47,19 @@ impl Root for Procedure {
 
 impl Records for State {
     type Root = Procedure;
+    type Config = Config;
     const ROOT_PARAM: &'static str = "procedure_id";
 
     fn root(&self) -> Option<&Procedure> {
         self.procedure.as_ref()
     }
 
-    fn owner_token_hash(&self) -> &str {
-        &self.owner_token_hash
+    fn config(&self) -> &Config {
+        &self.config
     }
 
-    fn bid_owner(&self, bid_id: &str) -> Option<Owner<'_>> {
-        self.bid_owners.get(bid_id).map(|owner| Owner {
-            broker: &owner.broker,
-            token_hash: &owner.token_hash,
-        })
+    fn parties(&self) -> &Parties {
+        &self.parties
     }
 }
 

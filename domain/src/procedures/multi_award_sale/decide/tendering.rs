@@ -1,9 +1,9 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
 use crate::Context;
-use crate::procedures::common::{lookup, new_id, ownership, refusals, tendering};
+use crate::procedures::common::{lookup, new_id, tendering};
 use crate::procedures::multi_award_sale::{
-    Actor, Bid, BidEdit, BidInput, BidStatus, Event, Procedure, Role, State, check_party,
+    Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Event, Procedure, Role, State, check_party,
 };
 use crate::procurement::{Amount, Money, Refusal};
 
@@ -49,15 +49,6 @@ fn check_bid_terms(procedure: &Procedure, value: &Money, quantity: Amount) -> Re
     Ok(())
 }
 
-fn requested_bid_status(requested: Option<&str>) -> Result<Option<BidStatus>, Refusal> {
-    match requested {
-        None => Ok(None),
-        Some("draft") => Ok(Some(BidStatus::Draft)),
-        Some("active") => Ok(Some(BidStatus::Active)),
-        Some(_) => Err(refusals::one_of("status", &["draft", "active"])),
-    }
-}
-
 /// B-V4: one bid per participant, the participant being the register and
 /// code of its bidder (Q3). `except` is the bid being edited. Checked here
 /// only against the bids `broker` placed itself; a participant bidding
@@ -98,6 +89,7 @@ pub(super) fn submit_bid(
     state: &State,
     actor: &Actor,
     input: &BidInput,
+    stage: BidStage,
     token_hash: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
@@ -107,7 +99,7 @@ pub(super) fn submit_bid(
     }
     let now = context.now;
     tendering::check_open(procedure, now, "add bid")?;
-    let status = requested_bid_status(input.status.as_deref())?.unwrap_or(BidStatus::Active);
+    let status = BidStatus::from(stage);
     check_one_bid_per_bidder(state, &actor.broker, &input.bidders, None)?;
     check_bid_terms(procedure, &input.value, input.quantity)?;
     if status == BidStatus::Active {
@@ -136,13 +128,12 @@ pub(super) fn edit_bid(
     actor: &Actor,
     bid_id: &str,
     edit: &BidEdit,
+    stage: Option<BidStage>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = ownership::owned_bid(state, actor, bid_id)?;
-    let procedure = lookup::root(state)?;
     let now = context.now;
-    tendering::check_open(procedure, now, "update bid")?;
-    let requested = requested_bid_status(edit.status.as_deref())?;
+    let (procedure, bid) = tendering::owned_open_bid(state, actor, bid_id, now, "update bid")?;
+    let requested = stage.map(BidStatus::from);
     if requested == Some(BidStatus::Draft) && bid.status != BidStatus::Draft {
         return Err(Refusal::invalid(
             "status",
@@ -180,8 +171,7 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    ownership::owned_bid(state, actor, bid_id)?;
-    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
+    tendering::owned_open_bid(state, actor, bid_id, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,

@@ -66,6 +66,7 @@ fn tv_d2_two_non_updaters_tie_on_date_modified() {
             quantity: Some("110".parse().expect("amount")),
             ..BidEdit::default()
         }),
+        stage: None,
     });
     g.end_tendering();
     let events = g.auction_unraised();

@@ -34,12 +34,9 @@ fn contracts_need_the_signed_document_and_the_owner() {
     let mut g = Sale::qualification(1000, 100, 100, &[(700, 130)]);
     g.qualify(1);
     let contract_id = g.contract(1).expect("contract").id.clone();
-    let sign = |actor| Command::EditContract {
+    let sign = |actor| Command::SignContract {
         actor,
         contract_id: contract_id.clone(),
-        edit: ContractEdit {
-            status: Some("active".into()),
-        },
     };
     g.when(sign(owner())).then_refused(Invalid, "documents");
     g.apply(Command::AddDocument {
@@ -58,14 +55,10 @@ fn contracts_need_the_signed_document_and_the_owner() {
         target: Target::Award(g.award(1).id.clone()),
         document: document("rejectionProtocol"),
     });
-    g.when(Command::EditAward {
+    g.when(Command::DisqualifyAward {
         actor: owner(),
         award_id: g.award(1).id.clone(),
-        edit: AwardEdit {
-            status: Some("unsuccessful".into()),
-            termination_reason: Some("contractNotSigned".into()),
-            quantity: None,
-        },
+        reason: "contractNotSigned".into(),
     })
     .then_refused(Forbidden, "data");
 }

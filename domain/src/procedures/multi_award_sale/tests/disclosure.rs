@@ -6,6 +6,7 @@ use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
 use crate::Published;
+use crate::procedures::common::disclosure;
 use crate::procurement::RefusalKind::Invalid;
 
 #[test]
@@ -43,6 +44,7 @@ fn bids_are_sealed_until_the_auction_results_are_recorded() {
                 .expect("money"),
             ..BidEdit::default()
         }),
+        stage: None,
     });
     assert!(
         !MultiAwardSale::public_event(&edited[0])
@@ -160,6 +162,7 @@ fn one_bid_per_participant_without_telling_other_brokers_who_has_bid() {
     let events = g.apply(Command::SubmitBid {
         actor: Actor::broker("broker-c", None),
         bid,
+        stage: BidStage::Submitted,
         token_hash: "bid-token-c".into(),
     });
     let Some(Event::BidSubmitted { bid, .. }) = events.first() else {

@@ -91,6 +91,7 @@ pub fn bid_command(firm: &str, quantity: Json, price: Json) -> Command {
             }))
             .expect("valid bid"),
         ),
+        stage: BidStage::Submitted,
         token_hash: format!("bid-token-{firm}"),
     }
 }

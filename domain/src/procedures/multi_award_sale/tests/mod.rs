@@ -16,3 +16,4 @@ mod publication;
 mod qualification;
 pub(super) mod sale;
 mod tendering;
+mod wire;

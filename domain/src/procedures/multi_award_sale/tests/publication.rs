@@ -160,10 +160,8 @@ fn editing_bidding_terms_deactivates_bids() {
     g.when(Command::EditBid {
         actor: g.bid_owner(1),
         bid_id: g.bids[0].clone(),
-        edit: Box::new(BidEdit {
-            status: Some("active".into()),
-            ..BidEdit::default()
-        }),
+        edit: Box::default(),
+        stage: Some(BidStage::Submitted),
     })
     .then_refused(Invalid, "quantity");
     g.apply(Command::EditBid {
@@ -173,6 +171,7 @@ fn editing_bidding_terms_deactivates_bids() {
             quantity: Some("400".parse().expect("amount")),
             ..BidEdit::default()
         }),
+        stage: None,
     });
     assert_eq!(g.procedure().bids[0].status, BidStatus::Active);
     // U2 does nothing: it does not take part.
@@ -270,6 +269,7 @@ fn zero_amounts_and_quantities_are_refused() {
             actor: g.bid_owner(1),
             bid_id: bid.clone(),
             edit: Box::new(serde_json::from_value(edit).expect("edit")),
+            stage: None,
         })
         .then_refused(Invalid, name);
     }

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
+use crate::procedures::Requests;
 use crate::procurement::RefusalKind::{Forbidden, Invalid, NotFound};
 use crate::testing::event_types;
 
@@ -62,6 +63,50 @@ fn tv_a2_promotion_does_not_fit_then_conditional_winner() {
     assert_eq!(g.quantity(3), d(800));
     assert_eq!(g.remainder(), d(0));
     assert_eq!(g.allocation(), [d(0), d(200), d(800)]);
+}
+
+#[test]
+fn each_party_is_told_what_it_may_send() {
+    let mut g = Sale::qualification(1000, 100, 100, &[(100, 120), (200, 110), (900, 100)]);
+    g.disqualify(1);
+    g.qualify(2);
+    g.sign(2);
+    assert_eq!(g.awards(), ["unsuccessful", "active", "pending_admission"]);
+    let u3 = g.award(3).id.clone();
+    // The conditional winner sending one of the Organizer's decisions.
+    let refusal = g
+        .when(Command::QualifyAward {
+            actor: g.bid_owner(3),
+            award_id: u3.clone(),
+        })
+        .then_refused(Invalid, "status");
+    assert_eq!(
+        refusal.description,
+        "Value must be one of ['pending', 'cancelled']."
+    );
+    g.when(Command::DisqualifyAward {
+        actor: g.bid_owner(3),
+        award_id: u3.clone(),
+        reason: "protocolNotSigned".into(),
+    })
+    .then_refused(Invalid, "terminationReason");
+    // The Organizer sending the conditional winner's answers.
+    g.when(Command::AcceptRemainder {
+        actor: owner(),
+        award_id: u3.clone(),
+        quantity: "100".parse().expect("amount"),
+    })
+    .then_refused(Invalid, "quantity");
+    let refusal = g
+        .when(Command::RefuseRemainder {
+            actor: owner(),
+            award_id: u3,
+        })
+        .then_refused(Invalid, "status");
+    assert_eq!(
+        refusal.description,
+        "Value must be one of ['active', 'unsuccessful']."
+    );
 }
 
 #[test]
@@ -169,68 +214,50 @@ fn award_decisions_need_their_documents_and_party() {
     let mut g = Sale::qualification(1000, 100, 100, &[(700, 130), (400, 120)]);
     let u1 = g.award(1).id.clone();
     // Activation without the protocol.
-    g.when(Command::EditAward {
-        actor: owner(),
+    let qualify = |actor| Command::QualifyAward {
+        actor,
         award_id: u1.clone(),
-        edit: AwardEdit {
-            status: Some("active".into()),
-            ..AwardEdit::default()
-        },
-    })
-    .then_refused(Invalid, "documents");
-    // Disqualification without a document, reason or with a foreign reason.
-    let disqualify = |reason: Option<&str>| Command::EditAward {
-        actor: owner(),
-        award_id: u1.clone(),
-        edit: AwardEdit {
-            status: Some("unsuccessful".into()),
-            termination_reason: reason.map(str::to_owned),
-            quantity: None,
-        },
     };
-    g.when(disqualify(Some("protocolNotSigned")))
+    g.when(qualify(owner())).then_refused(Invalid, "documents");
+    // Disqualification without a document, reason or with a foreign reason.
+    let disqualify = |reason: &str| Command::DisqualifyAward {
+        actor: owner(),
+        award_id: u1.clone(),
+        reason: reason.to_owned(),
+    };
+    g.when(disqualify("protocolNotSigned"))
         .then_refused(Invalid, "documents");
     g.apply(Command::AddDocument {
         actor: owner(),
         target: Target::Award(u1.clone()),
         document: document("act"),
     });
-    g.when(disqualify(None))
-        .then_refused(Invalid, "terminationReason");
-    g.when(disqualify(Some("because")))
+    let without_reason = AwardEdit {
+        status: Some("unsuccessful".into()),
+        ..AwardEdit::default()
+    };
+    let refusal =
+        MultiAwardSale::award_patch(owner(), u1.clone(), without_reason).expect_err("a reason");
+    assert_eq!(
+        (refusal.kind, refusal.name.as_str()),
+        (Invalid, "terminationReason")
+    );
+    g.when(disqualify("because"))
         .then_refused(Invalid, "terminationReason");
     // Wrong party: the bidder, another broker, the auction service.
-    g.when(Command::EditAward {
-        actor: bidder_actor("99999999"),
-        award_id: u1.clone(),
-        edit: AwardEdit {
-            status: Some("active".into()),
-            ..AwardEdit::default()
-        },
-    })
-    .then_refused(Forbidden, "permission");
-    g.when(Command::EditAward {
-        actor: auction(),
-        award_id: u1.clone(),
-        edit: AwardEdit {
-            status: Some("active".into()),
-            ..AwardEdit::default()
-        },
-    })
-    .then_refused(Forbidden, "permission");
+    g.when(qualify(bidder_actor("99999999")))
+        .then_refused(Forbidden, "permission");
+    g.when(qualify(auction()))
+        .then_refused(Forbidden, "permission");
     // The participant can't answer while not a conditional winner.
     g.when(g.accept_command(1, json!(700)))
         .then_refused(Forbidden, "data");
     // The Organizer can't disqualify a waiting award (nor add a protocol).
     let u2 = g.award(2).id.clone();
-    g.when(Command::EditAward {
+    g.when(Command::DisqualifyAward {
         actor: owner(),
         award_id: u2.clone(),
-        edit: AwardEdit {
-            status: Some("unsuccessful".into()),
-            termination_reason: Some("protocolNotSigned".into()),
-            quantity: None,
-        },
+        reason: "protocolNotSigned".into(),
     })
     .then_refused(Forbidden, "data");
     g.when(Command::AddDocument {
@@ -239,20 +266,16 @@ fn award_decisions_need_their_documents_and_party() {
         document: document("auctionProtocol"),
     })
     .then_refused(Forbidden, "data");
-    // Unknown award, bad status, foreign document type.
-    g.when(Command::EditAward {
+    // Unknown award, a conditional winner's answer by the Organizer, foreign
+    // document type.
+    g.when(Command::QualifyAward {
         actor: owner(),
         award_id: "nope".into(),
-        edit: AwardEdit::default(),
     })
     .then_refused(NotFound, "award_id");
-    g.when(Command::EditAward {
+    g.when(Command::RefuseRemainder {
         actor: owner(),
         award_id: u1.clone(),
-        edit: AwardEdit {
-            status: Some("cancelled".into()),
-            ..AwardEdit::default()
-        },
     })
     .then_refused(Invalid, "status");
     g.when(Command::AddDocument {

@@ -11,6 +11,7 @@ use serde_json::{Value as Json, json};
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::Requests;
 use crate::testing::Spec;
 
 pub struct Sale {
@@ -175,12 +176,10 @@ impl Sale {
         bidder_actor(&self.firms[u - 1])
     }
 
+    /// The `PATCH` of U`u`'s award by `actor`, as the API reads it.
     pub fn award_command(&self, u: usize, actor: Actor, edit: Json) -> Command {
-        Command::EditAward {
-            actor,
-            award_id: self.award(u).id.clone(),
-            edit: serde_json::from_value(edit).expect("valid award edit"),
-        }
+        let edit = serde_json::from_value(edit).expect("valid award edit");
+        MultiAwardSale::award_patch(actor, self.award(u).id.clone(), edit).expect("an award intent")
     }
 
     pub fn award_document(&self, u: usize, kind: &str) -> Command {
@@ -215,12 +214,9 @@ impl Sale {
             target: Target::Contract(contract_id.clone()),
             document: document("contractSigned"),
         });
-        self.apply(Command::EditContract {
+        self.apply(Command::SignContract {
             actor: owner(),
             contract_id,
-            edit: ContractEdit {
-                status: Some("active".into()),
-            },
         })
     }
 
@@ -237,13 +233,7 @@ impl Sale {
     }
 
     pub fn complete_command(&self) -> Command {
-        Command::Edit {
-            actor: owner(),
-            edit: Box::new(ProcedureEdit {
-                status: Some("complete".into()),
-                ..ProcedureEdit::default()
-            }),
-        }
+        Command::Complete { actor: owner() }
     }
 
     /// Award statuses of U1, U2, …

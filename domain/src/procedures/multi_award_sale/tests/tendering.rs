@@ -6,6 +6,7 @@ use serde_json::json;
 use super::super::*;
 use super::fixtures::*;
 use super::sale::Sale;
+use crate::procedures::Requests;
 use crate::procurement::RefusalKind::{Forbidden, Invalid};
 use crate::testing::{Spec, event_types};
 
@@ -163,14 +164,13 @@ fn bid_validations_name_the_field() {
         actor,
         mut bid,
         token_hash,
+        ..
     } = bid_command("77777777", json!(300), json!(130))
     else {
         unreachable!()
     };
-    let submit = |bid: &BidInput| Command::SubmitBid {
-        actor: actor.clone(),
-        bid: Box::new(bid.clone()),
-        token_hash: token_hash.clone(),
+    let submit = |bid: &BidInput| {
+        MultiAwardSale::new_bid(actor.clone(), bid.clone(), token_hash.clone()).expect("a bid body")
     };
     bid.value.currency = "USD".into();
     g.when(submit(&bid)).then_refused(Invalid, "value");
@@ -190,10 +190,8 @@ fn bid_validations_name_the_field() {
     g.when(Command::EditBid {
         actor: bidder_actor("77777777"),
         bid_id: draft,
-        edit: Box::new(BidEdit {
-            status: Some("active".into()),
-            ..BidEdit::default()
-        }),
+        edit: Box::default(),
+        stage: Some(BidStage::Submitted),
     })
     .then_refused(Invalid, "bidders.contactPoint");
     // Editing a bid out of bounds.
@@ -205,6 +203,7 @@ fn bid_validations_name_the_field() {
             quantity: Some("100".parse().expect("amount")),
             ..BidEdit::default()
         }),
+        stage: None,
     })
     .then_refused(Invalid, "quantity");
     // Someone else's bid.
@@ -212,6 +211,7 @@ fn bid_validations_name_the_field() {
         actor: bidder_actor("99999999"),
         bid_id: first,
         edit: Box::new(BidEdit::default()),
+        stage: None,
     })
     .then_refused(Forbidden, "permission");
 }

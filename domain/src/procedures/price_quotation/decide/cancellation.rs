@@ -3,8 +3,7 @@
 use crate::Context;
 use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
-    Actor, Cancellation, CancellationEdit, CancellationInput, CancellationStatus, Event, State,
-    cancellation,
+    Actor, Cancellation, CancellationInput, CancellationStatus, Event, State, cancellation,
 };
 use crate::procurement::Refusal;
 
@@ -29,14 +28,6 @@ pub(super) fn request_cancellation(
     {
         return Err(refusals::one_of("cancellationOf", &["tender"]));
     }
-    if let Some(status) = &input.status
-        && status != "draft"
-    {
-        return Err(Refusal::invalid(
-            "status",
-            "Value must be one of ['draft']: attach the decision document, then activate",
-        ));
-    }
     Ok(vec![Event::CancellationRequested {
         cancellation: Cancellation {
             id: new_id(context),
@@ -54,42 +45,56 @@ pub(super) fn edit_cancellation(
     state: &State,
     actor: &Actor,
     cancellation_id: &str,
-    edit: &CancellationEdit,
+    reason: Option<&str>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
+    restate(state, actor, cancellation_id, reason, context).map(|(_, events)| events)
+}
+
+pub(super) fn activate_cancellation(
+    state: &State,
+    actor: &Actor,
+    cancellation_id: &str,
+    reason: Option<&str>,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let (cancellation, mut events) = restate(state, actor, cancellation_id, reason, context)?;
+    if cancellation.documents.is_empty() {
+        return Err(Refusal::invalid(
+            "documents",
+            "Cancellation can't be activated without a document (cancellationDetails)",
+        ));
+    }
+    events.push(Event::CancellationActivated {
+        cancellation_id: cancellation_id.to_owned(),
+        at: context.now,
+    });
+    Ok(events)
+}
+
+/// The draft cancellation, and the events of restating its reason.
+fn restate<'s>(
+    state: &'s State,
+    actor: &Actor,
+    cancellation_id: &str,
+    reason: Option<&str>,
+    context: &Context<'_>,
+) -> Result<(&'s Cancellation, Vec<Event>), Refusal> {
     let tender = ownership::owned_root(state, actor)?;
     let cancellation = lookup::by_id(&tender.cancellations, cancellation_id, "cancellation_id")?;
     if tender.status.is_terminal() || cancellation.status != CancellationStatus::Draft {
         return Err(refusals::status_refusal(tender, "update cancellation"));
     }
     let mut events = Vec::new();
-    if let Some(reason) = &edit.reason {
+    if let Some(reason) = reason {
         if reason.trim().is_empty() {
             return Err(refusals::required("reason"));
         }
         events.push(Event::CancellationEdited {
             cancellation_id: cancellation_id.to_owned(),
-            reason: reason.clone(),
+            reason: reason.to_owned(),
             at: context.now,
         });
     }
-    match edit.status.as_deref() {
-        None | Some("draft") => {}
-        Some("active") => {
-            if cancellation.documents.is_empty() {
-                return Err(Refusal::invalid(
-                    "documents",
-                    "Cancellation can't be activated without a document (cancellationDetails)",
-                ));
-            }
-            events.push(Event::CancellationActivated {
-                cancellation_id: cancellation_id.to_owned(),
-                at: context.now,
-            });
-        }
-        Some(_) => {
-            return Err(refusals::one_of("status", &["draft", "active"]));
-        }
-    }
-    Ok(events)
+    Ok((cancellation, events))
 }

@@ -40,11 +40,6 @@ pub(super) fn create(
     {
         return Err(refusals::one_of("procurementMethod", &["selective"]));
     }
-    if let Some(status) = &input.status
-        && status != "draft"
-    {
-        return Err(refusals::one_of("status", &["draft"]));
-    }
     config.validate()?;
     let now = context.now;
     let mut items = input.items.clone();
@@ -113,56 +108,70 @@ fn normalised_edit(tender: &Tender, edit: &TenderEdit, context: &Context<'_>) ->
     edit
 }
 
-pub(super) fn edit_tender(
+pub(super) fn edit_draft(
+    state: &State,
+    actor: &Actor,
+    edit: &TenderEdit,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let draft = owned_draft(state, actor)?;
+    Ok(apply_fields(draft, edit, context)?.1)
+}
+
+pub(super) fn activate(
     state: &State,
     actor: &Actor,
     edit: &TenderEdit,
     catalogue: Option<&CatalogueSnapshot>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
+    let draft = owned_draft(state, actor)?;
+    let (edited, mut events) = apply_fields(draft, edit, context)?;
+    let catalogue = catalogue.ok_or_else(|| {
+        Refusal::conflict(
+            "data",
+            "Error while getting data from ProZorro e-Catalogues: Connection closed. Try again later",
+        )
+    })?;
+    events.push(activation(&edited, catalogue, context.now)?);
+    Ok(events)
+}
+
+/// The tender, if `actor` owns it and it is still a draft.
+fn owned_draft<'s>(state: &'s State, actor: &Actor) -> Result<&'s Tender, Refusal> {
     let tender = ownership::owned_root(state, actor)?;
-    let target_status = edit.status.as_deref();
     if tender.status != TenderStatus::Draft {
         return Err(refusals::unnamed_status_refusal(
             "update tender",
             tender.status.as_str(),
         ));
     }
-    if let Some(status) = target_status
-        && status != "draft"
-        && status != "active.tendering"
-    {
-        return Err(refusals::one_of("status", &["draft", "active.tendering"]));
+    Ok(tender)
+}
+
+/// The draft as `edit` leaves it, and the event recording the edit (none
+/// when it changes no field).
+fn apply_fields(
+    draft: &Tender,
+    edit: &TenderEdit,
+    context: &Context<'_>,
+) -> Result<(Tender, Vec<Event>), Refusal> {
+    let mut edited = draft.clone();
+    if !edit.changes_fields() {
+        return Ok((edited, Vec::new()));
     }
-    let now = context.now;
-    let mut events = Vec::new();
-    let mut edited = tender.clone();
-    if edit.changes_fields() {
-        let recorded = normalised_edit(tender, edit, context);
-        apply_edit(&mut edited, &recorded);
-        check_fields(&edited, now)?;
-        events.push(Event::TenderEdited {
-            edit: Box::new(TenderEdit {
-                status: None,
-                ..recorded
-            }),
-            at: now,
-        });
-    }
-    if target_status == Some("active.tendering") {
-        let catalogue = catalogue.ok_or_else(|| {
-            Refusal::conflict(
-                "data",
-                "Error while getting data from ProZorro e-Catalogues: Connection closed. Try again later",
-            )
-        })?;
-        events.push(activate(&edited, catalogue, now)?);
-    }
-    Ok(events)
+    let recorded = normalised_edit(draft, edit, context);
+    apply_edit(&mut edited, &recorded);
+    check_fields(&edited, context.now)?;
+    let event = Event::TenderEdited {
+        edit: Box::new(recorded),
+        at: context.now,
+    };
+    Ok((edited, vec![event]))
 }
 
 /// The five catalogue validations of spec §4, in order, then activation.
-fn activate(
+fn activation(
     tender: &Tender,
     catalogue: &CatalogueSnapshot,
     now: DateTime<Utc>,

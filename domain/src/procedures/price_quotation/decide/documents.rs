@@ -19,7 +19,7 @@ pub(super) fn add_document(
     let tender = lookup::root(state)?;
     let status = tender.status;
     let (document_of, author) = match target {
-        Target::Tender => {
+        Target::Procedure => {
             ownership::owned_root(state, actor)?;
             if !matches!(status, TenderStatus::Draft | TenderStatus::ActiveTendering) {
                 return Err(refusals::status_refusal(tender, "add document"));
@@ -27,8 +27,7 @@ pub(super) fn add_document(
             ("tender", "tender_owner")
         }
         Target::Bid(bid_id) => {
-            ownership::owned_bid(state, actor, bid_id)?;
-            tendering::check_open(tender, context.now, "add document to bid")?;
+            tendering::owned_open_bid(state, actor, bid_id, context.now, "add document to bid")?;
             ("tender", "bid_owner")
         }
         Target::Award(award_id) => {

@@ -45,34 +45,36 @@ pub fn decide(
             transfer_token_hash,
             context,
         ),
-        Command::Edit {
+        Command::EditDraft { actor, edit } => creation::edit_draft(state, actor, edit, context),
+        Command::Activate {
             actor,
             edit,
             catalogue,
-        } => creation::edit_tender(state, actor, edit, catalogue.as_ref(), context),
+        } => creation::activate(state, actor, edit, catalogue.as_ref(), context),
         Command::SubmitBid {
             actor,
             bid,
+            stage,
             token_hash,
-        } => tendering::submit_bid(state, actor, bid, token_hash, context),
+        } => tendering::submit_bid(state, actor, bid, *stage, token_hash, context),
         Command::EditBid {
             actor,
             bid_id,
             edit,
-        } => tendering::edit_bid(state, actor, bid_id, edit, context),
+            stage,
+        } => tendering::edit_bid(state, actor, bid_id, edit, *stage, context),
         Command::WithdrawBid { actor, bid_id } => {
             tendering::withdraw_bid(state, actor, bid_id, context)
         }
-        Command::DecideAward {
-            actor,
-            award_id,
-            edit,
-        } => qualification::decide_award(state, actor, award_id, edit, context),
-        Command::EditContract {
-            actor,
-            contract_id,
-            edit,
-        } => contracts::edit_contract(state, actor, contract_id, edit, context),
+        Command::QualifyAward { actor, award_id } => {
+            qualification::qualify(state, actor, award_id, context)
+        }
+        Command::DisqualifyAward { actor, award_id } => {
+            qualification::disqualify(state, actor, award_id, context)
+        }
+        Command::SignContract { actor, contract_id } => {
+            contracts::sign(state, actor, contract_id, context)
+        }
         Command::RequestCancellation {
             actor,
             cancellation,
@@ -80,8 +82,25 @@ pub fn decide(
         Command::EditCancellation {
             actor,
             cancellation_id,
-            edit,
-        } => cancellation::edit_cancellation(state, actor, cancellation_id, edit, context),
+            reason,
+        } => cancellation::edit_cancellation(
+            state,
+            actor,
+            cancellation_id,
+            reason.as_deref(),
+            context,
+        ),
+        Command::ActivateCancellation {
+            actor,
+            cancellation_id,
+            reason,
+        } => cancellation::activate_cancellation(
+            state,
+            actor,
+            cancellation_id,
+            reason.as_deref(),
+            context,
+        ),
         Command::AddDocument {
             actor,
             target,

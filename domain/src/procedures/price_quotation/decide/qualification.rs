@@ -4,8 +4,7 @@
 use crate::Context;
 use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
-    Actor, Award, AwardEdit, AwardStatus, Contract, ContractStatus, Event, State, Tender,
-    TenderStatus,
+    Actor, Award, AwardStatus, Contract, ContractStatus, Event, State, Tender, TenderStatus,
 };
 use crate::procurement::{ContractValue, Period, Refusal};
 
@@ -45,13 +44,13 @@ pub(super) fn next_award(
     })
 }
 
-pub(super) fn decide_award(
-    state: &State,
+/// The pending award `award_id`, if `actor` owns the tender and awards are
+/// being decided.
+fn pending_award<'s>(
+    state: &'s State,
     actor: &Actor,
     award_id: &str,
-    edit: &AwardEdit,
-    context: &Context<'_>,
-) -> Result<Vec<Event>, Refusal> {
+) -> Result<(&'s Tender, &'s Award), Refusal> {
     let tender = ownership::owned_root(state, actor)?;
     let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
     if tender.status != TenderStatus::ActiveQualification {
@@ -64,57 +63,56 @@ pub(super) fn decide_award(
             .unwrap_or_default();
         return Err(refusals::unnamed_status_refusal("update award", &status));
     }
+    Ok((tender, award))
+}
+
+pub(super) fn qualify(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let (tender, award) = pending_award(state, actor, award_id)?;
     let now = context.now;
-    match edit.status.as_deref() {
-        Some("active") => {
-            if edit.qualified == Some(false) {
-                return Err(Refusal::invalid(
-                    "qualified",
-                    "Can't set active status to award without qualification (qualified: true).",
-                ));
-            }
-            let bid = tender.bids.iter().find(|bid| bid.id == award.bid_id);
-            let contract = Contract {
-                id: new_id(context),
-                award_id: award.id.clone(),
-                contract_id: format!("{}-a{}", tender.tender_id, tender.contracts.len() + 1),
-                status: ContractStatus::Pending,
-                title: tender.title.clone(),
-                value: ContractValue {
-                    amount: award.value.amount,
-                    currency: award.value.currency.clone(),
-                    value_added_tax_included: award.value.value_added_tax_included,
-                    amount_net: award.value.amount,
-                },
-                suppliers: award.suppliers.clone(),
-                items: bid
-                    .and_then(|bid| bid.items.clone())
-                    .unwrap_or_else(|| tender.items.clone()),
-                date_signed: None,
-                documents: Vec::new(),
-                date: now,
-            };
-            Ok(vec![Event::AwardAccepted {
-                award_id: award_id.to_owned(),
-                contract: Box::new(contract),
-                at: now,
-            }])
-        }
-        Some("unsuccessful") => {
-            if edit.qualified == Some(true) {
-                return Err(Refusal::invalid(
-                    "qualified",
-                    "Can't set unsuccessful status to a qualified award (qualified: true).",
-                ));
-            }
-            let next_award = next_award(tender, Some(award.bid_id.as_str()), context);
-            Ok(vec![Event::AwardRejected {
-                award_id: award_id.to_owned(),
-                next_award,
-                at: now,
-            }])
-        }
-        Some(_) => Err(refusals::one_of("status", &["active", "unsuccessful"])),
-        None => Err(refusals::required("status")),
-    }
+    let bid = tender.bids.iter().find(|bid| bid.id == award.bid_id);
+    let contract = Contract {
+        id: new_id(context),
+        award_id: award.id.clone(),
+        contract_id: format!("{}-a{}", tender.tender_id, tender.contracts.len() + 1),
+        status: ContractStatus::Pending,
+        title: tender.title.clone(),
+        value: ContractValue {
+            amount: award.value.amount,
+            currency: award.value.currency.clone(),
+            value_added_tax_included: award.value.value_added_tax_included,
+            amount_net: award.value.amount,
+        },
+        suppliers: award.suppliers.clone(),
+        items: bid
+            .and_then(|bid| bid.items.clone())
+            .unwrap_or_else(|| tender.items.clone()),
+        date_signed: None,
+        documents: Vec::new(),
+        date: now,
+    };
+    Ok(vec![Event::AwardAccepted {
+        award_id: award_id.to_owned(),
+        contract: Box::new(contract),
+        at: now,
+    }])
+}
+
+pub(super) fn disqualify(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let (tender, award) = pending_award(state, actor, award_id)?;
+    let next_award = next_award(tender, Some(award.bid_id.as_str()), context);
+    Ok(vec![Event::AwardRejected {
+        award_id: award_id.to_owned(),
+        next_award,
+        at: context.now,
+    }])
 }

@@ -1,9 +1,9 @@
 //! A tender's records as the shared rules ([`crate::procedures::common`])
 //! see them.
 
-use crate::procedures::common::{self, BidRecord, Caller, Owner, Records, Root};
+use crate::procedures::common::{self, BidRecord, Caller, Parties, Records, Root};
 use crate::procedures::price_quotation::{
-    Actor, Award, Bid, BidStatus, Cancellation, Contract, State, Tender, TenderStatus,
+    Actor, Award, Bid, BidStatus, Cancellation, Config, Contract, State, Tender, TenderStatus,
 };
 use crate::procurement::{Organization, Period};
 
@@ -46,21 +46,19 @@ impl Root for Tender {
 
 impl Records for State {
     type Root = Tender;
+    type Config = Config;
     const ROOT_PARAM: &'static str = "tender_id";
 
     fn root(&self) -> Option<&Tender> {
         self.tender.as_ref()
     }
 
-    fn owner_token_hash(&self) -> &str {
-        &self.owner_token_hash
+    fn config(&self) -> &Config {
+        &self.config
     }
 
-    fn bid_owner(&self, bid_id: &str) -> Option<Owner<'_>> {
-        self.bid_owners.get(bid_id).map(|owner| Owner {
-            broker: &owner.broker,
-            token_hash: &owner.token_hash,
-        })
+    fn parties(&self) -> &Parties {
+        &self.parties
     }
 }
 

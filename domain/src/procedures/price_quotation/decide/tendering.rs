@@ -1,21 +1,11 @@
 //! Bids: submitted, changed and withdrawn while the tender period runs.
 
 use crate::Context;
-use crate::procedures::common::{lookup, new_id, ownership, refusals, tendering};
+use crate::procedures::common::{lookup, new_id, tendering};
 use crate::procedures::price_quotation::{
-    Actor, Bid, BidEdit, BidInput, BidStatus, Config, Event, State, Tender,
+    Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Config, Event, State, Tender,
 };
 use crate::procurement::{Refusal, RequirementResponse, criterion};
-
-fn bid_status(requested: Option<&str>, field_present: bool) -> Result<Option<BidStatus>, Refusal> {
-    match requested {
-        None => Ok(None),
-        Some("draft") => Ok(Some(BidStatus::Draft)),
-        Some("pending") => Ok(Some(BidStatus::Pending)),
-        Some(_) if field_present => Err(refusals::one_of("status", &["draft", "pending"])),
-        Some(_) => Ok(None),
-    }
-}
 
 fn check_bid_value(
     tender: &Tender,
@@ -52,13 +42,14 @@ pub(super) fn submit_bid(
     state: &State,
     actor: &Actor,
     input: &BidInput,
+    stage: BidStage,
     token_hash: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = lookup::root(state)?;
     let now = context.now;
     tendering::check_open(tender, now, "add bid")?;
-    let status = bid_status(input.status.as_deref(), true)?.unwrap_or(BidStatus::Pending);
+    let status = BidStatus::from(stage);
     let [tenderer] = input.tenderers.as_slice() else {
         return Err(Refusal::invalid(
             "tenderers",
@@ -119,13 +110,12 @@ pub(super) fn edit_bid(
     actor: &Actor,
     bid_id: &str,
     edit: &BidEdit,
+    stage: Option<BidStage>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let bid = ownership::owned_bid(state, actor, bid_id)?;
-    let tender = lookup::root(state)?;
     let now = context.now;
-    tendering::check_open(tender, now, "update bid")?;
-    let status = bid_status(edit.status.as_deref(), true)?;
+    let (tender, bid) = tendering::owned_open_bid(state, actor, bid_id, now, "update bid")?;
+    let status = stage.map(BidStatus::from);
     if bid.status == BidStatus::Pending && status == Some(BidStatus::Draft) {
         return Err(Refusal::invalid(
             "status",
@@ -177,8 +167,7 @@ pub(super) fn withdraw_bid(
     bid_id: &str,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    ownership::owned_bid(state, actor, bid_id)?;
-    tendering::check_open(lookup::root(state)?, context.now, "delete bid")?;
+    tendering::owned_open_bid(state, actor, bid_id, context.now, "delete bid")?;
     Ok(vec![Event::BidWithdrawn {
         bid_id: bid_id.to_owned(),
         at: context.now,

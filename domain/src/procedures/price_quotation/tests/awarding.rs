@@ -2,6 +2,7 @@
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::common::disclosure;
 use crate::testing::{Spec, event_types};
 
 #[test]
@@ -22,7 +23,7 @@ fn happy_path_to_complete() {
         "lowest price first"
     );
     assert!(
-        disclosure::public_tender(spec.state()).expect("doc")["bids"]
+        disclosure::public_document::<PriceQuotation>(spec.state()).expect("doc")["bids"]
             .as_array()
             .is_some_and(|b| b.len() == 3)
     );
@@ -40,13 +41,9 @@ fn happy_path_to_complete() {
         contract_id: awarded.contracts[0].id.clone(),
         at: tender_end(),
     };
-    spec.when(Command::EditContract {
+    spec.when(Command::SignContract {
         actor: owner(),
         contract_id: awarded.contracts[0].id.clone(),
-        edit: ContractEdit {
-            status: Some("active".into()),
-            ..ContractEdit::default()
-        },
     })
     .then([signed.clone()]);
     spec.record([signed]);
@@ -128,7 +125,7 @@ fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
     let spec = spec.and([ended]);
     assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
     assert!(!disclosure::bids_disclosed(spec.state()));
-    let document = disclosure::public_tender(spec.state()).expect("document");
+    let document = disclosure::public_document::<PriceQuotation>(spec.state()).expect("document");
     assert!(!document.to_string().contains("17777"), "{document}");
     assert!(disclosure::visible_bid(spec.state(), &bid_id, false).is_err());
 }

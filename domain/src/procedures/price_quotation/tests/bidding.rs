@@ -4,6 +4,7 @@ use serde_json::{Value as Json, json};
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::common::disclosure;
 use crate::procurement::RefusalKind;
 use crate::testing::Spec;
 
@@ -124,6 +125,7 @@ fn zero_amounts_and_quantities_are_refused() {
             serde_json::from_value(json!({"value": {"amount": amount, "currency": "UAH"}}))
                 .expect("edit"),
         ),
+        stage: None,
     };
     spec.when(edit_value(json!(0)))
         .then_refused(RefusalKind::Invalid, "value.amount");

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::common::disclosure;
 use crate::procurement::RefusalKind;
 use crate::testing::Spec;
 
@@ -36,7 +37,7 @@ fn creation_sets_server_fields() {
         next_check(spec.state()).is_none(),
         "no transition pending in draft"
     );
-    let document = disclosure::public_tender(spec.state()).expect("document");
+    let document = disclosure::public_document::<PriceQuotation>(spec.state()).expect("document");
     assert_eq!(document["value"]["amount"], json!(22000.0));
     assert_eq!(document["dateCreated"], json!("2023-09-20T03:00:00+03:00"));
     assert!(document.get("next_check").is_none());
@@ -59,13 +60,12 @@ fn only_the_owner_with_its_token_changes_the_tender() {
             token_hash: Some("owner-token".into()),
         },
     ] {
-        spec.when(Command::Edit {
+        spec.when(Command::EditDraft {
             actor,
             edit: Box::new(TenderEdit {
                 title: Some("x".into()),
                 ..TenderEdit::default()
             }),
-            catalogue: None,
         })
         .then_refused(RefusalKind::Forbidden, "permission");
     }

@@ -4,13 +4,14 @@ use serde_json::json;
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::common::disclosure;
 use crate::testing::id;
 
 #[test]
 fn bids_are_sealed_during_tendering() {
     let spec = tendering_with(&[("11111111", 100)]);
     let bid_id = nth_bid(1);
-    let document = disclosure::public_tender(spec.state()).expect("document");
+    let document = disclosure::public_document::<PriceQuotation>(spec.state()).expect("document");
     assert!(document.get("bids").is_none());
     let text = document.to_string();
     assert!(!text.contains(&bid_id), "the bid is not listed");
@@ -33,7 +34,7 @@ fn bids_of_a_tender_cancelled_during_tendering_stay_sealed_for_ever() {
     let bid_id = nth_bid(1);
     assert_eq!(tender(&spec).status, TenderStatus::Cancelled);
     assert!(!disclosure::bids_disclosed(spec.state()));
-    let document = disclosure::public_tender(spec.state()).expect("document");
+    let document = disclosure::public_document::<PriceQuotation>(spec.state()).expect("document");
     assert!(document.get("bids").is_none(), "{document}");
     assert!(!document.to_string().contains("187"), "{document}");
     assert!(disclosure::visible_bid(spec.state(), &bid_id, false).is_err());
@@ -60,6 +61,7 @@ fn withdrawn_bids_and_earlier_prices_are_never_public() {
                 ),
                 ..BidEdit::default()
             }),
+            stage: None,
         }),
     );
     log.extend(spec.step(Command::WithdrawBid {
@@ -78,7 +80,7 @@ fn withdrawn_bids_and_earlier_prices_are_never_public() {
     assert_eq!(opened.data["bids"][0]["value"]["amount"], json!(17299.0));
     log.extend(ended);
     let public = public_log(&log)
-        + &disclosure::public_tender(spec.state())
+        + &disclosure::public_document::<PriceQuotation>(spec.state())
             .expect("doc")
             .to_string();
     assert!(public.contains("17299"), "the final price is disclosed");

@@ -9,6 +9,8 @@ use serde_json::{Map, Value as Json, json};
 use super::super::catalogue::{Agreement, AgreementContract, CatalogueSnapshot, Profile};
 use super::super::*;
 use crate::DomainEvent;
+use crate::procedures::Requests;
+use crate::procedures::common::disclosure;
 use crate::testing::{Spec, id, utc};
 
 pub const PROFILE: &str = "655360-30230000-889652-40000777";
@@ -146,20 +148,16 @@ pub fn good_catalogue_without_profile() -> CatalogueSnapshot {
 }
 
 pub fn edit(edit: TenderEdit) -> Command {
-    Command::Edit {
+    Command::EditDraft {
         actor: owner(),
         edit: Box::new(edit),
-        catalogue: None,
     }
 }
 
 pub fn activate(catalogue: Option<CatalogueSnapshot>) -> Command {
-    Command::Edit {
+    Command::Activate {
         actor: owner(),
-        edit: Box::new(TenderEdit {
-            status: Some("active.tendering".into()),
-            ..TenderEdit::default()
-        }),
+        edit: Box::new(TenderEdit::default()),
         catalogue,
     }
 }
@@ -192,20 +190,19 @@ pub fn submit_via(broker: &str, firm: &str, amount: u32, answers: Json) -> Comma
             }))
             .expect("valid bid"),
         ),
+        stage: BidStage::Submitted,
         token_hash: format!("bid-token-{firm}"),
     }
 }
 
+/// The owner's `PATCH` of an award, as the API reads it.
 pub fn award_decision(award_id: &str, status: &str, qualified: bool) -> Command {
-    Command::DecideAward {
-        actor: owner(),
-        award_id: award_id.to_owned(),
-        edit: AwardEdit {
-            status: Some(status.into()),
-            qualified: Some(qualified),
-            ..AwardEdit::default()
-        },
-    }
+    let edit = AwardEdit {
+        status: Some(status.into()),
+        qualified: Some(qualified),
+        ..AwardEdit::default()
+    };
+    PriceQuotation::award_patch(owner(), award_id.to_owned(), edit).expect("an award decision")
 }
 
 pub fn request_cancellation() -> Command {
@@ -221,13 +218,10 @@ pub fn request_cancellation() -> Command {
 }
 
 pub fn activate_cancellation(cancellation_id: &str) -> Command {
-    Command::EditCancellation {
+    Command::ActivateCancellation {
         actor: owner(),
         cancellation_id: cancellation_id.to_owned(),
-        edit: CancellationEdit {
-            status: Some("active".into()),
-            reason: None,
-        },
+        reason: None,
     }
 }
 

@@ -12,3 +12,4 @@ mod cancellation;
 mod creation;
 mod disclosure;
 mod fixtures;
+mod wire;
