@@ -11,7 +11,7 @@
 //!   round (the Prozorro procurement auction, spec `auction-module.md` and
 //!   rules RA-7…RA-15 of `platform-overview.md`), descending for
 //!   procurement or ascending per unit for the multi-award sale;
-//! - `dutch`: the 3-stage Dutch auction of Prozorro.sale (spec
+//! - [`dutch`]: the 3-stage Dutch auction of Prozorro.sale (spec
 //!   `dutch-auction.md`): a descending price clock, sealed bids above the
 //!   stop, the stopper's last word.
 //!
@@ -30,6 +30,7 @@
 
 pub mod command;
 pub mod direction;
+pub mod dutch;
 pub mod result;
 pub mod rules;
 pub mod stage;
@@ -43,6 +44,7 @@ use serde::Serialize;
 
 pub use command::Command;
 pub use direction::Direction;
+pub use dutch::Dutch;
 pub use result::{AuctionResult, RankedBid, Unsuccessful};
 pub use stage::Stage;
 pub use turn_based::TurnBased;
