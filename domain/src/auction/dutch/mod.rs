@@ -72,6 +72,8 @@ pub mod state;
 pub mod view;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use event::{Event, Participant, PlacedBid};
