@@ -37,6 +37,9 @@ pub mod stage;
 pub mod turn_based;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use std::fmt::Debug;
 
 use chrono::{DateTime, Utc};
