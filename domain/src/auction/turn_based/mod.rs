@@ -26,7 +26,9 @@
 //!   bid earlier in the procedure's order wins.
 //! - Q2: a bid never ends a turn early; a turn lasts its full length.
 //! - Q3: server time decides: a bid counts iff `now < turn end` (V-8); no
-//!   grace period.
+//!   grace period. A late bid gets the reference's answer for the stage it
+//!   lands in: "Stage not for bidding" in a pause, "Not valid bidder" in
+//!   the next bidder's turn (the stage is checked before the turn owner).
 //! - Q4: a late timer catches up instead of abandoning: stage boundaries
 //!   come from the schedule and bids from the clock, so a late tick
 //!   publishes the same amounts in the same order. A procedure that wants a

@@ -302,3 +302,21 @@ fn v10_ten_times_the_stop_is_accepted_after_the_pages_prompt() {
         Some(amount("12000"))
     );
 }
+
+#[test]
+fn q5_round_two_starts_at_its_planned_time_not_at_the_stop() {
+    // The stop at 11:00 does not shorten round 1: until 16:15:30 it is
+    // still a step, and a bid there is another stop attempt.
+    let spec = stopped_by_p1();
+    refused_with(
+        &spec.at(at("16:15:29.999")),
+        bid(P2, "1400"),
+        Forbidden,
+        "data",
+        "The auction has already been stopped",
+    );
+    let spec = stopped_by_p1();
+    spec.at(round1_end())
+        .when(bid(P2, "1400"))
+        .then([sealed(P2, "1400", round1_end())]);
+}
