@@ -5,6 +5,7 @@
 //! [`Context`], facts from outside systems arrive inside commands, and every
 //! decision is a plain function of (state, command, context).
 
+pub mod auction;
 pub mod calendar;
 pub mod context;
 pub mod decider;
