@@ -10,6 +10,14 @@ pub const FEED: &str = "feed";
 pub const CONTRACTS: &str = "contracts";
 pub const READ_MODELS: [&str; 3] = [DOCUMENTS, FEED, CONTRACTS];
 
+/// Whether a procedure `status` is a draft (`draft`, `draft.*`): not yet
+/// published, so the change feeds leave it out (as the reference API's feed
+/// views do), though the document itself is readable by id. The read
+/// stores' feed queries say the same in SQL.
+pub fn is_draft(status: &str) -> bool {
+    status == "draft" || status.starts_with("draft.")
+}
+
 /// One procedure's public document: the exact bytes `GET` serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRow {
@@ -241,7 +249,17 @@ mod tests {
 
     use serde_json::json;
 
-    use super::{ContractRow, DocumentRow, referenced_bodies};
+    use super::{ContractRow, DocumentRow, is_draft, referenced_bodies};
+
+    #[test]
+    fn drafts_are_draft_and_draft_dot_anything() {
+        for status in ["draft", "draft.publishing", "draft.unsuccessful"] {
+            assert!(is_draft(status), "{status}");
+        }
+        for status in ["active.tendering", "drafted", "Draft", "", "complete"] {
+            assert!(!is_draft(status), "{status}");
+        }
+    }
 
     fn document(
         position: u64,

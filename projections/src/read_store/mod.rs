@@ -16,6 +16,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
 
+/// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
+/// have `substr`; `LIKE` would be case-insensitive in SQLite).
+pub(crate) const NOT_DRAFT: &str = "f.status <> 'draft' AND substr(f.status, 1, 6) <> 'draft.'";
+
 /// Whether stored positions disagree, which only happens when an upgrade
 /// added a read model (its position starts at 0 next to the others'). The
 /// new model cannot be derived from the others (it needs each row's last
@@ -66,7 +70,9 @@ pub trait ReadStore: Send + Sync + 'static {
         procedure_ids: &[String],
     ) -> Result<HashMap<String, FeedRow>, ReadStoreError>;
 
-    /// A page of the procedures' change feed.
+    /// A page of the procedures' change feed. Drafts are left out (see
+    /// [`crate::model::is_draft`]): a draft appears once it is published, at
+    /// the position of that change.
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError>;
 
     /// Contract `contract_id` (contract ids are generated unique; should two

@@ -11,7 +11,7 @@ use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{NoTls, Row};
 
-use super::{ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
 use crate::model::{
     ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
 };
@@ -419,7 +419,7 @@ impl ReadStore for PostgresReadStore {
         let sql = format!(
             "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
              JOIN read_documents d ON d.procedure_id = f.procedure_id \
-             WHERE f.kind = ANY($1) AND f.position {comparison} $2 \
+             WHERE f.kind = ANY($1) AND f.position {comparison} $2 AND {NOT_DRAFT} \
              ORDER BY f.position {order} LIMIT $3"
         );
         let statement = client.prepare_cached(&sql).await.map_err(unavailable)?;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
-use super::{ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
 use crate::model::{
     ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
 };
@@ -406,7 +406,7 @@ impl ReadStore for SqliteReadStore {
             let sql = format!(
                 "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
                  JOIN read_documents d ON d.procedure_id = f.procedure_id \
-                 WHERE f.kind IN ({kinds}) AND f.position {comparison} ?1 \
+                 WHERE f.kind IN ({kinds}) AND f.position {comparison} ?1 AND {NOT_DRAFT} \
                  ORDER BY f.position {order} LIMIT ?2"
             );
             let mut statement = connection.prepare_cached(&sql).map_err(unavailable)?;
@@ -609,7 +609,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_contracts_feed_never_splits_a_position() {
+    async fn feeds_leave_drafts_out_and_never_split_a_position() {
         let dir = tempfile::tempdir().expect("dir");
         let store = SqliteReadStore::open(&dir.path().join("read")).expect("open");
         let batch = ChangeBatch {
@@ -641,7 +641,7 @@ mod tests {
             .into_iter()
             .map(|entry| entry.row.procedure_id)
             .collect();
-        assert_eq!(listed, ["a", "b", "c", "d"]);
+        assert_eq!(listed, ["b", "d"]);
         let ids = |rows: Vec<ContractRow>| -> Vec<String> {
             rows.into_iter().map(|row| row.contract_id).collect()
         };

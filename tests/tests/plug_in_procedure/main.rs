@@ -114,7 +114,7 @@ fn viewers(owner_token: &str) -> Vec<Viewer> {
 
 async fn served_everywhere(server: TestServer) {
     // Created by its procurementMethodType, next to a priceQuotation tender.
-    let tender = e2e::pq::create(&server).await;
+    let tender = e2e::pq::activated(&server).await;
     let end = domain::time::format_kyiv(server.now() + TimeDelta::days(1));
     let (status, headers, created) = server
         .post(
