@@ -173,7 +173,10 @@ impl ContractRow {
                         Json::String(earlier.date_modified.clone()),
                     );
                 }
-                if Json::Object(unchanged).to_string() == earlier.body {
+                // Bytes against bytes (a `Value` only equals a string that
+                // is a JSON string).
+                let unchanged = Json::Object(unchanged).to_string();
+                if unchanged == earlier.body {
                     continue;
                 }
             }
