@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod body;
 pub mod brokers;
 pub mod cli;
+pub mod contracts;
 pub mod documents;
 pub mod error;
 pub mod feed;

@@ -66,7 +66,10 @@ impl Registry {
         Erased<A>: Kind,
     {
         let kind: Arc<dyn Kind> = Arc::new(Erased(Arc::new(adapter)));
-        self.published = kind.publish(self.published);
+        // Contracts name their procedure as its collection's errors do.
+        self.published = kind
+            .publish(self.published)
+            .naming_procedures(kind.name(), kind.collection().id_field);
         self.openapi = Arc::default();
         self.kinds.insert(kind.name(), kind);
         self

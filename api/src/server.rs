@@ -100,6 +100,7 @@ pub fn routes(registry: &Registry) -> Routes {
         .merge(crate::procedure::routes::routes(registry))
         .merge(crate::documents::routes())
         .merge(crate::feed::routes())
+        .merge(crate::contracts::routes())
 }
 
 /// The application. Around every route, from the inside out: request

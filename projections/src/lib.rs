@@ -1,12 +1,15 @@
 //! Read models built only from the global event log.
 //!
-//! Two read models, applied together by one [`projector::Projector`] and
+//! Three read models, applied together by one [`projector::Projector`] and
 //! stored with the log position they reflect in the same transaction
 //! ([`read_store`]):
 //! - documents: each procedure's public document, exactly the bytes
 //!   `GET /api/2.5/tenders/{id}` serves, with a revision counter;
 //! - feed: the listing and change-feed index (id, dateModified, status,
-//!   procurementMethodType, owner, the position of the last change).
+//!   procurementMethodType, owner, the position of the last change);
+//! - contracts: every contract of a public document as its own resource
+//!   (`GET /api/2.5/contracts/{id}`), with a revision counter and the
+//!   position of its last change.
 //!
 //! What is public is never decided here: each procedure type's
 //! [`domain::Published`] rules render the document and redact events.
@@ -17,7 +20,7 @@ pub mod projector;
 pub mod read_store;
 pub mod view;
 
-pub use model::{ChangeBatch, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+pub use model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
 pub use project::{ProjectError, Projection};
 pub use projector::Projector;
 pub use read_store::{ReadStore, ReadStoreError, Snapshot};

@@ -1,14 +1,15 @@
 //! Turns a page of the global log into one [`ChangeBatch`]. Every event is
 //! folded into its procedure and the public document is rendered after each
 //! one; a document's revision and feed position move only when its bytes
-//! change. That makes the read models a function of the log alone, whatever
-//! the batch boundaries, so a rebuild gives byte-identical rows.
+//! change, and so do each of its contracts'. That makes the read models a
+//! function of the log alone, whatever the batch boundaries, so a rebuild
+//! gives byte-identical rows.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use commands::store::{EventStore, RecordedEvent, StoreError};
 
-use crate::model::{ChangeBatch, DocumentRow, FeedRow};
+use crate::model::{ChangeBatch, ContractRow, DocumentRow, FeedRow};
 use crate::read_store::{ReadStore, ReadStoreError};
 use crate::view::{Kinds, ProcedureView, ViewError};
 
@@ -37,6 +38,10 @@ struct Folded {
     version: u64,
     /// The current document row, if the document exists.
     document: Option<DocumentRow>,
+    /// The current rows of its contracts, by contract id.
+    contracts: HashMap<String, ContractRow>,
+    /// How its contracts name it (`tender_id`, `procedure_id`).
+    procedure_field: &'static str,
 }
 
 impl Folded {
@@ -80,6 +85,9 @@ impl Projection {
         }
         self.load_missing(events, read, page).await?;
         let mut changed: BTreeMap<String, (DocumentRow, FeedRow)> = BTreeMap::new();
+        // By (procedure, contract): a contract changed twice in one batch is
+        // written once, as it ended.
+        let mut contracts: BTreeMap<(String, String), ContractRow> = BTreeMap::new();
         let mut to = from;
         for event in page {
             to = event.position;
@@ -110,6 +118,20 @@ impl Projection {
                 body,
             };
             let feed = FeedRow::from_document(&document, &envelope, folded.view.bids_disclosed());
+            for contract in ContractRow::changes(
+                &document,
+                &envelope,
+                folded.procedure_field,
+                &folded.contracts,
+            ) {
+                folded
+                    .contracts
+                    .insert(contract.contract_id.clone(), contract.clone());
+                contracts.insert(
+                    (contract.procedure_id.clone(), contract.contract_id.clone()),
+                    contract,
+                );
+            }
             folded.document = Some(document.clone());
             changed.insert(event.procedure_id.clone(), (document, feed));
         }
@@ -119,12 +141,14 @@ impl Projection {
             to,
             documents,
             feed,
+            contracts: contracts.into_values().collect(),
         })
     }
 
     /// Folds every procedure of the page that is not in the cache (or is
     /// behind it) up to just before its first event in the page, with a
-    /// query for all their kinds and one for all their current documents.
+    /// query for all their kinds, one for all their current documents and
+    /// one for all their current contracts.
     async fn load_missing(
         &mut self,
         events: &dyn EventStore,
@@ -155,11 +179,21 @@ impl Projection {
             .filter(|e| e.procedure_version > 1)
             .map(|e| e.procedure_id.clone())
             .collect();
-        let mut documents = if existing.is_empty() {
-            HashMap::new()
+        let (mut documents, stored_contracts) = if existing.is_empty() {
+            (HashMap::new(), Vec::new())
         } else {
-            read.documents(&existing).await?
+            (
+                read.documents(&existing).await?,
+                read.procedure_contracts(&existing).await?,
+            )
         };
+        let mut contracts: HashMap<String, HashMap<String, ContractRow>> = HashMap::new();
+        for row in stored_contracts {
+            contracts
+                .entry(row.procedure_id.clone())
+                .or_default()
+                .insert(row.contract_id.clone(), row);
+        }
         for first in missing {
             let id = &first.procedure_id;
             let kind = kinds
@@ -191,6 +225,8 @@ impl Projection {
                 view,
                 version,
                 document: documents.remove(id),
+                contracts: contracts.remove(id).unwrap_or_default(),
+                procedure_field: self.kinds.procedure_field(kind),
             };
             self.cache.insert(id.clone(), Box::new(entry));
         }

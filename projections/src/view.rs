@@ -88,10 +88,16 @@ pub enum ViewError {
     Decode(#[from] EventDecodeError),
 }
 
+/// How a contract names its procedure when no kind says otherwise: the
+/// OpenProcurement contracting API's field.
+pub const DEFAULT_PROCEDURE_FIELD: &str = "tender_id";
+
 /// The procedure types the read side publishes, by their stored kind.
 #[derive(Clone, Default)]
 pub struct Kinds {
     kinds: BTreeMap<&'static str, Arc<dyn ViewKind>>,
+    /// The field under which a kind's contracts name their procedure.
+    procedure_fields: BTreeMap<&'static str, &'static str>,
 }
 
 impl Kinds {
@@ -108,6 +114,21 @@ impl Kinds {
         self.kinds
             .insert(D::KIND, Arc::new(ViewOf::<D>(PhantomData)));
         self
+    }
+
+    /// Contracts of procedures of `kind` name their procedure in `field`
+    /// (`tender_id`, `procedure_id`: how its collection names a procedure).
+    pub fn naming_procedures(mut self, kind: &'static str, field: &'static str) -> Self {
+        self.procedure_fields.insert(kind, field);
+        self
+    }
+
+    /// The field under which contracts of `kind` name their procedure.
+    pub fn procedure_field(&self, kind: &str) -> &'static str {
+        self.procedure_fields
+            .get(kind)
+            .copied()
+            .unwrap_or(DEFAULT_PROCEDURE_FIELD)
     }
 
     /// Every kind known, in name order.

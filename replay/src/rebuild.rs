@@ -47,10 +47,10 @@ pub struct RebuildReport {
     pub caught_up_to: u64,
     /// How many times the live read models moved on while installing.
     pub retries: usize,
-    /// Documents, then feed: the live read models before the install.
-    pub live: [Digest; 2],
-    /// Documents, then feed: the rebuilt read models, now installed.
-    pub rebuilt: [Digest; 2],
+    /// Documents, feed, then contracts: the live read models before the install.
+    pub live: [Digest; 3],
+    /// Documents, feed, then contracts: the rebuilt read models, now installed.
+    pub rebuilt: [Digest; 3],
 }
 
 impl RebuildReport {
@@ -59,7 +59,7 @@ impl RebuildReport {
     }
 }
 
-/// Brings `live` up to the log's head, rebuilds both read models from
+/// Brings `live` up to the log's head, rebuilds every read model from
 /// position 0 into a fresh store in `scratch_dir` up to the live position,
 /// compares digests and installs the rebuilt content into `live` (whether or
 /// not it differed). If a running server moves `live` on before the install,
@@ -83,9 +83,7 @@ pub async fn rebuild(
     let mut built = 0;
     for retries in 0..ATTEMPTS {
         let live_snapshot = live.snapshot().await?;
-        let target = live_snapshot
-            .documents_position
-            .min(live_snapshot.feed_position);
+        let target = live_snapshot.position();
         progress(built, target);
         while built < target {
             let page = events

@@ -47,9 +47,9 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Creates one tender through the command handler (no HTTP, no wait for
-/// the read models); answers the last position it committed.
-async fn create_tender(server: &TestServer, number: usize) -> u64 {
+/// Creates one draft tender through the command handler (no HTTP, no wait
+/// for the read models); answers its id and the last position it committed.
+async fn create_tender(server: &TestServer, number: usize) -> (String, u64) {
     let fixture = fixture_request();
     let input: pq::TenderInput =
         serde_json::from_value(fixture["data"].clone()).expect("fixture tender");
@@ -73,7 +73,50 @@ async fn create_tender(server: &TestServer, number: usize) -> u64 {
         .execute::<PriceQuotation>(&id, &command, &Metadata::default())
         .await
         .expect("create a tender");
-    executed.appended.expect("appended").last_position
+    (id, executed.appended.expect("appended").last_position)
+}
+
+/// The e-catalogue facts of the fixture tender, fetched once from the test
+/// server's fake catalogue (every bench tender is the fixture).
+async fn catalogue_facts(server: &TestServer) -> pq::catalogue::CatalogueSnapshot {
+    let fixture = fixture_request();
+    let profiles: Vec<String> = fixture["data"]["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["profile"].as_str().map(str::to_owned))
+        .collect();
+    let agreement = fixture["data"]["agreement"]["id"]
+        .as_str()
+        .expect("fixture agreement");
+    let catalogue = commands::ports::catalogue::HttpCatalogue::new(
+        &server.catalogue.url,
+        Duration::from_secs(5),
+    )
+    .expect("catalogue adapter");
+    commands::ports::catalogue::snapshot(&catalogue, &profiles, agreement)
+        .await
+        .expect("catalogue facts")
+}
+
+/// Publishes a draft tender (`active.tendering`) through the command
+/// handler: the change feed lists published tenders only.
+async fn publish_tender(server: &TestServer, id: &str, facts: &pq::catalogue::CatalogueSnapshot) {
+    let command = pq::Command::Activate {
+        actor: pq::Actor {
+            broker: "broker".into(),
+            token_hash: Some("0".repeat(64)),
+        },
+        edit: Box::new(pq::TenderEdit::default()),
+        catalogue: Some(facts.clone()),
+    };
+    server
+        .handler
+        .execute::<PriceQuotation>(id, &command, &Metadata::default())
+        .await
+        .expect("publish a tender")
+        .appended
+        .expect("appended");
 }
 
 async fn get_json(client: &reqwest::Client, url: &str) -> Json {
@@ -84,6 +127,7 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Json {
 
 async fn catch_up(server: &TestServer, tenders: usize, rounds: usize) {
     let created = Instant::now();
+    let facts = &catalogue_facts(server).await;
     let mut writers = Vec::new();
     let server = Arc::new(server);
     for writer in 0..WRITERS {
@@ -91,7 +135,8 @@ async fn catch_up(server: &TestServer, tenders: usize, rounds: usize) {
         let server = Arc::clone(&server);
         writers.push(async move {
             for i in 0..share {
-                create_tender(&server, writer * tenders + i).await;
+                let (id, _) = create_tender(&server, writer * tenders + i).await;
+                publish_tender(&server, &id, facts).await;
             }
         });
     }
@@ -99,7 +144,7 @@ async fn catch_up(server: &TestServer, tenders: usize, rounds: usize) {
     server.settle().await;
     let head = server.head().await;
     println!(
-        "  created {tenders} tenders ({head} events) in {:.1} s",
+        "  created and published {tenders} tenders ({head} events) in {:.1} s",
         created.elapsed().as_secs_f64()
     );
 
@@ -339,7 +384,7 @@ async fn live_delay(server: &TestServer, seconds: u64) {
         writers.push(async move {
             let mut i = 0;
             while Instant::now() < stop {
-                let position = create_tender(&server, 900_000 + writer * 10_000 + i).await;
+                let (_, position) = create_tender(&server, 900_000 + writer * 10_000 + i).await;
                 acknowledged
                     .lock()
                     .expect("lock")

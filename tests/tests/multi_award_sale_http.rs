@@ -930,7 +930,7 @@ async fn wrong_party_or_status_changes_nothing(server: TestServer) {
 
 async fn sale_feed_lists_sales_only(server: TestServer) {
     let sale = publish_lot(&server, 1000, 200, 100).await;
-    let tender = e2e::pq::create(&server).await;
+    let tender = e2e::pq::activated(&server).await;
     server.settle().await;
     let (status, _, page) = server
         .get(

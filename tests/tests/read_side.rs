@@ -1,13 +1,14 @@
 //! The read side through the real HTTP server on both store backends: the
 //! change feed and the public event log follow the commit order exactly
 //! under concurrent writers (pages, server-sent events, resumption across a
-//! restart), and no read endpoint shows a sealed bid before disclosure.
+//! restart), drafts stay out of the feed, and no read endpoint shows a
+//! sealed bid before disclosure.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use e2e::http::{BROKER_KEY, OTHER_KEY, StatusCode, TestServer, pixeli, shteker, tenderer};
-use e2e::pq::{Tender, activated, bid_request, create, end_tendering};
+use e2e::pq::{Tender, activated, bid_request, create, end_tendering, submit_bid};
 use e2e::sse::read_events;
 use serde_json::{Value as Json, json};
 
@@ -72,13 +73,19 @@ async fn feed_and_event_log_follow_the_commit_order(server: TestServer) {
             follow_pages(&server, "/api/2.5/events?limit=13".into(), &done).await
         })
     };
+    // Every third tender stays a draft, which the feed leaves out.
     let mut writers = Vec::new();
     for _ in 0..WRITERS {
         let server = Arc::clone(&server);
         writers.push(tokio::spawn(async move {
             let mut ids = Vec::new();
-            for _ in 0..TENDERS_PER_WRITER {
-                ids.push(create(&server).await.id);
+            for n in 0..TENDERS_PER_WRITER {
+                let tender = if n % 3 == 0 {
+                    create(&server).await
+                } else {
+                    activated(&server).await
+                };
+                ids.push(tender.id);
             }
             ids
         }));
@@ -98,22 +105,30 @@ async fn feed_and_event_log_follow_the_commit_order(server: TestServer) {
         .read_all(0, 100_000)
         .await
         .expect("read the log");
-    let created: Vec<String> = log
+    let all_created: Vec<String> = log
         .iter()
         .filter(|e| e.event_type == "TenderCreated")
         .map(|e| e.procedure_id.clone())
         .collect();
-    assert_eq!(created.len(), WRITERS * TENDERS_PER_WRITER);
+    assert_eq!(all_created.len(), WRITERS * TENDERS_PER_WRITER);
     let mut sorted = acknowledged.clone();
     sorted.sort();
-    let mut created_sorted = created.clone();
+    let mut created_sorted = all_created.clone();
     created_sorted.sort();
     assert_eq!(
         sorted, created_sorted,
         "every acknowledged tender is in the log"
     );
+    // What the feed lists: each published tender at its publication (its
+    // last change), in commit order; drafts not at all.
+    let created: Vec<String> = log
+        .iter()
+        .filter(|e| e.event_type == "TenderActivated")
+        .map(|e| e.procedure_id.clone())
+        .collect();
+    assert_eq!(created.len(), WRITERS * (TENDERS_PER_WRITER * 2 / 3));
 
-    // The paging feed reader saw every tender once, in commit order.
+    // The paging feed reader saw every published tender once, in commit order.
     let feed_ids: Vec<String> = feed
         .iter()
         .map(|item| item["id"].as_str().expect("id").to_owned())
@@ -182,9 +197,9 @@ async fn feed_and_event_log_follow_the_commit_order(server: TestServer) {
         .collect();
     assert_eq!(streamed_event_ids, log_ids[3..]);
 
-    // Health: both read models have applied the whole log.
+    // Health: every read model has applied the whole log.
     let (_, _, health) = server.get("/health", None, None).await;
-    for model in ["documents", "feed"] {
+    for model in ["documents", "feed", "contracts"] {
         assert_eq!(health["projections"][model]["lag"], 0, "{health}");
         assert_eq!(
             health["projections"][model]["position"],
@@ -242,7 +257,7 @@ async fn positions_of(server: &TestServer, id: &str) -> u64 {
 async fn feed_pages_link_both_ways(server: TestServer) {
     let mut tenders: Vec<Tender> = Vec::new();
     for _ in 0..5 {
-        tenders.push(create(&server).await);
+        tenders.push(activated(&server).await);
     }
     let ids: Vec<String> = tenders.iter().map(|t| t.id.clone()).collect();
     let (status, _, first) = server
@@ -257,7 +272,7 @@ async fn feed_pages_link_both_ways(server: TestServer) {
     assert_eq!(page.len(), 2);
     assert_eq!(page[0]["id"], ids[0].as_str());
     for item in &page {
-        assert_eq!(item["status"], "draft");
+        assert_eq!(item["status"], "active.tendering");
         assert_eq!(item["procurementMethodType"], "priceQuotation");
         assert_eq!(item["owner"], "broker");
         assert!(
@@ -302,15 +317,10 @@ async fn feed_pages_link_both_ways(server: TestServer) {
         )
         .await;
     assert_eq!(newest["data"][0]["id"], ids[4].as_str());
-    // A changed tender moves to the end of the feed.
-    let (status, _, _) = server
-        .patch(
-            &tenders[0].owned(""),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"title": "Змінена назва"}})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    // A changed tender (a bid a minute later moves its dateModified) moves
+    // to the end of the feed.
+    server.advance(chrono::TimeDelta::minutes(1));
+    submit_bid(&server, &tenders[0], OTHER_KEY, &shteker(), 100).await;
     let (_, _, all) = server
         .get("/api/2.5/tenders?feed=changes&limit=100", None, None)
         .await;

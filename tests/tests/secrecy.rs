@@ -5,7 +5,9 @@
 //! (`e2e::secrecy`: every GET route of the router with every known id, the
 //! feeds and the event log in every form, both live streams, document
 //! bodies, refused writes). A sealed marker must appear nowhere; after
-//! disclosure every disclosed marker must appear somewhere.
+//! disclosure every disclosed marker must appear somewhere, and still once
+//! a winner's contract exists (read through its procedure and as a
+//! resource of its own).
 //!
 //! Never disclosed: a price a bid had before it was changed, withdrawn and
 //! draft bids, a tenderer's second bid through another broker, `buyerOnly`
@@ -420,6 +422,43 @@ async fn price_quotation_bids_stay_sealed(server: TestServer) {
         &sealed_for_ever,
         &disclosed,
     );
+
+    // The buyer accepts the award: the winner's contract is read through
+    // the tender and as a resource of its own (`/api/2.5/contracts…`).
+    let award = document["data"]["awards"][0]["id"]
+        .as_str()
+        .expect("an award")
+        .to_owned();
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/awards/{award}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"status": "active", "qualified": true}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let document = read(&server, &tender.path).await;
+    let contract = document["data"]["contracts"][0]["id"]
+        .as_str()
+        .expect("a contract")
+        .to_owned();
+    known.add("contract_id", &contract);
+    let scan = collect(&server, &known, &viewers, &probes(&b1)).await;
+    assert_eq!(
+        scan.answers
+            .iter()
+            .filter(|a| a.request == format!("GET /api/2.5/contracts/{contract} as anonymous"))
+            .map(|a| a.status)
+            .collect::<Vec<_>>(),
+        [StatusCode::OK],
+        "the contract itself was read"
+    );
+    check(
+        &scan,
+        &format!("priceQuotation/contracted/{}", server.backend.name()),
+        &sealed_for_ever,
+        &disclosed,
+    );
 }
 
 struct SaleBid {
@@ -623,6 +662,45 @@ async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
     check(
         &scan,
         &format!("multiAwardSale/disclosed/{}", server.backend.name()),
+        &sealed_for_ever,
+        &disclosed,
+    );
+
+    // The Organizer qualifies s1: its contract is read through the sale and
+    // as a resource of its own (`/api/2.5/contracts…`).
+    let qualifying = e2e::sale::Scenario {
+        server: &server,
+        sale: e2e::sale::Sale {
+            id: sale.id.clone(),
+            token: sale.token.clone(),
+            path: sale.path.clone(),
+            created: sale.created.clone(),
+        },
+        bids: vec![e2e::sale::SaleBid {
+            id: s1.id.clone(),
+            token: s1.token.clone(),
+            edr: "71000001".into(),
+        }],
+    };
+    qualifying.qualify(1).await;
+    let contract = qualifying.contract(1).await.expect("s1's contract")["id"]
+        .as_str()
+        .expect("contract id")
+        .to_owned();
+    known.add("contract_id", &contract);
+    let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    assert_eq!(
+        scan.answers
+            .iter()
+            .filter(|a| a.request == format!("GET /api/2.5/contracts/{contract} as anonymous"))
+            .map(|a| a.status)
+            .collect::<Vec<_>>(),
+        [StatusCode::OK],
+        "the contract itself was read"
+    );
+    check(
+        &scan,
+        &format!("multiAwardSale/contracted/{}", server.backend.name()),
         &sealed_for_ever,
         &disclosed,
     );

@@ -1,17 +1,20 @@
-//! The change feed of a collection, compatible with OpenProcurement's
-//! `?feed=changes`: each procedure appears at the position of its last
-//! change, so paging by position sees every change once, in commit order.
+//! The change feeds, compatible with OpenProcurement's `?feed=changes`: a
+//! collection's procedures, or every contract. Each entry appears at the
+//! position of its last change, so paging by position sees every change
+//! once, in commit order. What a feed lists is a [`Listing`]; the paging,
+//! links, `opt_fields` and the live form are the same for all.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
-use projections::{FeedEntry, FeedQuery, ReadStore};
+use projections::{ContractRow, FeedEntry, FeedQuery, ReadStore, ReadStoreError};
 use serde_json::{Map, Value as Json, json};
 use tokio::sync::watch;
 
@@ -28,13 +31,131 @@ pub struct Collection<'a> {
     pub kinds: &'a [&'a str],
 }
 
+/// What a change feed lists: rows of one read model, paged by the position
+/// of their last change.
+#[async_trait]
+pub trait Listing: Copy + Send + Sync + 'static {
+    type Entry: Send + 'static;
+
+    /// The page `query` asks for, in feed order.
+    async fn page(
+        &self,
+        read: &dyn ReadStore,
+        query: &FeedQuery,
+    ) -> Result<Vec<Self::Entry>, ReadStoreError>;
+
+    /// The position of the entry's last change: the offset after it.
+    fn position(entry: &Self::Entry) -> u64;
+
+    /// The entry as a feed item: `{"id", "dateModified", …opt_fields}`.
+    fn item(entry: &Self::Entry, fields: &[String]) -> Json;
+}
+
+/// Procedures of a collection (drafts left out by the read store).
+#[derive(Debug, Clone, Copy)]
+pub struct Procedures;
+
+#[async_trait]
+impl Listing for Procedures {
+    type Entry = FeedEntry;
+
+    async fn page(
+        &self,
+        read: &dyn ReadStore,
+        query: &FeedQuery,
+    ) -> Result<Vec<FeedEntry>, ReadStoreError> {
+        read.feed(query).await
+    }
+
+    fn position(entry: &FeedEntry) -> u64 {
+        entry.row.position
+    }
+
+    /// Optional fields come from the public document, so they can never
+    /// show more than it does.
+    fn item(entry: &FeedEntry, fields: &[String]) -> Json {
+        let document: Option<Json> = entry
+            .body
+            .as_deref()
+            .filter(|_| !fields.is_empty())
+            .and_then(|body| serde_json::from_str(body).ok());
+        item(
+            &entry.row.procedure_id,
+            &entry.row.date_modified,
+            document.as_ref().and_then(|d| d.get("data")),
+            fields,
+        )
+    }
+}
+
+/// Every contract of the procedures of the kinds listed.
+#[derive(Debug, Clone, Copy)]
+pub struct Contracts;
+
+#[async_trait]
+impl Listing for Contracts {
+    type Entry = ContractRow;
+
+    async fn page(
+        &self,
+        read: &dyn ReadStore,
+        query: &FeedQuery,
+    ) -> Result<Vec<ContractRow>, ReadStoreError> {
+        read.contracts_feed(query).await
+    }
+
+    fn position(entry: &ContractRow) -> u64 {
+        entry.position
+    }
+
+    /// Optional fields come from the contract as its procedure's public
+    /// document shows it.
+    fn item(entry: &ContractRow, fields: &[String]) -> Json {
+        let contract: Option<Json> = Some(&entry.body)
+            .filter(|_| !fields.is_empty())
+            .and_then(|body| serde_json::from_str(body).ok());
+        item(
+            &entry.contract_id,
+            &entry.date_modified,
+            contract.as_ref(),
+            fields,
+        )
+    }
+}
+
+/// `{"id", "dateModified", …}` with each of `fields` that `object` has.
+fn item(id: &str, date_modified: &str, object: Option<&Json>, fields: &[String]) -> Json {
+    let mut item = Map::new();
+    item.insert("id".into(), json!(id));
+    item.insert("dateModified".into(), json!(date_modified));
+    for field in fields {
+        if let Some(value) = object.and_then(|o| o.get(field)) {
+            item.insert(field.clone(), value.clone());
+        }
+    }
+    Json::Object(item)
+}
+
 /// How long a stream waits for a local projection before looking anyway
 /// (another server may be the one projecting).
 const STREAM_POLL: Duration = Duration::from_secs(1);
 
+/// The procedures' change feed of `collection`.
 pub async fn serve(
     state: &AppState,
     collection: Collection<'_>,
+    params: FeedParams,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    serve_listing(state, collection, Procedures, params, headers).await
+}
+
+/// The change feed of what `listing` lists, at `feed.path`: pages, or with
+/// `mode=stream` server-sent events.
+pub async fn serve_listing<L: Listing>(
+    state: &AppState,
+    feed: Collection<'_>,
+    listing: L,
     params: FeedParams,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -49,22 +170,29 @@ pub async fn serve(
             Some(from) if !headers.contains_key("last-event-id") => from,
             _ => params.resume_from(headers)?,
         };
-        return Ok(stream_changes(state, collection, from, fields).into_response());
+        return Ok(stream_changes(state, feed, listing, from, fields).into_response());
     }
     let descending = params.descending();
     let offset = match since {
         Some(offset) => Some(offset),
         None => params.offset()?,
     };
-    let entries = state
-        .read_store()
-        .feed(&query(collection, offset, limit, descending, &fields))
-        .await
-        .map_err(crate::write::store_failed)?;
-    let data: Vec<Json> = entries.iter().map(|e| item(e, &fields)).collect();
+    let entries = if params.test_only() {
+        // There are no test procedures (see `FeedParams::test_only`).
+        Vec::new()
+    } else {
+        listing
+            .page(
+                state.read_store().as_ref(),
+                &query(feed, offset, limit, descending, &fields),
+            )
+            .await
+            .map_err(crate::write::store_failed)?
+    };
+    let data: Vec<Json> = entries.iter().map(|e| L::item(e, &fields)).collect();
     let next = entries
         .last()
-        .map(|e| e.row.position)
+        .map(L::position)
         .or(offset)
         .unwrap_or(if descending {
             super::params::MAX_POSITION
@@ -75,23 +203,13 @@ pub async fn serve(
     body.insert("data".into(), Json::Array(data));
     body.insert(
         "next_page".into(),
-        page_link(&state.public_url, collection, &params, next, descending),
+        page_link(&state.public_url, feed, &params, next, descending),
     );
     if offset.is_some() || descending {
-        let previous = entries
-            .first()
-            .map(|e| e.row.position)
-            .or(offset)
-            .unwrap_or(0);
+        let previous = entries.first().map(L::position).or(offset).unwrap_or(0);
         body.insert(
             "prev_page".into(),
-            page_link(
-                &state.public_url,
-                collection,
-                &params,
-                previous,
-                !descending,
-            ),
+            page_link(&state.public_url, feed, &params, previous, !descending),
         );
     }
     Ok(reply::json(
@@ -102,14 +220,14 @@ pub async fn serve(
 }
 
 fn query(
-    collection: Collection<'_>,
+    feed: Collection<'_>,
     offset: Option<u64>,
     limit: usize,
     descending: bool,
     fields: &[String],
 ) -> FeedQuery {
     FeedQuery {
-        kinds: collection.kinds.iter().map(|k| (*k).to_owned()).collect(),
+        kinds: feed.kinds.iter().map(|k| (*k).to_owned()).collect(),
         offset,
         limit,
         descending,
@@ -119,16 +237,12 @@ fn query(
 
 fn page_link(
     base: &reply::PublicUrl,
-    collection: Collection<'_>,
+    feed: Collection<'_>,
     params: &FeedParams,
     offset: u64,
     descending: bool,
 ) -> Json {
-    let path = format!(
-        "{}?{}",
-        collection.path,
-        params.link_query(offset, descending)
-    );
+    let path = format!("{}?{}", feed.path, params.link_query(offset, descending));
     json!({
         "offset": offset.to_string(),
         "path": path,
@@ -136,62 +250,62 @@ fn page_link(
     })
 }
 
-/// `{"id", "dateModified", …opt_fields}`; optional fields come from the
-/// public document, so they can never show more than it does.
-fn item(entry: &FeedEntry, fields: &[String]) -> Json {
-    let mut item = Map::new();
-    item.insert("id".into(), json!(entry.row.procedure_id));
-    item.insert("dateModified".into(), json!(entry.row.date_modified));
-    if !fields.is_empty() {
-        let document: Json = entry
-            .body
-            .as_deref()
-            .and_then(|body| serde_json::from_str(body).ok())
-            .unwrap_or(Json::Null);
-        let data = document.get("data");
-        for field in fields {
-            if let Some(value) = data.and_then(|d| d.get(field)) {
-                item.insert(field.clone(), value.clone());
-            }
-        }
-    }
-    Json::Object(item)
-}
-
-struct Cursor {
+struct Cursor<L: Listing> {
     read: Arc<dyn ReadStore>,
     applied: watch::Receiver<u64>,
+    listing: L,
     query: FeedQuery,
     fields: Vec<String>,
-    pending: VecDeque<FeedEntry>,
+    pending: VecDeque<L::Entry>,
+    /// The offset after the last whole position sent.
+    resume: u64,
 }
 
 /// Server-sent events: every change after `from`, then each new one as the
-/// read models apply it. The event id is the offset to resume from.
-fn stream_changes(
+/// read models apply it. The event id is the offset to resume from: the
+/// entry's position, except for an entry followed by others at the same
+/// position (contracts changed by one event), whose id is where that
+/// position's group began, so resuming from it loses none of the group.
+fn stream_changes<L: Listing>(
     state: &AppState,
-    collection: Collection<'_>,
+    feed: Collection<'_>,
+    listing: L,
     from: u64,
     fields: Vec<String>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<L>> {
     let cursor = Cursor {
         read: Arc::clone(state.read_store()),
         applied: state.projector.applied(),
-        query: query(collection, Some(from), 100, false, &fields),
+        listing,
+        query: query(feed, Some(from), 100, false, &fields),
         fields,
         pending: VecDeque::new(),
+        resume: from,
     };
     let events = stream::unfold(cursor, |mut cursor| async move {
         loop {
             if let Some(entry) = cursor.pending.pop_front() {
+                let position = L::position(&entry);
+                // Pages hold whole positions, so the group ends in `pending`.
+                if cursor
+                    .pending
+                    .front()
+                    .is_none_or(|next| L::position(next) != position)
+                {
+                    cursor.resume = position;
+                }
                 let event = Event::default()
-                    .id(entry.row.position.to_string())
-                    .data(item(&entry, &cursor.fields).to_string());
+                    .id(cursor.resume.to_string())
+                    .data(L::item(&entry, &cursor.fields).to_string());
                 return Some((Ok(event), cursor));
             }
-            match cursor.read.feed(&cursor.query).await {
+            match cursor
+                .listing
+                .page(cursor.read.as_ref(), &cursor.query)
+                .await
+            {
                 Ok(entries) if !entries.is_empty() => {
-                    cursor.query.offset = entries.last().map(|e| e.row.position);
+                    cursor.query.offset = entries.last().map(L::position);
                     cursor.pending.extend(entries);
                 }
                 Ok(_) => wait_for_more(&mut cursor.applied).await,

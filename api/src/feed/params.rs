@@ -53,6 +53,14 @@ impl FeedParams {
         self.mode.as_deref() == Some("stream")
     }
 
+    /// `mode=test`: only test procedures (the reference marks them
+    /// `mode: "test"` and keeps them out of the default feed). No input
+    /// here accepts `mode`, so there are none and such a page is empty;
+    /// `mode=_all_` (test and real) is then the normal feed.
+    pub fn test_only(&self) -> bool {
+        self.mode.as_deref() == Some("test")
+    }
+
     /// The offset as a log position; the offset is opaque to clients, who
     /// only ever pass back one the server gave them. A number beyond the
     /// positions a log can have is 422 (it must never wrap round to an
@@ -160,6 +168,10 @@ impl FeedParams {
         }
         if let Some(fields) = &self.opt_fields {
             query.append_pair("opt_fields", fields);
+        }
+        // A page's links stay in its mode (`test`, `_all_`).
+        if let Some(mode) = &self.mode {
+            query.append_pair("mode", mode);
         }
         query.append_pair("offset", &offset.to_string());
         query.finish()

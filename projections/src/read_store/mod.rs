@@ -14,7 +14,20 @@ use async_trait::async_trait;
 use commands::store::StoreLocation;
 use sha2::{Digest as _, Sha256};
 
-use crate::model::{ChangeBatch, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+
+/// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
+/// have `substr`; `LIKE` would be case-insensitive in SQLite).
+pub(crate) const NOT_DRAFT: &str = "f.status <> 'draft' AND substr(f.status, 1, 6) <> 'draft.'";
+
+/// Whether stored positions disagree, which only happens when an upgrade
+/// added a read model (its position starts at 0 next to the others'). The
+/// new model cannot be derived from the others (it needs each row's last
+/// change), so every read model then starts again from position 0 and the
+/// projector rebuilds them all from the log.
+pub(crate) fn uneven(positions: &[(&'static str, u64)]) -> bool {
+    positions.windows(2).any(|pair| pair[0].1 != pair[1].1)
+}
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ReadStoreError {
@@ -57,10 +70,31 @@ pub trait ReadStore: Send + Sync + 'static {
         procedure_ids: &[String],
     ) -> Result<HashMap<String, FeedRow>, ReadStoreError>;
 
+    /// A page of the procedures' change feed. Drafts are left out (see
+    /// [`crate::model::is_draft`]): a draft appears once it is published, at
+    /// the position of that change.
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError>;
 
-    /// Every row of both read models, ordered by procedure id, read in one
-    /// snapshot with their positions (for digests and copying).
+    /// Contract `contract_id` (contract ids are generated unique; should two
+    /// procedures show the same one, the one changed last).
+    async fn contract(&self, contract_id: &str) -> Result<Option<ContractRow>, ReadStoreError>;
+
+    /// The contracts of several procedures in one query.
+    async fn procedure_contracts(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<Vec<ContractRow>, ReadStoreError>;
+
+    /// A page of the contracts' change feed, ordered by (position, contract
+    /// id). Several contracts can change at one position (one event of their
+    /// procedure), and an offset is a position, so a page never ends inside
+    /// such a group: it holds up to `limit` contracts plus the rest of the
+    /// last position's (`with_body` is ignored: the body is the row).
+    async fn contracts_feed(&self, query: &FeedQuery) -> Result<Vec<ContractRow>, ReadStoreError>;
+
+    /// Every row of the read models, ordered by procedure id (contracts by
+    /// procedure id, then contract id), read in one snapshot with their
+    /// positions (for digests and copying).
     async fn snapshot(&self) -> Result<Snapshot, ReadStoreError>;
 
     /// Replaces the whole content with `snapshot`, if the stored positions
@@ -76,14 +110,24 @@ pub trait ReadStore: Send + Sync + 'static {
 pub struct Snapshot {
     pub documents_position: u64,
     pub feed_position: u64,
+    pub contracts_position: u64,
     pub documents: Vec<DocumentRow>,
     pub feed: Vec<FeedRow>,
+    pub contracts: Vec<ContractRow>,
 }
 
 impl Snapshot {
-    /// A SHA-256 over each read model's rows in procedure-id order. The same
-    /// content gives the same digest on either backend.
-    pub fn digests(&self) -> [Digest; 2] {
+    /// The position every read model of the snapshot has reached.
+    pub fn position(&self) -> u64 {
+        self.documents_position
+            .min(self.feed_position)
+            .min(self.contracts_position)
+    }
+
+    /// A SHA-256 over each read model's rows in snapshot order (documents,
+    /// feed, contracts). The same content gives the same digest on either
+    /// backend.
+    pub fn digests(&self) -> [Digest; 3] {
         let mut documents = Sha256::new();
         for row in &self.documents {
             for field in [
@@ -113,6 +157,22 @@ impl Snapshot {
                 feed.update([0]);
             }
         }
+        let mut contracts = Sha256::new();
+        for row in &self.contracts {
+            for field in [
+                row.procedure_id.as_str(),
+                row.contract_id.as_str(),
+                row.kind.as_str(),
+                &row.revision.to_string(),
+                &row.position.to_string(),
+                row.date_modified.as_str(),
+                row.status.as_str(),
+                row.body.as_str(),
+            ] {
+                contracts.update(field.as_bytes());
+                contracts.update([0]);
+            }
+        }
         [
             Digest {
                 read_model: crate::model::DOCUMENTS,
@@ -125,6 +185,12 @@ impl Snapshot {
                 position: self.feed_position,
                 rows: self.feed.len() as u64,
                 sha256: hex::encode(feed.finalize()),
+            },
+            Digest {
+                read_model: crate::model::CONTRACTS,
+                position: self.contracts_position,
+                rows: self.contracts.len() as u64,
+                sha256: hex::encode(contracts.finalize()),
             },
         ]
     }

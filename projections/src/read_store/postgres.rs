@@ -1,5 +1,6 @@
 //! Read models in the PostgreSQL database of the event store (tables
-//! `read_positions`, `read_documents`, `read_feed`). Several servers may
+//! `read_positions`, `read_documents`, `read_feed`, `read_public_bodies`,
+//! `read_contracts`). Several servers may
 //! project into them at once: a batch locks the position rows and applies
 //! only if they are still where it started.
 
@@ -10,8 +11,10 @@ use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{NoTls, Row};
 
-use super::{ReadStore, ReadStoreError, Snapshot, unavailable};
-use crate::model::{ChangeBatch, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS};
+use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use crate::model::{
+    ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
+};
 
 const SCHEMA: &str = r#"
 SELECT pg_advisory_xact_lock(7470812);
@@ -19,7 +22,7 @@ CREATE TABLE IF NOT EXISTS read_positions (
     name TEXT PRIMARY KEY,
     position BIGINT NOT NULL
 );
-INSERT INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0)
+INSERT INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0), ('contracts', 0)
     ON CONFLICT (name) DO NOTHING;
 CREATE TABLE IF NOT EXISTS read_documents (
     procedure_id TEXT PRIMARY KEY,
@@ -45,10 +48,30 @@ CREATE TABLE IF NOT EXISTS read_public_bodies (
     PRIMARY KEY (key, procedure_id)
 );
 CREATE INDEX IF NOT EXISTS read_public_bodies_procedure ON read_public_bodies (procedure_id);
+CREATE TABLE IF NOT EXISTS read_contracts (
+    procedure_id TEXT NOT NULL,
+    contract_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    date_modified TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (procedure_id, contract_id)
+);
+CREATE INDEX IF NOT EXISTS read_contracts_id ON read_contracts (contract_id);
+CREATE INDEX IF NOT EXISTS read_contracts_position ON read_contracts (position, contract_id);
 "#;
+
+/// Every read-model table, emptied together (a replace, an upgrade).
+const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
+     DELETE FROM read_public_bodies; DELETE FROM read_contracts;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
+
+const CONTRACT_COLUMNS: &str = "c.procedure_id, c.contract_id, c.kind, c.revision, c.position, \
+     c.date_modified, c.status, c.body";
 
 pub struct PostgresReadStore {
     pool: Pool,
@@ -72,6 +95,13 @@ impl PostgresReadStore {
         let mut client = pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         tx.batch_execute(SCHEMA).await.map_err(unavailable)?;
+        // Under the schema's advisory lock, so one server does this once.
+        if uneven(&positions(&tx, true).await?) {
+            tx.batch_execute(CLEAR).await.map_err(unavailable)?;
+            tx.execute("UPDATE read_positions SET position = 0", &[])
+                .await
+                .map_err(unavailable)?;
+        }
         tx.commit().await.map_err(unavailable)?;
         drop(client);
         Ok(PostgresReadStore { pool })
@@ -123,11 +153,25 @@ fn feed_row(row: &Row) -> FeedRow {
     }
 }
 
+fn contract_row(row: &Row) -> ContractRow {
+    ContractRow {
+        procedure_id: row.get(0),
+        contract_id: row.get(1),
+        kind: row.get(2),
+        revision: row.get::<_, i64>(3) as u64,
+        position: row.get::<_, i64>(4) as u64,
+        date_modified: row.get(5),
+        status: row.get(6),
+        body: row.get(7),
+    }
+}
+
 /// One statement per table whatever the batch size (arrays unnested).
 async fn write_rows(
     client: &impl GenericClient,
     documents: &[DocumentRow],
     feed: &[FeedRow],
+    contracts: &[ContractRow],
 ) -> Result<(), ReadStoreError> {
     if !documents.is_empty() {
         let ids: Vec<&str> = documents.iter().map(|r| r.procedure_id.as_str()).collect();
@@ -197,6 +241,39 @@ async fn write_rows(
             .await
             .map_err(unavailable)?;
     }
+    if !contracts.is_empty() {
+        let procedures: Vec<&str> = contracts.iter().map(|r| r.procedure_id.as_str()).collect();
+        let ids: Vec<&str> = contracts.iter().map(|r| r.contract_id.as_str()).collect();
+        let kinds: Vec<&str> = contracts.iter().map(|r| r.kind.as_str()).collect();
+        let revisions: Vec<i64> = contracts.iter().map(|r| r.revision as i64).collect();
+        let positions: Vec<i64> = contracts.iter().map(|r| r.position as i64).collect();
+        let modified: Vec<&str> = contracts.iter().map(|r| r.date_modified.as_str()).collect();
+        let statuses: Vec<&str> = contracts.iter().map(|r| r.status.as_str()).collect();
+        let bodies: Vec<&str> = contracts.iter().map(|r| r.body.as_str()).collect();
+        client
+            .execute(
+                "INSERT INTO read_contracts (procedure_id, contract_id, kind, revision, position, \
+                 date_modified, status, body) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], \
+                 $6::text[], $7::text[], $8::text[]) \
+                 ON CONFLICT (procedure_id, contract_id) DO UPDATE SET kind = EXCLUDED.kind, \
+                 revision = EXCLUDED.revision, position = EXCLUDED.position, \
+                 date_modified = EXCLUDED.date_modified, status = EXCLUDED.status, \
+                 body = EXCLUDED.body",
+                &[
+                    &procedures,
+                    &ids,
+                    &kinds,
+                    &revisions,
+                    &positions,
+                    &modified,
+                    &statuses,
+                    &bodies,
+                ],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
     Ok(())
 }
 
@@ -220,7 +297,7 @@ impl ReadStore for PostgresReadStore {
         let mut client = self.pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         check_positions(&tx, batch.from).await?;
-        write_rows(&tx, &batch.documents, &batch.feed).await?;
+        write_rows(&tx, &batch.documents, &batch.feed, &batch.contracts).await?;
         tx.execute(
             "UPDATE read_positions SET position = $1",
             &[&(batch.to as i64)],
@@ -342,7 +419,7 @@ impl ReadStore for PostgresReadStore {
         let sql = format!(
             "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
              JOIN read_documents d ON d.procedure_id = f.procedure_id \
-             WHERE f.kind = ANY($1) AND f.position {comparison} $2 \
+             WHERE f.kind = ANY($1) AND f.position {comparison} $2 AND {NOT_DRAFT} \
              ORDER BY f.position {order} LIMIT $3"
         );
         let statement = client.prepare_cached(&sql).await.map_err(unavailable)?;
@@ -357,6 +434,71 @@ impl ReadStore for PostgresReadStore {
                 body: row.get(8),
             })
             .collect())
+    }
+
+    async fn contract(&self, contract_id: &str) -> Result<Option<ContractRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {CONTRACT_COLUMNS} FROM read_contracts c WHERE c.contract_id = $1 \
+                 ORDER BY c.position DESC, c.procedure_id COLLATE \"C\" LIMIT 1"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_opt(&statement, &[&contract_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.as_ref().map(contract_row))
+    }
+
+    async fn procedure_contracts(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<Vec<ContractRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {CONTRACT_COLUMNS} FROM read_contracts c WHERE c.procedure_id = ANY($1)"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&procedure_ids])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(contract_row).collect())
+    }
+
+    async fn contracts_feed(&self, query: &FeedQuery) -> Result<Vec<ContractRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        // The last position of the page (the first `limit` contracts), then
+        // every contract up to and including it.
+        let (comparison, bound, edge, order) = if query.descending {
+            ("<", ">=", "min", "DESC")
+        } else {
+            (">", "<=", "max", "ASC")
+        };
+        let offset: i64 = match (query.offset, query.descending) {
+            (Some(offset), _) => offset as i64,
+            (None, true) => i64::MAX,
+            (None, false) => 0,
+        };
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+             WHERE c.kind = ANY($1) AND c.position {comparison} $2 \
+             AND c.position {bound} (SELECT {edge}(page.position) FROM \
+               (SELECT position FROM read_contracts WHERE kind = ANY($1) \
+                AND position {comparison} $2 ORDER BY position {order} LIMIT $3) AS page) \
+             ORDER BY c.position {order}, c.contract_id COLLATE \"C\" {order}, \
+             c.procedure_id COLLATE \"C\" {order}"
+        );
+        let statement = client.prepare_cached(&sql).await.map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&query.kinds, &offset, &(query.limit as i64)])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(contract_row).collect())
     }
 
     async fn snapshot(&self) -> Result<Snapshot, ReadStoreError> {
@@ -392,6 +534,19 @@ impl ReadStore for PostgresReadStore {
             .iter()
             .map(feed_row)
             .collect();
+        let contracts = tx
+            .query(
+                &format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                     ORDER BY c.procedure_id COLLATE \"C\", c.contract_id COLLATE \"C\""
+                ),
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(contract_row)
+            .collect();
         tx.commit().await.map_err(unavailable)?;
         let position = |name: &str| {
             positions
@@ -402,8 +557,10 @@ impl ReadStore for PostgresReadStore {
         Ok(Snapshot {
             documents_position: position(crate::model::DOCUMENTS),
             feed_position: position(crate::model::FEED),
+            contracts_position: position(crate::model::CONTRACTS),
             documents,
             feed,
+            contracts,
         })
     }
 
@@ -411,23 +568,26 @@ impl ReadStore for PostgresReadStore {
         let mut client = self.pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         check_positions(&tx, expected).await?;
-        tx.batch_execute(
-            "DELETE FROM read_documents; DELETE FROM read_feed; DELETE FROM read_public_bodies;",
-        )
-        .await
-        .map_err(unavailable)?;
-        for chunk in 0..snapshot.documents.len().div_ceil(1000).max(1) {
+        tx.batch_execute(CLEAR).await.map_err(unavailable)?;
+        // In chunks of 1000 rows per table, enough chunks for the longest.
+        let longest = snapshot
+            .documents
+            .len()
+            .max(snapshot.feed.len())
+            .max(snapshot.contracts.len());
+        for chunk in 0..longest.div_ceil(1000) {
             let range = |len: usize| (chunk * 1000).min(len)..((chunk + 1) * 1000).min(len);
             write_rows(
                 &tx,
                 &snapshot.documents[range(snapshot.documents.len())],
                 &snapshot.feed[range(snapshot.feed.len())],
+                &snapshot.contracts[range(snapshot.contracts.len())],
             )
             .await?;
         }
         tx.execute(
             "UPDATE read_positions SET position = $1",
-            &[&(snapshot.documents_position as i64)],
+            &[&(snapshot.position() as i64)],
         )
         .await
         .map_err(unavailable)?;

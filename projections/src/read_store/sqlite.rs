@@ -8,15 +8,18 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
-use super::{ReadStore, ReadStoreError, Snapshot, unavailable};
-use crate::model::{ChangeBatch, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS};
+use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use crate::model::{
+    ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS read_positions (
     name TEXT PRIMARY KEY,
     position INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT OR IGNORE INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0);
+INSERT OR IGNORE INTO read_positions (name, position) VALUES ('documents', 0), ('feed', 0),
+    ('contracts', 0);
 CREATE TABLE IF NOT EXISTS read_documents (
     procedure_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -41,10 +44,30 @@ CREATE TABLE IF NOT EXISTS read_public_bodies (
     PRIMARY KEY (key, procedure_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS read_public_bodies_procedure ON read_public_bodies (procedure_id);
+CREATE TABLE IF NOT EXISTS read_contracts (
+    procedure_id TEXT NOT NULL,
+    contract_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    date_modified TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (procedure_id, contract_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS read_contracts_id ON read_contracts (contract_id);
+CREATE INDEX IF NOT EXISTS read_contracts_position ON read_contracts (position, contract_id);
 "#;
+
+/// Every read-model table, emptied together (a replace, an upgrade).
+const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
+     DELETE FROM read_public_bodies; DELETE FROM read_contracts;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
+
+const CONTRACT_COLUMNS: &str = "c.procedure_id, c.contract_id, c.kind, c.revision, c.position, \
+     c.date_modified, c.status, c.body";
 
 pub struct SqliteReadStore {
     path: PathBuf,
@@ -67,11 +90,19 @@ fn open(path: &Path, flags: OpenFlags) -> Result<Connection, ReadStoreError> {
 impl SqliteReadStore {
     /// Opens (creating if needed) the read-model file at `path`.
     pub fn open(path: &Path) -> Result<Self, ReadStoreError> {
-        let connection = open(
+        let mut connection = open(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )?;
-        connection.execute_batch(SCHEMA).map_err(unavailable)?;
+        let tx = connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(unavailable)?;
+        tx.execute_batch(SCHEMA).map_err(unavailable)?;
+        if uneven(&positions(&tx)?) {
+            tx.execute_batch(CLEAR).map_err(unavailable)?;
+            set_positions(&tx, 0)?;
+        }
+        tx.commit().map_err(unavailable)?;
         Ok(SqliteReadStore {
             path: path.to_owned(),
             writer: Arc::new(Mutex::new(connection)),
@@ -156,10 +187,34 @@ fn feed_row(row: &Row<'_>) -> rusqlite::Result<FeedRow> {
     })
 }
 
+fn contract_row(row: &Row<'_>) -> rusqlite::Result<ContractRow> {
+    Ok(ContractRow {
+        procedure_id: row.get(0)?,
+        contract_id: row.get(1)?,
+        kind: row.get(2)?,
+        revision: row.get::<_, i64>(3)? as u64,
+        position: row.get::<_, i64>(4)? as u64,
+        date_modified: row.get(5)?,
+        status: row.get(6)?,
+        body: row.get(7)?,
+    })
+}
+
+/// `kinds` as an SQL list of string literals (kind names come from the
+/// registry, but are quoted all the same).
+fn kind_list(kinds: &[String]) -> String {
+    kinds
+        .iter()
+        .map(|kind| format!("'{}'", kind.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn write_rows(
     tx: &rusqlite::Transaction<'_>,
     documents: &[DocumentRow],
     feed: &[FeedRow],
+    contracts: &[ContractRow],
 ) -> rusqlite::Result<()> {
     let mut upsert_document = tx.prepare_cached(
         "INSERT OR REPLACE INTO read_documents (procedure_id, kind, revision, position, body) \
@@ -199,6 +254,22 @@ fn write_rows(
             row.bids_disclosed
         ])?;
     }
+    let mut upsert_contract = tx.prepare_cached(
+        "INSERT OR REPLACE INTO read_contracts (procedure_id, contract_id, kind, revision, \
+         position, date_modified, status, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for row in contracts {
+        upsert_contract.execute(params![
+            row.procedure_id,
+            row.contract_id,
+            row.kind,
+            row.revision as i64,
+            row.position as i64,
+            row.date_modified,
+            row.status,
+            row.body
+        ])?;
+    }
     Ok(())
 }
 
@@ -229,7 +300,8 @@ impl ReadStore for SqliteReadStore {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             check_positions(&tx, batch.from)?;
-            write_rows(&tx, &batch.documents, &batch.feed).map_err(unavailable)?;
+            write_rows(&tx, &batch.documents, &batch.feed, &batch.contracts)
+                .map_err(unavailable)?;
             set_positions(&tx, batch.to)?;
             tx.commit().map_err(unavailable)
         })
@@ -319,12 +391,7 @@ impl ReadStore for SqliteReadStore {
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError> {
         let query = query.clone();
         self.read(move |connection| {
-            let kinds = query
-                .kinds
-                .iter()
-                .map(|kind| format!("'{}'", kind.replace('\'', "''")))
-                .collect::<Vec<_>>()
-                .join(",");
+            let kinds = kind_list(&query.kinds);
             let (comparison, order) = if query.descending {
                 ("<", "DESC")
             } else {
@@ -339,7 +406,7 @@ impl ReadStore for SqliteReadStore {
             let sql = format!(
                 "SELECT {FEED_COLUMNS}, {body} FROM read_feed f \
                  JOIN read_documents d ON d.procedure_id = f.procedure_id \
-                 WHERE f.kind IN ({kinds}) AND f.position {comparison} ?1 \
+                 WHERE f.kind IN ({kinds}) AND f.position {comparison} ?1 AND {NOT_DRAFT} \
                  ORDER BY f.position {order} LIMIT ?2"
             );
             let mut statement = connection.prepare_cached(&sql).map_err(unavailable)?;
@@ -350,6 +417,73 @@ impl ReadStore for SqliteReadStore {
                         body: row.get(8)?,
                     })
                 })
+                .map_err(unavailable)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn contract(&self, contract_id: &str) -> Result<Option<ContractRow>, ReadStoreError> {
+        let id = contract_id.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c WHERE c.contract_id = ?1 \
+                     ORDER BY c.position DESC, c.procedure_id LIMIT 1"
+                ))
+                .and_then(|mut statement| statement.query_row([id], contract_row).optional())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn procedure_contracts(
+        &self,
+        procedure_ids: &[String],
+    ) -> Result<Vec<ContractRow>, ReadStoreError> {
+        let ids = serde_json::to_string(procedure_ids).map_err(unavailable)?;
+        self.read(move |connection| {
+            let mut statement = connection
+                .prepare_cached(&format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                     WHERE c.procedure_id IN (SELECT value FROM json_each(?1))"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([ids], contract_row)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn contracts_feed(&self, query: &FeedQuery) -> Result<Vec<ContractRow>, ReadStoreError> {
+        let query = query.clone();
+        self.read(move |connection| {
+            let kinds = kind_list(&query.kinds);
+            // The last position of the page (the first `limit` contracts),
+            // then every contract up to and including it.
+            let (comparison, bound, edge, order) = if query.descending {
+                ("<", ">=", "min", "DESC")
+            } else {
+                (">", "<=", "max", "ASC")
+            };
+            let offset = match (query.offset, query.descending) {
+                (Some(offset), _) => offset as i64,
+                (None, true) => i64::MAX,
+                (None, false) => 0,
+            };
+            let sql = format!(
+                "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                 WHERE c.kind IN ({kinds}) AND c.position {comparison} ?1 \
+                 AND c.position {bound} (SELECT {edge}(position) FROM \
+                   (SELECT position FROM read_contracts WHERE kind IN ({kinds}) \
+                    AND position {comparison} ?1 ORDER BY position {order} LIMIT ?2)) \
+                 ORDER BY c.position {order}, c.contract_id {order}, c.procedure_id {order}"
+            );
+            let mut statement = connection.prepare_cached(&sql).map_err(unavailable)?;
+            let rows = statement
+                .query_map(params![offset, query.limit as i64], contract_row)
                 .map_err(unavailable)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
         })
@@ -374,6 +508,13 @@ impl ReadStore for SqliteReadStore {
                 ))
                 .and_then(|mut s| s.query_map([], feed_row)?.collect())
                 .map_err(unavailable)?;
+            let contracts = tx
+                .prepare(&format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                     ORDER BY c.procedure_id, c.contract_id"
+                ))
+                .and_then(|mut s| s.query_map([], contract_row)?.collect())
+                .map_err(unavailable)?;
             let position = |name: &str| {
                 positions
                     .iter()
@@ -383,8 +524,10 @@ impl ReadStore for SqliteReadStore {
             Ok(Snapshot {
                 documents_position: position(crate::model::DOCUMENTS),
                 feed_position: position(crate::model::FEED),
+                contracts_position: position(crate::model::CONTRACTS),
                 documents,
                 feed,
+                contracts,
             })
         })
         .await
@@ -396,12 +539,15 @@ impl ReadStore for SqliteReadStore {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             check_positions(&tx, expected)?;
-            tx.execute_batch(
-                "DELETE FROM read_documents; DELETE FROM read_feed; DELETE FROM read_public_bodies;",
+            tx.execute_batch(CLEAR).map_err(unavailable)?;
+            write_rows(
+                &tx,
+                &snapshot.documents,
+                &snapshot.feed,
+                &snapshot.contracts,
             )
-                .map_err(unavailable)?;
-            write_rows(&tx, &snapshot.documents, &snapshot.feed).map_err(unavailable)?;
-            set_positions(&tx, snapshot.documents_position)?;
+            .map_err(unavailable)?;
+            set_positions(&tx, snapshot.position())?;
             tx.commit().map_err(unavailable)
         })
         .await
@@ -409,5 +555,183 @@ impl ReadStore for SqliteReadStore {
 
     fn backend(&self) -> &'static str {
         "embedded"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed_row(id: &str, position: u64, status: &str) -> FeedRow {
+        FeedRow {
+            procedure_id: id.into(),
+            kind: "k".into(),
+            position,
+            date_modified: String::new(),
+            status: status.into(),
+            procurement_method_type: "k".into(),
+            owner: "broker".into(),
+            bids_disclosed: false,
+        }
+    }
+
+    fn document(id: &str, position: u64) -> DocumentRow {
+        DocumentRow {
+            procedure_id: id.into(),
+            kind: "k".into(),
+            revision: 1,
+            position,
+            body: "{}".into(),
+        }
+    }
+
+    fn contract(procedure: &str, id: &str, position: u64) -> ContractRow {
+        ContractRow {
+            procedure_id: procedure.into(),
+            contract_id: id.into(),
+            kind: "k".into(),
+            revision: 1,
+            position,
+            date_modified: String::new(),
+            status: "pending".into(),
+            body: format!(r#"{{"id":"{id}"}}"#),
+        }
+    }
+
+    fn query(offset: Option<u64>, limit: usize, descending: bool) -> FeedQuery {
+        FeedQuery {
+            kinds: vec!["k".into()],
+            offset,
+            limit,
+            descending,
+            with_body: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn feeds_leave_drafts_out_and_never_split_a_position() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = SqliteReadStore::open(&dir.path().join("read")).expect("open");
+        let batch = ChangeBatch {
+            from: 0,
+            to: 9,
+            documents: ["a", "b", "c", "d"]
+                .iter()
+                .zip(1..)
+                .map(|(id, position)| document(id, position))
+                .collect(),
+            feed: vec![
+                feed_row("a", 1, "draft"),
+                feed_row("b", 2, "active.tendering"),
+                feed_row("c", 3, "draft.publishing"),
+                feed_row("d", 4, "drafted"),
+            ],
+            contracts: vec![
+                contract("b", "c1", 5),
+                contract("b", "c3", 7),
+                contract("b", "c2", 7),
+                contract("d", "c4", 9),
+            ],
+        };
+        store.apply(batch).await.expect("apply");
+        let listed: Vec<String> = store
+            .feed(&query(None, 10, false))
+            .await
+            .expect("feed")
+            .into_iter()
+            .map(|entry| entry.row.procedure_id)
+            .collect();
+        assert_eq!(listed, ["b", "d"]);
+        let ids = |rows: Vec<ContractRow>| -> Vec<String> {
+            rows.into_iter().map(|row| row.contract_id).collect()
+        };
+        // A page of 2 ends inside position 7: it takes the rest of it.
+        assert_eq!(
+            ids(store
+                .contracts_feed(&query(None, 2, false))
+                .await
+                .expect("page")),
+            ["c1", "c2", "c3"]
+        );
+        assert_eq!(
+            ids(store
+                .contracts_feed(&query(Some(7), 2, false))
+                .await
+                .expect("page")),
+            ["c4"]
+        );
+        assert!(
+            store
+                .contracts_feed(&query(Some(9), 2, false))
+                .await
+                .expect("page")
+                .is_empty()
+        );
+        assert_eq!(
+            ids(store
+                .contracts_feed(&query(None, 2, true))
+                .await
+                .expect("page")),
+            ["c4", "c3", "c2"]
+        );
+        assert_eq!(
+            ids(store
+                .contracts_feed(&query(Some(7), 5, true))
+                .await
+                .expect("page")),
+            ["c1"]
+        );
+        let found = store.contract("c2").await.expect("read").expect("c2");
+        assert_eq!(found.procedure_id, "b");
+        assert!(store.contract("c9").await.expect("read").is_none());
+        let snapshot = store.snapshot().await.expect("snapshot");
+        assert_eq!(snapshot.position(), 9);
+        assert_eq!(ids(snapshot.contracts), ["c1", "c2", "c3", "c4"]);
+    }
+
+    #[tokio::test]
+    async fn a_read_model_added_by_an_upgrade_starts_everything_over() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("read");
+        let store = SqliteReadStore::open(&path).expect("open");
+        let batch = ChangeBatch {
+            from: 0,
+            to: 4,
+            documents: vec![document("a", 4)],
+            feed: vec![feed_row("a", 4, "active")],
+            contracts: vec![],
+        };
+        store.apply(batch).await.expect("apply");
+        drop(store);
+        // As a store written before the contracts model existed.
+        let connection = Connection::open(&path).expect("open");
+        connection
+            .execute_batch(
+                "DELETE FROM read_positions WHERE name = 'contracts'; DROP TABLE read_contracts;",
+            )
+            .expect("downgrade");
+        drop(connection);
+        let store = SqliteReadStore::open(&path).expect("reopen");
+        let positions = store.positions().await.expect("positions");
+        assert!(positions.iter().all(|(_, p)| *p == 0), "{positions:?}");
+        assert!(store.document("a").await.expect("read").is_none());
+        // An even store is left alone.
+        store
+            .apply(ChangeBatch {
+                from: 0,
+                to: 4,
+                documents: vec![document("a", 4)],
+                feed: vec![feed_row("a", 4, "active")],
+                contracts: vec![contract("a", "c1", 4)],
+            })
+            .await
+            .expect("apply");
+        drop(store);
+        let store = SqliteReadStore::open(&path).expect("reopen");
+        assert!(store.document("a").await.expect("read").is_some());
+        assert_eq!(
+            store.positions().await.expect("positions"),
+            [("documents", 4), ("feed", 4), ("contracts", 4)]
+        );
     }
 }

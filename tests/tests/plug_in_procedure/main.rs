@@ -94,7 +94,7 @@ async fn a_test_only_type_is_served_everywhere_postgres() {
 
 async fn served_everywhere(server: TestServer) {
     // Created by its procurementMethodType, next to a priceQuotation tender.
-    let tender = e2e::pq::create(&server).await;
+    let tender = e2e::pq::activated(&server).await;
     let end = domain::time::format_kyiv(server.now() + TimeDelta::days(1));
     let (status, headers, created) = server
         .post(
