@@ -452,13 +452,20 @@ mod tests {
                 .collect()
         };
         let common = tags(&assemble(&[]).expect("common alone assembles"));
-        assert_eq!(common, ["documents", "service", "feed"]);
+        assert_eq!(common, ["documents", "service", "feed", "contracting"]);
         let one = fragment(json!({"tags": [{"name": "lots"}, {"name": "documents"}]}));
         let two = fragment(json!({"tags": [{"name": "lots"}, {"name": "rounds"}]}));
         let document = assemble(&[&one, &two]).expect("assembles");
         assert_eq!(
             tags(&document),
-            ["lots", "documents", "rounds", "service", "feed"]
+            [
+                "lots",
+                "documents",
+                "rounds",
+                "service",
+                "feed",
+                "contracting"
+            ]
         );
         let described = fragment(json!({"tags": [{"name": "feed", "description": "mine"}]}));
         let error = assemble(&[&described]).unwrap_err();
