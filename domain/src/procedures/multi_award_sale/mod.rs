@@ -153,8 +153,11 @@ pub mod decide;
 pub mod disclosure;
 pub mod event;
 mod fields;
+pub mod lot;
+pub mod party;
 pub mod procedure;
 pub mod state;
+mod upcast;
 pub mod wire;
 
 #[cfg(test)]
@@ -172,6 +175,8 @@ pub use command::{Actor, AuctionResult, Command, Role};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::{ChoiceTrigger, Event, WaitingCancelReason};
+pub use lot::{Classification, Item, Unit};
+pub use party::{Address, ContactPoint, Identifier, Organization};
 pub use procedure::{
     MultiLang, PROCEDURE_DOCUMENT_TYPES, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, SELLING_METHODS, apply_edit, check_fields, check_party, default_value_per,

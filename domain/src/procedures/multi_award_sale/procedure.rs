@@ -9,8 +9,9 @@ use serde_json::Value as Json;
 use serde_with::skip_serializing_none;
 
 pub use super::fields::{check_fields, check_party};
-use super::{Award, Bid, Cancellation, Contract};
-use crate::procurement::{Amount, Document, Item, Money, Organization, Period, Unit};
+use super::{Award, Bid, Cancellation, Contract, Item, Organization, Unit};
+pub use crate::procurement::MultiLang;
+use crate::procurement::{Amount, Document, Money, Period};
 
 /// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
 /// enum, Q31).
@@ -102,30 +103,6 @@ pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
 
 /// Procedure currencies (spec §7.3).
 pub const CURRENCIES: [&str; 3] = ["UAH", "USD", "EUR"];
-
-/// A `base.multiLang` text: Ukrainian required, English optional.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MultiLang {
-    #[serde(rename = "uk_UA")]
-    pub uk_ua: String,
-    #[serde(rename = "en_US")]
-    pub en_us: Option<String>,
-}
-
-impl MultiLang {
-    pub fn uk(text: impl Into<String>) -> Self {
-        MultiLang {
-            uk_ua: text.into(),
-            en_us: None,
-        }
-    }
-
-    pub(super) fn is_blank(&self) -> bool {
-        self.uk_ua.trim().is_empty()
-    }
-}
 
 /// `value` (ValueWithTax, spec §7.3): the minimal price **per unit**.
 #[skip_serializing_none]

@@ -4,11 +4,12 @@ use rust_decimal::Decimal;
 
 use crate::Context;
 use crate::procedures::common::{new_id, ownership, tendering};
+use crate::procedures::multi_award_sale::Item;
 use crate::procedures::multi_award_sale::{
     Actor, BidStatus, Config, Event, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, Role, State, apply_edit, check_fields, default_value_per,
 };
-use crate::procurement::{Amount, Item, Money, Period, Refusal};
+use crate::procurement::{Amount, Money, Period, Refusal};
 
 /// 0.01 in the procedure's currency (spec §7.1).
 fn minimal_step(value: &ProcedureValue) -> Money {
