@@ -132,7 +132,10 @@ pub struct ProcedureInput {
     pub title: MultiLang,
     pub description: MultiLang,
     pub access_details: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    #[serde(rename = "x_documentRequirements")]
     pub x_document_requirements: Option<MultiLang>,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: ProcedureValue,
@@ -163,7 +166,10 @@ pub struct ProcedureEdit {
     pub title: Option<MultiLang>,
     pub description: Option<MultiLang>,
     pub access_details: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    #[serde(rename = "x_documentRequirements")]
     pub x_document_requirements: Option<MultiLang>,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: Option<ProcedureValue>,
@@ -242,7 +248,10 @@ pub struct Procedure {
     pub title: MultiLang,
     pub description: MultiLang,
     pub access_details: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    #[serde(rename = "x_documentRequirements")]
     pub x_document_requirements: Option<MultiLang>,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: ProcedureValue,

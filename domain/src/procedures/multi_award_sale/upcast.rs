@@ -5,8 +5,10 @@
 //! `descriptionEn`) as its `en_US`. The shared item model's fields the
 //! sale model does not have (delivery terms, e-catalogue references, a
 //! unit's price) are dropped: no sale rule or view ever used them and the
-//! spec deletes them (§7.4). Requests are never upcast: a new body must
-//! send the multiLang object.
+//! spec deletes them (§7.4). `xDocumentRequirements` and
+//! `xAdditionalInformation` take the spec's names `x_documentRequirements`
+//! and `x_additionalInformation`. Requests are never upcast: a new body
+//! must send the multiLang object under the spec's names.
 
 use serde_json::{Map, Value as Json};
 
@@ -68,6 +70,15 @@ fn object_at<'a>(object: &'a mut Object, key: &str) -> Option<&'a mut Object> {
 
 /// A procedure document or an edit of one.
 fn procedure(object: &mut Object) {
+    // Version 1 spelled the spec's `x_` fields in camel case.
+    for (old, new) in [
+        ("xDocumentRequirements", "x_documentRequirements"),
+        ("xAdditionalInformation", "x_additionalInformation"),
+    ] {
+        if let Some(text) = object.remove(old) {
+            object.insert(new.to_owned(), text);
+        }
+    }
     if let Some(entity) = object_at(object, "sellingEntity") {
         organization(entity);
     }

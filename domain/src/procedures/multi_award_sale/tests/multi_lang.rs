@@ -153,6 +153,7 @@ fn old_events_with_plain_strings_still_decode() {
             "lotId": "LOT-1",
             "title": {"uk_UA": "Продаж пшениці частинами"},
             "description": {"uk_UA": "Пшениця 3 класу"},
+            "xDocumentRequirements": {"uk_UA": "Витяг з ЄДР"},
             "value": {
                 "amount": 100,
                 "currency": "UAH",
@@ -180,6 +181,10 @@ fn old_events_with_plain_strings_still_decode() {
     let Event::ProcedureCreated { procedure, .. } = &event else {
         panic!("not a ProcedureCreated: {event:?}");
     };
+    assert_eq!(
+        procedure.x_document_requirements,
+        Some(MultiLang::uk("Витяг з ЄДР"))
+    );
     let entity = &procedure.selling_entity;
     assert_eq!(
         entity.name,
