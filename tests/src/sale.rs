@@ -51,6 +51,7 @@ pub fn procedure_request(quantity: Json, minimal_part: Json, min_price: Json) ->
             "lotId": "LOT-1",
             "title": {"uk_UA": "Продаж пшениці частинами"},
             "description": {"uk_UA": "Пшениця 3 класу"},
+            "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
             "value": {"amount": min_price, "currency": "UAH"},
             "minimalPart": minimal_part,
             "items": [{

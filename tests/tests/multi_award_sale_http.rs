@@ -1171,6 +1171,17 @@ async fn multilang_texts_are_checked_naming_the_field(server: TestServer) {
             )
             .answers(invalid, "items.description.uk_UA"),
             post(
+                "no document requirements",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| {
+                    r["data"]
+                        .as_object_mut()
+                        .map(|data| data.remove("x_documentRequirements"));
+                }),
+            )
+            .answers(invalid, "x_documentRequirements"),
+            post(
                 "a title in an unknown language",
                 PROCEDURES,
                 BROKER_KEY,

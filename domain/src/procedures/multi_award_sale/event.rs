@@ -210,7 +210,7 @@ pub enum Event {
 
 /// Stored with [`DomainEvent`]'s schema versions: the events whose texts
 /// became multiLang are written in version 2; their version-1 data is
-/// upcast on reading ([`super::upcast`]).
+/// upcast on reading (`upcast.rs`).
 impl DomainEvent for Event {
     fn schema_version(&self) -> u32 {
         if upcast::CHANGED.contains(&self.event_type()) {

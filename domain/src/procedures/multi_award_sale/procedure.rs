@@ -133,8 +133,11 @@ pub struct ProcedureInput {
     pub description: MultiLang,
     pub access_details: Option<MultiLang>,
     /// The spec's `x_` fields keep their snake-case names on the wire.
+    /// The document requirements are required at publication (spec §7.1);
+    /// sales published before that may lack them, hence optional in
+    /// [`Procedure`].
     #[serde(rename = "x_documentRequirements")]
-    pub x_document_requirements: Option<MultiLang>,
+    pub x_document_requirements: MultiLang,
     #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,

@@ -51,6 +51,7 @@ fn commands() -> [Command; 2] {
         "lotId": "LOT-1",
         "title": {"uk_UA": "Продаж пшениці частинами"},
         "description": {"uk_UA": "Пшениця 3 класу"},
+        "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
         "value": {"amount": 100, "currency": "UAH"},
         "minimalPart": 100,
         "items": [{

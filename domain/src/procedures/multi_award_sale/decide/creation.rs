@@ -60,7 +60,7 @@ pub(super) fn create(
         title: input.title.clone(),
         description: input.description.clone(),
         access_details: input.access_details.clone(),
-        x_document_requirements: input.x_document_requirements.clone(),
+        x_document_requirements: Some(input.x_document_requirements.clone()),
         x_additional_information: input.x_additional_information.clone(),
         previous_auction_id: input.previous_auction_id.clone(),
         value: input.value.clone(),

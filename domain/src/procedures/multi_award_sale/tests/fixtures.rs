@@ -65,6 +65,7 @@ pub fn procedure_json(quantity: Json, minimal_part: Json, min_price: Json) -> Js
         "lotId": "LOT-1",
         "title": {"uk_UA": "Продаж пшениці частинами"},
         "description": {"uk_UA": "Пшениця 3 класу"},
+        "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
         "value": {"amount": min_price, "currency": "UAH"},
         "minimalPart": minimal_part,
         "items": [{
@@ -175,6 +176,7 @@ pub fn created(quantity: Json, minimal_part: Json, min_price: Json) -> Event {
                 "lotId": "LOT-1",
                 "title": {"uk_UA": "Продаж пшениці частинами"},
                 "description": {"uk_UA": "Пшениця 3 класу"},
+                "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
                 "value": {
                     "amount": min_price,
                     "currency": "UAH",
