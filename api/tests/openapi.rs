@@ -446,10 +446,20 @@ fn the_constraints_the_server_enforces_are_described() {
         &schemas["CancellationInput"]["properties"]["reason"],
         "CancellationInput.reason",
     );
-    not_blank(
-        &schemas["SaleCancellationInput"]["properties"]["reason"],
-        "SaleCancellationInput.reason",
+    // A sale's texts are multiLang (spec §7): the reason is the shared
+    // `MultiLang` object, whose every text is not blank.
+    let reason = &schemas["SaleCancellationInput"]["properties"]["reason"];
+    assert_eq!(
+        reason["allOf"][0]["$ref"], "#/components/schemas/MultiLang",
+        "SaleCancellationInput.reason: {reason}"
     );
+    for language in ["uk_UA", "en_US", "ru_RU"] {
+        not_blank(
+            &schemas["MultiLang"]["properties"][language],
+            &format!("MultiLang.{language}"),
+        );
+    }
+    assert_eq!(schemas["MultiLang"]["additionalProperties"], false);
     not_blank(
         &schemas["Identifier"]["properties"]["scheme"],
         "Identifier.scheme",

@@ -11,19 +11,25 @@ use crate::http::{AUCTION_KEY, BROKER_KEY, OTHER_KEY, StatusCode, TestServer};
 
 pub const PROCEDURES: &str = "/api/procedures";
 
-/// A seller or bidder organisation with EDR code `edr`.
+/// A seller or bidder organisation with EDR code `edr`, its texts
+/// multiLang as spec §7.2 gives them.
 pub fn organization(edr: &str) -> Json {
     json!({
-        "name": format!("ТОВ «Покупець {edr}»"),
-        "identifier": {"scheme": "UA-EDR", "id": edr, "legalName": format!("ТОВ «Покупець {edr}»")},
+        "name": {"uk_UA": format!("ТОВ «Покупець {edr}»"), "en_US": format!("Buyer {edr} LLC")},
+        "identifier": {
+            "scheme": "UA-EDR",
+            "id": edr,
+            "legalName": {"uk_UA": format!("ТОВ «Покупець {edr}»"), "en_US": format!("Buyer {edr} LLC")}
+        },
         "address": {
-            "countryName": "Україна",
-            "region": "Київська область",
-            "locality": "Київ",
-            "streetAddress": "вул. Хрещатик, 1"
+            "countryName": {"uk_UA": "Україна", "en_US": "Ukraine"},
+            "region": {"uk_UA": "Київська область"},
+            "locality": {"uk_UA": "Київ", "en_US": "Kyiv"},
+            "streetAddress": {"uk_UA": "вул. Хрещатик, 1"},
+            "postalCode": "01001"
         },
         "contactPoint": {
-            "name": format!("Контакт {edr}"),
+            "name": {"uk_UA": format!("Контакт {edr}")},
             "email": format!("bidder{edr}@example.com"),
             "telephone": "+380440000000"
         }
@@ -45,13 +51,14 @@ pub fn procedure_request(quantity: Json, minimal_part: Json, min_price: Json) ->
             "lotId": "LOT-1",
             "title": {"uk_UA": "Продаж пшениці частинами"},
             "description": {"uk_UA": "Пшениця 3 класу"},
+            "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
             "value": {"amount": min_price, "currency": "UAH"},
             "minimalPart": minimal_part,
             "items": [{
-                "description": "Пшениця",
+                "description": {"uk_UA": "Пшениця", "en_US": "Wheat"},
                 "classification": {"scheme": "CAV", "id": "03211100-4"},
                 "quantity": quantity,
-                "unit": {"code": "TNE", "name": "тонна"}
+                "unit": {"code": "TNE", "name": {"uk_UA": "тонна", "en_US": "tonne"}}
             }],
             "tenderPeriod": {"endDate": domain::time::format_kyiv(tender_end())}
         }

@@ -146,7 +146,7 @@ async fn sale_documents_must_be_uploaded_here(server: TestServer) {
             .post(
                 &sale.owned("/cancellations"),
                 Some(BROKER_KEY),
-                Some(json!({"data": {"reason": "Причина", "documents": [document]}})),
+                Some(json!({"data": {"reason": {"uk_UA": "Причина"}, "documents": [document]}})),
             )
             .await;
         assert_refused(
@@ -166,7 +166,7 @@ async fn sale_documents_must_be_uploaded_here(server: TestServer) {
         .post(
             &sale.owned("/cancellations"),
             Some(BROKER_KEY),
-            Some(json!({"data": {"reason": "Причина", "documents": [details]}})),
+            Some(json!({"data": {"reason": {"uk_UA": "Причина"}, "documents": [details]}})),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -28,6 +28,8 @@ e2e::on_both_backends!(
     wrong_party_or_status_changes_nothing,
     auction_results_are_checked_then_rank_the_bids,
     sale_feed_lists_sales_only,
+    multilang_texts_are_returned_as_sent,
+    multilang_texts_are_checked_naming_the_field,
 );
 
 fn d(n: i64) -> Decimal {
@@ -132,6 +134,15 @@ async fn tv_b1_everything_fits(server: TestServer) {
         d(40000)
     );
     assert!(c3["dateSigned"].is_string());
+    // The contract carries the lot's and the buyer's texts as multiLang.
+    assert_eq!(
+        c3["items"][0]["description"],
+        json!({"uk_UA": "Пшениця", "en_US": "Wheat"})
+    );
+    assert_eq!(
+        c3["buyers"][0]["address"]["countryName"],
+        json!({"uk_UA": "Україна", "en_US": "Ukraine"})
+    );
 }
 
 async fn tv_b2_remainder_below_minimal_part(server: TestServer) {
@@ -909,7 +920,7 @@ async fn wrong_party_or_status_changes_nothing(server: TestServer) {
                 "cancelling without cancellationDetails",
                 &s.sale.owned("/cancellations"),
                 BROKER_KEY,
-                json!({"reason": "Рішення організатора", "documents": []}),
+                json!({"reason": {"uk_UA": "Рішення організатора"}, "documents": []}),
             )
             .answers(invalid, "documents"),
         ],
@@ -1090,4 +1101,171 @@ async fn auction_results_are_checked_then_rank_the_bids(server: TestServer) {
     // The auction is over: its endpoint says so.
     let (status, _, _) = server.get(&auction, Some(AUCTION_KEY), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Every text spec §7 gives as `base.multiLang`, in all three languages.
+fn every_text_multilang(request: &mut Json) {
+    let text = |uk: &str, en: &str, ru: &str| json!({"uk_UA": uk, "en_US": en, "ru_RU": ru});
+    let data = &mut request["data"];
+    data["title"] = text("Продаж пшениці", "Sale of wheat", "Продажа пшеницы");
+    data["accessDetails"] = text("За домовленістю", "By appointment", "По договорённости");
+    data["x_documentRequirements"] = text("Витяг з ЄДР", "EDR extract", "Выписка из ЕГР");
+    data["x_additionalInformation"] = json!({"en_US": "None"});
+    data["items"][0]["classification"]["description"] = text("Пшениця", "Wheat", "Пшеница");
+    data["value"]["valuePer"] =
+        json!({"code": "KGM", "name": text("кілограм", "kilogram", "килограмм")});
+    data["sellingEntity"]["contactPoint"]["name"] = text("Іван", "Ivan", "Иван");
+}
+
+async fn multilang_texts_are_returned_as_sent(server: TestServer) {
+    let mut request = procedure_request(json!(1000), json!(200), json!(100));
+    every_text_multilang(&mut request);
+    let sale = publish(&server, request.clone()).await;
+    let (status, _, read) = server.get(&sale.path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let data = &read["data"];
+    for key in [
+        "title",
+        "description",
+        "accessDetails",
+        "x_documentRequirements",
+        "x_additionalInformation",
+        "sellingEntity",
+    ] {
+        assert_eq!(data[key], request["data"][key], "{key}");
+    }
+    assert_eq!(
+        data["value"]["valuePer"],
+        request["data"]["value"]["valuePer"]
+    );
+    let sent = &request["data"]["items"][0];
+    for key in ["description", "classification", "unit"] {
+        assert_eq!(data["items"][0][key], sent[key], "items.{key}");
+    }
+    // A bid's bidder comes back as sent to its owner.
+    let request = bid_request("31415926", json!(300), json!(120));
+    let (status, answer) = try_bid(&server, &sale, request.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["data"]["bidders"], request["data"]["bidders"]);
+}
+
+async fn multilang_texts_are_checked_naming_the_field(server: TestServer) {
+    use reqwest::Method;
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let post = |case, path: &str, key, body| Refused::new(case, Method::POST, path, key, body);
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    let bids = format!("{}/bids", sale.path);
+    let bid = |edit: fn(&mut Json)| {
+        let mut request = bid_request("31415926", json!(300), json!(120));
+        edit(&mut request["data"]["bidders"][0]);
+        request
+    };
+    all_refused(
+        &server,
+        vec![
+            post(
+                "items.description without uk_UA",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["items"][0]["description"] = json!({"en_US": "Wheat"})),
+            )
+            .answers(invalid, "items.description.uk_UA"),
+            post(
+                "no document requirements",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| {
+                    r["data"]
+                        .as_object_mut()
+                        .map(|data| data.remove("x_documentRequirements"));
+                }),
+            )
+            .answers(invalid, "x_documentRequirements"),
+            post(
+                "a title in an unknown language",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["title"]["pl_PL"] = json!("Pszenica")),
+            )
+            .answers(invalid, "title.pl_PL"),
+            post(
+                "a plain string for items.description",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["items"][0]["description"] = json!("Пшениця")),
+            )
+            .answers(invalid, "items.description"),
+            post(
+                "a plain string for items.unit.name",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["items"][0]["unit"]["name"] = json!("тонна")),
+            )
+            .answers(invalid, "items.unit.name"),
+            post(
+                "a plain string for the seller's country",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| {
+                    r["data"]["sellingEntity"]["address"]["countryName"] = json!("Україна");
+                }),
+            )
+            .answers(invalid, "sellingEntity.address.countryName"),
+            post(
+                "a blank Ukrainian title",
+                PROCEDURES,
+                BROKER_KEY,
+                publication(|r| r["data"]["title"] = json!({"uk_UA": " "})),
+            )
+            .answers(invalid, "title.uk_UA"),
+            post(
+                "a bidder's legal name without uk_UA",
+                &bids,
+                OTHER_KEY,
+                bid(|b| b["identifier"]["legalName"] = json!({"en_US": "LLC"})),
+            )
+            .answers(invalid, "bidders.identifier.legalName.uk_UA"),
+            post(
+                "a plain string for a bidder's contact name",
+                &bids,
+                OTHER_KEY,
+                bid(|b| b["contactPoint"]["name"] = json!("Іван")),
+            )
+            .answers(invalid, "bidders.contactPoint.name"),
+            post(
+                "a plain string for a cancellation's reason",
+                &sale.owned("/cancellations"),
+                BROKER_KEY,
+                json!({"data": {"reason": "Рішення організатора", "documents": []}}),
+            )
+            .answers(invalid, "reason"),
+        ],
+    )
+    .await;
+    // The refusals say what is wrong.
+    let (status, _, body) = server
+        .post(
+            PROCEDURES,
+            Some(BROKER_KEY),
+            Some(publication(|r| {
+                r["data"]["title"]["pl_PL"] = json!("Pszenica")
+            })),
+        )
+        .await;
+    assert_eq!(status, invalid, "{body}");
+    assert_eq!(body["errors"][0]["description"], "Rogue field", "{body}");
+    let (_, _, body) = server
+        .post(
+            PROCEDURES,
+            Some(BROKER_KEY),
+            Some(publication(|r| {
+                r["data"]["description"] = json!({"en_US": "Wheat"})
+            })),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["name"], "description.uk_UA", "{body}");
+    assert_eq!(
+        body["errors"][0]["description"], "This field is required.",
+        "{body}"
+    );
 }

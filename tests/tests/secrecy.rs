@@ -616,7 +616,7 @@ async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
         .post(
             &doomed.owned("/cancellations"),
             Some(BROKER_KEY),
-            Some(json!({"data": {"reason": "Рішення організатора", "documents": [decision]}})),
+            Some(json!({"data": {"reason": {"uk_UA": "Рішення організатора"}, "documents": [decision]}})),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -6,19 +6,32 @@
 
 use super::Organization;
 
+/// A party to a bid, known by the register and the code of its
+/// identifier; implemented by each procedure's organisation model.
+pub trait Party {
+    /// `(identifier.scheme, identifier.id)`.
+    fn key(&self) -> (&str, &str);
+}
+
+impl Party for Organization {
+    fn key(&self) -> (&str, &str) {
+        (&self.identifier.scheme, &self.identifier.id)
+    }
+}
+
 /// The ids of the bids, among `bids` (in submission order, each with its
 /// id and its parties), that are left out because a party of theirs already
 /// has an earlier bid in the list.
-pub fn later_bids_of_the_same_party<'b>(
-    bids: impl IntoIterator<Item = (&'b str, &'b [Organization])>,
+pub fn later_bids_of_the_same_party<'b, P: Party + 'b>(
+    bids: impl IntoIterator<Item = (&'b str, &'b [P])>,
 ) -> Vec<String> {
-    let mut seen: Vec<&super::Identifier> = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut later = Vec::new();
     for (id, parties) in bids {
-        let identifiers: Vec<_> = parties.iter().map(|p| &p.identifier).collect();
+        let identifiers: Vec<_> = parties.iter().map(Party::key).collect();
         if identifiers
             .iter()
-            .any(|identifier| seen.iter().any(|known| known.same_as(identifier)))
+            .any(|identifier| seen.contains(identifier))
         {
             later.push(id.to_owned());
         } else {

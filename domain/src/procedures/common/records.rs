@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Parties;
-use crate::procurement::{Document, Organization, Period};
+use crate::procurement::{Document, Identifier, Organization, Period};
 
 /// A record a command names by its id.
 pub trait Identified {
@@ -20,8 +20,21 @@ pub trait Documented: Identified {
 pub trait BidRecord: Identified + Serialize {
     /// Withdrawn by its bidder: no rule sees it any more.
     fn is_withdrawn(&self) -> bool;
-    /// The parties bidding (a sale's bidders, a tender's tenderers).
-    fn parties(&self) -> &[Organization];
+    /// The parties bidding (a tender's tenderers), when they are the shared
+    /// [`Organization`]; a procedure with its own organisation model (the
+    /// sale's multiLang one) leaves this empty and answers
+    /// [`BidRecord::bids_as`] itself.
+    fn parties(&self) -> &[Organization] {
+        &[]
+    }
+
+    /// Whether `party` (compared by register and code) is among the
+    /// parties bidding.
+    fn bids_as(&self, party: &Identifier) -> bool {
+        self.parties()
+            .iter()
+            .any(|other| other.identifier.same_as(party))
+    }
 }
 
 /// The top record of a procedure: as serialised, its public document

@@ -80,9 +80,6 @@ pub fn already_bids_through<S: Records>(
                 .parties()
                 .bid_owner(bid.id())
                 .is_some_and(|owner| owner.broker == broker)
-            && bid
-                .parties()
-                .iter()
-                .any(|other| other.identifier.same_as(party))
+            && bid.bids_as(party)
     })
 }

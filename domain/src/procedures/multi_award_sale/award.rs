@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::procurement::{Amount, Document, Item, Money, Organization, Period};
+use super::{Item, Organization};
+use crate::procurement::{Amount, Document, Money, Period};
 
 /// Award statuses of spec §3.3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

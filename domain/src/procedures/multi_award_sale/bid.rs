@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use super::Organization;
 use crate::procedures::common::BidStage;
-use crate::procurement::{Amount, Document, Money, Organization};
+use crate::procurement::{Amount, Document, Money};
 
 /// Bid statuses: the model's `draft`, `active`, `deleted` (spec §7.5) plus
 /// `invalid` for a bid deactivated by an edit of the bidding terms, which

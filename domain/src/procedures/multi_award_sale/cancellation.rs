@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::procurement::{Document, DocumentInput};
+use crate::procurement::{Document, DocumentInput, MultiLang};
 
 /// Document types a cancellation may carry (spec §6.3).
 pub const CANCELLATION_DOCUMENT_TYPES: [&str; 2] = ["cancellationDetails", "digitalSignature"];
@@ -16,8 +16,9 @@ pub const CANCELLATION_DOCUMENT_TYPES: [&str; 2] = ["cancellationDetails", "digi
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CancellationInput {
-    /// Free text, not a dictionary (spec L181).
-    pub reason: String,
+    /// Free text, not a dictionary (spec L181), in the model's
+    /// `base.multiLang` (Q10).
+    pub reason: MultiLang,
     /// When the decision to cancel was taken; defaults to now and may not
     /// lie in the future.
     #[serde(default, with = "crate::time::kyiv_serde_option")]
@@ -31,7 +32,7 @@ pub struct CancellationInput {
 #[serde(rename_all = "camelCase")]
 pub struct Cancellation {
     pub id: String,
-    pub reason: String,
+    pub reason: MultiLang,
     #[serde(with = "crate::time::kyiv_serde")]
     pub date_published: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

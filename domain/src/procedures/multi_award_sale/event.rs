@@ -11,12 +11,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::command::AuctionResult;
+use super::upcast;
 use super::{
-    Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureEdit,
+    Award, Bid, BidStatus, Cancellation, Config, Contract, Organization, Procedure, ProcedureEdit,
     ProcedureStatus,
 };
-use crate::event::TaggedEvent;
-use crate::procurement::{Amount, Document, Money, Organization, Period, Target};
+use crate::event::{DomainEvent, EventDecodeError};
+use crate::procurement::{Amount, Document, Money, Period, Target};
 
 /// What made the CDB choose (or fail to choose) a conditional winner
 /// (spec §4.6).
@@ -207,7 +208,39 @@ pub enum Event {
     },
 }
 
-impl TaggedEvent for Event {
+/// Stored with [`DomainEvent`]'s schema versions: the events whose texts
+/// became multiLang are written in version 2; their version-1 data is
+/// upcast on reading (`upcast.rs`).
+impl DomainEvent for Event {
+    fn schema_version(&self) -> u32 {
+        if upcast::CHANGED.contains(&self.event_type()) {
+            2
+        } else {
+            1
+        }
+    }
+
+    fn to_data(&self) -> serde_json::Value {
+        crate::event::encode_tagged(self)
+    }
+
+    fn decode(
+        event_type: &str,
+        schema_version: u32,
+        data: &serde_json::Value,
+    ) -> Result<Self, EventDecodeError> {
+        match schema_version {
+            1 => crate::event::decode_tagged(event_type, &upcast::v1_to_v2(event_type, data)),
+            2 if upcast::CHANGED.contains(&event_type) => {
+                crate::event::decode_tagged(event_type, data)
+            }
+            _ => Err(EventDecodeError::UnknownType {
+                event_type: event_type.to_owned(),
+                schema_version,
+            }),
+        }
+    }
+
     fn stream_id(&self, procedure_id: &str) -> String {
         match self {
             Event::BidSubmitted { bid, .. } => format!("bid-{}", bid.id),

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::procedure::{ADDITIONAL_SCHEMES, CAV_ROOTS, CURRENCIES, Procedure, SELLING_METHODS};
+use super::{Item, Organization, Unit};
 use crate::procedures::common::tendering;
-use crate::procurement::{Amount, Organization, Refusal, require_positive};
+use crate::procurement::{Amount, MultiLang, Need, Refusal, require_positive};
 
 /// `ЄДРПОУ`-style ids of the previous auction (spec §7.1, Q29): the BSM
 /// pattern, with the `UA-PS-…` alternative it keeps.
@@ -55,61 +56,10 @@ fn cav_code_allowed(code: &str) -> bool {
     shaped && CAV_ROOTS.iter().any(|root| root[..2] == code[..2])
 }
 
-fn check_organization(organization: &Organization, field: &str) -> Result<(), Refusal> {
-    let missing = |what: &str| {
-        Refusal::invalid(
-            format!("{field}.{what}"),
-            "This field is required.".to_owned(),
-        )
-    };
-    if organization.identifier.scheme.trim().is_empty() {
-        return Err(missing("identifier.scheme"));
-    }
-    if organization.identifier.id.trim().is_empty() {
-        return Err(missing("identifier.id"));
-    }
-    if organization
-        .identifier
-        .legal_name
-        .as_deref()
-        .is_none_or(|n| n.trim().is_empty())
-    {
-        return Err(missing("identifier.legalName"));
-    }
-    let address = &organization.address;
-    if address.country_name.trim().is_empty() {
-        return Err(missing("address.countryName"));
-    }
-    for (name, value) in [
-        ("address.region", &address.region),
-        ("address.locality", &address.locality),
-        ("address.streetAddress", &address.street_address),
-    ] {
-        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(missing(name));
-        }
-    }
-    let Some(contact) = &organization.contact_point else {
-        return Err(missing("contactPoint"));
-    };
-    if contact.name.trim().is_empty() {
-        return Err(missing("contactPoint.name"));
-    }
-    for (name, value) in [
-        ("contactPoint.email", &contact.email),
-        ("contactPoint.telephone", &contact.telephone),
-    ] {
-        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(missing(name));
-        }
-    }
-    Ok(())
-}
-
 /// The full data of an organisation a bidder or the seller must give
 /// (spec B-V5, §7.2).
 pub fn check_party(organization: &Organization, field: &str) -> Result<(), Refusal> {
-    check_organization(organization, field)
+    organization.check(field)
 }
 
 /// The rules the procedure's fields obey at publication and after every
@@ -125,12 +75,7 @@ pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Ref
     if procedure.lot_id.trim().is_empty() {
         return Err(Refusal::invalid("lotId", "This field is required."));
     }
-    if procedure.title.is_blank() {
-        return Err(Refusal::invalid("title", "This field is required."));
-    }
-    if procedure.description.is_blank() {
-        return Err(Refusal::invalid("description", "This field is required."));
-    }
+    check_texts(procedure)?;
     if let Some(id) = &procedure.previous_auction_id
         && !previous_auction_id_ok(id)
     {
@@ -176,15 +121,9 @@ pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Ref
             "Please provide exactly one item: a multi-award sale sells one lot.",
         ));
     };
-    if item
-        .description
-        .as_deref()
-        .is_none_or(|d| d.trim().is_empty())
-    {
-        return Err(Refusal::invalid(
-            "items.description",
-            "This field is required.",
-        ));
+    check_item_texts(item)?;
+    if let Some(unit) = &procedure.value.value_per {
+        check_unit(unit, "value.valuePer")?;
     }
     let Some(classification) = &item.classification else {
         return Err(Refusal::invalid(
@@ -237,6 +176,73 @@ pub fn check_fields(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Ref
     }
     tendering::period_end(&procedure.tender_period, now)?;
     Ok(())
+}
+
+/// The procedure's own texts (spec §7.1): `title`, `description` and
+/// `x_documentRequirements` need `uk_UA`; the others any language.
+fn check_texts(procedure: &Procedure) -> Result<(), Refusal> {
+    procedure.title.check("title", Need::Ukrainian)?;
+    procedure
+        .description
+        .check("description", Need::Ukrainian)?;
+    for (field, text, need) in [
+        (
+            "accessDetails",
+            &procedure.access_details,
+            Need::AnyLanguage,
+        ),
+        (
+            "x_documentRequirements",
+            &procedure.x_document_requirements,
+            Need::Ukrainian,
+        ),
+        (
+            "x_additionalInformation",
+            &procedure.x_additional_information,
+            Need::AnyLanguage,
+        ),
+    ] {
+        MultiLang::check_optional(text.as_ref(), field, need)?;
+    }
+    Ok(())
+}
+
+/// The lot's texts (spec §7.4): `description` with `uk_UA`; the unit's and
+/// the classifications' names, when given, in any language.
+fn check_item_texts(item: &Item) -> Result<(), Refusal> {
+    let Some(description) = &item.description else {
+        return Err(Refusal::invalid(
+            "items.description",
+            "This field is required.",
+        ));
+    };
+    description.check("items.description", Need::Ukrainian)?;
+    if let Some(unit) = &item.unit {
+        check_unit(unit, "items.unit")?;
+    }
+    if let Some(classification) = &item.classification {
+        MultiLang::check_optional(
+            classification.description.as_ref(),
+            "items.classification.description",
+            Need::AnyLanguage,
+        )?;
+    }
+    for additional in item.additional_classifications.iter().flatten() {
+        MultiLang::check_optional(
+            additional.description.as_ref(),
+            "items.additionalClassifications.description",
+            Need::AnyLanguage,
+        )?;
+    }
+    Ok(())
+}
+
+fn check_unit(unit: &Unit, field: &str) -> Result<(), Refusal> {
+    MultiLang::check_optional(
+        unit.name.as_ref(),
+        &format!("{field}.name"),
+        Need::AnyLanguage,
+    )
 }
 
 #[cfg(test)]

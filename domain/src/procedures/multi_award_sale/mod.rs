@@ -69,7 +69,8 @@
 //!   award is `active`; else unchanged (awaiting `complete`). A refused or
 //!   lapsed conditional winner with no other winner thus makes the
 //!   procedure `unsuccessful`.
-//! - Q10: cancellation is one request carrying the free-text `reason`,
+//! - Q10: cancellation is one request carrying the free-text `reason` (a
+//!   multiLang text, as the model types it, in any language),
 //!   `datePublished` (defaults to now, never in the future) and its
 //!   documents, one of which must be `cancellationDetails`; the procedure
 //!   is `cancelled` at once; bids, awards and contracts are left as they
@@ -133,6 +134,16 @@
 //! - Q37: all quantities and prices are exact decimals.
 //! - Q38/Q39: the newer wording and the corrected TV-B vectors are used.
 //!
+//! Texts: every field the model (§7) types `base.multiLang` is a
+//! [`crate::procurement::MultiLang`] (`{"uk_UA": …, "en_US": …, "ru_RU": …}`),
+//! in the sale's own organisation ([`party`]) and lot ([`lot`]) models;
+//! `uk_UA` is required where the model says so (`title`, `description`,
+//! `x_documentRequirements`, `items[].description`,
+//! `identifier.legalName`, the address lines, `contactPoint.name`), any
+//! language elsewhere. `x_documentRequirements` is required at publication
+//! only, so that sales published before it was may still be edited. Events
+//! written before texts were multiLang are read through `upcast.rs`.
+//!
 //! Other decisions: the individual protocol the CDB is said to generate
 //! for each `pending` award (L706) is not produced here — document bodies
 //! live in document storage; the Organizer uploads the signed one. The
@@ -153,8 +164,11 @@ pub mod decide;
 pub mod disclosure;
 pub mod event;
 mod fields;
+pub mod lot;
+pub mod party;
 pub mod procedure;
 pub mod state;
+mod upcast;
 pub mod wire;
 
 #[cfg(test)]
@@ -172,6 +186,8 @@ pub use command::{Actor, AuctionResult, Command, Role};
 pub use config::Config;
 pub use decide::next_check;
 pub use event::{ChoiceTrigger, Event, WaitingCancelReason};
+pub use lot::{Classification, Item, Unit};
+pub use party::{Address, ContactPoint, Identifier, Organization};
 pub use procedure::{
     MultiLang, PROCEDURE_DOCUMENT_TYPES, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, SELLING_METHODS, apply_edit, check_fields, check_party, default_value_per,

@@ -9,8 +9,9 @@ use serde_json::Value as Json;
 use serde_with::skip_serializing_none;
 
 pub use super::fields::{check_fields, check_party};
-use super::{Award, Bid, Cancellation, Contract};
-use crate::procurement::{Amount, Document, Item, Money, Organization, Period, Unit};
+use super::{Award, Bid, Cancellation, Contract, Item, Organization, Unit};
+pub use crate::procurement::MultiLang;
+use crate::procurement::{Amount, Document, Money, Period};
 
 /// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
 /// enum, Q31).
@@ -103,30 +104,6 @@ pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
 /// Procedure currencies (spec §7.3).
 pub const CURRENCIES: [&str; 3] = ["UAH", "USD", "EUR"];
 
-/// A `base.multiLang` text: Ukrainian required, English optional.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MultiLang {
-    #[serde(rename = "uk_UA")]
-    pub uk_ua: String,
-    #[serde(rename = "en_US")]
-    pub en_us: Option<String>,
-}
-
-impl MultiLang {
-    pub fn uk(text: impl Into<String>) -> Self {
-        MultiLang {
-            uk_ua: text.into(),
-            en_us: None,
-        }
-    }
-
-    pub(super) fn is_blank(&self) -> bool {
-        self.uk_ua.trim().is_empty()
-    }
-}
-
 /// `value` (ValueWithTax, spec §7.3): the minimal price **per unit**.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,7 +132,13 @@ pub struct ProcedureInput {
     pub title: MultiLang,
     pub description: MultiLang,
     pub access_details: Option<MultiLang>,
-    pub x_document_requirements: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    /// The document requirements are required at publication (spec §7.1);
+    /// sales published before that may lack them, hence optional in
+    /// [`Procedure`].
+    #[serde(rename = "x_documentRequirements")]
+    pub x_document_requirements: MultiLang,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: ProcedureValue,
@@ -186,7 +169,10 @@ pub struct ProcedureEdit {
     pub title: Option<MultiLang>,
     pub description: Option<MultiLang>,
     pub access_details: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    #[serde(rename = "x_documentRequirements")]
     pub x_document_requirements: Option<MultiLang>,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: Option<ProcedureValue>,
@@ -265,7 +251,10 @@ pub struct Procedure {
     pub title: MultiLang,
     pub description: MultiLang,
     pub access_details: Option<MultiLang>,
+    /// The spec's `x_` fields keep their snake-case names on the wire.
+    #[serde(rename = "x_documentRequirements")]
     pub x_document_requirements: Option<MultiLang>,
+    #[serde(rename = "x_additionalInformation")]
     pub x_additional_information: Option<MultiLang>,
     pub previous_auction_id: Option<String>,
     pub value: ProcedureValue,

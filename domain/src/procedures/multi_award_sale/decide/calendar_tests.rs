@@ -28,15 +28,19 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 
 fn organization(id: &str) -> serde_json::Value {
     json!({
-        "name": format!("ТОВ {id}"),
-        "identifier": {"scheme": "UA-EDR", "id": id, "legalName": format!("ТОВ {id}")},
+        "name": {"uk_UA": format!("ТОВ {id}")},
+        "identifier": {"scheme": "UA-EDR", "id": id, "legalName": {"uk_UA": format!("ТОВ {id}")}},
         "address": {
-            "countryName": "Україна",
-            "region": "Київ",
-            "locality": "Київ",
-            "streetAddress": "вул. Хрещатик, 1"
+            "countryName": {"uk_UA": "Україна"},
+            "region": {"uk_UA": "Київ"},
+            "locality": {"uk_UA": "Київ"},
+            "streetAddress": {"uk_UA": "вул. Хрещатик, 1"}
         },
-        "contactPoint": {"name": "Контакт", "email": "a@example.com", "telephone": "+380440000000"}
+        "contactPoint": {
+            "name": {"uk_UA": "Контакт"},
+            "email": "a@example.com",
+            "telephone": "+380440000000"
+        }
     })
 }
 
@@ -47,13 +51,14 @@ fn commands() -> [Command; 2] {
         "lotId": "LOT-1",
         "title": {"uk_UA": "Продаж пшениці частинами"},
         "description": {"uk_UA": "Пшениця 3 класу"},
+        "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
         "value": {"amount": 100, "currency": "UAH"},
         "minimalPart": 100,
         "items": [{
-            "description": "Пшениця",
+            "description": {"uk_UA": "Пшениця"},
             "classification": {"scheme": "CAV", "id": "03211100-4"},
             "quantity": 1000,
-            "unit": {"code": "TNE", "name": "тонна"}
+            "unit": {"code": "TNE", "name": {"uk_UA": "тонна"}}
         }],
         "tenderPeriod": {"endDate": "2024-03-04T12:00:00+02:00"}
     });

@@ -5,7 +5,7 @@ use crate::procedures::common::{documents, new_id, ownership, refusals};
 use crate::procedures::multi_award_sale::{
     Actor, CANCELLATION_DOCUMENT_TYPES, Cancellation, CancellationInput, Event, State,
 };
-use crate::procurement::Refusal;
+use crate::procurement::{Need, Refusal};
 
 pub(super) fn cancel(
     state: &State,
@@ -18,9 +18,8 @@ pub(super) fn cancel(
         return Err(refusals::status_refusal(procedure, "cancel procedure"));
     }
     let now = context.now;
-    if input.reason.trim().is_empty() {
-        return Err(refusals::required("reason"));
-    }
+    // The spec asks for no particular language of the reason (§7.9).
+    input.reason.check("reason", Need::AnyLanguage)?;
     let date_published = input.date_published.unwrap_or(now);
     if date_published > now {
         return Err(Refusal::invalid(

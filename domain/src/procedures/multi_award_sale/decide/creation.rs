@@ -4,11 +4,12 @@ use rust_decimal::Decimal;
 
 use crate::Context;
 use crate::procedures::common::{new_id, ownership, tendering};
+use crate::procedures::multi_award_sale::Item;
 use crate::procedures::multi_award_sale::{
     Actor, BidStatus, Config, Event, Procedure, ProcedureEdit, ProcedureInput, ProcedureStatus,
     ProcedureValue, Role, State, apply_edit, check_fields, default_value_per,
 };
-use crate::procurement::{Amount, Item, Money, Period, Refusal};
+use crate::procurement::{Amount, Money, Period, Refusal};
 
 /// 0.01 in the procedure's currency (spec §7.1).
 fn minimal_step(value: &ProcedureValue) -> Money {
@@ -59,7 +60,7 @@ pub(super) fn create(
         title: input.title.clone(),
         description: input.description.clone(),
         access_details: input.access_details.clone(),
-        x_document_requirements: input.x_document_requirements.clone(),
+        x_document_requirements: Some(input.x_document_requirements.clone()),
         x_additional_information: input.x_additional_information.clone(),
         previous_auction_id: input.previous_auction_id.clone(),
         value: input.value.clone(),

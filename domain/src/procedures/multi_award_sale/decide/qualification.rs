@@ -7,12 +7,13 @@ use rust_decimal::Decimal;
 use super::outcome::Outcome;
 use crate::Context;
 use crate::procedures::common::new_id;
+use crate::procedures::multi_award_sale::Item;
 use crate::procedures::multi_award_sale::allocation::{self, Slot};
 use crate::procedures::multi_award_sale::{
     Award, AwardStatus, Bid, ChoiceTrigger, ContractStatus, Event, Procedure, ProcedureStatus,
     WaitingCancelReason,
 };
-use crate::procurement::{Item, Period, Refusal};
+use crate::procurement::{Period, Refusal};
 
 /// P3/P4: the qualification period starts, one award per ranked bid is
 /// created, allocated top-down (§4.3); T3 if no award fits at all.

@@ -6,7 +6,8 @@ use crate::procedures::multi_award_sale::{
     Actor, Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureStatus, Role,
     State,
 };
-use crate::procurement::{Organization, Period};
+use crate::procurement::one_bid_per_party::Party;
+use crate::procurement::{Identifier, Period};
 
 common::records::documented_records!(Bid, Award, Contract, Cancellation);
 
@@ -15,8 +16,10 @@ impl BidRecord for Bid {
         self.status == BidStatus::Deleted
     }
 
-    fn parties(&self) -> &[Organization] {
-        &self.bidders
+    fn bids_as(&self, party: &Identifier) -> bool {
+        self.bidders
+            .iter()
+            .any(|bidder| Party::key(bidder) == (party.scheme.as_str(), party.id.as_str()))
     }
 }
 

@@ -3,7 +3,8 @@
 use crate::Context;
 use crate::procedures::common::{lookup, new_id, tendering};
 use crate::procedures::multi_award_sale::{
-    Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Event, Procedure, Role, State, check_party,
+    Actor, Bid, BidEdit, BidInput, BidStage, BidStatus, Event, Organization, Procedure, Role,
+    State, check_party,
 };
 use crate::procurement::{Amount, Money, Refusal};
 
@@ -57,7 +58,7 @@ fn check_bid_terms(procedure: &Procedure, value: &Money, quantity: Amount) -> Re
 fn check_one_bid_per_bidder(
     state: &State,
     broker: &str,
-    bidders: &[crate::procurement::Organization],
+    bidders: &[Organization],
     except: Option<&str>,
 ) -> Result<(), Refusal> {
     let procedure = lookup::root(state)?;
@@ -67,8 +68,13 @@ fn check_one_bid_per_bidder(
             "Please provide exactly one bidder.",
         ));
     };
-    let taken =
-        tendering::already_bids_through(state, procedure, broker, &bidder.identifier, except);
+    let taken = tendering::already_bids_through(
+        state,
+        procedure,
+        broker,
+        &bidder.party_identifier(),
+        except,
+    );
     if taken {
         return Err(Refusal::invalid(
             "bidders",
@@ -78,7 +84,7 @@ fn check_one_bid_per_bidder(
     Ok(())
 }
 
-fn check_active_bidders(bidders: &[crate::procurement::Organization]) -> Result<(), Refusal> {
+fn check_active_bidders(bidders: &[Organization]) -> Result<(), Refusal> {
     for bidder in bidders {
         check_party(bidder, "bidders")?;
     }

@@ -38,15 +38,23 @@ pub fn auction() -> Actor {
 
 pub fn organization(id: &str) -> Json {
     json!({
-        "name": format!("ТОВ {id}"),
-        "identifier": {"scheme": "UA-EDR", "id": id, "legalName": format!("ТОВ {id}")},
-        "address": {
-            "countryName": "Україна",
-            "region": "Київ",
-            "locality": "Київ",
-            "streetAddress": "вул. Хрещатик, 1"
+        "name": {"uk_UA": format!("ТОВ {id}"), "en_US": format!("LLC {id}")},
+        "identifier": {
+            "scheme": "UA-EDR",
+            "id": id,
+            "legalName": {"uk_UA": format!("ТОВ {id}"), "en_US": format!("LLC {id}")}
         },
-        "contactPoint": {"name": "Контакт", "email": "a@example.com", "telephone": "+380440000000"}
+        "address": {
+            "countryName": {"uk_UA": "Україна", "en_US": "Ukraine"},
+            "region": {"uk_UA": "Київ"},
+            "locality": {"uk_UA": "Київ"},
+            "streetAddress": {"uk_UA": "вул. Хрещатик, 1"}
+        },
+        "contactPoint": {
+            "name": {"uk_UA": "Контакт"},
+            "email": "a@example.com",
+            "telephone": "+380440000000"
+        }
     })
 }
 
@@ -57,13 +65,14 @@ pub fn procedure_json(quantity: Json, minimal_part: Json, min_price: Json) -> Js
         "lotId": "LOT-1",
         "title": {"uk_UA": "Продаж пшениці частинами"},
         "description": {"uk_UA": "Пшениця 3 класу"},
+        "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
         "value": {"amount": min_price, "currency": "UAH"},
         "minimalPart": minimal_part,
         "items": [{
-            "description": "Пшениця",
+            "description": {"uk_UA": "Пшениця", "en_US": "Wheat"},
             "classification": {"scheme": "CAV", "id": "03211100-4"},
             "quantity": quantity,
-            "unit": {"code": "TNE", "name": "тонна"}
+            "unit": {"code": "TNE", "name": {"uk_UA": "тонна", "en_US": "tonne"}}
         }],
         "tenderPeriod": {"endDate": "2024-03-04T12:00:00+02:00"}
     })
@@ -115,7 +124,7 @@ pub fn doc_json(kind: &str) -> Json {
 
 pub fn cancellation_command(documents: Vec<Json>, date: Option<&str>) -> Command {
     let mut input = json!({
-        "reason": "Рішення організатора",
+        "reason": {"uk_UA": "Рішення організатора"},
         "documents": documents
     });
     if let Some(date) = date {
@@ -136,9 +145,14 @@ pub fn d(n: i64) -> Decimal {
     Decimal::from(n)
 }
 
-/// An event as the store holds it.
+/// An event as the store holds it, in the schema version this code writes.
 pub fn recorded(event_type: &str, data: Json) -> Event {
-    Event::decode(event_type, 1, &data)
+    let version = if super::super::upcast::CHANGED.contains(&event_type) {
+        2
+    } else {
+        1
+    };
+    Event::decode(event_type, version, &data)
         .unwrap_or_else(|error| panic!("recorded {event_type}: {error}"))
 }
 
@@ -162,22 +176,23 @@ pub fn created(quantity: Json, minimal_part: Json, min_price: Json) -> Event {
                 "lotId": "LOT-1",
                 "title": {"uk_UA": "Продаж пшениці частинами"},
                 "description": {"uk_UA": "Пшениця 3 класу"},
+                "x_documentRequirements": {"uk_UA": "Витяг з ЄДР, довіреність представника"},
                 "value": {
                     "amount": min_price,
                     "currency": "UAH",
                     "valueAddedTaxIncluded": false,
                     "valueAddedTaxCharged": false,
-                    "valuePer": {"code": "TNE", "name": "тонна"}
+                    "valuePer": {"code": "TNE", "name": {"uk_UA": "тонна", "en_US": "tonne"}}
                 },
                 "minimalStep": {"amount": 0.01, "currency": "UAH", "valueAddedTaxIncluded": false},
                 "minNumberOfQualifiedBids": 1,
                 "minimalPart": minimal_part,
                 "items": [{
                     "id": id(1),
-                    "description": "Пшениця",
+                    "description": {"uk_UA": "Пшениця", "en_US": "Wheat"},
                     "classification": {"scheme": "CAV", "id": "03211100-4"},
                     "quantity": quantity,
-                    "unit": {"code": "TNE", "name": "тонна"}
+                    "unit": {"code": "TNE", "name": {"uk_UA": "тонна", "en_US": "tonne"}}
                 }],
                 "tenderPeriod": {"startDate": at, "endDate": "2024-03-04T12:00:00+02:00"},
                 "datePublished": at,

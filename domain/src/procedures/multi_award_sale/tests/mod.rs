@@ -12,6 +12,7 @@ mod contracts;
 mod disclosure;
 mod examples;
 pub(super) mod fixtures;
+mod multi_lang;
 mod publication;
 mod qualification;
 pub(super) mod sale;
