@@ -406,6 +406,7 @@ pub fn cancellation_details_added(
                 "url": "http://localhost/api/2.5/documents/x",
                 "hash": "md5:00000000000000000000000000000000",
                 "format": "application/pdf",
+                "language": "uk",
                 "datePublished": at,
                 "dateModified": at
             }
