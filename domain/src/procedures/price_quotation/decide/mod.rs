@@ -12,6 +12,7 @@ mod tendering;
 mod transfer;
 
 pub use creation::CONTRACT_TEMPLATE_NAME;
+pub(crate) use creation::contract_change_rationale_types;
 pub use schedule::next_check;
 
 use super::command::Command;
