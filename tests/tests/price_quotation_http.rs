@@ -455,9 +455,9 @@ async fn pq_1_profile_not_found(server: TestServer) {
     activation_refused(
         &server,
         CatalogueMode::ProfileMissing,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "items.profile",
-        "Profile 655360-30230000-889652-40000777 not found in catalogue.",
+        StatusCode::NOT_FOUND,
+        "data",
+        "Profiles 655360-30230000-889652-40000777 not found in catalouges.",
     )
     .await;
 }
@@ -478,7 +478,7 @@ async fn pq_3_profile_of_another_agreement(server: TestServer) {
         &server,
         CatalogueMode::ProfileOfAnotherAgreement,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "agreement",
+        "data",
         "Tender agreement doesn't match profile agreement",
     )
     .await;
@@ -490,7 +490,7 @@ async fn pq_4_agreement_terminated(server: TestServer) {
         CatalogueMode::AgreementTerminated,
         StatusCode::UNPROCESSABLE_ENTITY,
         "agreement",
-        "Agreement 2e14a78a2074952d5a2d256c3c004dda not in active status",
+        "Agreement status is not active",
     )
     .await;
 }
@@ -574,9 +574,9 @@ async fn pq_9_fix_the_profile_then_activate(server: TestServer) {
     let tender = activation_refused(
         &server,
         CatalogueMode::ProfileMissing,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "items.profile",
-        "Profile 655360-30230000-889652-40000777 not found in catalogue.",
+        StatusCode::NOT_FOUND,
+        "data",
+        "Profiles 655360-30230000-889652-40000777 not found in catalouges.",
     )
     .await;
     let mut items = get_tender(&server, &tender).await["data"]["items"].clone();

@@ -85,6 +85,12 @@ impl Refusal {
         Refusal::new(RefusalKind::NotFound, Location::Url, name, "Not Found")
     }
 
+    /// Something the body refers to does not exist (404 naming the body's
+    /// field, as the reference API answers an unknown catalogue profile).
+    pub fn missing(name: impl Into<String>, description: impl Into<String>) -> Self {
+        Refusal::new(RefusalKind::NotFound, Location::Body, name, description)
+    }
+
     /// An outside system could not be reached; nothing changed (409).
     pub fn conflict(name: impl Into<String>, description: impl Into<String>) -> Self {
         Refusal::new(RefusalKind::Conflict, Location::Body, name, description)

@@ -191,7 +191,8 @@ fn apply_fields(
     Ok((edited, vec![event]))
 }
 
-/// The five catalogue validations of spec §4, in order, then activation.
+/// The catalogue validations of spec §4, with the reference API's current
+/// texts and its profile status check, in order, then activation.
 fn activation(
     tender: &Tender,
     catalogue: &CatalogueSnapshot,
@@ -199,7 +200,12 @@ fn activation(
 ) -> Result<Event, Refusal> {
     check_fields(tender, now)?;
     let agreement_id = tender.agreement.id.as_str();
+    // The reference API's order and texts (its recorded answers, which
+    // differ from the older page of spec §4): every unknown profile at
+    // once, 404 on `data`; then every profile not `active`; then the
+    // agreement.
     let mut profiles = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for profile_id in tender
         .items
         .iter()
@@ -212,13 +218,25 @@ fn activation(
             .and_then(|(_, profile)| profile.as_ref());
         match fetched {
             Some(profile) => profiles.push(profile),
-            None => {
-                return Err(Refusal::invalid(
-                    "items.profile",
-                    format!("Profile {profile_id} not found in catalogue."),
-                ));
-            }
+            None if !unknown.contains(&profile_id) => unknown.push(profile_id),
+            None => {}
         }
+    }
+    if !unknown.is_empty() {
+        // "catalouges" is the reference API's spelling.
+        return Err(Refusal::missing(
+            "data",
+            format!("Profiles {} not found in catalouges.", unknown.join(", ")),
+        ));
+    }
+    if let Some(profile) = profiles.iter().find(|profile| profile.status != "active") {
+        return Err(Refusal::invalid(
+            "data",
+            format!(
+                "Profiles {}: {} not in ('active',)",
+                profile.id, profile.status
+            ),
+        ));
     }
     let Some(agreement) = catalogue
         .agreement
@@ -235,14 +253,14 @@ fn activation(
         .any(|profile| profile.agreement_id != agreement_id)
     {
         return Err(Refusal::invalid(
-            "agreement",
+            "data",
             "Tender agreement doesn't match profile agreement",
         ));
     }
     if agreement.status != "active" {
         return Err(Refusal::invalid(
             "agreement",
-            format!("Agreement {agreement_id} not in active status"),
+            "Agreement status is not active",
         ));
     }
     let suppliers = agreement.qualified_suppliers();
