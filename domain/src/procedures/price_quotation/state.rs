@@ -148,7 +148,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
                 award.status = AwardStatus::Active;
                 award.qualified = Some(true);
-                award.period.end_date = Some(*at);
+                // An award keeps the deadline it was created with; those
+                // created before awards had one end with the decision.
+                award.period.end_date.get_or_insert(*at);
                 award.date = *at;
             }
             tender.contracts.push((**contract).clone());
@@ -164,7 +166,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
                 award.status = AwardStatus::Unsuccessful;
                 award.qualified = Some(false);
-                award.period.end_date = Some(*at);
+                award.period.end_date.get_or_insert(*at);
                 award.date = *at;
                 rejected_bid = Some(award.bid_id.clone());
             }

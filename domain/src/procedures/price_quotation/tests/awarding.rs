@@ -5,6 +5,10 @@ use super::fixtures::*;
 use crate::procedures::common::disclosure;
 use crate::testing::{Spec, event_types};
 
+/// The end of an award created at [`tender_end`]: two working days later,
+/// to the end of that Kyiv day.
+const AWARD_DEADLINE: &str = "2023-10-07T00:00:00+03:00";
+
 #[test]
 fn happy_path_to_complete() {
     let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200), ("33333333", 250)]);
@@ -21,6 +25,13 @@ fn happy_path_to_complete() {
         qualifying.awards[0].bid_id,
         nth_bid(2),
         "lowest price first"
+    );
+    let period = &qualifying.awards[0].period;
+    assert_eq!(period.start_date, Some(tender_end()));
+    assert_eq!(
+        period.end_date.map(crate::time::format_kyiv).as_deref(),
+        Some(AWARD_DEADLINE),
+        "two working days, to the end of the Kyiv day"
     );
     assert!(
         disclosure::public_document::<PriceQuotation>(spec.state()).expect("doc")["bids"]
