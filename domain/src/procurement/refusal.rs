@@ -42,6 +42,9 @@ pub struct Refusal {
     /// The field or parameter at fault, e.g. `items.profile` or `data`.
     pub name: String,
     pub description: String,
+    /// The reference API writes this description as a one-element list
+    /// (`["…"]`), as it does for some of its model checks.
+    pub listed: bool,
 }
 
 impl Refusal {
@@ -56,6 +59,15 @@ impl Refusal {
             location,
             name: name.into(),
             description: description.into(),
+            listed: false,
+        }
+    }
+
+    /// The same refusal, its description written as a one-element list.
+    pub fn as_list(self) -> Self {
+        Refusal {
+            listed: true,
+            ..self
         }
     }
 

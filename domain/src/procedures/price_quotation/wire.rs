@@ -186,8 +186,9 @@ impl Requests for PriceQuotation {
         Command::WithdrawBid { actor, bid_id }
     }
 
-    /// `active` qualifies, `unsuccessful` disqualifies; `qualified`, if
-    /// sent, must agree.
+    /// `active` qualifies, `unsuccessful` disqualifies; `qualified` must
+    /// be sent and agree (`true`, `false`), with the reference API's texts
+    /// (one-element lists, as it writes them).
     fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
         let intent = wire::required_choice(
             edit.status.as_deref(),
@@ -197,16 +198,20 @@ impl Requests for PriceQuotation {
             ],
         )?;
         match (intent, edit.qualified) {
-            (AwardIntent::Qualify, Some(false)) => Err(Refusal::invalid(
+            (AwardIntent::Qualify, Some(true)) => Ok(Command::QualifyAward { actor, award_id }),
+            (AwardIntent::Disqualify, Some(false)) => {
+                Ok(Command::DisqualifyAward { actor, award_id })
+            }
+            (AwardIntent::Qualify, _) => Err(Refusal::invalid(
                 "qualified",
-                "Can't set active status to award without qualification (qualified: true).",
-            )),
-            (AwardIntent::Disqualify, Some(true)) => Err(Refusal::invalid(
+                "Can't update award to active status with not qualified",
+            )
+            .as_list()),
+            (AwardIntent::Disqualify, _) => Err(Refusal::invalid(
                 "qualified",
-                "Can't set unsuccessful status to a qualified award (qualified: true).",
-            )),
-            (AwardIntent::Qualify, _) => Ok(Command::QualifyAward { actor, award_id }),
-            (AwardIntent::Disqualify, _) => Ok(Command::DisqualifyAward { actor, award_id }),
+                "Can't update award to unsuccessful status when qualified/eligible isn't set to False",
+            )
+            .as_list()),
         }
     }
 
