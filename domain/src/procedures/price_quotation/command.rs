@@ -47,6 +47,9 @@ pub enum Command {
         /// A draft, or submitted (`pending`).
         stage: BidStage,
         token_hash: String,
+        /// The hash of the bid's transfer token, kept for taking the bid
+        /// over later (not built yet), as the reference API hands one out.
+        transfer_hash: Option<String>,
     },
     /// The bid's owner changes it and, when `stage` is given, keeps it a
     /// draft or submits it.

@@ -36,6 +36,10 @@ pub enum Event {
         bid: Box<Bid>,
         owner: String,
         token_hash: String,
+        /// The hash of the bid's transfer token; absent in bids placed
+        /// before bids had one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer_hash: Option<String>,
     },
     BidEdited {
         bid_id: String,

@@ -69,6 +69,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             bid,
             owner,
             token_hash,
+            ..
         } => {
             state.parties.bid_placed(&bid.id, owner, token_hash);
             tender.bids.push((**bid).clone());
@@ -97,6 +98,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                     bid.subcontracting_details = subcontracting_details.clone();
                 }
                 if let Some(status) = status {
+                    if *status == BidStatus::Pending && bid.submission_date.is_none() {
+                        bid.submission_date = Some(*at);
+                    }
                     bid.status = *status;
                 }
                 bid.date = *at;
@@ -123,6 +127,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                     BidStatus::Draft => BidStatus::Deleted,
                     other => other,
                 };
+                if bid.status == BidStatus::Active && bid.initial_value.is_none() {
+                    bid.initial_value = Some(bid.value.clone());
+                }
             }
             tender.tender_period.end_date = tender.tender_period.end_date.or(Some(*at));
             match award {

@@ -170,7 +170,27 @@ impl Requests for PriceQuotation {
             actor,
             bid: Box::new(bid),
             token_hash,
+            transfer_hash: None,
         })
+    }
+
+    const BID_TRANSFER: bool = true;
+
+    fn new_bid_with_transfer(
+        actor: Actor,
+        bid: BidInput,
+        token_hash: String,
+        transfer_hash: String,
+    ) -> Result<Command, Refusal> {
+        let mut command = Self::new_bid(actor, bid, token_hash)?;
+        if let Command::SubmitBid {
+            transfer_hash: kept,
+            ..
+        } = &mut command
+        {
+            *kept = Some(transfer_hash);
+        }
+        Ok(command)
     }
 
     fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {

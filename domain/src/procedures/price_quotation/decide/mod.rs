@@ -12,6 +12,7 @@ mod tendering;
 mod transfer;
 
 pub use creation::CONTRACT_TEMPLATE_NAME;
+#[cfg(test)]
 pub(crate) use creation::contract_change_rationale_types;
 pub use schedule::next_check;
 
@@ -57,7 +58,14 @@ pub fn decide(
             bid,
             stage,
             token_hash,
-        } => tendering::submit_bid(state, actor, bid, *stage, token_hash, context),
+            transfer_hash,
+        } => tendering::submit_bid(
+            state,
+            actor,
+            bid,
+            (*stage, token_hash, transfer_hash.as_deref()),
+            context,
+        ),
         Command::EditBid {
             actor,
             bid_id,

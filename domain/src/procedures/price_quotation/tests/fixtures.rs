@@ -192,6 +192,7 @@ pub fn submit_via(broker: &str, firm: &str, amount: u32, answers: Json) -> Comma
         ),
         stage: BidStage::Submitted,
         token_hash: format!("bid-token-{firm}"),
+        transfer_hash: None,
     }
 }
 
@@ -353,6 +354,7 @@ pub fn bid_submitted(firm: &str, amount: u32, first_id: u64, at: DateTime<Utc>) 
             "bid": {
                 "id": bid_id(first_id),
                 "date": crate::time::format_kyiv(at),
+                "submissionDate": crate::time::format_kyiv(at),
                 "status": "pending",
                 "tenderers": [tenderer(firm)],
                 "value": {"amount": amount, "currency": "UAH", "valueAddedTaxIncluded": false},
