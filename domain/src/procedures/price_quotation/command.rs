@@ -73,6 +73,13 @@ pub enum Command {
         actor: Actor,
         award_id: String,
     },
+    /// The owner takes back an accepted award before its contract is
+    /// signed: the award and its contract are cancelled and the decision
+    /// starts again with a new pending award.
+    CancelAward {
+        actor: Actor,
+        award_id: String,
+    },
     /// The owner records the contract as signed: the tender is complete.
     SignContract {
         actor: Actor,

@@ -32,6 +32,16 @@
 //! every unknown profile, in item order, and every profile must belong to
 //! the tender's agreement (Q10); a successful activation answers 200 with the tender
 //! (Q11).
+//!
+//! Taking back an award (not in the spec, which leaves everything after
+//! `active.tendering` as before; decided from the reference tutorial and its
+//! recording `award-cancelled.http`): the owner may set an `active` award to
+//! `cancelled` while the tender is `active.awarded`. Its contract is
+//! cancelled with it, the tender returns to `active.qualification`, and a new
+//! `pending` award is made for the lowest-priced bid without an award still
+//! standing, which is the same bid again (a cancelled award does not remove
+//! its bid from the running; rejecting it does); the answer names the new
+//! award in `Location`. No document is required for it, as in the reference.
 
 pub mod award;
 pub mod bid;

@@ -188,6 +188,31 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             tender.date_modified = *at;
         }
+        Event::AwardCancelled {
+            award_id,
+            next_award,
+            at,
+        } => {
+            if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
+                award.status = AwardStatus::Cancelled;
+                award.date = *at;
+            }
+            for contract in tender
+                .contracts
+                .iter_mut()
+                .filter(|c| &c.award_id == award_id)
+            {
+                contract.status = ContractStatus::Cancelled;
+            }
+            match next_award {
+                Some(award) => {
+                    tender.awards.push(award.clone());
+                    tender.status = TenderStatus::ActiveQualification;
+                }
+                None => tender.status = TenderStatus::Unsuccessful,
+            }
+            tender.date_modified = *at;
+        }
         Event::ContractSigned { contract_id, at } => {
             if let Some(contract) = tender.contracts.iter_mut().find(|c| &c.id == contract_id) {
                 contract.status = ContractStatus::Active;

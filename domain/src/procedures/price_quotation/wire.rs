@@ -148,6 +148,7 @@ pub fn cancellation_patch(
 enum AwardIntent {
     Qualify,
     Disqualify,
+    Cancel,
 }
 
 impl Requests for PriceQuotation {
@@ -206,7 +207,8 @@ impl Requests for PriceQuotation {
         Command::WithdrawBid { actor, bid_id }
     }
 
-    /// `active` qualifies, `unsuccessful` disqualifies; `qualified` must
+    /// `active` qualifies, `unsuccessful` disqualifies, `cancelled` takes
+    /// back an accepted award; for the first two `qualified` must
     /// be sent and agree (`true`, `false`), with the reference API's texts
     /// (one-element lists, as it writes them).
     fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
@@ -215,9 +217,11 @@ impl Requests for PriceQuotation {
             &[
                 ("active", AwardIntent::Qualify),
                 ("unsuccessful", AwardIntent::Disqualify),
+                ("cancelled", AwardIntent::Cancel),
             ],
         )?;
         match (intent, edit.qualified) {
+            (AwardIntent::Cancel, _) => Ok(Command::CancelAward { actor, award_id }),
             (AwardIntent::Qualify, Some(true)) => Ok(Command::QualifyAward { actor, award_id }),
             (AwardIntent::Disqualify, Some(false)) => {
                 Ok(Command::DisqualifyAward { actor, award_id })
@@ -258,6 +262,10 @@ impl Requests for PriceQuotation {
             Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
             Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
             Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            Event::AwardCancelled {
+                next_award: Some(award),
+                ..
+            } => Some(award.id.clone()),
             _ => None,
         })
     }

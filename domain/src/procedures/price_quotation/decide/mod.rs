@@ -81,6 +81,9 @@ pub fn decide(
         Command::DisqualifyAward { actor, award_id } => {
             qualification::disqualify(state, actor, award_id, context)
         }
+        Command::CancelAward { actor, award_id } => {
+            qualification::cancel(state, actor, award_id, context)
+        }
         Command::SignContract { actor, contract_id } => {
             contracts::sign(state, actor, contract_id, context)
         }

@@ -44,9 +44,12 @@ pub(super) fn next_award(
     rejected: Option<&str>,
     context: &Context<'_>,
 ) -> Option<Award> {
+    // A cancelled award leaves its bid in the running: the owner took the
+    // decision back, not the bid.
     let awarded: Vec<&str> = tender
         .awards
         .iter()
+        .filter(|award| award.status != AwardStatus::Cancelled)
         .map(|award| award.bid_id.as_str())
         .chain(rejected)
         .collect();
@@ -142,6 +145,38 @@ pub(super) fn disqualify(
     Ok(vec![Event::AwardRejected {
         award_id: award_id.to_owned(),
         next_award,
+        at: context.now,
+    }])
+}
+
+/// Taking back an accepted award while its contract is unsigned (the
+/// reference API's `active → cancelled`): the decision starts again, with a
+/// new pending award for the best bid still standing, the same bid.
+pub(super) fn cancel(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
+    if tender.status != TenderStatus::ActiveAwarded {
+        return Err(refusals::status_refusal(tender, "update award"));
+    }
+    if award.status != AwardStatus::Active {
+        let status = serde_json::to_value(award.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Err(refusals::unnamed_status_refusal("update award", &status));
+    }
+    let mut reopened = tender.clone();
+    if let Some(cancelled) = reopened.awards.iter_mut().find(|a| a.id == award_id) {
+        cancelled.status = AwardStatus::Cancelled;
+    }
+    Ok(vec![Event::AwardCancelled {
+        award_id: award_id.to_owned(),
+        next_award: next_award(&reopened, None, context),
         at: context.now,
     }])
 }

@@ -152,7 +152,7 @@ fn an_award_is_qualified_or_disqualified() {
     assert_refusal(
         patch(Some("won"), None).expect_err("no such decision"),
         "status",
-        "Value must be one of ['active', 'unsuccessful'].",
+        "Value must be one of ['active', 'unsuccessful', 'cancelled'].",
     );
     assert_refusal(
         patch(None, Some(true)).expect_err("no decision"),
