@@ -21,11 +21,16 @@ pub fn refused(refusal: Refusal) -> ApiError {
         RefusalKind::NotFound => StatusCode::NOT_FOUND,
         RefusalKind::Conflict => StatusCode::CONFLICT,
     };
+    let description = if refusal.listed {
+        serde_json::json!([refusal.description])
+    } else {
+        serde_json::Value::String(refusal.description)
+    };
     ApiError::new(
         status,
         refusal.location.as_str(),
         &refusal.name,
-        refusal.description,
+        description,
     )
 }
 

@@ -146,6 +146,18 @@ impl<R: Rules> Adapter for Adapted<R> {
                 let token = access::new_token();
                 let bidder = R::Procedure::broker(&ports.caller.broker.name, None);
                 let bid = body::part(data)?;
+                if R::Procedure::BID_TRANSFER {
+                    let transfer = access::new_token();
+                    let command = R::Procedure::new_bid_with_transfer(
+                        bidder,
+                        bid,
+                        access::hash_token(&token),
+                        access::hash_token(&transfer),
+                    )
+                    .map_err(refused)?;
+                    let shown = json!({ "token": token, "transfer": transfer });
+                    return Ok(Prepared::with_access(command, shown));
+                }
                 let command = R::Procedure::new_bid(bidder, bid, access::hash_token(&token));
                 let command = command.map_err(refused)?;
                 Ok(Prepared::with_access(command, json!({ "token": token })))

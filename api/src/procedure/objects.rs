@@ -86,5 +86,19 @@ pub async fn patch<O: Object>(
     let written = call.write((&id, Some(O::EDIT)), broker, write).await?;
     let procedure = written.procedure.as_ref();
     let object = public_item(procedure, O::FIELD, &object_id, O::ID_FIELD)?;
-    Ok(reply::data(object, call.pretty()))
+    let mut response = reply::data(object, call.pretty());
+    // An edit that made another object of the kind (the award that
+    // replaces a cancelled one) names it in `Location`, as the reference
+    // API does.
+    if let Some(made) = written.made.filter(|made| *made != object_id) {
+        let path = call.path(&format!("/{id}/{}/{made}", O::FIELD));
+        if let Ok(location) =
+            axum::http::HeaderValue::from_str(&reply::absolute_url(&call.app.public_url, &path))
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::LOCATION, location);
+        }
+    }
+    Ok(response)
 }

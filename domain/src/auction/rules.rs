@@ -15,6 +15,7 @@ pub fn unknown_bidder(bid_id: &str) -> Refusal {
         location: Location::Url,
         name: "bidder_id".to_owned(),
         description: format!("Invalid bidder_id {bid_id}"),
+        listed: false,
     }
 }
 

@@ -26,6 +26,21 @@ pub trait Requests: Decider<Error = Refusal> {
         token_hash: String,
     ) -> Result<Self::Command, Refusal>;
 
+    /// Whether a new bid's owner also gets a transfer token (`access.transfer`),
+    /// as the reference API hands one to a tender's bidders.
+    const BID_TRANSFER: bool = false;
+
+    /// [`Requests::new_bid`] with the hash of the bid's transfer token, for
+    /// a type with [`Requests::BID_TRANSFER`].
+    fn new_bid_with_transfer(
+        actor: Self::Actor,
+        bid: Self::BidInput,
+        token_hash: String,
+        _transfer_hash: String,
+    ) -> Result<Self::Command, Refusal> {
+        Self::new_bid(actor, bid, token_hash)
+    }
+
     /// `PATCH …/bids/{bid_id}`.
     fn bid_patch(
         actor: Self::Actor,

@@ -38,6 +38,10 @@ pub struct Requirement {
     pub max_value: Option<Json>,
     /// Stored and echoed; no rule reads them.
     pub eligible_evidences: Option<Vec<Json>>,
+    /// When the requirement was published: set by the server (the
+    /// reference API shows it on every requirement).
+    #[serde(default, with = "crate::time::kyiv_serde_option")]
+    pub date_published: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[skip_serializing_none]

@@ -47,6 +47,10 @@ pub struct Document {
     pub date_modified: DateTime<Utc>,
 }
 
+/// The `language` of a document whose client named none, as the reference
+/// API defaults it.
+pub const DEFAULT_LANGUAGE: &str = "uk";
+
 /// The path under which the document service serves a stored body:
 /// `/api/2.5/documents/{key}`, the key being 64 lowercase hex characters.
 pub const STORED_DOCUMENT_PATH: &str = "/api/2.5/documents/";
@@ -204,7 +208,9 @@ impl DocumentInput {
             format: self.format,
             document_type: self.document_type,
             description: self.description,
-            language: self.language,
+            // The reference API writes Ukrainian when the client names no
+            // language; deciding it here records it in the event.
+            language: Some(self.language.unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned())),
             confidentiality: self.confidentiality.unwrap_or_else(|| "public".to_owned()),
             document_of: self.document_of.unwrap_or_else(|| document_of.to_owned()),
             related_item: self.related_item,
@@ -291,6 +297,17 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn a_document_without_a_language_is_ukrainian() {
+        let now = chrono::Utc::now();
+        let document = input("http://h/x", HASH).into_document("d".into(), "tender", "o", now);
+        assert_eq!(document.language.as_deref(), Some("uk"));
+        let mut english = input("http://h/x", HASH);
+        english.language = Some("en".into());
+        let document = english.into_document("d".into(), "tender", "o", now);
+        assert_eq!(document.language.as_deref(), Some("en"));
     }
 
     #[test]

@@ -133,6 +133,43 @@ pub struct Money {
     pub value_added_tax_included: bool,
 }
 
+/// Reading [`Money`] where VAT is excluded unless the client says
+/// otherwise (a priceQuotation tender's value), instead of the shared
+/// default. Serialising is unchanged: the flag is always written.
+pub mod vat_excluded_by_default {
+    use serde::{Deserialize, Deserializer};
+
+    use super::{Amount, Money, default_currency};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Sent {
+        amount: Amount,
+        #[serde(default = "default_currency")]
+        currency: String,
+        #[serde(default)]
+        value_added_tax_included: bool,
+    }
+
+    impl From<Sent> for Money {
+        fn from(sent: Sent) -> Money {
+            Money {
+                amount: sent.amount,
+                currency: sent.currency,
+                value_added_tax_included: sent.value_added_tax_included,
+            }
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        Sent::deserialize(d).map(Money::from)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+        Ok(Option::<Sent>::deserialize(d)?.map(Money::from))
+    }
+}
+
 /// A contract's value: [`Money`] plus the amount without VAT.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -154,6 +191,21 @@ mod tests {
             serde_json::to_string(&money).unwrap(),
             r#"{"amount":22000.0,"currency":"UAH","valueAddedTaxIncluded":true}"#
         );
+    }
+
+    #[test]
+    fn vat_can_default_to_excluded() {
+        #[derive(serde::Deserialize)]
+        struct Tender {
+            #[serde(deserialize_with = "vat_excluded_by_default::required")]
+            value: Money,
+        }
+        let tender: Tender = serde_json::from_str(r#"{"value": {"amount": 1}}"#).unwrap();
+        assert!(!tender.value.value_added_tax_included);
+        let tender: Tender =
+            serde_json::from_str(r#"{"value": {"amount": 1, "valueAddedTaxIncluded": true}}"#)
+                .unwrap();
+        assert!(tender.value.value_added_tax_included);
     }
 
     #[test]

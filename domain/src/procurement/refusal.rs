@@ -42,6 +42,9 @@ pub struct Refusal {
     /// The field or parameter at fault, e.g. `items.profile` or `data`.
     pub name: String,
     pub description: String,
+    /// The reference API writes this description as a one-element list
+    /// (`["…"]`), as it does for some of its model checks.
+    pub listed: bool,
 }
 
 impl Refusal {
@@ -56,6 +59,15 @@ impl Refusal {
             location,
             name: name.into(),
             description: description.into(),
+            listed: false,
+        }
+    }
+
+    /// The same refusal, its description written as a one-element list.
+    pub fn as_list(self) -> Self {
+        Refusal {
+            listed: true,
+            ..self
         }
     }
 
@@ -83,6 +95,12 @@ impl Refusal {
     /// The object named by the URL parameter `name` does not exist (404).
     pub fn not_found(name: impl Into<String>) -> Self {
         Refusal::new(RefusalKind::NotFound, Location::Url, name, "Not Found")
+    }
+
+    /// Something the body refers to does not exist (404 naming the body's
+    /// field, as the reference API answers an unknown catalogue profile).
+    pub fn missing(name: impl Into<String>, description: impl Into<String>) -> Self {
+        Refusal::new(RefusalKind::NotFound, Location::Body, name, description)
     }
 
     /// An outside system could not be reached; nothing changed (409).

@@ -76,6 +76,15 @@ pub struct Bid {
     /// When the bid was submitted or last changed; earlier wins a tie.
     #[serde(with = "crate::time::kyiv_serde")]
     pub date: DateTime<Utc>,
+    /// When the bid was first submitted (became `pending`); none while a
+    /// draft, nor in bids recorded before the field existed.
+    #[serde(default, with = "crate::time::kyiv_serde_option")]
+    pub submission_date: Option<DateTime<Utc>>,
+    /// The value the bid took part with, fixed when the tender period
+    /// ends (the reference API's value before any auction; this procedure
+    /// has none).
+    #[serde(default)]
+    pub initial_value: Option<Money>,
     /// Not part of the reference document; kept for extensions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Json>,

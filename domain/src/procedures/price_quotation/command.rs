@@ -47,6 +47,9 @@ pub enum Command {
         /// A draft, or submitted (`pending`).
         stage: BidStage,
         token_hash: String,
+        /// The hash of the bid's transfer token, kept for taking the bid
+        /// over later (not built yet), as the reference API hands one out.
+        transfer_hash: Option<String>,
     },
     /// The bid's owner changes it and, when `stage` is given, keeps it a
     /// draft or submits it.
@@ -67,6 +70,13 @@ pub enum Command {
     },
     /// The owner rejects the award: the next-lowest bid is awarded, if any.
     DisqualifyAward {
+        actor: Actor,
+        award_id: String,
+    },
+    /// The owner takes back an accepted award before its contract is
+    /// signed: the award and its contract are cancelled and the decision
+    /// starts again with a new pending award.
+    CancelAward {
         actor: Actor,
         award_id: String,
     },

@@ -36,6 +36,10 @@ pub enum Event {
         bid: Box<Bid>,
         owner: String,
         token_hash: String,
+        /// The hash of the bid's transfer token; absent in bids placed
+        /// before bids had one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer_hash: Option<String>,
     },
     BidEdited {
         bid_id: String,
@@ -87,6 +91,17 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
+    /// The owner took back the accepted award: it and its contract are
+    /// `cancelled`, and `next_award` is the new pending award for the
+    /// lowest-priced bid without an award still standing (the same bid,
+    /// whose only award was this one), or none and the tender is
+    /// unsuccessful.
+    AwardCancelled {
+        award_id: String,
+        next_award: Option<Award>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
     ContractSigned {
         contract_id: String,
         #[serde(with = "crate::time::kyiv_serde")]
@@ -127,7 +142,9 @@ impl TaggedEvent for Event {
             Event::BidEdited { bid_id, .. } | Event::BidWithdrawn { bid_id, .. } => {
                 format!("bid-{bid_id}")
             }
-            Event::AwardAccepted { award_id, .. } | Event::AwardRejected { award_id, .. } => {
+            Event::AwardAccepted { award_id, .. }
+            | Event::AwardRejected { award_id, .. }
+            | Event::AwardCancelled { award_id, .. } => {
                 format!("award-{award_id}")
             }
             Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
@@ -148,6 +165,7 @@ impl TaggedEvent for Event {
             Event::BidsDisclosed { .. } => "BidsDisclosed",
             Event::AwardAccepted { .. } => "AwardAccepted",
             Event::AwardRejected { .. } => "AwardRejected",
+            Event::AwardCancelled { .. } => "AwardCancelled",
             Event::ContractSigned { .. } => "ContractSigned",
             Event::CancellationRequested { .. } => "CancellationRequested",
             Event::CancellationEdited { .. } => "CancellationEdited",

@@ -24,11 +24,24 @@
 //! another broker take the tender over (Q2); `tenderID` numbers run per Kyiv
 //! day across the whole CDB (Q3); `tenderPeriod.startDate` is set at creation
 //! (Q4); `contractTemplateName` is a fixed value recorded at activation (Q5);
-//! V4 refuses every agreement status other than `active` (Q7); any failure to
-//! reach the catalogue gives the V0 409 with its fixed text (Q8); V1 runs per
-//! item in item order and every profile must belong to the tender's
-//! agreement (Q10); a successful activation answers 200 with the tender
+//! V4 refuses every agreement status other than `active` (Q7), and the
+//! checks answer with the texts the reference API answers today (its
+//! recorded exchanges: unknown profiles 404 `data`, a profile not `active`
+//! refused before the agreement is looked at); any failure to
+//! reach the catalogue gives the V0 409 with its fixed text (Q8); V1 names
+//! every unknown profile, in item order, and every profile must belong to
+//! the tender's agreement (Q10); a successful activation answers 200 with the tender
 //! (Q11).
+//!
+//! Taking back an award (not in the spec, which leaves everything after
+//! `active.tendering` as before; decided from the reference tutorial and its
+//! recording `award-cancelled.http`): the owner may set an `active` award to
+//! `cancelled` while the tender is `active.awarded`. Its contract is
+//! cancelled with it, the tender returns to `active.qualification`, and a new
+//! `pending` award is made for the lowest-priced bid without an award still
+//! standing, which is the same bid again (a cancelled award does not remove
+//! its bid from the running; rejecting it does); the answer names the new
+//! award in `Location`. No document is required for it, as in the reference.
 
 pub mod award;
 pub mod bid;

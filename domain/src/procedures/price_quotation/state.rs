@@ -69,6 +69,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             bid,
             owner,
             token_hash,
+            ..
         } => {
             state.parties.bid_placed(&bid.id, owner, token_hash);
             tender.bids.push((**bid).clone());
@@ -97,6 +98,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                     bid.subcontracting_details = subcontracting_details.clone();
                 }
                 if let Some(status) = status {
+                    if *status == BidStatus::Pending && bid.submission_date.is_none() {
+                        bid.submission_date = Some(*at);
+                    }
                     bid.status = *status;
                 }
                 bid.date = *at;
@@ -123,6 +127,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                     BidStatus::Draft => BidStatus::Deleted,
                     other => other,
                 };
+                if bid.status == BidStatus::Active && bid.initial_value.is_none() {
+                    bid.initial_value = Some(bid.value.clone());
+                }
             }
             tender.tender_period.end_date = tender.tender_period.end_date.or(Some(*at));
             match award {
@@ -148,7 +155,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
                 award.status = AwardStatus::Active;
                 award.qualified = Some(true);
-                award.period.end_date = Some(*at);
+                // An award keeps the deadline it was created with; those
+                // created before awards had one end with the decision.
+                award.period.end_date.get_or_insert(*at);
                 award.date = *at;
             }
             tender.contracts.push((**contract).clone());
@@ -164,7 +173,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
                 award.status = AwardStatus::Unsuccessful;
                 award.qualified = Some(false);
-                award.period.end_date = Some(*at);
+                award.period.end_date.get_or_insert(*at);
                 award.date = *at;
                 rejected_bid = Some(award.bid_id.clone());
             }
@@ -175,6 +184,31 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             match next_award {
                 Some(award) => tender.awards.push(award.clone()),
+                None => tender.status = TenderStatus::Unsuccessful,
+            }
+            tender.date_modified = *at;
+        }
+        Event::AwardCancelled {
+            award_id,
+            next_award,
+            at,
+        } => {
+            if let Some(award) = tender.awards.iter_mut().find(|a| &a.id == award_id) {
+                award.status = AwardStatus::Cancelled;
+                award.date = *at;
+            }
+            for contract in tender
+                .contracts
+                .iter_mut()
+                .filter(|c| &c.award_id == award_id)
+            {
+                contract.status = ContractStatus::Cancelled;
+            }
+            match next_award {
+                Some(award) => {
+                    tender.awards.push(award.clone());
+                    tender.status = TenderStatus::ActiveQualification;
+                }
                 None => tender.status = TenderStatus::Unsuccessful,
             }
             tender.date_modified = *at;

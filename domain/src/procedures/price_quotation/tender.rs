@@ -72,6 +72,9 @@ pub struct TenderInput {
     pub procurement_method_type: String,
     pub procurement_method: Option<String>,
     pub procuring_entity: Organization,
+    /// VAT is excluded unless the client says otherwise, as the reference
+    /// API defaults a priceQuotation tender's value.
+    #[serde(deserialize_with = "crate::procurement::money::vat_excluded_by_default::required")]
     pub value: Money,
     pub tender_period: Period,
     pub items: Vec<Item>,
@@ -94,6 +97,12 @@ pub struct TenderEdit {
     pub description_en: Option<String>,
     pub main_procurement_category: Option<String>,
     pub procuring_entity: Option<Organization>,
+    /// As [`TenderInput::value`]. Recorded edits always carry the flag, so
+    /// the default never changes how a stored edit reads.
+    #[serde(
+        default,
+        deserialize_with = "crate::procurement::money::vat_excluded_by_default::optional"
+    )]
     pub value: Option<Money>,
     pub tender_period: Option<Period>,
     pub items: Option<Vec<Item>>,
@@ -144,6 +153,10 @@ pub struct Tender {
     #[serde(default, with = "crate::time::kyiv_serde_option")]
     pub notice_publication_date: Option<DateTime<Utc>>,
     pub contract_template_name: Option<String>,
+    /// The reference API's dictionary of the reasons a contract may be
+    /// changed for, recorded at creation like every fact a decision used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_change_rationale_types: Option<Json>,
     #[serde(with = "crate::time::kyiv_serde")]
     pub date: DateTime<Utc>,
     #[serde(with = "crate::time::kyiv_serde")]
@@ -162,12 +175,15 @@ pub struct Tender {
     pub cancellations: Vec<Cancellation>,
 }
 
-/// Gives every item, criterion, requirement group and requirement without an
-/// id a fresh one, and prices items in the tender's currency.
+/// Gives every item, criterion, requirement group, requirement and eligible
+/// evidence without an id a fresh one, publishes new requirements
+/// (`status` `active`, `datePublished` `now`, as the reference API shows
+/// them), and prices items in the tender's currency.
 pub fn complete_ids_and_units(
     items: &mut [Item],
     criteria: &mut [Criterion],
     value: &Money,
+    now: DateTime<Utc>,
     new_id: &mut dyn FnMut() -> String,
 ) {
     for item in items.iter_mut() {
@@ -190,6 +206,19 @@ pub fn complete_ids_and_units(
             for requirement in group.requirements.iter_mut() {
                 if requirement.id.is_none() {
                     requirement.id = Some(new_id());
+                }
+                if requirement.status.is_none() {
+                    requirement.status = Some("active".to_owned());
+                }
+                if requirement.date_published.is_none() {
+                    requirement.date_published = Some(now);
+                }
+                for evidence in requirement.eligible_evidences.iter_mut().flatten() {
+                    if let Some(evidence) = evidence.as_object_mut()
+                        && !evidence.contains_key("id")
+                    {
+                        evidence.insert("id".to_owned(), Json::String(new_id()));
+                    }
                 }
             }
         }

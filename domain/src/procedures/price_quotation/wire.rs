@@ -148,6 +148,7 @@ pub fn cancellation_patch(
 enum AwardIntent {
     Qualify,
     Disqualify,
+    Cancel,
 }
 
 impl Requests for PriceQuotation {
@@ -170,7 +171,27 @@ impl Requests for PriceQuotation {
             actor,
             bid: Box::new(bid),
             token_hash,
+            transfer_hash: None,
         })
+    }
+
+    const BID_TRANSFER: bool = true;
+
+    fn new_bid_with_transfer(
+        actor: Actor,
+        bid: BidInput,
+        token_hash: String,
+        transfer_hash: String,
+    ) -> Result<Command, Refusal> {
+        let mut command = Self::new_bid(actor, bid, token_hash)?;
+        if let Command::SubmitBid {
+            transfer_hash: kept,
+            ..
+        } = &mut command
+        {
+            *kept = Some(transfer_hash);
+        }
+        Ok(command)
     }
 
     fn bid_patch(actor: Actor, bid_id: String, mut edit: BidEdit) -> Result<Command, Refusal> {
@@ -186,27 +207,35 @@ impl Requests for PriceQuotation {
         Command::WithdrawBid { actor, bid_id }
     }
 
-    /// `active` qualifies, `unsuccessful` disqualifies; `qualified`, if
-    /// sent, must agree.
+    /// `active` qualifies, `unsuccessful` disqualifies, `cancelled` takes
+    /// back an accepted award; for the first two `qualified` must
+    /// be sent and agree (`true`, `false`), with the reference API's texts
+    /// (one-element lists, as it writes them).
     fn award_patch(actor: Actor, award_id: String, edit: AwardEdit) -> Result<Command, Refusal> {
         let intent = wire::required_choice(
             edit.status.as_deref(),
             &[
                 ("active", AwardIntent::Qualify),
                 ("unsuccessful", AwardIntent::Disqualify),
+                ("cancelled", AwardIntent::Cancel),
             ],
         )?;
         match (intent, edit.qualified) {
-            (AwardIntent::Qualify, Some(false)) => Err(Refusal::invalid(
+            (AwardIntent::Cancel, _) => Ok(Command::CancelAward { actor, award_id }),
+            (AwardIntent::Qualify, Some(true)) => Ok(Command::QualifyAward { actor, award_id }),
+            (AwardIntent::Disqualify, Some(false)) => {
+                Ok(Command::DisqualifyAward { actor, award_id })
+            }
+            (AwardIntent::Qualify, _) => Err(Refusal::invalid(
                 "qualified",
-                "Can't set active status to award without qualification (qualified: true).",
-            )),
-            (AwardIntent::Disqualify, Some(true)) => Err(Refusal::invalid(
+                "Can't update award to active status with not qualified",
+            )
+            .as_list()),
+            (AwardIntent::Disqualify, _) => Err(Refusal::invalid(
                 "qualified",
-                "Can't set unsuccessful status to a qualified award (qualified: true).",
-            )),
-            (AwardIntent::Qualify, _) => Ok(Command::QualifyAward { actor, award_id }),
-            (AwardIntent::Disqualify, _) => Ok(Command::DisqualifyAward { actor, award_id }),
+                "Can't update award to unsuccessful status when qualified/eligible isn't set to False",
+            )
+            .as_list()),
         }
     }
 
@@ -233,6 +262,10 @@ impl Requests for PriceQuotation {
             Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
             Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
             Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            Event::AwardCancelled {
+                next_award: Some(award),
+                ..
+            } => Some(award.id.clone()),
             _ => None,
         })
     }

@@ -41,11 +41,18 @@ pub(super) fn create(
         return Err(refusals::one_of("procurementMethod", &["selective"]));
     }
     config.validate()?;
+    // The reference API shows the flag on every priceQuotation tender;
+    // without it a tender sources from one supplier.
+    let mut config = config.clone();
+    config
+        .other
+        .entry("hasMultiSourcing")
+        .or_insert(serde_json::Value::Bool(false));
     let now = context.now;
     let mut items = input.items.clone();
     let mut criteria = input.criteria.clone().unwrap_or_default();
     let mut ids = || new_id(context);
-    complete_ids_and_units(&mut items, &mut criteria, &input.value, &mut ids);
+    complete_ids_and_units(&mut items, &mut criteria, &input.value, now, &mut ids);
     let tender = Tender {
         id: id.to_owned(),
         tender_id: tender_id.to_owned(),
@@ -72,6 +79,7 @@ pub(super) fn create(
         shortlisted_firms: None,
         notice_publication_date: None,
         contract_template_name: None,
+        contract_change_rationale_types: contract_change_rationale_types(),
         date: now,
         date_created: now,
         date_modified: now,
@@ -84,10 +92,22 @@ pub(super) fn create(
     check_fields(&tender, now)?;
     Ok(vec![Event::TenderCreated {
         tender: Box::new(tender),
-        config: config.clone(),
+        config,
         owner_token_hash: owner_token_hash.to_owned(),
         transfer_token_hash: transfer_token_hash.to_owned(),
     }])
+}
+
+/// The reference API's dictionary of contract change rationales (from its
+/// recorded answers, `tests/conformance/openprocurement/`), shown on every
+/// priceQuotation tender.
+const CONTRACT_CHANGE_RATIONALE_TYPES: &str =
+    include_str!("../../../../data/price_quotation/contract_change_rationale_types.json");
+
+/// [`CONTRACT_CHANGE_RATIONALE_TYPES`] parsed; compiled-in data, checked by
+/// a test, so `None` only in a broken build.
+pub(crate) fn contract_change_rationale_types() -> Option<serde_json::Value> {
+    serde_json::from_str(CONTRACT_CHANGE_RATIONALE_TYPES).ok()
 }
 
 /// Fills in ids of new items and criteria so the recorded edit is complete.
@@ -101,6 +121,7 @@ fn normalised_edit(tender: &Tender, edit: &TenderEdit, context: &Context<'_>) ->
         items.as_deref_mut().unwrap_or_default(),
         criteria.as_deref_mut().unwrap_or_default(),
         &value,
+        context.now,
         &mut ids,
     );
     edit.items = items;
@@ -170,7 +191,8 @@ fn apply_fields(
     Ok((edited, vec![event]))
 }
 
-/// The five catalogue validations of spec §4, in order, then activation.
+/// The catalogue validations of spec §4, with the reference API's current
+/// texts and its profile status check, in order, then activation.
 fn activation(
     tender: &Tender,
     catalogue: &CatalogueSnapshot,
@@ -178,7 +200,12 @@ fn activation(
 ) -> Result<Event, Refusal> {
     check_fields(tender, now)?;
     let agreement_id = tender.agreement.id.as_str();
+    // The reference API's order and texts (its recorded answers, which
+    // differ from the older page of spec §4): every unknown profile at
+    // once, 404 on `data`; then every profile not `active`; then the
+    // agreement.
     let mut profiles = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for profile_id in tender
         .items
         .iter()
@@ -191,13 +218,25 @@ fn activation(
             .and_then(|(_, profile)| profile.as_ref());
         match fetched {
             Some(profile) => profiles.push(profile),
-            None => {
-                return Err(Refusal::invalid(
-                    "items.profile",
-                    format!("Profile {profile_id} not found in catalogue."),
-                ));
-            }
+            None if !unknown.contains(&profile_id) => unknown.push(profile_id),
+            None => {}
         }
+    }
+    if !unknown.is_empty() {
+        // "catalouges" is the reference API's spelling.
+        return Err(Refusal::missing(
+            "data",
+            format!("Profiles {} not found in catalouges.", unknown.join(", ")),
+        ));
+    }
+    if let Some(profile) = profiles.iter().find(|profile| profile.status != "active") {
+        return Err(Refusal::invalid(
+            "data",
+            format!(
+                "Profiles {}: {} not in ('active',)",
+                profile.id, profile.status
+            ),
+        ));
     }
     let Some(agreement) = catalogue
         .agreement
@@ -214,14 +253,14 @@ fn activation(
         .any(|profile| profile.agreement_id != agreement_id)
     {
         return Err(Refusal::invalid(
-            "agreement",
+            "data",
             "Tender agreement doesn't match profile agreement",
         ));
     }
     if agreement.status != "active" {
         return Err(Refusal::invalid(
             "agreement",
-            format!("Agreement {agreement_id} not in active status"),
+            "Agreement status is not active",
         ));
     }
     let suppliers = agreement.qualified_suppliers();

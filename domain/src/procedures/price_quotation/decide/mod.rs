@@ -12,6 +12,8 @@ mod tendering;
 mod transfer;
 
 pub use creation::CONTRACT_TEMPLATE_NAME;
+#[cfg(test)]
+pub(crate) use creation::contract_change_rationale_types;
 pub use schedule::next_check;
 
 use super::command::Command;
@@ -56,7 +58,14 @@ pub fn decide(
             bid,
             stage,
             token_hash,
-        } => tendering::submit_bid(state, actor, bid, *stage, token_hash, context),
+            transfer_hash,
+        } => tendering::submit_bid(
+            state,
+            actor,
+            bid,
+            (*stage, token_hash, transfer_hash.as_deref()),
+            context,
+        ),
         Command::EditBid {
             actor,
             bid_id,
@@ -71,6 +80,9 @@ pub fn decide(
         }
         Command::DisqualifyAward { actor, award_id } => {
             qualification::disqualify(state, actor, award_id, context)
+        }
+        Command::CancelAward { actor, award_id } => {
+            qualification::cancel(state, actor, award_id, context)
         }
         Command::SignContract { actor, contract_id } => {
             contracts::sign(state, actor, contract_id, context)

@@ -1,12 +1,41 @@
 //! Awards: the lowest price first, accepted into a contract or rejected in
 //! favour of the next-lowest bid.
 
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Kyiv;
+
 use crate::Context;
 use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
     Actor, Award, AwardStatus, Contract, ContractStatus, Event, State, Tender, TenderStatus,
 };
 use crate::procurement::{ContractValue, Period, Refusal};
+
+/// How long the owner has to decide on an award, in working days.
+const DECISION_WORKING_DAYS: u32 = 2;
+
+/// The end of an award's period when it is created: the end of the Kyiv
+/// day reached [`DECISION_WORKING_DAYS`] working days from `now`, as the
+/// reference API shows it (created at 2024-01-01T00:00:01+02:00, it ends at
+/// 2024-01-04T00:00:00+02:00). No rule acts on it yet; it tells the owner
+/// by when the decision is expected.
+fn decision_deadline(context: &Context<'_>) -> DateTime<Utc> {
+    let end = context
+        .calendar()
+        .add_working_days(context.now, DECISION_WORKING_DAYS);
+    let local = crate::time::to_kyiv(end);
+    if local.time() == NaiveTime::MIN {
+        return end;
+    }
+    local
+        .date_naive()
+        .succ_opt()
+        .and_then(|day| {
+            Kyiv.from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .earliest()
+        })
+        .map_or(end, |midnight| midnight.with_timezone(&Utc))
+}
 
 /// The pending award for the lowest-priced bid still in the running
 /// (earlier bid first on a tie), if any.
@@ -15,9 +44,12 @@ pub(super) fn next_award(
     rejected: Option<&str>,
     context: &Context<'_>,
 ) -> Option<Award> {
+    // A cancelled award leaves its bid in the running: the owner took the
+    // decision back, not the bid.
     let awarded: Vec<&str> = tender
         .awards
         .iter()
+        .filter(|award| award.status != AwardStatus::Cancelled)
         .map(|award| award.bid_id.as_str())
         .chain(rejected)
         .collect();
@@ -37,7 +69,7 @@ pub(super) fn next_award(
         suppliers: bid.tenderers.clone(),
         period: Period {
             start_date: Some(context.now),
-            end_date: None,
+            end_date: Some(decision_deadline(context)),
         },
         documents: Vec::new(),
         date: context.now,
@@ -113,6 +145,38 @@ pub(super) fn disqualify(
     Ok(vec![Event::AwardRejected {
         award_id: award_id.to_owned(),
         next_award,
+        at: context.now,
+    }])
+}
+
+/// Taking back an accepted award while its contract is unsigned (the
+/// reference API's `active → cancelled`): the decision starts again, with a
+/// new pending award for the best bid still standing, the same bid.
+pub(super) fn cancel(
+    state: &State,
+    actor: &Actor,
+    award_id: &str,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    let award = lookup::by_id(&tender.awards, award_id, "award_id")?;
+    if tender.status != TenderStatus::ActiveAwarded {
+        return Err(refusals::status_refusal(tender, "update award"));
+    }
+    if award.status != AwardStatus::Active {
+        let status = serde_json::to_value(award.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Err(refusals::unnamed_status_refusal("update award", &status));
+    }
+    let mut reopened = tender.clone();
+    if let Some(cancelled) = reopened.awards.iter_mut().find(|a| a.id == award_id) {
+        cancelled.status = AwardStatus::Cancelled;
+    }
+    Ok(vec![Event::AwardCancelled {
+        award_id: award_id.to_owned(),
+        next_award: next_award(&reopened, None, context),
         at: context.now,
     }])
 }

@@ -36,6 +36,7 @@ pub(super) fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Even
         .filter(|bid| bid.counts())
         .map(|bid| Bid {
             status: BidStatus::Active,
+            initial_value: Some(bid.value.clone()),
             ..bid.clone()
         })
         .collect();

@@ -42,8 +42,7 @@ pub(super) fn submit_bid(
     state: &State,
     actor: &Actor,
     input: &BidInput,
-    stage: BidStage,
-    token_hash: &str,
+    (stage, token_hash, transfer_hash): (BidStage, &str, Option<&str>),
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = lookup::root(state)?;
@@ -96,12 +95,16 @@ pub(super) fn submit_bid(
         subcontracting_details: input.subcontracting_details.clone(),
         documents: Vec::new(),
         date: now,
+        // When it takes part from: now, unless it stays a draft.
+        submission_date: (status == BidStatus::Pending).then_some(now),
+        initial_value: None,
         extra: None,
     };
     Ok(vec![Event::BidSubmitted {
         bid: Box::new(bid),
         owner: actor.broker.clone(),
         token_hash: token_hash.to_owned(),
+        transfer_hash: transfer_hash.map(str::to_owned),
     }])
 }
 

@@ -25,9 +25,23 @@ fn assert_refused_with(
 fn pq_1_unknown_profile() {
     assert_refused_with(
         good_catalogue_without_profile(),
+        RefusalKind::NotFound,
+        "data",
+        "Profiles 655360-30230000-889652-40000777 not found in catalouges.",
+    );
+}
+
+#[test]
+fn a_profile_not_active_is_refused() {
+    let mut catalogue = good_catalogue();
+    if let Some(profile) = catalogue.profiles[0].1.as_mut() {
+        profile.status = "hidden".into();
+    }
+    assert_refused_with(
+        catalogue,
         RefusalKind::Invalid,
-        "items.profile",
-        "Profile 655360-30230000-889652-40000777 not found in catalogue.",
+        "data",
+        "Profiles 655360-30230000-889652-40000777: hidden not in ('active',)",
     );
 }
 
@@ -52,7 +66,7 @@ fn pq_3_profile_of_another_agreement() {
     assert_refused_with(
         catalogue,
         RefusalKind::Invalid,
-        "agreement",
+        "data",
         "Tender agreement doesn't match profile agreement",
     );
 }
@@ -67,7 +81,7 @@ fn pq_4_terminated_agreement() {
         catalogue,
         RefusalKind::Invalid,
         "agreement",
-        "Agreement 2e14a78a2074952d5a2d256c3c004dda not in active status",
+        "Agreement status is not active",
     );
 }
 
@@ -126,7 +140,7 @@ fn pq_7_activation_copies_suppliers_and_schedules_the_end() {
 fn pq_9_fix_the_profile_in_draft_then_activate() {
     let mut spec = draft();
     spec.when(activate(Some(good_catalogue_without_profile())))
-        .then_refused(RefusalKind::Invalid, "items.profile");
+        .then_refused(RefusalKind::NotFound, "data");
     let mut items = tender(&spec).items.clone();
     items[0].profile = Some("other-profile".into());
     let edited = spec.step(edit(TenderEdit {

@@ -2,8 +2,13 @@
 
 use super::super::*;
 use super::fixtures::*;
+use crate::procedures::Requests;
 use crate::procedures::common::disclosure;
 use crate::testing::{Spec, event_types};
+
+/// The end of an award created at [`tender_end`]: two working days later,
+/// to the end of that Kyiv day.
+const AWARD_DEADLINE: &str = "2023-10-07T00:00:00+03:00";
 
 #[test]
 fn happy_path_to_complete() {
@@ -21,6 +26,13 @@ fn happy_path_to_complete() {
         qualifying.awards[0].bid_id,
         nth_bid(2),
         "lowest price first"
+    );
+    let period = &qualifying.awards[0].period;
+    assert_eq!(period.start_date, Some(tender_end()));
+    assert_eq!(
+        period.end_date.map(crate::time::format_kyiv).as_deref(),
+        Some(AWARD_DEADLINE),
+        "two working days, to the end of the Kyiv day"
     );
     assert!(
         disclosure::public_document::<PriceQuotation>(spec.state()).expect("doc")["bids"]
@@ -128,4 +140,42 @@ fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
     let document = disclosure::public_document::<PriceQuotation>(spec.state()).expect("document");
     assert!(!document.to_string().contains("17777"), "{document}");
     assert!(disclosure::visible_bid(spec.state(), &bid_id, false).is_err());
+}
+
+#[test]
+fn an_accepted_award_taken_back_starts_the_decision_again() {
+    let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200)]);
+    spec.set_now(tender_end());
+    spec.step(Command::CheckDue);
+    let first = tender(&spec).awards[0].clone();
+    spec.step(award_decision(&first.id, "active", true));
+    let cancel = PriceQuotation::award_patch(
+        owner(),
+        first.id.clone(),
+        AwardEdit {
+            status: Some("cancelled".into()),
+            ..AwardEdit::default()
+        },
+    )
+    .expect("a cancellation");
+    let events = spec.step(cancel.clone());
+    let [
+        Event::AwardCancelled {
+            next_award: Some(next),
+            ..
+        },
+    ] = events.as_slice()
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(next.bid_id, first.bid_id, "the same bid is awarded again");
+    assert_eq!(PriceQuotation::made(&events), Some(next.id.clone()));
+    let reopened = tender(&spec);
+    assert_eq!(reopened.status, TenderStatus::ActiveQualification);
+    assert_eq!(reopened.awards[0].status, AwardStatus::Cancelled);
+    assert_eq!(reopened.awards[1].status, AwardStatus::Pending);
+    assert_eq!(reopened.contracts[0].status, ContractStatus::Cancelled);
+    // Only an accepted award can be taken back.
+    spec.when(cancel)
+        .then_refused(crate::procurement::RefusalKind::Forbidden, "data");
 }

@@ -137,3 +137,43 @@ fn zero_amounts_and_quantities_are_refused() {
         "0.0000001"
     );
 }
+
+#[test]
+fn a_bid_keeps_its_transfer_hash_and_dates_its_submission() {
+    let spec = tendering().at(sept(21, 0));
+    let mut draft = submit("11111111", 200, answers());
+    if let Command::SubmitBid {
+        stage,
+        transfer_hash,
+        ..
+    } = &mut draft
+    {
+        *stage = BidStage::Draft;
+        *transfer_hash = Some("bid-transfer".into());
+    }
+    let events = spec.when(draft).then_events();
+    let [
+        Event::BidSubmitted {
+            bid, transfer_hash, ..
+        },
+    ] = events.as_slice()
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(transfer_hash.as_deref(), Some("bid-transfer"));
+    assert_eq!(bid.submission_date, None, "a draft is not submitted yet");
+    let bid_id = bid.id.clone();
+    let mut spec = spec.and(events.clone()).at(sept(22, 0));
+    spec.step(Command::EditBid {
+        actor: bid_owner("11111111"),
+        bid_id: bid_id.clone(),
+        edit: Box::default(),
+        stage: Some(BidStage::Submitted),
+    });
+    let submitted = tender(&spec).bids.iter().find(|b| b.id == bid_id).cloned();
+    assert_eq!(
+        submitted.and_then(|b| b.submission_date),
+        Some(sept(22, 0)),
+        "submitted when it became pending"
+    );
+}

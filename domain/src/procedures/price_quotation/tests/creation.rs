@@ -20,7 +20,17 @@ fn creation_sets_server_fields() {
     assert_eq!(tender.owner, "broker");
     assert_eq!(tender.award_criteria, "lowestCost");
     assert_eq!(tender.tender_period.start_date, Some(sept(20, 0)));
-    assert!(tender.value.value_added_tax_included);
+    // VAT excluded when not said, the reference's default for this type.
+    assert!(!tender.value.value_added_tax_included);
+    let requirement =
+        &tender.criteria.as_ref().expect("criteria")[0].requirement_groups[0].requirements[0];
+    assert_eq!(requirement.status.as_deref(), Some("active"));
+    assert_eq!(requirement.date_published, Some(sept(20, 0)));
+    assert!(tender.contract_change_rationale_types.is_some());
+    assert_eq!(
+        spec.state().config.other.get("hasMultiSourcing"),
+        Some(&json!(false))
+    );
     assert!(
         tender.items[0]
             .id

@@ -192,6 +192,7 @@ pub fn submit_via(broker: &str, firm: &str, amount: u32, answers: Json) -> Comma
         ),
         stage: BidStage::Submitted,
         token_hash: format!("bid-token-{firm}"),
+        transfer_hash: None,
     }
 }
 
@@ -249,13 +250,11 @@ pub fn recorded(event_type: &str, data: Json) -> Event {
 /// ids 1–6 for its item, criterion, group and requirements.
 pub fn created() -> Event {
     let at = "2023-09-20T03:00:00+03:00";
-    recorded(
-        "TenderCreated",
-        json!({
+    let mut data = json!({
             "config": {
                 "hasAuction": false, "hasAwardingOrder": true, "hasPreSelectionAgreement": true,
                 "hasPrequalification": false, "hasValueRestriction": true, "minBidsNumber": 1,
-                "valueCurrencyEquality": true
+                "valueCurrencyEquality": true, "hasMultiSourcing": false
             },
             "owner_token_hash": "owner-token",
             "transfer_token_hash": "transfer-token",
@@ -275,7 +274,7 @@ pub fn created() -> Event {
                     "address": {"countryName": "Україна"},
                     "kind": "general"
                 },
-                "value": {"amount": 22000.0, "currency": "UAH", "valueAddedTaxIncluded": true},
+                "value": {"amount": 22000.0, "currency": "UAH", "valueAddedTaxIncluded": false},
                 "tenderPeriod": {"startDate": at, "endDate": "2023-10-04T01:00:00+03:00"},
                 "items": [{
                     "id": id(1),
@@ -284,7 +283,7 @@ pub fn created() -> Event {
                     "quantity": 5.0,
                     "unit": {
                         "code": "KGM",
-                        "value": {"amount": 6.0, "currency": "UAH", "valueAddedTaxIncluded": true}
+                        "value": {"amount": 6.0, "currency": "UAH", "valueAddedTaxIncluded": false}
                     }
                 }],
                 "agreement": {"id": AGREEMENT},
@@ -295,11 +294,14 @@ pub fn created() -> Event {
                         "id": id(3),
                         "requirements": [
                             {"id": id(4), "title": "Форма", "dataType": "string",
-                             "expectedValue": "Розчин для інфузій"},
-                            {"id": id(5), "title": "Доза", "dataType": "integer", "minValue": 5},
+                             "expectedValue": "Розчин для інфузій",
+                             "status": "active", "datePublished": at},
+                            {"id": id(5), "title": "Доза", "dataType": "integer", "minValue": 5,
+                             "status": "active", "datePublished": at},
                             {"id": id(6), "title": "Відповіді", "dataType": "string",
                              "expectedValues": ["A", "B", "C", "D"],
-                             "expectedMinItems": 2, "expectedMaxItems": 3}
+                             "expectedMinItems": 2, "expectedMaxItems": 3,
+                             "status": "active", "datePublished": at}
                         ]
                     }]
                 }],
@@ -307,8 +309,11 @@ pub fn created() -> Event {
                 "dateCreated": at,
                 "dateModified": at
             }
-        }),
-    )
+    });
+    data["tender"]["contractChangeRationaleTypes"] =
+        crate::procedures::price_quotation::decide::contract_change_rationale_types()
+            .expect("the compiled-in dictionary parses");
+    recorded("TenderCreated", data)
 }
 
 /// [`created`] with another `minBidsNumber`.
@@ -349,6 +354,7 @@ pub fn bid_submitted(firm: &str, amount: u32, first_id: u64, at: DateTime<Utc>) 
             "bid": {
                 "id": bid_id(first_id),
                 "date": crate::time::format_kyiv(at),
+                "submissionDate": crate::time::format_kyiv(at),
                 "status": "pending",
                 "tenderers": [tenderer(firm)],
                 "value": {"amount": amount, "currency": "UAH", "valueAddedTaxIncluded": false},
@@ -406,6 +412,7 @@ pub fn cancellation_details_added(
                 "url": "http://localhost/api/2.5/documents/x",
                 "hash": "md5:00000000000000000000000000000000",
                 "format": "application/pdf",
+                "language": "uk",
                 "datePublished": at,
                 "dateModified": at
             }

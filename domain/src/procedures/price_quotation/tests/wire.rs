@@ -128,23 +128,31 @@ fn an_award_is_qualified_or_disqualified() {
         actor: owner(),
         award_id: "a".into(),
     };
-    assert_eq!(patch(Some("active"), None), Ok(qualify.clone()));
     assert_eq!(patch(Some("active"), Some(true)), Ok(qualify));
     assert_eq!(patch(Some("unsuccessful"), Some(false)), Ok(disqualify));
-    assert_refusal(
-        patch(Some("active"), Some(false)).expect_err("contradicts itself"),
-        "qualified",
-        "Can't set active status to award without qualification (qualified: true).",
-    );
-    assert_refusal(
-        patch(Some("unsuccessful"), Some(true)).expect_err("contradicts itself"),
-        "qualified",
-        "Can't set unsuccessful status to a qualified award (qualified: true).",
-    );
+    // The reference API: the decision must say `qualified`, and agree.
+    for qualified in [None, Some(false)] {
+        let refusal = patch(Some("active"), qualified).expect_err("not qualified");
+        assert!(refusal.listed, "a list, as the reference writes it");
+        assert_refusal(
+            refusal,
+            "qualified",
+            "Can't update award to active status with not qualified",
+        );
+    }
+    for qualified in [None, Some(true)] {
+        let refusal = patch(Some("unsuccessful"), qualified).expect_err("not disqualified");
+        assert!(refusal.listed);
+        assert_refusal(
+            refusal,
+            "qualified",
+            "Can't update award to unsuccessful status when qualified/eligible isn't set to False",
+        );
+    }
     assert_refusal(
         patch(Some("won"), None).expect_err("no such decision"),
         "status",
-        "Value must be one of ['active', 'unsuccessful'].",
+        "Value must be one of ['active', 'unsuccessful', 'cancelled'].",
     );
     assert_refusal(
         patch(None, Some(true)).expect_err("no decision"),
