@@ -169,27 +169,15 @@ async fn sale_periods_come_from_the_operators_file() {
         ("basicSell-multiAwards-fast", (2, 1)),
         ("basicSell-multiAwards", (20, 5)),
     ] {
-        let body = serde_json::json!({"data": {
-            "sellingMethod": method,
-            "sellingEntity": {
-                "name": "ТОВ Продавець",
-                "identifier": {"scheme": "UA-EDR", "id": "00000001", "legalName": "ТОВ Продавець"},
-                "address": {"countryName": "Україна", "region": "Київ", "locality": "Київ", "streetAddress": "вул. Хрещатик, 1"},
-                "contactPoint": {"name": "Контакт", "email": "a@example.com", "telephone": "+380440000000"}
-            },
-            "lotId": "LOT-1",
-            "title": {"uk_UA": "Продаж частинами"},
-            "description": {"uk_UA": "Пшениця"},
-            "value": {"amount": 100, "currency": "UAH"},
-            "minimalPart": 200,
-            "items": [{
-                "description": "Пшениця",
-                "classification": {"scheme": "CAV", "id": "03211100-4"},
-                "quantity": 1000,
-                "unit": {"code": "TNE", "name": "тонна"}
-            }],
-            "tenderPeriod": {"endDate": end}
-        }});
+        // The suite's publication body (the spec's multiLang shapes), with
+        // this method and a tender period ahead of the real clock.
+        let mut body = e2e::sale::procedure_request(
+            serde_json::json!(1000),
+            serde_json::json!(200),
+            serde_json::json!(100),
+        );
+        body["data"]["sellingMethod"] = serde_json::json!(method);
+        body["data"]["tenderPeriod"]["endDate"] = serde_json::json!(end);
         let response = client
             .post(format!("{}/api/procedures", server.base))
             .bearer_auth(&key)
