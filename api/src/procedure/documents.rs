@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 use super::call::Call;
 use super::dispatch;
 use super::lists::documents_of;
-use super::{Resource, Target, Write};
+use super::{Caller, Resource, Target, Write};
 use crate::body;
 use crate::error::ApiError;
 use crate::reply;
@@ -81,14 +81,20 @@ async fn add(
 ) -> Result<Response, ApiError> {
     let broker = call.broker()?;
     let document: DocumentInput = body::data(&call.headers, &call.body)?;
-    dispatch::stored(&call.app, call.collection, id, resource).await?;
+    // Looked up before the body is checked, so an unknown procedure is 404
+    // whatever the document; the write then goes to that type directly.
+    let kind = dispatch::stored(&call.app, call.collection, id, resource).await?;
     let app = &call.app;
     crate::attachments::check_attached(app.documents.as_ref(), &app.public_url, &document).await?;
     let write = Write::AddDocument {
         target: target.clone(),
         document: Box::new(document),
     };
-    let written = call.write((id, resource), broker, write).await?;
+    let caller = Caller {
+        broker,
+        token_hash: call.token_hash(),
+    };
+    let written = kind.write(app, id, &caller, &call.headers, write).await?;
     let document_id = written
         .made
         .ok_or_else(|| refused(Refusal::not_found("document_id")))?;
