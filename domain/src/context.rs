@@ -1,5 +1,6 @@
 //! What a decision may know about the world besides state and command: the
-//! time it is taken at, a source of fresh ids and the working-day calendar.
+//! time it is taken at, a source of fresh ids, the working-day calendar and
+//! the server's public URL (for the links a decider records).
 //! All are injected so that a test can freeze time, predict ids and name its
 //! own days off, and so that the calendar an operator loads at start-up is
 //! the one every decider counts business days with.
@@ -21,6 +22,10 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     ids: &'a dyn IdSource,
     calendar: &'a Calendar,
+    /// Where the server is reached from outside (no trailing `/`), for the
+    /// links a decider records, such as an auction's page; empty when not
+    /// known, which makes such links relative.
+    public_url: &'a str,
 }
 
 impl<'a> Context<'a> {
@@ -31,6 +36,7 @@ impl<'a> Context<'a> {
             now,
             ids,
             calendar: Calendar::ukraine(),
+            public_url: "",
         }
     }
 
@@ -38,6 +44,19 @@ impl<'a> Context<'a> {
     /// lists loaded with [`Calendar::from_json`]).
     pub fn with_calendar(self, calendar: &'a Calendar) -> Self {
         Context { calendar, ..self }
+    }
+
+    /// The same context with the server's public URL.
+    pub fn with_public_url(self, public_url: &'a str) -> Self {
+        Context {
+            public_url: public_url.trim_end_matches('/'),
+            ..self
+        }
+    }
+
+    /// The server's public URL without a trailing `/` (empty if unknown).
+    pub fn public_url(&self) -> &'a str {
+        self.public_url
     }
 
     pub fn next_id(&self) -> Id {

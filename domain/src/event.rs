@@ -107,8 +107,19 @@ pub fn decode_tagged<E: DeserializeOwned>(
     data: &Value,
 ) -> Result<E, EventDecodeError> {
     let tagged = serde_json::json!({ "type": event_type, "data": data });
-    serde_json::from_value(tagged).map_err(|source| EventDecodeError::Malformed {
-        event_type: event_type.to_owned(),
-        source,
+    serde_json::from_value(tagged).map_err(|source| {
+        // serde reports a tag no variant has as "unknown variant `…`": an
+        // event this type never writes, not a malformed one.
+        if source.to_string().starts_with("unknown variant") {
+            EventDecodeError::UnknownType {
+                event_type: event_type.to_owned(),
+                schema_version: 1,
+            }
+        } else {
+            EventDecodeError::Malformed {
+                event_type: event_type.to_owned(),
+                source,
+            }
+        }
     })
 }

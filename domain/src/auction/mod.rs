@@ -25,9 +25,11 @@
 //! command first closes the stages that have ended by `now`, in order, so
 //! a late or missing tick changes when events are appended, never what
 //! they say. A new kind is one more folder implementing [`AuctionEngine`]
-//! with its parameters (`docs/auctions.md`); procedures do not choose an
-//! engine yet (the wiring comes later).
+//! with its parameters (`docs/auctions.md`). A procedure runs one through
+//! [`Auctioned`], which joins the procedure's decider and the engine's in
+//! one log and carries the result back ([`RunsAuction`]).
 
+pub mod auctioned;
 pub mod command;
 pub mod direction;
 pub mod dutch;
@@ -45,6 +47,7 @@ use std::fmt::Debug;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use auctioned::{Auctioned, Live, Participation, RunsAuction, Setup};
 pub use command::Command;
 pub use direction::Direction;
 pub use dutch::Dutch;
@@ -53,15 +56,26 @@ pub use stage::Stage;
 pub use turn_based::TurnBased;
 pub use view::{Action, Allowed, ParticipantView, Status};
 
-use crate::Scheduled;
+use crate::{DomainEvent, Scheduled};
 use crate::procurement::Refusal;
+
+/// An engine's event, which a procedure running the auction must tell
+/// from its own in the log.
+pub trait AuctionEvent: DomainEvent {
+    /// The stored names of all the engine's events.
+    const EVENT_TYPES: &'static [&'static str];
+}
 
 /// One kind of auction. Deciding and folding come from [`crate::Decider`]
 /// (so the spec harness and the command pipeline drive an engine like any
 /// procedure), the timer from [`Scheduled`] (`due_command` is
 /// [`Command::Tick`]); this trait adds what is particular to auctions.
 pub trait AuctionEngine:
-    Scheduled<Command = Command<<Self as AuctionEngine>::Parameters>, Error = Refusal>
+    Scheduled<
+        Command = Command<<Self as AuctionEngine>::Parameters>,
+        Error = Refusal,
+        Event: AuctionEvent,
+    >
 {
     /// What a procedure gives to set an auction of this kind up.
     type Parameters: Clone + Debug;
@@ -86,4 +100,7 @@ pub trait AuctionEngine:
 
     /// How the auction ended; `None` while it has not.
     fn result(state: &Self::State) -> Option<AuctionResult>;
+
+    /// The stages laid out when the auction was scheduled; empty before.
+    fn stages(state: &Self::State) -> &[Stage];
 }

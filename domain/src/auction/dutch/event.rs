@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auction::{RankedBid, Stage, Unsuccessful};
+use crate::auction::{AuctionEvent, RankedBid, Stage, Unsuccessful};
 use crate::procurement::Amount;
 use crate::{DomainEvent, EventDecodeError};
 
@@ -111,6 +111,23 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
+}
+
+impl AuctionEvent for Event {
+    const EVENT_TYPES: &'static [&'static str] = &[
+        "AuctionScheduled",
+        "ParticipantJoined",
+        "DutchStopped",
+        "SealedBidPlaced",
+        "SealedBidCancelled",
+        "SealedRoundClosed",
+        "FinalBidPlaced",
+        "FinalBidCancelled",
+        "FinalRoundClosed",
+        "AuctionCompleted",
+        "AuctionUnsuccessful",
+        "AuctionCancelled",
+    ];
 }
 
 impl DomainEvent for Event {

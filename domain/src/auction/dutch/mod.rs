@@ -163,4 +163,11 @@ impl AuctionEngine for Dutch {
             state::Phase::Cancelled { at } => Some(AuctionResult::Cancelled { at: *at }),
         }
     }
+
+    fn stages(state: &State) -> &[Stage] {
+        state
+            .auction
+            .as_ref()
+            .map_or(&[], |auction| auction.stages.as_slice())
+    }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auction::{Direction, RankedBid, Stage};
+use crate::auction::{AuctionEvent, Direction, RankedBid, Stage};
 use crate::procurement::Amount;
 use crate::{DomainEvent, EventDecodeError};
 
@@ -90,6 +90,18 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
+}
+
+impl AuctionEvent for Event {
+    const EVENT_TYPES: &'static [&'static str] = &[
+        "AuctionScheduled",
+        "TurnOrderSet",
+        "TurnBidStored",
+        "TurnBidCleared",
+        "TurnClosed",
+        "AuctionFinished",
+        "AuctionCancelled",
+    ];
 }
 
 impl DomainEvent for Event {

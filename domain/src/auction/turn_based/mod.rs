@@ -154,4 +154,11 @@ impl AuctionEngine for TurnBased {
             state::Phase::Cancelled { at } => Some(AuctionResult::Cancelled { at: *at }),
         }
     }
+
+    fn stages(state: &State) -> &[Stage] {
+        state
+            .auction
+            .as_ref()
+            .map_or(&[], |auction| auction.stages.as_slice())
+    }
 }

@@ -228,6 +228,9 @@ impl Decider for MultiAwardSale {
     }
 }
 
+/// Its auction, if any, is run outside this decider (see `auction::Auctioned`).
+impl crate::auction::Live for MultiAwardSale {}
+
 impl Scheduled for MultiAwardSale {
     fn next_check(state: &State) -> Option<chrono::DateTime<chrono::Utc>> {
         decide::next_check(state)

@@ -105,6 +105,9 @@ impl Decider for PriceQuotation {
     }
 }
 
+/// Its auction, if any, is run outside this decider (see `auction::Auctioned`).
+impl crate::auction::Live for PriceQuotation {}
+
 impl Scheduled for PriceQuotation {
     fn next_check(state: &State) -> Option<chrono::DateTime<chrono::Utc>> {
         decide::next_check(state)

@@ -11,6 +11,7 @@ mod cancellation;
 mod contracts;
 mod disclosure;
 mod examples;
+mod live_auction;
 pub(super) mod fixtures;
 mod multi_lang;
 mod publication;
