@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::registry::AuctionRunner;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -116,6 +117,26 @@ pub struct ServeArgs {
     /// Prozorro. Without it the calendar built into opencdb is used.
     #[arg(long, env = "CDB_CALENDAR")]
     pub calendar: Option<PathBuf>,
+
+    /// Who runs the multi-award sale's auction: `cdb` (the server, with its
+    /// page at /auctions/{id}) or `external` (an outside auction module
+    /// through the `…/auction` hand-off).
+    #[arg(long, env = "CDB_SALE_AUCTION", value_enum, default_value_t = AuctionRunner::Cdb)]
+    pub sale_auction: AuctionRunner,
+
+    /// The secret participation links are signed with (at least 32
+    /// characters). Every server of one deployment needs the same one.
+    /// Without it a random secret is made at start-up, and links stop
+    /// working when the server restarts.
+    #[arg(long, env = "CDB_AUCTION_SECRET", hide_env_values = true)]
+    pub auction_secret: Option<String>,
+
+    /// Run the server's clock N times faster than real time from start-up
+    /// (scheduler, periods, auction stages and timestamps all follow it),
+    /// to watch a whole procedure in minutes. For demonstrations and
+    /// whole-flow checks only, never for production.
+    #[arg(long, env = "CDB_CLOCK_RATE")]
+    pub clock_rate: Option<f64>,
 
     /// How often the scheduler checks for due automatic transitions, in milliseconds.
     #[arg(long, env = "CDB_SCHEDULER_TICK_MS", default_value_t = 1000)]

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod auctions;
 pub mod body;
 pub mod brokers;
 pub mod cli;

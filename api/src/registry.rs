@@ -12,7 +12,10 @@ use commands::Scheduler;
 use commands::store::{EventStore, StoreError};
 use serde_json::Value as Json;
 
+use domain::auction::TurnBased;
+
 use crate::kinds::Adapted;
+use crate::kinds::live_auction::LiveAuction;
 use crate::kinds::multi_award_sale::SaleAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
 use crate::openapi::OpenApiError;
@@ -47,16 +50,38 @@ pub enum CheckError {
     Store(#[from] StoreError),
 }
 
+/// Who runs a procedure type's auction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuctionRunner {
+    /// The CDB itself: the auction is part of the procedure's log, with its
+    /// page at `/auctions/{id}`.
+    #[default]
+    Cdb,
+    /// An outside auction module, through the `…/auction` hand-off.
+    External,
+}
+
+/// The operator's settings of the types opencdb ships.
+#[derive(Debug, Clone, Default)]
+pub struct Builtin {
+    pub sale_periods: SalePeriods,
+    /// Who runs the multi-award sale's auction.
+    pub sale_auction: AuctionRunner,
+}
+
 impl Registry {
     pub fn new() -> Self {
         Registry::default()
     }
 
     /// The procedure types opencdb ships, with the operator's settings.
-    pub fn builtin(sale_periods: SalePeriods) -> Self {
-        Registry::new()
-            .with(Adapted(PriceQuotationAdapter))
-            .with(Adapted(SaleAdapter::new(sale_periods)))
+    pub fn builtin(settings: Builtin) -> Self {
+        let sale = Adapted(SaleAdapter::new(settings.sale_periods));
+        let registry = Registry::new().with(Adapted(PriceQuotationAdapter));
+        match settings.sale_auction {
+            AuctionRunner::Cdb => registry.with(LiveAuction::<_, TurnBased>::new(sale)),
+            AuctionRunner::External => registry.with(sale),
+        }
     }
 
     /// Serves procedures of the adapter's type. Registering a kind twice

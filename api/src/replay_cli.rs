@@ -12,7 +12,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::Failure;
 use crate::cli::{ExportArgs, ProcedureArgs, ReplayCommand, ShowArgs, StoreArgs, VerifyArgs};
 use crate::registry::Registry;
-use crate::sale_periods::SalePeriods;
 use crate::serve;
 
 pub async fn run(command: ReplayCommand) -> Result<(), Failure> {
@@ -221,7 +220,7 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
 /// The procedure types replay reads. Their settings do not matter here:
 /// what a procedure was created with is in its events.
 fn registry() -> Registry {
-    Registry::builtin(SalePeriods::default())
+    Registry::builtin(Default::default())
 }
 
 async fn open_for(args: &ProcedureArgs) -> Result<Arc<dyn EventStore>, Failure> {

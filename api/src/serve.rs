@@ -21,7 +21,7 @@ use commands::ports::catalogue::{Catalogue, FileCatalogue, HttpCatalogue};
 use commands::ports::documents::FsDocumentStorage;
 use commands::scheduler::Scheduler;
 use commands::store::{EventStore, StoreLocation, open_store};
-use commands::{CommandHandler, SystemClock, UlidIds};
+use commands::{Clock, CommandHandler, ScaledClock, SystemClock, UlidIds};
 
 use projections::Projector;
 
@@ -30,7 +30,8 @@ use domain::calendar::Calendar;
 use crate::Failure;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
-use crate::registry::{CheckError, Registry};
+use crate::auctions::ParticipationKey;
+use crate::registry::{Builtin, CheckError, Registry};
 use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
 use crate::server::{AppState, router};
@@ -178,7 +179,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         Some(path) => SalePeriods::load(path).map_err(|e| Failure::Config(e.to_string()))?,
         None => SalePeriods::default(),
     };
-    let registry = Registry::builtin(sale_periods);
+    let registry = Registry::builtin(Builtin {
+        sale_periods,
+        sale_auction: args.sale_auction,
+    });
+    let participation = participation_key(args.auction_secret.as_deref())?;
+    let clock = server_clock(args.clock_rate)?;
     let calendar = load_calendar(args.calendar.as_deref())?;
     let documents = FsDocumentStorage::open(&args.store.data_dir.join("documents"))
         .map_err(|e| Failure::Config(format!("cannot open document storage: {e}")))?;
@@ -199,12 +205,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         location.describe()
     );
 
-    let handler = CommandHandler::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        Arc::new(UlidIds::default()),
-    )
-    .with_calendar(calendar);
+    let handler = CommandHandler::new(store.clone(), clock, Arc::new(UlidIds::default()))
+        .with_calendar(calendar)
+        .with_public_url(public_url.as_str());
     let mut scheduler = Scheduler::new(handler.clone()).with_tick(
         std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
     );
@@ -230,6 +233,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         registry: Arc::new(registry),
         public_url,
         request_timeout: Duration::from_millis(args.request_timeout_ms),
+        participation,
     };
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
@@ -242,6 +246,40 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let _ = projecting.await;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
+}
+
+/// The key participation links are signed with: the operator's secret, or
+/// a random one (with a warning) when none is given.
+fn participation_key(secret: Option<&str>) -> Result<ParticipationKey, Failure> {
+    match secret {
+        Some(secret) if secret.chars().count() < 32 => Err(Failure::Config(
+            "--auction-secret must be at least 32 characters long".to_owned(),
+        )),
+        Some(secret) => Ok(ParticipationKey::new(secret.as_bytes())),
+        None => {
+            tracing::warn!(
+                "no --auction-secret: participation links are signed with a random secret and stop working when the server restarts"
+            );
+            Ok(ParticipationKey::random())
+        }
+    }
+}
+
+/// The system clock, or with `--clock-rate N` one running N times faster.
+fn server_clock(rate: Option<f64>) -> Result<Arc<dyn Clock>, Failure> {
+    let Some(rate) = rate.filter(|rate| *rate != 1.0) else {
+        return Ok(Arc::new(SystemClock));
+    };
+    let clock = ScaledClock::starting_now(rate).ok_or_else(|| {
+        Failure::Config(format!(
+            "--clock-rate must be a number above 0, not {rate}"
+        ))
+    })?;
+    tracing::warn!(rate, "the clock runs {rate} times faster than real time: not for production");
+    eprintln!(
+        "cdb: WARNING: --clock-rate {rate}: the server's clock runs {rate} times faster than real time. For demonstrations and tests only, never for production."
+    );
+    Ok(Arc::new(clock))
 }
 
 /// What a connection may cost the server.

@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
+use crate::auctions::ParticipationKey;
 use crate::registry::Registry;
 use crate::reply::PublicUrl;
 use crate::routes::{Routes, get};
@@ -50,6 +51,8 @@ pub struct AppState {
     /// How long a request may take once its headers are in (reading the
     /// body and answering) before it is answered 408.
     pub request_timeout: Duration,
+    /// The secret participation links are signed with.
+    pub participation: ParticipationKey,
 }
 
 /// How long a write waits for its change to reach the read models before
@@ -101,6 +104,7 @@ pub fn routes(registry: &Registry) -> Routes {
         .merge(crate::documents::routes())
         .merge(crate::feed::routes())
         .merge(crate::contracts::routes())
+        .merge(crate::auctions::routes())
 }
 
 /// The application. Around every route, from the inside out: request
@@ -201,15 +205,20 @@ async fn health(State(state): State<AppState>) -> Response {
                     serde_json::Map::from_iter([("error".to_owned(), json!(error.to_string()))])
                 }
             };
-            (
-                StatusCode::OK,
-                Json(json!({
-                    "status": "ok",
-                    "store": { "backend": backend, "head": head },
-                    "projections": projections,
-                })),
-            )
-                .into_response()
+            let mut body = json!({
+                "status": "ok",
+                "store": { "backend": backend, "head": head },
+                "projections": projections,
+            });
+            let clock = state.handler.clock();
+            if clock.rate() != 1.0 {
+                body["clock"] = json!({
+                    "rate": clock.rate(),
+                    "now": domain::time::format_kyiv(clock.now()),
+                    "warning": "the clock runs faster than real time: not for production",
+                });
+            }
+            (StatusCode::OK, Json(body)).into_response()
         }
         Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -9,7 +9,7 @@ pub mod ports;
 pub mod scheduler;
 pub mod store;
 
-pub use clock::{Clock, FrozenClock, SystemClock};
+pub use clock::{Clock, FrozenClock, ScaledClock, SystemClock};
 pub use ids::{SequentialIds, UlidIds};
 pub use pipeline::{CommandError, CommandHandler, Executed};
 pub use scheduler::{Scheduler, SchedulerError};

@@ -55,6 +55,8 @@ pub struct CommandHandler {
     ids: Arc<dyn IdSource>,
     /// The working-day calendar every decision counts business days on.
     calendar: Arc<Calendar>,
+    /// The server's public URL, for the links deciders record.
+    public_url: Arc<str>,
     max_attempts: u32,
 }
 
@@ -71,6 +73,7 @@ impl CommandHandler {
             clock,
             ids,
             calendar: Arc::new(Calendar::ukraine().clone()),
+            public_url: Arc::from(""),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
     }
@@ -78,6 +81,12 @@ impl CommandHandler {
     /// Decides on `calendar` (the operator's) instead of the built-in one.
     pub fn with_calendar(mut self, calendar: Arc<Calendar>) -> Self {
         self.calendar = calendar;
+        self
+    }
+
+    /// Decides knowing where the server is reached from outside.
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.public_url = Arc::from(public_url);
         self
     }
 
@@ -151,7 +160,9 @@ impl CommandHandler {
         for attempt in 1..=self.max_attempts {
             let Loaded { state, version } = self.load::<D>(procedure_id).await?;
             let now = self.clock.now();
-            let context = Context::new(now, self.ids.as_ref()).with_calendar(&self.calendar);
+            let context = Context::new(now, self.ids.as_ref())
+                .with_calendar(&self.calendar)
+                .with_public_url(&self.public_url);
             let events = D::decide(&state, command, &context).map_err(CommandError::Domain)?;
             if events.is_empty() {
                 return Ok(Executed {

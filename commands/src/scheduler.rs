@@ -200,10 +200,8 @@ impl Scheduler {
             .iter()
             .find(|(_, id)| !index.backoff.contains_key(id))
             .map_or(self.tick, |(due, _)| {
-                (*due - now)
-                    .to_std()
-                    .unwrap_or(Duration::ZERO)
-                    .min(self.tick)
+                let until = (*due - now).to_std().unwrap_or(Duration::ZERO);
+                self.handler.clock().real(until).min(self.tick)
             })
     }
 

@@ -59,6 +59,13 @@ pub trait Published: Decider {
         token_hash: Option<&str>,
     ) -> Result<Json, Refusal>;
 
+    /// Whether `token_hash` is the token of bid `bid_id`, i.e. the viewer
+    /// is the bid's owner (who alone gets, say, its participation link).
+    /// A type that cannot tell answers `false`.
+    fn holds_bid_token(_state: &Self::State, _bid_id: &str, _token_hash: Option<&str>) -> bool {
+        false
+    }
+
     /// The data of `event` a public reader of the event log may see. It is
     /// a function of the event alone, so an event reads the same whenever
     /// it is read: bid contents are never shown in the events that place or

@@ -456,6 +456,9 @@ impl Backend {
 }
 
 /// A running opencdb server plus its fakes; see the module documentation.
+/// The secret the test server signs participation links with.
+pub const PARTICIPATION_SECRET: &[u8] = b"test-participation-secret";
+
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
@@ -516,7 +519,7 @@ impl TestServer {
     }
 
     pub async fn start(backend: Backend) -> TestServer {
-        let registry = Registry::builtin(api::sale_periods::SalePeriods::default());
+        let registry = Registry::builtin(Default::default());
         TestServer::with_registry(backend, registry).await
     }
 
@@ -566,9 +569,15 @@ impl TestServer {
             Backend::Postgres(url) => StoreLocation::Postgres(url.clone()),
         };
         let store = open_store(&location, true).await.expect("open the store");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the API server");
+        let address = listener.local_addr().expect("API server address");
+        let public_url = PublicUrl::from_listen_address(address);
         let clock = Arc::new(FrozenClock::new(now));
         let handler =
-            CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()));
+            CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()))
+                .with_public_url(public_url.as_str());
         let mut scheduler = Scheduler::new(handler.clone());
         registry.schedule(&mut scheduler);
 
@@ -584,10 +593,6 @@ impl TestServer {
         let projecting = AbortOnDrop(tokio::spawn(
             Arc::clone(&projector).run(std::future::pending()),
         ));
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the API server");
-        let address = listener.local_addr().expect("API server address");
         let state = AppState {
             projector: Arc::clone(&projector),
             store: store.clone(),
@@ -597,8 +602,9 @@ impl TestServer {
             catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
             documents: Arc::new(documents),
             registry: Arc::clone(&registry),
-            public_url: PublicUrl::from_listen_address(address),
+            public_url,
             request_timeout: Duration::from_secs(30),
+            participation: api::auctions::ParticipationKey::new(PARTICIPATION_SECRET),
         };
         let app = router(state);
         // The production connection handling, with `cdb serve`'s defaults.

@@ -5,6 +5,7 @@
 //! API and the requests only it reads its own way. The rules themselves are
 //! in the domain (`domain::procedures::*`).
 
+pub mod live_auction;
 pub mod multi_award_sale;
 pub mod price_quotation;
 
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use domain::handoff::AuctionOutcome;
 use domain::procedures::Requests;
 use domain::procurement::{self, Refusal};
+use domain::auction::Live;
 use domain::{Decider, Published, Scheduled};
 use serde_json::{Value as Json, json};
 
@@ -48,7 +50,7 @@ pub struct Creation {
 /// so the writes of such resources have a default.
 #[async_trait]
 pub trait Rules: Send + Sync + 'static {
-    type Procedure: Requests + Published + Scheduled + Send + Sync + 'static;
+    type Procedure: Requests + Published + Scheduled + Live + Send + Sync + 'static;
 
     const PLACE: Place;
 
@@ -125,7 +127,7 @@ impl<R: Rules> Adapter for Adapted<R> {
         R::PLACE.selector_values
     }
 
-    fn resources(&self) -> &'static [Resource] {
+    fn resources(&self) -> &[Resource] {
         R::PLACE.resources
     }
 
@@ -203,6 +205,8 @@ impl<R: Rules> Adapter for Adapted<R> {
                 Ok(Prepared::command(command))
             }
             Write::RecordAuction { outcome } => rules.record_auction(ports, outcome).await,
+            // The generic layer maps participation itself (`Live`).
+            Write::Participate(_) => Err(refused(Refusal::not_found("auction"))),
         }
     }
 

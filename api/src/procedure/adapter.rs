@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use axum::http::HeaderMap;
 use domain::handoff::AuctionOutcome;
 use domain::procurement::{DocumentInput, Refusal};
+use domain::auction::{Live, Participation};
 use domain::{Decider, Published, Scheduled};
 use serde_json::Value as Json;
 
@@ -94,6 +95,9 @@ pub enum Write {
     RecordAuction {
         outcome: AuctionOutcome,
     },
+    /// A participant's request to the auction the CDB runs, through its
+    /// participation link; the generic layer maps it ([`Live`]).
+    Participate(Participation),
 }
 
 /// Who is writing: the authenticated broker (or service) and the hash of
@@ -173,7 +177,7 @@ impl Ports<'_> {
 /// A procedure type's HTTP adapter; see the module documentation.
 #[async_trait]
 pub trait Adapter: Send + Sync + 'static {
-    type Procedure: Decider<Error = Refusal> + Published + Scheduled + Send + Sync + 'static;
+    type Procedure: Decider<Error = Refusal> + Published + Scheduled + Live + Send + Sync + 'static;
 
     fn collection(&self) -> &'static Collection;
 
@@ -181,7 +185,7 @@ pub trait Adapter: Send + Sync + 'static {
     /// procedure of this type.
     fn selector_values(&self) -> &'static [&'static str];
 
-    fn resources(&self) -> &'static [Resource];
+    fn resources(&self) -> &[Resource];
 
     /// This type's part of the OpenAPI description (a partial document with
     /// its `paths` and `components.schemas`).
@@ -191,6 +195,7 @@ pub trait Adapter: Send + Sync + 'static {
     fn role(&self, write: &Write) -> &'static str {
         match write {
             Write::RecordAuction { .. } => "auction",
+            Write::Participate(_) => "participant",
             _ => "broker",
         }
     }

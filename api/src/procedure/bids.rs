@@ -58,9 +58,18 @@ pub async fn read(
     call: Call,
 ) -> Result<Response, ApiError> {
     let procedure = call.load(&id, BIDS).await?;
-    let bid = procedure
-        .bid(&bid_id, call.token_hash().as_deref())
+    let token_hash = call.token_hash();
+    let mut bid = procedure
+        .bid(&bid_id, token_hash.as_deref())
         .map_err(refused)?;
+    crate::auctions::add_participation_url(
+        &call.app,
+        procedure.as_ref(),
+        &id,
+        &bid_id,
+        token_hash.as_deref(),
+        &mut bid,
+    );
     Ok(reply::data(bid, call.pretty()))
 }
 

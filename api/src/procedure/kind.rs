@@ -7,11 +7,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use axum::http::HeaderMap;
 use commands::Scheduler;
+use chrono::{DateTime, Utc};
+use domain::auction::{Live, Stage};
 use domain::procurement::Refusal;
 use domain::{Decider, Published};
 use serde_json::Value as Json;
 
-use super::{Adapter, Caller, Collection, Ports, Resource, Write};
+use super::{Adapter, Caller, Collection, Ports, Prepared, Resource, Write};
 use crate::error::ApiError;
 use crate::server::AppState;
 use crate::write::{self, refused};
@@ -25,6 +27,16 @@ pub trait Viewed: Send + Sync {
     fn bids_disclosed(&self) -> bool;
     /// What the auction may read now.
     fn auction(&self) -> Result<Json, Refusal>;
+    /// Whether `token_hash` is bid `bid_id`'s token.
+    fn holds_bid_token(&self, bid_id: &str, token_hash: Option<&str>) -> bool;
+    /// What everyone may see of the auction the CDB runs, at `now`.
+    fn auction_view(&self, now: DateTime<Utc>) -> Option<Json>;
+    /// What participant `bid_id` sees of it at `now`.
+    fn participant_view(&self, bid_id: &str, now: DateTime<Utc>) -> Option<Json>;
+    /// Its stages (empty while there is none).
+    fn auction_stages(&self) -> &[Stage];
+    /// Its protocol, once it has ended.
+    fn auction_protocol(&self) -> Option<Json>;
 }
 
 /// What a write left: the procedure after it, the id of what it made, and
@@ -42,6 +54,8 @@ pub trait Kind: Send + Sync {
     fn collection(&self) -> &'static Collection;
     fn selector_values(&self) -> &'static [&'static str];
     fn has(&self, resource: Resource) -> bool;
+    /// Whether its procedures' auctions run in the CDB (`/api/auctions`).
+    fn runs_auction(&self) -> bool;
     fn openapi(&self) -> &'static str;
 
     /// Adds this type to the read side's list.
@@ -93,6 +107,26 @@ where
     fn auction(&self) -> Result<Json, Refusal> {
         self.adapter.auction_view(&self.state)
     }
+
+    fn holds_bid_token(&self, bid_id: &str, token_hash: Option<&str>) -> bool {
+        A::Procedure::holds_bid_token(&self.state, bid_id, token_hash)
+    }
+
+    fn auction_view(&self, now: DateTime<Utc>) -> Option<Json> {
+        A::Procedure::auction_view(&self.state, now)
+    }
+
+    fn participant_view(&self, bid_id: &str, now: DateTime<Utc>) -> Option<Json> {
+        A::Procedure::participant_view(&self.state, bid_id, now)
+    }
+
+    fn auction_stages(&self) -> &[Stage] {
+        A::Procedure::auction_stages(&self.state)
+    }
+
+    fn auction_protocol(&self) -> Option<Json> {
+        A::Procedure::auction_protocol(&self.state)
+    }
 }
 
 #[async_trait]
@@ -116,6 +150,10 @@ where
 
     fn has(&self, resource: Resource) -> bool {
         self.0.resources().contains(&resource)
+    }
+
+    fn runs_auction(&self) -> bool {
+        A::Procedure::RUNS_AUCTION
     }
 
     fn openapi(&self) -> &'static str {
@@ -160,7 +198,13 @@ where
             caller,
             headers,
         };
-        let prepared = self.0.command(&ports, request).await?;
+        let prepared = match request {
+            // Participation is the same for every type: the engine's.
+            Write::Participate(participation) => A::Procedure::participation(participation)
+                .map(Prepared::command)
+                .ok_or_else(|| refused(Refusal::not_found("auction")))?,
+            request => self.0.command(&ports, request).await?,
+        };
         let (state, events) = write::execute::<A::Procedure>(
             app,
             id,

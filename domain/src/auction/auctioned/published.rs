@@ -47,6 +47,10 @@ where
         P::visible_bid(&state.procedure, bid_id, token_hash)
     }
 
+    fn holds_bid_token(state: &Self::State, bid_id: &str, token_hash: Option<&str>) -> bool {
+        P::holds_bid_token(&state.procedure, bid_id, token_hash)
+    }
+
     fn public_event(event: &Self::Event) -> PublicEvent {
         match event {
             Event::Procedure(event) => P::public_event(event),

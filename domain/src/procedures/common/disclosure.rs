@@ -157,6 +157,10 @@ impl<D: Disclosure> Published for D {
         visible_bid(state, bid_id, owns)
     }
 
+    fn holds_bid_token(state: &D::State, bid_id: &str, token_hash: Option<&str>) -> bool {
+        state.parties().holds_bid_token(bid_id, token_hash)
+    }
+
     fn public_event(event: &D::Event) -> PublicEvent {
         public_event(event)
     }

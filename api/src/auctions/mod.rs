@@ -1,0 +1,276 @@
+//! The auctions the CDB runs (`domain::auction::Auctioned`), over HTTP:
+//! what everyone may see (`GET /api/auctions/{id}`, live as server-sent
+//! events at `…/events`), what a participant may do through its link
+//! (`POST`/`DELETE …/bids`), the protocol once it has ended, and the page
+//! at `/auctions/{id}`. An auction is named by its procedure's id; a
+//! procedure whose type runs no auction here has none (404).
+
+mod page;
+pub mod participation;
+mod stream;
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use domain::auction::Participation;
+use domain::procurement::{Amount, Refusal};
+use serde::Deserialize;
+use serde_json::{Value as Json, json};
+
+pub use participation::{Credentials, LinkError, ParticipationKey};
+
+use crate::brokers::Broker;
+use crate::error::ApiError;
+use crate::procedure::{Caller, Kind, Viewed, Write};
+use crate::routes::{Routes, get};
+use crate::server::AppState;
+use crate::write::{refused, store_failed};
+use crate::{body, reply};
+
+/// The broker name participants' requests are recorded under.
+pub const PARTICIPANT: &str = "auction-participant";
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/auctions/{id}", get(read))
+        .route("/api/auctions/{id}/events", get(stream::events))
+        .route("/api/auctions/{id}/protocol", get(protocol))
+        .route("/api/auctions/{id}/bids", crate::routes::post(bid).delete(cancel_bid))
+        .route("/auctions/{id}", get(page::page))
+}
+
+/// The query a participant's requests carry: its link's credentials.
+#[derive(Debug, Default, Deserialize)]
+pub struct LinkQuery {
+    bidder: Option<String>,
+    expires: Option<i64>,
+    signature: Option<String>,
+    /// `?pretty` like every other route.
+    #[serde(default)]
+    pretty: Option<String>,
+}
+
+impl LinkQuery {
+    fn credentials(&self) -> Option<Credentials> {
+        Some(Credentials {
+            bidder: self.bidder.clone()?,
+            expires: self.expires?,
+            signature: self.signature.clone()?,
+        })
+    }
+
+    fn pretty(&self) -> bool {
+        self.pretty.is_some()
+    }
+}
+
+fn no_auction() -> ApiError {
+    refused(Refusal::not_found("auction_id"))
+}
+
+/// The type of procedure `id`, if it runs its auction here.
+async fn kind_of(app: &AppState, id: &str) -> Result<Arc<dyn Kind>, ApiError> {
+    if id.parse::<domain::Id>().is_err() {
+        return Err(no_auction());
+    }
+    let name = app
+        .store
+        .procedure_kind(id)
+        .await
+        .map_err(store_failed)?
+        .ok_or_else(no_auction)?;
+    app.registry
+        .kind(&name)
+        .filter(|kind| kind.runs_auction())
+        .cloned()
+        .ok_or_else(no_auction)
+}
+
+/// Procedure `id` with an auction set up.
+pub(crate) async fn load(app: &AppState, id: &str) -> Result<Box<dyn Viewed>, ApiError> {
+    let kind = kind_of(app, id).await?;
+    let procedure = kind.load(app, id).await?;
+    if procedure.auction_stages().is_empty() {
+        return Err(no_auction());
+    }
+    Ok(procedure)
+}
+
+/// The participant a link names, checked; `None` without a link.
+pub(crate) fn participant(
+    app: &AppState,
+    id: &str,
+    query: &LinkQuery,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
+    let Some(credentials) = query.credentials() else {
+        if query.bidder.is_some() || query.signature.is_some() {
+            return Err(link_refused(LinkError::Invalid));
+        }
+        return Ok(None);
+    };
+    app.participation
+        .check(id, &credentials, now)
+        .map_err(link_refused)?;
+    Ok(Some(credentials.bidder))
+}
+
+fn link_refused(error: LinkError) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "url", "signature", error.to_string())
+}
+
+/// What the caller may see at `now`: the public view, and for a
+/// participant its label, its bid not yet public and the action open to it.
+pub(crate) fn view(
+    procedure: &dyn Viewed,
+    participant: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Json, ApiError> {
+    let mut data = match participant {
+        Some(bid_id) => {
+            let mut view = procedure
+                .participant_view(bid_id, now)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "url",
+                        "bidder_id",
+                        format!("Invalid bidder_id {bid_id}"),
+                    )
+                })?;
+            let public = view
+                .as_object_mut()
+                .and_then(|view| view.remove("public"))
+                .unwrap_or(Json::Null);
+            json!({ "auction": public, "participant": view })
+        }
+        None => json!({ "auction": procedure.auction_view(now).ok_or_else(no_auction)? }),
+    };
+    data["serverTime"] = Json::String(domain::time::format_kyiv(now));
+    Ok(data)
+}
+
+/// Adds to `bid` (as its owner reads it) the link to its auction, if it
+/// takes part in one run here.
+pub fn add_participation_url(
+    app: &AppState,
+    procedure: &dyn Viewed,
+    id: &str,
+    bid_id: &str,
+    token_hash: Option<&str>,
+    bid: &mut Json,
+) {
+    let Some(end) = procedure.auction_stages().iter().map(|stage| stage.end).max() else {
+        return;
+    };
+    let now = app.handler.clock().now();
+    if !procedure.holds_bid_token(bid_id, token_hash)
+        || procedure.participant_view(bid_id, now).is_none()
+    {
+        return;
+    }
+    let expires = end + participation::VALID_AFTER_END;
+    if let Some(bid) = bid.as_object_mut() {
+        let url = app.participation.url(&app.public_url, id, bid_id, expires);
+        bid.insert("participationUrl".to_owned(), Json::String(url));
+    }
+}
+
+/// `GET /api/auctions/{id}`.
+async fn read(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let now = app.handler.clock().now();
+    let bidder = participant(&app, &id, &query, now)?;
+    let procedure = load(&app, &id).await?;
+    let data = view(procedure.as_ref(), bidder.as_deref(), now)?;
+    Ok(reply::data(data, query.pretty()))
+}
+
+/// `GET /api/auctions/{id}/protocol`: every stage, turn and bid with its
+/// time, and the result; 404 until the auction has ended.
+async fn protocol(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let procedure = load(&app, &id).await?;
+    let protocol = procedure.auction_protocol().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "url",
+            "auction_id",
+            "The auction has not ended",
+        )
+    })?;
+    Ok(reply::data(protocol, query.pretty()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BidBody {
+    /// The amount; absent or `null` accepts the price on offer (Dutch).
+    #[serde(default)]
+    amount: Option<Amount>,
+}
+
+/// `POST /api/auctions/{id}/bids`: the participant's bid in its turn or
+/// round, `{"data": {"amount": "…"}}`.
+async fn bid(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let BidBody { amount } = body::data(&headers, &raw)?;
+    participate(&app, &id, &query, &headers, |bid_id| Participation::Bid {
+        bid_id,
+        amount,
+    })
+    .await
+}
+
+/// `DELETE /api/auctions/{id}/bids`: withdraws the bid not yet public.
+async fn cancel_bid(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    participate(&app, &id, &query, &headers, |bid_id| Participation::CancelBid { bid_id }).await
+}
+
+async fn participate(
+    app: &AppState,
+    id: &str,
+    query: &LinkQuery,
+    headers: &HeaderMap,
+    request: impl FnOnce(String) -> Participation,
+) -> Result<Response, ApiError> {
+    let now = app.handler.clock().now();
+    let bid_id = participant(app, id, query, now)?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "url",
+            "signature",
+            "A participation link is required to bid",
+        )
+    })?;
+    let kind = kind_of(app, id).await?;
+    let broker = Broker::service(PARTICIPANT);
+    let caller = Caller {
+        broker: &broker,
+        token_hash: None,
+    };
+    let write = Write::Participate(request(bid_id.clone()));
+    let written = kind.write(app, id, &caller, headers, write).await?;
+    let now = app.handler.clock().now();
+    let data = view(written.procedure.as_ref(), Some(&bid_id), now)?;
+    Ok(reply::data(data, query.pretty()))
+}
