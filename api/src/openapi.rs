@@ -452,7 +452,10 @@ mod tests {
                 .collect()
         };
         let common = tags(&assemble(&[]).expect("common alone assembles"));
-        assert_eq!(common, ["documents", "service", "feed", "contracting"]);
+        assert_eq!(
+            common,
+            ["documents", "service", "feed", "contracting", "auctions"]
+        );
         let one = fragment(json!({"tags": [{"name": "lots"}, {"name": "documents"}]}));
         let two = fragment(json!({"tags": [{"name": "lots"}, {"name": "rounds"}]}));
         let document = assemble(&[&one, &two]).expect("assembles");
@@ -464,7 +467,8 @@ mod tests {
                 "rounds",
                 "service",
                 "feed",
-                "contracting"
+                "contracting",
+                "auctions"
             ]
         );
         let described = fragment(json!({"tags": [{"name": "feed", "description": "mine"}]}));

@@ -146,7 +146,7 @@ impl Registry {
     }
 
     /// Every type's OpenAPI fragment.
-    pub fn openapi_fragments(&self) -> Vec<&'static str> {
+    pub fn openapi_fragments(&self) -> Vec<&str> {
         self.kinds().map(|kind| kind.openapi()).collect()
     }
 

@@ -28,9 +28,9 @@ use projections::Projector;
 use domain::calendar::Calendar;
 
 use crate::Failure;
+use crate::auctions::ParticipationKey;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
-use crate::auctions::ParticipationKey;
 use crate::registry::{Builtin, CheckError, Registry};
 use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
@@ -271,11 +271,12 @@ fn server_clock(rate: Option<f64>) -> Result<Arc<dyn Clock>, Failure> {
         return Ok(Arc::new(SystemClock));
     };
     let clock = ScaledClock::starting_now(rate).ok_or_else(|| {
-        Failure::Config(format!(
-            "--clock-rate must be a number above 0, not {rate}"
-        ))
+        Failure::Config(format!("--clock-rate must be a number above 0, not {rate}"))
     })?;
-    tracing::warn!(rate, "the clock runs {rate} times faster than real time: not for production");
+    tracing::warn!(
+        rate,
+        "the clock runs {rate} times faster than real time: not for production"
+    );
     eprintln!(
         "cdb: WARNING: --clock-rate {rate}: the server's clock runs {rate} times faster than real time. For demonstrations and tests only, never for production."
     );

@@ -24,10 +24,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auctions::ParticipationKey;
 use crate::body::MAX_BODY_BYTES;
 use crate::brokers::Brokers;
 use crate::error::ApiError;
-use crate::auctions::ParticipationKey;
 use crate::registry::Registry;
 use crate::reply::PublicUrl;
 use crate::routes::{Routes, get};

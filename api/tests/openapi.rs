@@ -19,9 +19,20 @@ fn builtin() -> api::registry::Registry {
     api::registry::Registry::builtin(Default::default())
 }
 
+/// The same with the sale's auction run by an outside module.
+fn external() -> api::registry::Registry {
+    api::registry::Registry::builtin(api::registry::Builtin {
+        sale_auction: api::registry::AuctionRunner::External,
+        ..Default::default()
+    })
+}
+
 /// The document as served: the text `serve` answers, read back.
 fn document() -> Json {
-    let registry = builtin();
+    document_of(&builtin())
+}
+
+fn document_of(registry: &api::registry::Registry) -> Json {
     let text = registry
         .openapi()
         .as_ref()
@@ -32,8 +43,12 @@ fn document() -> Json {
 /// Every route the server's router registers, from the router itself
 /// (`api::server::routes()`): path → lowercase methods.
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
+    routes_of(&builtin())
+}
+
+fn routes_of(registry: &api::registry::Registry) -> BTreeMap<String, BTreeSet<String>> {
     let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for route in api::server::routes(&builtin()).entries() {
+    for route in api::server::routes(registry).entries() {
         routes
             .entry(route.path.to_owned())
             .or_default()
@@ -81,7 +96,16 @@ fn the_route_list_comes_from_the_router() {
         ["delete", "get", "patch"]
     );
     assert_eq!(methods("/api/procedures"), ["get", "post"]);
-    assert_eq!(methods("/api/procedures/{id}/auction"), ["get", "post"]);
+    // The sale's auction runs here: no hand-off to an outside module.
+    assert!(!routes.contains_key("/api/procedures/{id}/auction"));
+    assert_eq!(methods("/api/auctions/{id}"), ["get"]);
+    assert_eq!(methods("/api/auctions/{id}/bids"), ["delete", "post"]);
+    let handoff = routes_of(&external());
+    let handoff: Vec<&str> = handoff["/api/procedures/{id}/auction"]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(handoff, ["get", "post"]);
     assert_eq!(
         methods("/api/procedures/{id}/bids/{bid_id}"),
         ["delete", "get", "patch"]
@@ -93,9 +117,15 @@ fn the_route_list_comes_from_the_router() {
 
 #[test]
 fn every_registered_route_is_documented() {
-    let documented = documented_routes(&document());
+    for registry in [builtin(), external()] {
+        every_route_of_is_documented(&registry);
+    }
+}
+
+fn every_route_of_is_documented(registry: &api::registry::Registry) {
+    let documented = documented_routes(&document_of(registry));
     let mut missing = Vec::new();
-    for (path, methods) in registered_routes() {
+    for (path, methods) in routes_of(registry) {
         for method in methods {
             let found = documented.get(&path).is_some_and(|m| m.contains(&method));
             if !found {
@@ -112,9 +142,15 @@ fn every_registered_route_is_documented() {
 
 #[test]
 fn every_documented_route_exists() {
-    let registered = registered_routes();
+    for registry in [builtin(), external()] {
+        every_documented_route_of_exists(&registry);
+    }
+}
+
+fn every_documented_route_of_exists(registry: &api::registry::Registry) {
+    let registered = routes_of(registry);
     let mut stale = Vec::new();
-    for (path, methods) in documented_routes(&document()) {
+    for (path, methods) in documented_routes(&document_of(registry)) {
         for method in methods {
             let found = registered.get(&path).is_some_and(|m| m.contains(&method));
             if !found {
@@ -352,14 +388,20 @@ fn needs_key(document: &Json, operation: &Json) -> bool {
 
 /// Every read is anonymous except the auction module's view of a sale (its
 /// handler is the only GET that calls `access::broker…`); every write needs a
-/// key.
+/// key but a participant's bid, which its participation link authorises.
 #[test]
 fn anonymous_reads_are_documented_as_anonymous() {
-    let document = document();
+    let document = document_of(&external());
     // The one read that needs a key: the auction module's view of a sale.
     let keyed_reads = [("get", "/api/procedures/{id}/auction")];
+    let link_writes = [
+        ("post", "/api/auctions/{id}/bids"),
+        ("delete", "/api/auctions/{id}/bids"),
+    ];
     for (method, path, operation) in operations(&document) {
-        let keyed = method != "get" || keyed_reads.contains(&(method.as_str(), path.as_str()));
+        let here = (method.as_str(), path.as_str());
+        let keyed =
+            (method != "get" && !link_writes.contains(&here)) || keyed_reads.contains(&here);
         assert_eq!(
             needs_key(&document, operation),
             keyed,

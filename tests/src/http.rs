@@ -531,10 +531,26 @@ impl TestServer {
         TestServer::start_in(backend, dir, catalogue, start_time(), Arc::new(registry)).await
     }
 
+    /// The same server restarted with the multi-award sale's auction left
+    /// to an outside module (`--sale-auction external`), for the hand-off's
+    /// own tests.
+    pub async fn with_external_auction(self) -> TestServer {
+        let registry = Registry::builtin(api::registry::Builtin {
+            sale_auction: api::registry::AuctionRunner::External,
+            ..Default::default()
+        });
+        self.restart_with(Arc::new(registry)).await
+    }
+
     /// Stops this server and starts a new one on the same store, document
     /// storage and fake catalogue, with the clock where it was: a restart
     /// (or a second server process taking over).
     pub async fn restart(self) -> TestServer {
+        let registry = Arc::clone(&self.registry);
+        self.restart_with(registry).await
+    }
+
+    async fn restart_with(self, registry: Arc<Registry>) -> TestServer {
         let TestServer {
             backend,
             clock,
@@ -545,7 +561,6 @@ impl TestServer {
             server,
             projecting,
             projector,
-            registry,
             _dir: dir,
             ..
         } = self;

@@ -184,9 +184,48 @@ pub async fn end_tendering(server: &TestServer) {
     assert!(server.run_scheduler().await >= 1, "the tender period ended");
 }
 
-/// The auction module reads the participating bids and reports each at its
-/// own price, unraised (so the ranking falls back to the bids' own dates).
+/// The sale's auction, as everyone may see it now (`GET /api/auctions/{id}`).
+pub async fn auction_view(server: &TestServer, sale: &Sale) -> Json {
+    let (status, _, view) = server
+        .get(&format!("/api/auctions/{}", sale.id), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view["data"].clone()
+}
+
+/// When the auction's last stage ends.
+pub async fn auction_end(server: &TestServer, sale: &Sale) -> DateTime<Utc> {
+    let view = auction_view(server, sale).await;
+    let end = view["auction"]["stages"]
+        .as_array()
+        .and_then(|stages| stages.last())
+        .and_then(|stage| stage["end"].as_str())
+        .expect("the auction's stages");
+    domain::time::parse_timestamp(end).expect("a stage end")
+}
+
+/// The auction the server runs goes by with nobody raising (so the ranking
+/// falls back to the bids' own dates): the clock moves to its end and the
+/// scheduler closes it, which records the results. The sale afterwards.
 pub async fn auction_unraised(server: &TestServer, sale: &Sale) -> Json {
+    let runs_here = server
+        .registry
+        .kind(domain::procedures::multi_award_sale::KIND)
+        .is_some_and(|kind| kind.runs_auction());
+    if !runs_here {
+        return auction_reported_unraised(server, sale).await;
+    }
+    server.set_time(auction_end(server, sale).await);
+    assert!(server.run_scheduler().await >= 1, "the auction ended");
+    let (status, _, body) = server.get(&sale.path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["status"], "active_qualification", "{body}");
+    body
+}
+
+/// The outside auction module (`--sale-auction external`) reads the
+/// participating bids and reports each at its own price, unraised.
+pub async fn auction_reported_unraised(server: &TestServer, sale: &Sale) -> Json {
     let auction = format!("{}/auction", sale.path);
     let (status, _, view) = server.get(&auction, Some(AUCTION_KEY), None).await;
     assert_eq!(status, StatusCode::OK, "{view}");

@@ -21,7 +21,7 @@ use e2e::http::{
     tenderer,
 };
 use e2e::pq::{activated, bid_request, end_tendering, read};
-use e2e::secrecy::{Known, Probe, check, collect, viewers};
+use e2e::secrecy::{Known, Probe, Scan, check, collect, viewers};
 use serde_json::{Value as Json, json};
 
 e2e::on_both_backends!(
@@ -634,18 +634,43 @@ async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
         &[],
     );
 
-    // The auction runs: still sealed.
+    // The auction runs: still sealed, but for the prices the auction is
+    // about, which its own routes show under labels ("Bidder 1") from its
+    // start, as the auction's rules make them public.
     e2e::sale::end_tendering(&server).await;
     assert_eq!(
         read(&server, &sale.path).await["data"]["status"],
         "active_auction"
     );
     let scan = collect(&server, &known, &viewers, &probes(&s1)).await;
+    let (auction, elsewhere): (Vec<_>, Vec<_>) = scan
+        .answers
+        .into_iter()
+        .partition(|answer| answer.request.starts_with("GET /api/auctions/"));
+    let prices = ["1299.91".to_owned(), "1111.11".to_owned()];
+    let label = |part: &str| format!("multiAwardSale/auction{part}/{}", server.backend.name());
     check(
-        &scan,
-        &format!("multiAwardSale/auction/{}", server.backend.name()),
+        &Scan {
+            routes: scan.routes,
+            answers: elsewhere,
+        },
+        &label(""),
         &all_sealed,
         &[],
+    );
+    let beyond_prices: Vec<String> = all_sealed
+        .iter()
+        .filter(|marker| !prices.contains(marker))
+        .cloned()
+        .collect();
+    check(
+        &Scan {
+            routes: scan.routes,
+            answers: auction,
+        },
+        &label(" (its own routes)"),
+        &beyond_prices,
+        &prices,
     );
 
     // Results recorded, qualification starts: the participants are disclosed.

@@ -38,7 +38,10 @@ pub fn routes() -> Routes {
         .route("/api/auctions/{id}", get(read))
         .route("/api/auctions/{id}/events", get(stream::events))
         .route("/api/auctions/{id}/protocol", get(protocol))
-        .route("/api/auctions/{id}/bids", crate::routes::post(bid).delete(cancel_bid))
+        .route(
+            "/api/auctions/{id}/bids",
+            crate::routes::post(bid).delete(cancel_bid),
+        )
         .route("/auctions/{id}", get(page::page))
 }
 
@@ -125,22 +128,21 @@ fn link_refused(error: LinkError) -> ApiError {
 /// What the caller may see at `now`: the public view, and for a
 /// participant its label, its bid not yet public and the action open to it.
 pub(crate) fn view(
+    app: &AppState,
     procedure: &dyn Viewed,
     participant: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Json, ApiError> {
     let mut data = match participant {
         Some(bid_id) => {
-            let mut view = procedure
-                .participant_view(bid_id, now)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::FORBIDDEN,
-                        "url",
-                        "bidder_id",
-                        format!("Invalid bidder_id {bid_id}"),
-                    )
-                })?;
+            let mut view = procedure.participant_view(bid_id, now).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "url",
+                    "bidder_id",
+                    format!("Invalid bidder_id {bid_id}"),
+                )
+            })?;
             let public = view
                 .as_object_mut()
                 .and_then(|view| view.remove("public"))
@@ -150,6 +152,8 @@ pub(crate) fn view(
         None => json!({ "auction": procedure.auction_view(now).ok_or_else(no_auction)? }),
     };
     data["serverTime"] = Json::String(domain::time::format_kyiv(now));
+    // A page counts down on the server's clock, which may run faster.
+    data["clockRate"] = json!(app.handler.clock().rate());
     Ok(data)
 }
 
@@ -163,7 +167,12 @@ pub fn add_participation_url(
     token_hash: Option<&str>,
     bid: &mut Json,
 ) {
-    let Some(end) = procedure.auction_stages().iter().map(|stage| stage.end).max() else {
+    let Some(end) = procedure
+        .auction_stages()
+        .iter()
+        .map(|stage| stage.end)
+        .max()
+    else {
         return;
     };
     let now = app.handler.clock().now();
@@ -188,7 +197,7 @@ async fn read(
     let now = app.handler.clock().now();
     let bidder = participant(&app, &id, &query, now)?;
     let procedure = load(&app, &id).await?;
-    let data = view(procedure.as_ref(), bidder.as_deref(), now)?;
+    let data = view(&app, procedure.as_ref(), bidder.as_deref(), now)?;
     Ok(reply::data(data, query.pretty()))
 }
 
@@ -214,9 +223,29 @@ async fn protocol(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BidBody {
-    /// The amount; absent or `null` accepts the price on offer (Dutch).
+    /// The amount, as a JSON number or the text a page's input gives;
+    /// absent or `null` accepts the price on offer (Dutch).
     #[serde(default)]
-    amount: Option<Amount>,
+    amount: Option<Json>,
+}
+
+/// The amount of a bid body: a number, or a decimal in a string.
+fn amount_of(value: Option<Json>) -> Result<Option<Amount>, ApiError> {
+    let bad = |description: String| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "amount",
+            description,
+        )
+    };
+    match value {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(text)) => text.parse().map(Some).map_err(bad),
+        Some(value) => serde_json::from_value(value)
+            .map(Some)
+            .map_err(|error| bad(error.to_string())),
+    }
 }
 
 /// `POST /api/auctions/{id}/bids`: the participant's bid in its turn or
@@ -228,7 +257,10 @@ async fn bid(
     headers: HeaderMap,
     raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
+    // The link first: without one, nothing about the body is answered.
+    participant(&app, &id, &query, app.handler.clock().now())?;
     let BidBody { amount } = body::data(&headers, &raw)?;
+    let amount = amount_of(amount)?;
     participate(&app, &id, &query, &headers, |bid_id| Participation::Bid {
         bid_id,
         amount,
@@ -243,7 +275,10 @@ async fn cancel_bid(
     Query(query): Query<LinkQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    participate(&app, &id, &query, &headers, |bid_id| Participation::CancelBid { bid_id }).await
+    participate(&app, &id, &query, &headers, |bid_id| {
+        Participation::CancelBid { bid_id }
+    })
+    .await
 }
 
 async fn participate(
@@ -271,6 +306,6 @@ async fn participate(
     let write = Write::Participate(request(bid_id.clone()));
     let written = kind.write(app, id, &caller, headers, write).await?;
     let now = app.handler.clock().now();
-    let data = view(written.procedure.as_ref(), Some(&bid_id), now)?;
+    let data = view(app, written.procedure.as_ref(), Some(&bid_id), now)?;
     Ok(reply::data(data, query.pretty()))
 }

@@ -69,7 +69,11 @@ impl ParticipationKey {
     }
 
     pub fn sign(&self, procedure_id: &str, bid_id: &str, expires: i64) -> String {
-        hex::encode(self.mac(procedure_id, bid_id, expires).finalize().into_bytes())
+        hex::encode(
+            self.mac(procedure_id, bid_id, expires)
+                .finalize()
+                .into_bytes(),
+        )
     }
 
     /// Whether `credentials` open procedure `procedure_id`'s auction at

@@ -44,7 +44,7 @@ pub async fn events(
     let bidder = participant(&app, &id, &query, now)?;
     let procedure = load(&app, &id).await?;
     // Refuses a link for a bid that takes no part before the stream starts.
-    view(procedure.as_ref(), bidder.as_deref(), now)?;
+    view(&app, procedure.as_ref(), bidder.as_deref(), now)?;
     let follow = Follow {
         commits: app.store.subscribe(),
         app,
@@ -72,7 +72,7 @@ impl Follow {
             };
             let clock = self.app.handler.clock();
             let now = clock.now();
-            let mut data = view(procedure.as_ref(), self.bidder.as_deref(), now).ok()?;
+            let mut data = view(&self.app, procedure.as_ref(), self.bidder.as_deref(), now).ok()?;
             let server_time = data
                 .as_object_mut()
                 .and_then(|data| data.remove("serverTime"));
@@ -83,10 +83,17 @@ impl Follow {
                 });
             if self.last.as_ref() != Some(&data) {
                 self.last = Some(data.clone());
+                // The id is the moment of the view, which is all a client
+                // may resume from: views are states, not a log.
+                let id = server_time
+                    .as_ref()
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 if let Some(server_time) = server_time {
                     data["serverTime"] = server_time;
                 }
-                return Event::default().event("view").json_data(&data).ok();
+                return Event::default().event("view").id(id).json_data(&data).ok();
             }
             tokio::select! {
                 changed = self.commits.changed() => changed.ok()?,

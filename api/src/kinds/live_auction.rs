@@ -16,6 +16,8 @@ use crate::procedure::{Adapter, Collection, Ports, Prepared, Resource, Write};
 pub struct LiveAuction<A, E> {
     inner: A,
     resources: Vec<Resource>,
+    /// The type's OpenAPI fragment without the hand-off's paths.
+    openapi: String,
     engine: PhantomData<fn() -> E>,
 }
 
@@ -27,12 +29,29 @@ impl<A: Adapter, E> LiveAuction<A, E> {
             .copied()
             .filter(|resource| *resource != Resource::Auction)
             .collect();
+        let openapi = without_handoff(inner.openapi());
         LiveAuction {
             inner,
             resources,
+            openapi,
             engine: PhantomData,
         }
     }
+}
+
+/// `fragment` without the paths of the `…/auction` hand-off; a fragment
+/// that is not JSON is left for the document's assembly to report.
+fn without_handoff(fragment: &str) -> String {
+    let Ok(mut document) = serde_json::from_str::<serde_json::Value>(fragment) else {
+        return fragment.to_owned();
+    };
+    if let Some(paths) = document
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        paths.retain(|path, _| !path.ends_with("/auction"));
+    }
+    document.to_string()
 }
 
 type Inner<A> = <A as Adapter>::Procedure;
@@ -63,8 +82,8 @@ where
         &self.resources
     }
 
-    fn openapi(&self) -> &'static str {
-        self.inner.openapi()
+    fn openapi(&self) -> &str {
+        &self.openapi
     }
 
     fn role(&self, write: &Write) -> &'static str {

@@ -10,10 +10,10 @@ pub mod multi_award_sale;
 pub mod price_quotation;
 
 use async_trait::async_trait;
+use domain::auction::Live;
 use domain::handoff::AuctionOutcome;
 use domain::procedures::Requests;
 use domain::procurement::{self, Refusal};
-use domain::auction::Live;
 use domain::{Decider, Published, Scheduled};
 use serde_json::{Value as Json, json};
 
@@ -131,7 +131,7 @@ impl<R: Rules> Adapter for Adapted<R> {
         R::PLACE.resources
     }
 
-    fn openapi(&self) -> &'static str {
+    fn openapi(&self) -> &str {
         R::PLACE.openapi
     }
 

@@ -5,9 +5,9 @@
 
 use async_trait::async_trait;
 use axum::http::HeaderMap;
+use domain::auction::{Live, Participation};
 use domain::handoff::AuctionOutcome;
 use domain::procurement::{DocumentInput, Refusal};
-use domain::auction::{Live, Participation};
 use domain::{Decider, Published, Scheduled};
 use serde_json::Value as Json;
 
@@ -189,7 +189,7 @@ pub trait Adapter: Send + Sync + 'static {
 
     /// This type's part of the OpenAPI description (a partial document with
     /// its `paths` and `components.schemas`).
-    fn openapi(&self) -> &'static str;
+    fn openapi(&self) -> &str;
 
     /// The broker role recorded with a write (`broker`, `auction`).
     fn role(&self, write: &Write) -> &'static str {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::http::HeaderMap;
-use commands::Scheduler;
 use chrono::{DateTime, Utc};
+use commands::Scheduler;
 use domain::auction::{Live, Stage};
 use domain::procurement::Refusal;
 use domain::{Decider, Published};
@@ -56,7 +56,7 @@ pub trait Kind: Send + Sync {
     fn has(&self, resource: Resource) -> bool;
     /// Whether its procedures' auctions run in the CDB (`/api/auctions`).
     fn runs_auction(&self) -> bool;
-    fn openapi(&self) -> &'static str;
+    fn openapi(&self) -> &str;
 
     /// Adds this type to the read side's list.
     fn publish(&self, kinds: projections::Kinds) -> projections::Kinds;
@@ -156,7 +156,7 @@ where
         A::Procedure::RUNS_AUCTION
     }
 
-    fn openapi(&self) -> &'static str {
+    fn openapi(&self) -> &str {
         self.0.openapi()
     }
 

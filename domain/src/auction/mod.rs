@@ -56,8 +56,8 @@ pub use stage::Stage;
 pub use turn_based::TurnBased;
 pub use view::{Action, Allowed, ParticipantView, Status};
 
-use crate::{DomainEvent, Scheduled};
 use crate::procurement::Refusal;
+use crate::{DomainEvent, Scheduled};
 
 /// An engine's event, which a procedure running the auction must tell
 /// from its own in the log.

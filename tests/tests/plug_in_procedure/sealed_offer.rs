@@ -289,6 +289,9 @@ fn bid_json(bid: &Bid) -> Json {
     })
 }
 
+/// Its offers are compared at the deadline: no auction.
+impl domain::auction::Live for SealedOffer {}
+
 impl Published for SealedOffer {
     fn public_envelope(state: &State) -> Option<Json> {
         let offer = state.offer.as_ref()?;

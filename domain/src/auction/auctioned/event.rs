@@ -70,7 +70,11 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
         }
     }
 
-    fn decode(event_type: &str, schema_version: u32, data: &Json) -> Result<Self, EventDecodeError> {
+    fn decode(
+        event_type: &str,
+        schema_version: u32,
+        data: &Json,
+    ) -> Result<Self, EventDecodeError> {
         if event_type == LINKED {
             if schema_version != 1 {
                 return Err(EventDecodeError::UnknownType {
@@ -78,12 +82,11 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
                     schema_version,
                 });
             }
-            let linked = LinkedData::deserialize(data).map_err(|source| {
-                EventDecodeError::Malformed {
+            let linked =
+                LinkedData::deserialize(data).map_err(|source| EventDecodeError::Malformed {
                     event_type: event_type.to_owned(),
                     source,
-                }
-            })?;
+                })?;
             return Ok(Event::Linked {
                 auction_url: linked.auction_url,
                 at: linked.at,

@@ -110,11 +110,7 @@ pub trait Live: Decider {
 
     /// What participant `bid_id` sees at `now`; `None` when it takes no
     /// part.
-    fn participant_view(
-        _state: &Self::State,
-        _bid_id: &str,
-        _now: DateTime<Utc>,
-    ) -> Option<Json> {
+    fn participant_view(_state: &Self::State, _bid_id: &str, _now: DateTime<Utc>) -> Option<Json> {
         None
     }
 
@@ -235,10 +231,13 @@ where
     E::State: Clone,
 {
     fn next_check(state: &Self::State) -> Option<DateTime<Utc>> {
-        [P::next_check(&state.procedure), E::next_check(&state.auction)]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            P::next_check(&state.procedure),
+            E::next_check(&state.auction),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn due_command() -> Self::Command {

@@ -131,4 +131,3 @@ where
         Some(Command::Participate(request))
     }
 }
-
