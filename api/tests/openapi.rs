@@ -397,6 +397,7 @@ fn anonymous_reads_are_documented_as_anonymous() {
     let link_writes = [
         ("post", "/api/auctions/{id}/bids"),
         ("delete", "/api/auctions/{id}/bids"),
+        ("post", "/api/auctions/{id}/terms"),
     ];
     for (method, path, operation) in operations(&document) {
         let here = (method.as_str(), path.as_str());

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::Decider;
+use crate::auction::Unsuccessful;
 use crate::procurement::{Amount, Refusal};
 
 /// The outcome the auction reports, shaped like the OpenProcurement auction
@@ -45,4 +46,11 @@ pub trait AuctionHandOff: Decider {
     /// The command that records `outcome`, reported by the auction service
     /// authenticated as `service`.
     fn auction_outcome(service: &str, outcome: AuctionOutcome) -> Self::Command;
+
+    /// The command that records an auction that ended without a winner
+    /// (a Dutch auction nobody stopped); `None` for a procedure whose
+    /// auctions always rank.
+    fn auction_failed(_service: &str, _reason: Unsuccessful) -> Option<Self::Command> {
+        None
+    }
 }

@@ -42,6 +42,7 @@ pub fn routes() -> Routes {
             "/api/auctions/{id}/bids",
             crate::routes::post(bid).delete(cancel_bid),
         )
+        .route("/api/auctions/{id}/terms", crate::routes::post(terms))
         .route("/auctions/{id}", get(page::page))
 }
 
@@ -264,6 +265,31 @@ async fn bid(
     participate(&app, &id, &query, &headers, |bid_id| Participation::Bid {
         bid_id,
         amount,
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermsBody {
+    accepted: bool,
+}
+
+/// `POST /api/auctions/{id}/terms`: the participant's answer to the
+/// auction's terms, `{"data": {"accepted": true}}` ("Погоджуюсь") or
+/// `false` ("Не погоджуюсь": it observes from then on).
+async fn terms(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    participant(&app, &id, &query, app.handler.clock().now())?;
+    let TermsBody { accepted } = body::data(&headers, &raw)?;
+    participate(&app, &id, &query, &headers, |bid_id| Participation::Terms {
+        bid_id,
+        accepted,
     })
     .await
 }

@@ -103,4 +103,8 @@ pub trait AuctionEngine:
 
     /// The stages laid out when the auction was scheduled; empty before.
     fn stages(state: &Self::State) -> &[Stage];
+
+    /// Whether a participant must accept the auction's terms (the
+    /// disclaimer) before it may bid; one who declines only observes.
+    const ASKS_TERMS: bool = false;
 }

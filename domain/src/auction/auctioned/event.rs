@@ -13,6 +13,8 @@ use crate::{DomainEvent, EventDecodeError};
 
 /// The stored name of [`Event::Linked`].
 pub const LINKED: &str = "AuctionLinked";
+/// The stored name of [`Event::TermsAnswered`].
+pub const TERMS: &str = "AuctionTermsAnswered";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event<ProcedureEvent, AuctionEvent> {
@@ -23,6 +25,21 @@ pub enum Event<ProcedureEvent, AuctionEvent> {
         auction_url: String,
         at: DateTime<Utc>,
     },
+    /// A participant accepted or declined the auction's terms.
+    TermsAnswered {
+        bid_id: String,
+        accepted: bool,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TermsData {
+    bid_id: String,
+    accepted: bool,
+    #[serde(with = "crate::time::kyiv_serde")]
+    at: DateTime<Utc>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -38,7 +55,9 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
         match self {
             Event::Procedure(event) => event.stream_id(procedure_id),
             Event::Auction(event) => event.stream_id(procedure_id),
-            Event::Linked { .. } => format!("auction-{procedure_id}"),
+            Event::Linked { .. } | Event::TermsAnswered { .. } => {
+                format!("auction-{procedure_id}")
+            }
         }
     }
 
@@ -47,6 +66,7 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
             Event::Procedure(event) => event.event_type(),
             Event::Auction(event) => event.event_type(),
             Event::Linked { .. } => LINKED,
+            Event::TermsAnswered { .. } => TERMS,
         }
     }
 
@@ -54,7 +74,7 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
         match self {
             Event::Procedure(event) => event.schema_version(),
             Event::Auction(event) => event.schema_version(),
-            Event::Linked { .. } => 1,
+            Event::Linked { .. } | Event::TermsAnswered { .. } => 1,
         }
     }
 
@@ -67,6 +87,16 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
                 at: *at,
             })
             .unwrap_or(Json::Null),
+            Event::TermsAnswered {
+                bid_id,
+                accepted,
+                at,
+            } => serde_json::to_value(TermsData {
+                bid_id: bid_id.clone(),
+                accepted: *accepted,
+                at: *at,
+            })
+            .unwrap_or(Json::Null),
         }
     }
 
@@ -75,18 +105,26 @@ impl<P: DomainEvent, A: AuctionEvent> DomainEvent for Event<P, A> {
         schema_version: u32,
         data: &Json,
     ) -> Result<Self, EventDecodeError> {
-        if event_type == LINKED {
+        if event_type == LINKED || event_type == TERMS {
             if schema_version != 1 {
                 return Err(EventDecodeError::UnknownType {
                     event_type: event_type.to_owned(),
                     schema_version,
                 });
             }
-            let linked =
-                LinkedData::deserialize(data).map_err(|source| EventDecodeError::Malformed {
-                    event_type: event_type.to_owned(),
-                    source,
-                })?;
+            let malformed = |source| EventDecodeError::Malformed {
+                event_type: event_type.to_owned(),
+                source,
+            };
+            if event_type == TERMS {
+                let terms = TermsData::deserialize(data).map_err(malformed)?;
+                return Ok(Event::TermsAnswered {
+                    bid_id: terms.bid_id,
+                    accepted: terms.accepted,
+                    at: terms.at,
+                });
+            }
+            let linked = LinkedData::deserialize(data).map_err(malformed)?;
             return Ok(Event::Linked {
                 auction_url: linked.auction_url,
                 at: linked.at,

@@ -17,20 +17,23 @@
 //!   auction runs: the auction is cancelled.
 //!
 //! An auction that ends without a ranking (a Dutch auction nobody stopped)
-//! is left for the procedure to read through [`Live`]; a procedure type
-//! with such an ending decides its own next step.
+//! is recorded through [`AuctionHandOff::auction_failed`]. An engine that
+//! asks its terms ([`AuctionEngine::ASKS_TERMS`], the Dutch auction's
+//! disclaimer) takes a participant's commands only once it has accepted
+//! them; the answer is a fact in the log (`AuctionTermsAnswered`), final.
 
 mod event;
 mod published;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 
-pub use event::{Event, LINKED};
+pub use event::{Event, LINKED, TERMS};
 
 use super::{AuctionEngine, AuctionResult, Command as AuctionCommand, Stage};
 use crate::handoff::AuctionHandOff;
@@ -75,6 +78,12 @@ pub enum Participation {
     CancelBid {
         bid_id: String,
     },
+    /// The participant's answer to the auction's terms ("Погоджуюсь" /
+    /// "Не погоджуюсь"), for an engine that asks them.
+    Terms {
+        bid_id: String,
+        accepted: bool,
+    },
 }
 
 impl Participation {
@@ -82,16 +91,20 @@ impl Participation {
         match self {
             Participation::Join { bid_id }
             | Participation::Bid { bid_id, .. }
-            | Participation::CancelBid { bid_id } => bid_id,
+            | Participation::CancelBid { bid_id }
+            | Participation::Terms { bid_id, .. } => bid_id,
         }
     }
 
-    fn command<P>(&self) -> AuctionCommand<P> {
-        match self.clone() {
+    /// The engine's command; `None` for the terms, which are this
+    /// module's.
+    fn command<P>(&self) -> Option<AuctionCommand<P>> {
+        Some(match self.clone() {
             Participation::Join { bid_id } => AuctionCommand::Join { bid_id },
             Participation::Bid { bid_id, amount } => AuctionCommand::Bid { bid_id, amount },
             Participation::CancelBid { bid_id } => AuctionCommand::CancelBid { bid_id },
-        }
+            Participation::Terms { .. } => return None,
+        })
     }
 }
 
@@ -139,6 +152,8 @@ pub struct State<ProcedureState, AuctionState> {
     pub auction: AuctionState,
     /// Where observers watch the auction (`auctionUrl`), once scheduled.
     pub auction_url: Option<String>,
+    /// Each participant's answer to the terms, by bid id (engines that ask).
+    pub terms: BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,10 +197,7 @@ where
                 let events = P::decide(&run.state.procedure, command, context)?;
                 run.procedure(events);
             }
-            Command::Participate(request) => {
-                let events = E::decide(&run.state.auction, &request.command(), context)?;
-                run.auction(events);
-            }
+            Command::Participate(request) => run.participate(request, context)?,
             Command::Due => {
                 let events = E::decide(&run.state.auction, &E::due_command(), context)?;
                 run.auction(events);
@@ -197,29 +209,22 @@ where
         Ok(run.events)
     }
 
-    fn evolve(state: Self::State, event: &Self::Event) -> Self::State {
-        let State {
-            procedure,
-            auction,
-            auction_url,
-        } = state;
+    fn evolve(mut state: Self::State, event: &Self::Event) -> Self::State {
         match event {
-            Event::Procedure(event) => State {
-                procedure: P::evolve(procedure, event),
-                auction,
-                auction_url,
-            },
-            Event::Auction(event) => State {
-                procedure,
-                auction: E::evolve(auction, event),
-                auction_url,
-            },
-            Event::Linked { auction_url, .. } => State {
-                procedure,
-                auction,
-                auction_url: Some(auction_url.clone()),
-            },
+            Event::Procedure(event) => {
+                state.procedure = P::evolve(std::mem::take(&mut state.procedure), event);
+            }
+            Event::Auction(event) => {
+                state.auction = E::evolve(std::mem::take(&mut state.auction), event);
+            }
+            Event::Linked { auction_url, .. } => state.auction_url = Some(auction_url.clone()),
+            Event::TermsAnswered {
+                bid_id, accepted, ..
+            } => {
+                state.terms.insert(bid_id.clone(), *accepted);
+            }
         }
+        state
     }
 }
 
@@ -270,6 +275,55 @@ where
         }
     }
 
+    /// A participant's request: the terms are answered here, anything
+    /// else goes to the engine once the participant has accepted them (if
+    /// the engine asks).
+    fn participate(
+        &mut self,
+        request: &Participation,
+        context: &Context<'_>,
+    ) -> Result<(), Refusal> {
+        let bid_id = request.bid_id();
+        let Some(command) = request.command() else {
+            let Participation::Terms { accepted, .. } = request else {
+                return Ok(());
+            };
+            if !E::ASKS_TERMS {
+                return Err(Refusal::not_allowed("This auction asks no terms"));
+            }
+            if E::participant_view(&self.state.auction, bid_id, context.now).is_none() {
+                return Err(super::rules::unknown_bidder(bid_id));
+            }
+            // Spec Q16: an answer is final until the rules say otherwise.
+            if self.state.terms.contains_key(bid_id) {
+                return Err(Refusal::not_allowed(
+                    "The auction's terms have already been answered",
+                ));
+            }
+            self.push(Event::TermsAnswered {
+                bid_id: bid_id.to_owned(),
+                accepted: *accepted,
+                at: context.now,
+            });
+            return Ok(());
+        };
+        if E::ASKS_TERMS && E::participant_view(&self.state.auction, bid_id, context.now).is_some()
+        {
+            match self.state.terms.get(bid_id) {
+                Some(true) => {}
+                Some(false) => {
+                    return Err(Refusal::not_allowed(
+                        "A participant who declined the auction's terms only observes it",
+                    ));
+                }
+                None => return Err(Refusal::not_allowed("Accept the auction's terms first")),
+            }
+        }
+        let events = E::decide(&self.state.auction, &command, context)?;
+        self.auction(events);
+        Ok(())
+    }
+
     fn push(&mut self, event: JoinedEvent<P, E>) {
         let state = std::mem::take(&mut self.state);
         self.state = Auctioned::<P, E>::evolve(state, &event);
@@ -303,6 +357,13 @@ where
                         return Ok(());
                     };
                     let record = P::auction_outcome(SERVICE, outcome);
+                    let events = P::decide(&self.state.procedure, &record, context)?;
+                    self.procedure(events);
+                }
+                (Some(_), true, Some(AuctionResult::Unsuccessful { reason, .. })) => {
+                    let Some(record) = P::auction_failed(SERVICE, reason) else {
+                        return Ok(());
+                    };
                     let events = P::decide(&self.state.procedure, &record, context)?;
                     self.procedure(events);
                 }

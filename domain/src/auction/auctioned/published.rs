@@ -54,7 +54,7 @@ where
     fn public_event(event: &Self::Event) -> PublicEvent {
         match event {
             Event::Procedure(event) => P::public_event(event),
-            Event::Auction(_) => PublicEvent::withheld(json!({})),
+            Event::Auction(_) | Event::TermsAnswered { .. } => PublicEvent::withheld(json!({})),
             Event::Linked { .. } => PublicEvent::shown(crate::DomainEvent::to_data(event)),
         }
     }
@@ -76,7 +76,23 @@ where
 
     fn participant_view(state: &Self::State, bid_id: &str, now: DateTime<Utc>) -> Option<Json> {
         let view = E::participant_view(&state.auction, bid_id, now)?;
-        serde_json::to_value(view).ok()
+        let mut view = serde_json::to_value(view).ok()?;
+        if E::ASKS_TERMS {
+            let answer = match state.terms.get(bid_id) {
+                None => "pending",
+                Some(true) => "accepted",
+                Some(false) => "declined",
+            };
+            if answer != "accepted"
+                && let Some(view) = view.as_object_mut()
+            {
+                // Until it accepts, the participant may only answer.
+                view.remove("allowed");
+                view.remove("ownBid");
+            }
+            view["terms"] = Json::String(answer.to_owned());
+        }
+        Some(view)
     }
 
     fn auction_stages(state: &Self::State) -> &[Stage] {

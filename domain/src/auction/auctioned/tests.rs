@@ -26,7 +26,7 @@ fn no_procedure_names_an_event_as_an_engine_does() {
     for names in [
         turn_based::Event::EVENT_TYPES,
         dutch::Event::EVENT_TYPES,
-        &[super::LINKED],
+        &[super::LINKED, super::TERMS],
     ] {
         assert_eq!(unknown_to::<MultiAwardSale>(names), Vec::<String>::new());
         assert_eq!(unknown_to::<PriceQuotation>(names), Vec::<String>::new());

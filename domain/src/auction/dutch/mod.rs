@@ -128,6 +128,9 @@ impl AuctionEngine for Dutch {
     type Parameters = Parameters;
     type PublicView = View;
 
+    // Spec §3: "Погоджуюсь" authorises, "Не погоджуюсь" makes an observer.
+    const ASKS_TERMS: bool = true;
+
     fn schedule(parameters: &Parameters) -> Result<Vec<Stage>, Refusal> {
         parameters.check()?;
         Ok(schedule::stages(parameters))
