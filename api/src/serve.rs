@@ -234,6 +234,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         public_url,
         request_timeout: Duration::from_millis(args.request_timeout_ms),
         participation,
+        changes: Arc::default(),
     };
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),

@@ -53,6 +53,8 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The secret participation links are signed with.
     pub participation: ParticipationKey,
+    /// Which procedures new commits touch, for the auctions' live channels.
+    pub changes: Arc<crate::auctions::changes::ProcedureChanges>,
 }
 
 /// How long a write waits for its change to reach the read models before

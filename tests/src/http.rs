@@ -3,10 +3,13 @@
 //!
 //! - the store: the embedded one in a temporary directory, or a fresh
 //!   PostgreSQL database from [`crate::pg::fresh_database`];
-//! - the clock: a [`FrozenClock`] at `2023-09-20T01:00:00+03:00` (the spec's
-//!   fixture time) that only moves on [`TestServer::advance`];
+//! - the clock: a [`TestClock`](crate::clock::TestClock) at
+//!   `2023-09-20T01:00:00+03:00` (the spec's fixture time), frozen, moved
+//!   by [`TestServer::advance`], unless a test lets it run
+//!   ([`TestServer::run_live`]);
 //! - the scheduler: kept here, not running in the background; a test runs
-//!   one pass with [`TestServer::run_scheduler`];
+//!   one pass with [`TestServer::run_scheduler`] (or lets it follow the
+//!   running clock, [`TestServer::run_live`]);
 //! - the ProZorro e-Catalogues: a fake HTTP server on `127.0.0.1:0` whose
 //!   answers a test switches with [`TestServer::set_catalogue`] (see
 //!   [`CatalogueMode`]), read by the production [`HttpCatalogue`] adapter;
@@ -40,7 +43,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use commands::ports::catalogue::{Catalogue, HttpCatalogue};
 use commands::ports::documents::FsDocumentStorage;
 use commands::store::{EventStore, StoreLocation, open_store};
-use commands::{CommandHandler, FrozenClock, Scheduler, UlidIds};
+use commands::{CommandHandler, Scheduler, UlidIds};
+
+use crate::clock::TestClock;
 use projections::Projector;
 pub use reqwest::Method;
 pub use reqwest::StatusCode;
@@ -463,7 +468,7 @@ pub struct TestServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub backend: Backend,
-    pub clock: Arc<FrozenClock>,
+    pub clock: Arc<TestClock>,
     pub store: Arc<dyn EventStore>,
     pub handler: CommandHandler,
     pub scheduler: Scheduler,
@@ -476,6 +481,8 @@ pub struct TestServer {
     client: reqwest::Client,
     server: AbortOnDrop,
     projecting: AbortOnDrop,
+    /// The scheduler's background loop, once [`TestServer::run_live`] started it.
+    live: std::sync::Mutex<Option<AbortOnDrop>>,
     _dir: tempfile::TempDir,
 }
 
@@ -589,7 +596,7 @@ impl TestServer {
             .expect("bind the API server");
         let address = listener.local_addr().expect("API server address");
         let public_url = PublicUrl::from_listen_address(address);
-        let clock = Arc::new(FrozenClock::new(now));
+        let clock = Arc::new(TestClock::new(now));
         let handler =
             CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()))
                 .with_public_url(public_url.as_str());
@@ -620,6 +627,7 @@ impl TestServer {
             public_url,
             request_timeout: Duration::from_secs(30),
             participation: api::auctions::ParticipationKey::new(PARTICIPATION_SECRET),
+            changes: Arc::default(),
         };
         let app = router(state);
         // The production connection handling, with `cdb serve`'s defaults.
@@ -651,8 +659,24 @@ impl TestServer {
             client,
             server,
             projecting,
+            live: std::sync::Mutex::new(None),
             _dir: dir,
         }
+    }
+
+    /// Lets the clock run `rate` times faster than real time and the
+    /// scheduler follow it in the background, as `cdb serve --clock-rate`
+    /// does: for tests and benchmarks of whole flows on a live timeline.
+    pub fn run_live(&self, rate: f64) {
+        self.clock.run(rate);
+        let mut scheduler =
+            Scheduler::new(self.handler.clone()).with_tick(Duration::from_millis(20));
+        self.registry.schedule(&mut scheduler);
+        let task = AbortOnDrop(tokio::spawn(scheduler.run(std::future::pending())));
+        *self
+            .live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(task);
     }
 
     /// `host:port` of the API server.

@@ -5,6 +5,7 @@
 //! at `/auctions/{id}`. An auction is named by its procedure's id; a
 //! procedure whose type runs no auction here has none (404).
 
+pub mod changes;
 mod page;
 pub mod participation;
 mod stream;

@@ -13,7 +13,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
 use serde_json::Value as Json;
-use tokio::sync::watch;
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
 
 use super::{LinkQuery, load, participant, view};
 use crate::error::ApiError;
@@ -28,7 +30,8 @@ struct Follow {
     app: AppState,
     id: String,
     bidder: Option<String>,
-    commits: watch::Receiver<u64>,
+    /// The procedures new commits touch.
+    changes: broadcast::Receiver<Arc<str>>,
     /// The procedure as first loaded, used for the first event.
     loaded: Option<Box<dyn Viewed>>,
     /// The last view sent, without its `serverTime`.
@@ -46,7 +49,7 @@ pub async fn events(
     // Refuses a link for a bid that takes no part before the stream starts.
     view(&app, procedure.as_ref(), bidder.as_deref(), now)?;
     let follow = Follow {
-        commits: app.store.subscribe(),
+        changes: app.changes.subscribe(&app.store),
         app,
         id,
         bidder,
@@ -65,7 +68,6 @@ impl Follow {
     /// or the procedure can no longer be read).
     async fn next(&mut self) -> Option<Event> {
         loop {
-            self.commits.borrow_and_update();
             let procedure = match self.loaded.take() {
                 Some(procedure) => procedure,
                 None => load(&self.app, &self.id).await.ok()?,
@@ -96,8 +98,23 @@ impl Follow {
                 return Event::default().event("view").id(id).json_data(&data).ok();
             }
             tokio::select! {
-                changed = self.commits.changed() => changed.ok()?,
+                () = self.changed() => {}
                 () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
+
+impl Follow {
+    /// Until a commit touches this stream's procedure (or, having lagged,
+    /// it may have); never returns once the store is gone.
+    async fn changed(&mut self) {
+        loop {
+            match self.changes.recv().await {
+                Ok(id) if *id == *self.id => return,
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(_)) => return,
+                Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
             }
         }
     }
