@@ -19,7 +19,8 @@ use e2e::http::{
 };
 use e2e::pq::{
     ACTIVATE, CREATE_REQUEST, TENDERS, Tender, activate, activated, bid_request, create,
-    end_tendering, fixture_request, get_tender, is_hex32, read, submit_bid,
+    create_unsigned, decide_award, end_tendering, fixture_request, get_tender, is_hex32, read,
+    sign, submit_bid,
 };
 use serde_json::{Value as Json, json};
 
@@ -36,6 +37,7 @@ e2e::on_both_backends!(
     pq_8_catalogue_recovers,
     pq_9_fix_the_profile_then_activate,
     pq_10_no_draft_publishing,
+    decisions_need_the_notice_signature,
     happy_path_to_complete,
     no_bids_is_unsuccessful,
     rejected_awards_move_down_then_unsuccessful,
@@ -531,6 +533,17 @@ async fn pq_7_activation_matches_the_fixture(server: TestServer) {
     let got = get_tender(&server, &tender).await;
     assert_eq!(patched, got, "the PATCH answers the tender as GET shows it");
 
+    // The spec's body predates the notice signature the reference now
+    // asks for (its recording tender-active.http lists it): the one
+    // document, the signature the fixture tender was created with.
+    let mut got = got;
+    let documents = got["data"]
+        .as_object_mut()
+        .and_then(|data| data.remove("documents"))
+        .unwrap_or_default();
+    assert_eq!(documents.as_array().map(Vec::len), Some(1), "{documents}");
+    assert_eq!(documents[0]["documentType"], "notice");
+    assert_eq!(documents[0]["format"], "application/pkcs7-signature");
     let expected = as_the_reference_answers_now(ACTIVE_BODY, START);
     assert_like(&got, &expected, "$");
     let data = &got["data"];
@@ -555,6 +568,73 @@ async fn pq_7_activation_matches_the_fixture(server: TestServer) {
         assert_eq!(data[field], draft[field], "{field}");
     }
     assert!(got.get("access").is_none());
+}
+
+const SIGNATURE_REQUIRED: &str =
+    "Document with type 'notice' and format pkcs7-signature is required";
+
+/// The reference's recordings notice-document-required.http and
+/// award-notice-document-required.http: no announcement, and no award
+/// decision, without the buyer's notice signature on it.
+async fn decisions_need_the_notice_signature(server: TestServer) {
+    let tender = create_unsigned(&server, fixture_request()).await;
+    let before = snapshot(&server, &tender, &[]).await;
+    let (status, body) = activate(&server, &tender).await;
+    assert_error(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "documents",
+        SIGNATURE_REQUIRED,
+    );
+    assert_eq!(snapshot(&server, &tender, &[]).await, before);
+    // A notice that is no signature file does not do.
+    let (status, _, body) = server
+        .post(
+            &tender.owned("/documents"),
+            Some(BROKER_KEY),
+            Some(document(&server, "notice.pdf", "notice").await),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let signature = sign(&server, &tender, "").await;
+    assert_eq!(signature["documentType"], "notice");
+    let (status, body) = activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
+    assert_eq!(end_tendering(&server).await, 1);
+    let got = get_tender(&server, &tender).await;
+    let award_id = got["data"]["awards"][0]["id"].as_str().expect("an award");
+    let award = tender.owned(&format!("/awards/{award_id}"));
+    let before = snapshot(&server, &tender, &[]).await;
+    for decision in [
+        json!({"status": "active", "qualified": true}),
+        json!({"status": "unsuccessful", "qualified": false}),
+    ] {
+        let (status, _, body) = server
+            .patch(&award, Some(BROKER_KEY), Some(json!({ "data": decision })))
+            .await;
+        assert_error(
+            (status, &body),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "documents",
+            SIGNATURE_REQUIRED,
+        );
+    }
+    assert_eq!(snapshot(&server, &tender, &[]).await, before);
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["documents"][0]["documentType"], "notice");
 }
 
 async fn pq_8_catalogue_recovers(server: TestServer) {
@@ -749,13 +829,13 @@ async fn happy_path_to_complete(server: TestServer) {
     assert_eq!(server.run_scheduler().await, 0);
     assert_eq!(get_tender(&server, &tender).await, qualification);
 
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award_id}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The award as in the conformance fixture award-active.http.
     let award = &body["data"];
@@ -895,13 +975,13 @@ async fn rejected_awards_move_down_then_unsuccessful(server: TestServer) {
         }
         let award_id = awards[round]["id"].as_str().expect("id").to_owned();
         assert_eq!(awards[round]["bid_id"], bid.id.as_str());
-        let (status, _, body) = server
-            .patch(
-                &tender.owned(&format!("/awards/{award_id}")),
-                Some(BROKER_KEY),
-                Some(json!({"data": {"status": "unsuccessful", "qualified": false}})),
-            )
-            .await;
+        let (status, body) = decide_award(
+            &server,
+            &tender,
+            &award_id,
+            json!({"status": "unsuccessful", "qualified": false}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["data"]["status"], "unsuccessful");
         // A decided award cannot be decided again.
@@ -1454,7 +1534,7 @@ async fn every_write_endpoint_checks_who_calls(server: TestServer) {
         ),
     )
     .await;
-    let award_doc = document(&server, "protocol.pdf", "notice").await;
+    let award_doc = json!({ "data": e2e::pq::signature(&server, "the award").await });
     assert_refused(
         &server,
         &tender,
@@ -2001,10 +2081,8 @@ async fn bad_input_is_a_client_error(server: TestServer) {
     submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
     assert_eq!(end_tendering(&server).await, 1);
     let got = get_tender(&server, &tender).await;
-    let award = tender.owned(&format!(
-        "/awards/{}",
-        got["data"]["awards"][0]["id"].as_str().unwrap_or_default()
-    ));
+    let award_id = got["data"]["awards"][0]["id"].as_str().unwrap_or_default();
+    let award = tender.owned(&format!("/awards/{award_id}"));
     let before = snapshot(&server, &tender, &[]).await;
     for (edit, name) in [
         (json!({"status": "won"}), "status"),
@@ -2024,13 +2102,13 @@ async fn bad_input_is_a_client_error(server: TestServer) {
         );
     }
     assert_eq!(snapshot(&server, &tender, &[]).await, before);
-    let (status, _, body) = server
-        .patch(
-            &award,
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let before = snapshot(&server, &tender, &[]).await;
     let (status, _, body) = server
@@ -2109,13 +2187,13 @@ async fn restart_replays_and_catches_up(server: TestServer) {
         .as_str()
         .expect("award")
         .to_owned();
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award_id}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "unsuccessful", "qualified": false}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "unsuccessful", "qualified": false}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "the old token still works: {body}");
     let got = get_tender(&server, &tender).await;
     assert_eq!(got["data"]["awards"][1]["bid_id"], expensive.id.as_str());

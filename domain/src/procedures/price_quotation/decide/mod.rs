@@ -8,6 +8,7 @@ mod documents;
 mod qualification;
 mod records;
 mod schedule;
+mod signatures;
 mod tendering;
 mod transfer;
 

@@ -12,4 +12,5 @@ mod cancellation;
 mod creation;
 mod disclosure;
 mod fixtures;
+mod signatures;
 mod wire;
