@@ -15,9 +15,31 @@ pub const SIGNATURE_FORMAT: &str = "application/pkcs7-signature";
 /// version stands in the list.
 pub fn current(documents: &[Document]) -> impl Iterator<Item = &Document> {
     documents.iter().enumerate().filter_map(|(at, document)| {
-        let superseded = documents[at + 1..].iter().any(|later| later.id == document.id);
+        let superseded = documents[at + 1..]
+            .iter()
+            .any(|later| later.id == document.id);
         (!superseded).then_some(document)
     })
+}
+
+/// The current version of document `document_id` among `documents`, else
+/// not found on `document_id`.
+pub fn current_version<'d>(
+    documents: &'d [Document],
+    document_id: &str,
+) -> Result<&'d Document, Refusal> {
+    documents
+        .iter()
+        .rev()
+        .find(|document| document.id == document_id)
+        .ok_or_else(|| Refusal::not_found("document_id"))
+}
+
+/// Puts `edited` in the place of its current version among `documents`.
+pub fn replace_current(documents: &mut [Document], edited: &Document) {
+    if let Some(current) = documents.iter_mut().rev().find(|d| d.id == edited.id) {
+        *current = edited.clone();
+    }
 }
 
 /// Whether `documents` hold a signature of type `document_type`: a current

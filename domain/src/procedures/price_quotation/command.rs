@@ -3,7 +3,7 @@
 
 use super::catalogue::CatalogueSnapshot;
 use super::{BidEdit, BidInput, BidStage, CancellationInput, Config, TenderEdit, TenderInput};
-use crate::procurement::{DocumentInput, Target};
+use crate::procurement::{DocumentEdit, DocumentInput, Target};
 
 /// Who is acting: the authenticated broker and the hash of the object token
 /// it presented (`acc_token`), if any.
@@ -108,6 +108,20 @@ pub enum Command {
     AddDocument {
         actor: Actor,
         target: Target,
+        document: DocumentInput,
+    },
+    /// Changes the description of a document's current version.
+    EditDocument {
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    },
+    /// Uploads a new version of a document; the older ones stay listed.
+    AddDocumentVersion {
+        actor: Actor,
+        target: Target,
+        document_id: String,
         document: DocumentInput,
     },
     /// Another broker takes the tender over with its transfer token.

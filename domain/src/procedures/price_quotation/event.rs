@@ -126,6 +126,19 @@ pub enum Event {
         target: Target,
         document: Document,
     },
+    /// The current version of a document, as its description was changed.
+    DocumentEdited {
+        #[serde(with = "tender_target")]
+        target: Target,
+        document: Document,
+    },
+    /// A new version of a document, listed after its older ones under the
+    /// same id.
+    DocumentVersionAdded {
+        #[serde(with = "tender_target")]
+        target: Target,
+        document: Document,
+    },
     OwnershipTransferred {
         owner: String,
         token_hash: String,
@@ -148,7 +161,9 @@ impl TaggedEvent for Event {
                 format!("award-{award_id}")
             }
             Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
+            Event::DocumentAdded { target, .. }
+            | Event::DocumentEdited { target, .. }
+            | Event::DocumentVersionAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }
@@ -171,6 +186,8 @@ impl TaggedEvent for Event {
             Event::CancellationEdited { .. } => "CancellationEdited",
             Event::CancellationActivated { .. } => "CancellationActivated",
             Event::DocumentAdded { .. } => "DocumentAdded",
+            Event::DocumentEdited { .. } => "DocumentEdited",
+            Event::DocumentVersionAdded { .. } => "DocumentVersionAdded",
             Event::OwnershipTransferred { .. } => "OwnershipTransferred",
         }
     }

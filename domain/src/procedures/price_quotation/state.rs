@@ -255,12 +255,19 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             tender.status = TenderStatus::Cancelled;
             tender.date_modified = *at;
         }
-        Event::DocumentAdded { target, document } => {
+        Event::DocumentAdded { target, document }
+        | Event::DocumentVersionAdded { target, document } => {
             let modified = document.date_modified;
             if let Some(documents) = documents_of(tender, target) {
                 documents.push(document.clone());
             }
             tender.date_modified = modified;
+        }
+        Event::DocumentEdited { target, document } => {
+            if let Some(documents) = documents_of(tender, target) {
+                documents::replace_current(documents, document);
+            }
+            tender.date_modified = document.date_modified;
         }
         Event::OwnershipTransferred {
             owner,

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::procedures::Requests;
 use crate::procedures::common::{refusals, wire};
-use crate::procurement::{DocumentInput, Refusal, Target};
+use crate::procurement::{DocumentEdit, DocumentInput, Refusal, Target};
 
 /// What this procedure calls a submitted bid.
 const SUBMITTED: &str = "pending";
@@ -257,11 +257,41 @@ impl Requests for PriceQuotation {
         }
     }
 
+    fn document_edit(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    ) -> Command {
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit,
+        }
+    }
+
+    fn document_version(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        document: DocumentInput,
+    ) -> Command {
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document,
+        }
+    }
+
     fn made(events: &[Event]) -> Option<String> {
         events.iter().find_map(|event| match event {
             Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
             Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
-            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            Event::DocumentAdded { document, .. }
+            | Event::DocumentEdited { document, .. }
+            | Event::DocumentVersionAdded { document, .. } => Some(document.id.clone()),
             Event::AwardCancelled {
                 next_award: Some(award),
                 ..
