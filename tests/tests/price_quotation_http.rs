@@ -1301,6 +1301,32 @@ async fn cancellation_with_a_document_cancels(server: TestServer) {
     assert_eq!(cancellation["cancellationOf"], "tender");
     assert_eq!(cancellation["date"], START);
 
+    // While a draft, its reason type can be corrected (the reference's
+    // update-cancellation-reasonType.http), to one of the four only.
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/cancellations/{id}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reasonType": "noLocalisation"}})),
+        )
+        .await;
+    assert_error_at(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "reasonType",
+    );
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/cancellations/{id}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reasonType": "expensesCut"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["reasonType"], "expensesCut");
+    assert_eq!(body["data"]["reason"], "Потреба відпала");
+
     // Not without the decision document.
     let before = snapshot(&server, &tender, &[]).await;
     let activate_it = json!({"data": {"status": "active"}});

@@ -91,19 +91,21 @@ pub enum Command {
         actor: Actor,
         cancellation: CancellationInput,
     },
-    /// The owner restates a draft cancellation's reason (`None`: changes
-    /// nothing).
+    /// The owner restates a draft cancellation's reason or its reason type
+    /// (`None`: that one stays).
     EditCancellation {
         actor: Actor,
         cancellation_id: String,
         reason: Option<String>,
+        reason_type: Option<String>,
     },
-    /// The owner activates a draft cancellation, restating its reason
-    /// first if given: the tender is cancelled.
+    /// The owner activates a draft cancellation, restating its reason and
+    /// reason type first if given: the tender is cancelled.
     ActivateCancellation {
         actor: Actor,
         cancellation_id: String,
         reason: Option<String>,
+        reason_type: Option<String>,
     },
     AddDocument {
         actor: Actor,

@@ -110,9 +110,15 @@ pub enum Event {
     CancellationRequested {
         cancellation: Cancellation,
     },
+    /// The draft cancellation's new reason and/or reason type (each absent
+    /// when unchanged; edits recorded before reason types could change
+    /// always carry the reason).
     CancellationEdited {
         cancellation_id: String,
-        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_type: Option<String>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },

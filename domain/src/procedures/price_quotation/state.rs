@@ -229,6 +229,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::CancellationEdited {
             cancellation_id,
             reason,
+            reason_type,
             at,
         } => {
             if let Some(c) = tender
@@ -236,7 +237,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 .iter_mut()
                 .find(|c| &c.id == cancellation_id)
             {
-                c.reason = reason.clone();
+                if let Some(reason) = reason {
+                    c.reason = reason.clone();
+                }
+                if let Some(reason_type) = reason_type {
+                    c.reason_type = reason_type.clone();
+                }
             }
             tender.date_modified = *at;
         }

@@ -48,6 +48,7 @@ pub struct ContractEdit {
 pub struct CancellationEdit {
     pub status: Option<String>,
     pub reason: Option<String>,
+    pub reason_type: Option<String>,
 }
 
 /// `POST /tenders`: a tender is created as a draft, and activated by a
@@ -112,7 +113,7 @@ enum CancellationIntent {
     Activate,
 }
 
-/// `PATCH /tenders/{id}/cancellations/{cancellation_id}`: a new reason,
+/// `PATCH /tenders/{id}/cancellations/{cancellation_id}`: a new reason or reason type,
 /// and activation when it asks for `active`.
 pub fn cancellation_patch(
     actor: Actor,
@@ -129,17 +130,19 @@ pub fn cancellation_patch(
             ],
         )?,
     };
-    let reason = edit.reason;
+    let (reason, reason_type) = (edit.reason, edit.reason_type);
     Ok(match intent {
         CancellationIntent::Edit => Command::EditCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         },
         CancellationIntent::Activate => Command::ActivateCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         },
     })
 }

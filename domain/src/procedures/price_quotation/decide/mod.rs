@@ -96,22 +96,24 @@ pub fn decide(
             actor,
             cancellation_id,
             reason,
+            reason_type,
         } => cancellation::edit_cancellation(
             state,
             actor,
             cancellation_id,
-            reason.as_deref(),
+            (reason.as_deref(), reason_type.as_deref()),
             context,
         ),
         Command::ActivateCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         } => cancellation::activate_cancellation(
             state,
             actor,
             cancellation_id,
-            reason.as_deref(),
+            (reason.as_deref(), reason_type.as_deref()),
             context,
         ),
         Command::AddDocument {

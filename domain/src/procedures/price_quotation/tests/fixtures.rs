@@ -235,6 +235,7 @@ pub fn activate_cancellation(cancellation_id: &str) -> Command {
         actor: owner(),
         cancellation_id: cancellation_id.to_owned(),
         reason: None,
+        reason_type: None,
     }
 }
 
