@@ -12,11 +12,18 @@ use serde_json::Value as Json;
 pub struct Query {
     pub acc_token: Option<String>,
     pub opt_pretty: Option<String>,
+    /// On a documents list: every version, not only the current ones (any
+    /// value but the empty one, as the reference reads it).
+    pub all: Option<String>,
 }
 
 impl Query {
     pub fn pretty(&self) -> bool {
         matches!(self.opt_pretty.as_deref(), Some("1" | "true" | "True" | ""))
+    }
+
+    pub fn all(&self) -> bool {
+        self.all.as_deref().is_some_and(|all| !all.is_empty())
     }
 }
 

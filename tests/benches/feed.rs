@@ -102,21 +102,36 @@ async fn catalogue_facts(server: &TestServer) -> pq::catalogue::CatalogueSnapsho
 /// Publishes a draft tender (`active.tendering`) through the command
 /// handler: the change feed lists published tenders only.
 async fn publish_tender(server: &TestServer, id: &str, facts: &pq::catalogue::CatalogueSnapshot) {
-    let command = pq::Command::Activate {
-        actor: pq::Actor {
-            broker: "broker".into(),
-            token_hash: Some("0".repeat(64)),
-        },
+    let owner = pq::Actor {
+        broker: "broker".into(),
+        token_hash: Some("0".repeat(64)),
+    };
+    // Announcing a tender needs the buyer's notice signature.
+    let signature = serde_json::from_value(serde_json::json!({
+        "title": "sign.p7s", "url": "http://localhost/api/2.5/documents/sign",
+        "hash": "md5:00000000000000000000000000000000",
+        "format": "application/pkcs7-signature", "documentType": "notice"
+    }))
+    .expect("a signature document");
+    let sign = pq::Command::AddDocument {
+        actor: owner.clone(),
+        target: domain::procurement::Target::Procedure,
+        document: signature,
+    };
+    let activate = pq::Command::Activate {
+        actor: owner,
         edit: Box::new(pq::TenderEdit::default()),
         catalogue: Some(facts.clone()),
     };
-    server
-        .handler
-        .execute::<PriceQuotation>(id, &command, &Metadata::default())
-        .await
-        .expect("publish a tender")
-        .appended
-        .expect("appended");
+    for command in [sign, activate] {
+        server
+            .handler
+            .execute::<PriceQuotation>(id, &command, &Metadata::default())
+            .await
+            .expect("publish a tender")
+            .appended
+            .expect("appended");
+    }
 }
 
 async fn get_json(client: &reqwest::Client, url: &str) -> Json {

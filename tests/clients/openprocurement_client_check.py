@@ -10,6 +10,7 @@ on the first operation that fails, and prints one line per operation.
 import json
 import sys
 
+import requests
 from munch import munchify
 from openprocurement_client.client import TendersClient
 
@@ -50,6 +51,20 @@ def main():
     check("patch the draft", patched.data.title == "Змінена назва", patched.data.title)
 
     for tender in created:
+        # Activation needs the buyer's notice signature. The body goes to
+        # the CDB's document storage first (the client's own upload speaks
+        # to a separate document service); the client then attaches it by
+        # its metadata.
+        uploaded = requests.post(
+            "{}/api/2.5/documents".format(base),
+            params={"title": "sign.p7s"},
+            headers={"Authorization": "Bearer " + key, "Content-Type": "application/pkcs7-signature"},
+            data="signature of {}".format(tender.data.id).encode(),
+        )
+        check("upload a signature", uploaded.status_code == 201, uploaded.text)
+        signature = dict(uploaded.json()["data"], documentType="notice")
+        attached = client.create_thin_document(tender, {"data": signature})
+        check("attach the notice signature", attached.data.documentType == "notice", attached.data)
         active = client.patch_tender(
             munchify({"data": dict(activation["data"], id=tender.data.id), "access": tender.access})
         )

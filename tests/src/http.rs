@@ -831,6 +831,15 @@ impl TestServer {
         self.send(Method::PATCH, path, key, body).await
     }
 
+    pub async fn put(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Json>,
+    ) -> (StatusCode, HeaderMap, Json) {
+        self.send(Method::PUT, path, key, body).await
+    }
+
     pub async fn get(
         &self,
         path: &str,

@@ -39,7 +39,66 @@ pub fn fixture_request() -> Json {
     serde_json::from_str(CREATE_REQUEST).expect("the fixture request is JSON")
 }
 
+/// Creates a tender from `request` and signs it ([`sign`]), ready to be
+/// activated.
 pub async fn create_with(server: &TestServer, request: Json) -> Tender {
+    let tender = create_unsigned(server, request).await;
+    sign(server, &tender, "").await;
+    tender
+}
+
+/// Uploads a notice signature (`sign.p7s`) and attaches it as the tender's
+/// owner to `holder` (`""`: the tender, `/awards/{id}`): what announcing
+/// the tender and deciding an award need. Answers the attached document.
+pub async fn sign(server: &TestServer, tender: &Tender, holder: &str) -> Json {
+    let document = signature(server, &format!("{}{holder}", tender.id)).await;
+    let (status, _, body) = server
+        .post(
+            &tender.owned(&format!("{holder}/documents")),
+            Some(BROKER_KEY),
+            Some(json!({ "data": document })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "signing {holder:?}: {body}");
+    body["data"].clone()
+}
+
+/// Uploads a notice signature of `what` and answers the metadata to attach
+/// it by (`documentType: notice`, `sign.p7s`, `application/pkcs7-signature`).
+pub async fn signature(server: &TestServer, what: &str) -> Json {
+    let mut document = server
+        .upload(
+            "sign.p7s",
+            "application/pkcs7-signature",
+            format!("signature of {what}").as_bytes(),
+        )
+        .await;
+    document["documentType"] = json!("notice");
+    document
+}
+
+/// The owner signs award `award_id` ([`sign`]) and sends `decision` (the
+/// `data` of the award's PATCH).
+pub async fn decide_award(
+    server: &TestServer,
+    tender: &Tender,
+    award_id: &str,
+    decision: Json,
+) -> (StatusCode, Json) {
+    let award = format!("/awards/{award_id}");
+    sign(server, tender, &award).await;
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&award),
+            Some(BROKER_KEY),
+            Some(json!({ "data": decision })),
+        )
+        .await;
+    (status, body)
+}
+
+/// Creates a tender from `request` without signing it.
+pub async fn create_unsigned(server: &TestServer, request: Json) -> Tender {
     let (status, headers, body) = server
         .post(
             &format!("{TENDERS}?opt_pretty=1"),

@@ -5,11 +5,16 @@
 //! compared structurally with the recorded one (see `e2e::conformance`).
 //!
 //! The exchanges that do not match yet are listed, each with its reason, in
-//! `tests/conformance/exceptions.toml`. The runner fails when an exchange
-//! that is not listed differs, and when a listed one matches (so the list
-//! only shrinks), and prints `conformance <type> (<backend>): N of M
-//! exchanges match` for each procedure type. With `CDB_CONFORMANCE_VERBOSE=1`
-//! it also prints the differences of the listed exchanges.
+//! `tests/conformance/exceptions.toml`. Where the recordings have a hole (a
+//! page exchange the snapshot lacks, or one the reference made off the
+//! page) on which later exchanges depend, the runner sends the request
+//! `tests/conformance/stand-ins.toml` gives in its place. The runner fails
+//! when an exchange that is not listed differs, when a listed one matches
+//! (so the list only shrinks), when a stand-in stands for a recorded
+//! exchange or fails, and prints `conformance <type> (<backend>): N of M
+//! exchanges match, K stand-ins` for each procedure type. With
+//! `CDB_CONFORMANCE_VERBOSE=1` it also prints the stand-ins and the
+//! differences of the listed exchanges.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,6 +27,7 @@ use e2e::conformance::exchange;
 use e2e::conformance::mapper::{Mapper, earliest_timestamp};
 use e2e::conformance::ordering::{self, hex32_in, page_includes, recording_name};
 use e2e::conformance::replay::{Step, Steps, recorded_brokers, replay, unused_steps};
+use e2e::conformance::stand_ins::{self, StandIn};
 use e2e::http::TestServer;
 use serde_json::json;
 
@@ -89,6 +95,18 @@ fn exceptions() -> Exceptions {
     Exceptions::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The stand-ins of `procedure` and the replay order with them; panics
+/// naming every stand-in that stands for nothing.
+fn stand_ins_of(procedure: &ordering::Procedure) -> (Vec<StandIn>, Vec<stand_ins::Item>) {
+    let path = fixtures().join("stand-ins.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let stand_ins =
+        stand_ins::parse(&text, procedure).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let plan = stand_ins::plan(procedure, &stand_ins)
+        .unwrap_or_else(|errors| panic!("{}:\n{}", path.display(), errors.join("\n")));
+    (stand_ins, plan)
+}
+
 fn verbose() -> bool {
     std::env::var("CDB_CONFORMANCE_VERBOSE").is_ok_and(|v| !v.is_empty() && v != "0")
 }
@@ -110,10 +128,11 @@ async fn conform(server: TestServer, page: &str, steps: &Steps) {
     assert!(unused.is_empty(), "steps for no exchange: {unused:?}");
     let listed = exceptions().of(&procedure.name);
     let backend = server.backend.name();
+    let (stand_ins, plan) = stand_ins_of(&procedure);
 
-    let report = replay(&procedure, steps, server).await;
+    let report = replay(&procedure, steps, (&stand_ins, &plan), server).await;
 
-    let mut failures = Vec::new();
+    let mut failures = report.stand_in_failures.clone();
     for name in listed.keys() {
         if !procedure.exchanges.iter().any(|e| &e.name == name) {
             failures.push(format!(
@@ -144,11 +163,18 @@ async fn conform(server: TestServer, page: &str, steps: &Steps) {
     }
     let matched = report.outcomes.iter().filter(|o| o.matches()).count();
     let mut line = format!(
-        "conformance {} ({backend}): {matched} of {} exchanges match\n",
+        "conformance {} ({backend}): {matched} of {} exchanges match, {} stand-ins\n",
         procedure.name,
-        report.outcomes.len()
+        report.outcomes.len(),
+        report.stand_ins.len()
     );
     if verbose() {
+        for stand_in in &stand_ins {
+            line.push_str(&format!(
+                "  stand-in {}: {}\n",
+                stand_in.name, stand_in.reason
+            ));
+        }
         if !procedure.not_recorded.is_empty() {
             line.push_str(&format!(
                 "  included by the page, not recorded: {}\n",
@@ -202,8 +228,120 @@ fn every_exception_names_a_recording_and_a_reason() {
     }
 }
 
+#[test]
+fn every_stand_in_fills_a_hole_with_a_reason() {
+    let root = fixtures();
+    for page in [
+        "tendering__pricequotation__tutorial.rst",
+        "tendering__belowthreshold__tutorial.rst",
+    ] {
+        let procedure = ordering::load(
+            &root.join("openprocurement"),
+            &root.join("openprocurement-docs"),
+            page,
+        )
+        .expect("loads");
+        let (stand_ins, plan) = stand_ins_of(&procedure);
+        assert_eq!(plan.len(), procedure.exchanges.len() + stand_ins.len());
+        for stand_in in &stand_ins {
+            assert!(
+                stand_in.reason.len() >= 10,
+                "{}: say why ({:?})",
+                stand_in.name,
+                stand_in.reason
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The library's parts
+
+fn price_quotation_procedure() -> ordering::Procedure {
+    let root = fixtures();
+    ordering::load(
+        &root.join("openprocurement"),
+        &root.join("openprocurement-docs"),
+        "tendering__pricequotation__tutorial.rst",
+    )
+    .expect("loads")
+}
+
+#[test]
+fn a_stand_in_goes_in_its_place_on_the_page() {
+    let procedure = price_quotation_procedure();
+    let text = r#"
+        [[priceQuotation]]
+        for = "add-notice-document.http"
+        reason = "the page attaches the signature here"
+        method = "POST"
+        path = "/api/2.5/tenders/x/documents"
+        body = '{"data": {"title": "sign.p7s"}}'
+
+        [[priceQuotation]]
+        after = "add-notice-document.http"
+        name = "a second document"
+        reason = "made off the page, after the first"
+        method = "POST"
+        path = "/api/2.5/tenders/x/documents"
+        body_from = "upload-cancellation-doc.http"
+        set = { "/data/title" = "other.pdf" }
+        learn = { "0123456789abcdef0123456789abcdef" = "/data/id" }
+    "#;
+    let stand_ins = stand_ins::parse(text, &procedure).expect("parses");
+    assert_eq!(
+        stand_ins[1].request.body.as_ref().expect("a body")["data"]["title"],
+        "other.pdf"
+    );
+    let plan = stand_ins::plan(&procedure, &stand_ins).expect("a plan");
+    let position = |item: stand_ins::Item| plan.iter().position(|i| *i == item).expect("placed");
+    let recorded = |suffix: &str| {
+        let index = procedure
+            .exchanges
+            .iter()
+            .position(|e| e.name.ends_with(suffix))
+            .expect(suffix);
+        position(stand_ins::Item::Recorded(index))
+    };
+    let first = position(stand_ins::Item::StandIn(0));
+    assert_eq!(first, recorded("__notice-document-required.http") + 1);
+    assert_eq!(position(stand_ins::Item::StandIn(1)), first + 1);
+    assert_eq!(
+        recorded("__tender-with-non-existed-profile.http"),
+        first + 2
+    );
+}
+
+#[test]
+fn a_stand_in_for_a_recorded_or_unknown_exchange_is_refused() {
+    let procedure = price_quotation_procedure();
+    let text = r#"
+        [[priceQuotation]]
+        for = "tender-active.http"
+        reason = "it is recorded, so no stand-in may replace it"
+        method = "GET"
+        path = "/api/2.5/tenders"
+
+        [[priceQuotation]]
+        for = "no-such-exchange.http"
+        reason = "the page does not include it"
+        method = "GET"
+        path = "/api/2.5/tenders"
+
+        [[priceQuotation]]
+        after = "no-such-exchange.http"
+        name = "after nothing"
+        reason = "there is nothing to follow"
+        method = "GET"
+        path = "/api/2.5/tenders"
+    "#;
+    let stand_ins = stand_ins::parse(text, &procedure).expect("parses");
+    let errors = stand_ins::plan(&procedure, &stand_ins).expect_err("refused");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].contains("is recorded"), "{}", errors[0]);
+    assert!(errors[1].contains("no such exchange"), "{}", errors[1]);
+    assert!(errors[2].contains("neither recorded"), "{}", errors[2]);
+}
 
 #[test]
 fn parses_a_request_with_a_body_and_a_response_with_a_location() {

@@ -215,13 +215,13 @@ async fn contracts_of_every_type_are_resources_with_a_feed(server: TestServer) {
         .as_str()
         .expect("award")
         .to_owned();
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = e2e::pq::decide_award(
+        &server,
+        &tender,
+        &award,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let document = e2e::pq::get_tender(&server, &tender).await;
     let p = document["data"]["contracts"][0]["id"]

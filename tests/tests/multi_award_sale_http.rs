@@ -30,6 +30,7 @@ e2e::on_both_backends!(
     sale_feed_lists_sales_only,
     multilang_texts_are_returned_as_sent,
     multilang_texts_are_checked_naming_the_field,
+    an_award_document_is_described_anew_and_versioned,
 );
 
 fn d(n: i64) -> Decimal {
@@ -1273,5 +1274,82 @@ async fn multilang_texts_are_checked_naming_the_field(server: TestServer) {
     assert_eq!(
         body["errors"][0]["description"], "This field is required.",
         "{body}"
+    );
+}
+
+/// Document PATCH and PUT on a sale's award, held to the document types
+/// the award takes as adding one is.
+async fn an_award_document_is_described_anew_and_versioned(server: TestServer) {
+    let s = Scenario::qualification(&server, B_LOT, &[(1000, 130)]).await;
+    let award = format!(
+        "/awards/{}",
+        s.award(1).await["id"].as_str().expect("award id")
+    );
+    let mut protocol = server
+        .upload("protocol.pdf", "application/pdf", b"%PDF-1.4 protocol")
+        .await;
+    protocol["documentType"] = json!("auctionProtocol");
+    let (status, _, body) = server
+        .post(
+            &s.sale.owned(&format!("{award}/documents")),
+            Some(BROKER_KEY),
+            Some(json!({ "data": protocol })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let one = format!(
+        "{award}/documents/{}",
+        body["data"]["id"].as_str().expect("document id")
+    );
+    let (status, _, body) = server
+        .patch(
+            &s.sale.owned(&one),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"documentType": "contractSigned"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["name"], "documentType");
+    let (status, _, body) = server
+        .patch(
+            &s.sale.owned(&one),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "signed by the commission"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let version = server
+        .upload(
+            "protocol-2.pdf",
+            "application/pdf",
+            b"%PDF-1.4 protocol, signed",
+        )
+        .await;
+    let (status, _, body) = server
+        .put(
+            &s.sale.owned(&one),
+            Some(BROKER_KEY),
+            Some(json!({ "data": version })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["documentType"], "auctionProtocol");
+    assert_eq!(body["data"]["description"], "signed by the commission");
+    let (status, _, all) = server
+        .get(
+            &format!("{}{award}/documents?all=1", s.sale.path),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["data"].as_array().map(Vec::len), Some(2), "{all}");
+    let (_, _, current) = server
+        .get(&format!("{}{award}/documents", s.sale.path), None, None)
+        .await;
+    assert_eq!(
+        current["data"].as_array().map(Vec::len),
+        Some(1),
+        "{current}"
     );
 }

@@ -19,7 +19,8 @@ use e2e::http::{
 };
 use e2e::pq::{
     ACTIVATE, CREATE_REQUEST, TENDERS, Tender, activate, activated, bid_request, create,
-    end_tendering, fixture_request, get_tender, is_hex32, read, submit_bid,
+    create_unsigned, decide_award, end_tendering, fixture_request, get_tender, is_hex32, read,
+    sign, submit_bid,
 };
 use serde_json::{Value as Json, json};
 
@@ -36,10 +37,13 @@ e2e::on_both_backends!(
     pq_8_catalogue_recovers,
     pq_9_fix_the_profile_then_activate,
     pq_10_no_draft_publishing,
+    decisions_need_the_notice_signature,
     happy_path_to_complete,
     no_bids_is_unsuccessful,
     rejected_awards_move_down_then_unsuccessful,
     cancellation_with_a_document_cancels,
+    documents_are_described_anew_and_versioned,
+    a_sealed_bids_documents_change_only_for_its_owner,
     every_write_endpoint_checks_who_calls,
     ownership_transfer,
     bad_input_is_a_client_error,
@@ -531,6 +535,17 @@ async fn pq_7_activation_matches_the_fixture(server: TestServer) {
     let got = get_tender(&server, &tender).await;
     assert_eq!(patched, got, "the PATCH answers the tender as GET shows it");
 
+    // The spec's body predates the notice signature the reference now
+    // asks for (its recording tender-active.http lists it): the one
+    // document, the signature the fixture tender was created with.
+    let mut got = got;
+    let documents = got["data"]
+        .as_object_mut()
+        .and_then(|data| data.remove("documents"))
+        .unwrap_or_default();
+    assert_eq!(documents.as_array().map(Vec::len), Some(1), "{documents}");
+    assert_eq!(documents[0]["documentType"], "notice");
+    assert_eq!(documents[0]["format"], "application/pkcs7-signature");
     let expected = as_the_reference_answers_now(ACTIVE_BODY, START);
     assert_like(&got, &expected, "$");
     let data = &got["data"];
@@ -555,6 +570,73 @@ async fn pq_7_activation_matches_the_fixture(server: TestServer) {
         assert_eq!(data[field], draft[field], "{field}");
     }
     assert!(got.get("access").is_none());
+}
+
+const SIGNATURE_REQUIRED: &str =
+    "Document with type 'notice' and format pkcs7-signature is required";
+
+/// The reference's recordings notice-document-required.http and
+/// award-notice-document-required.http: no announcement, and no award
+/// decision, without the buyer's notice signature on it.
+async fn decisions_need_the_notice_signature(server: TestServer) {
+    let tender = create_unsigned(&server, fixture_request()).await;
+    let before = snapshot(&server, &tender, &[]).await;
+    let (status, body) = activate(&server, &tender).await;
+    assert_error(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "documents",
+        SIGNATURE_REQUIRED,
+    );
+    assert_eq!(snapshot(&server, &tender, &[]).await, before);
+    // A notice that is no signature file does not do.
+    let (status, _, body) = server
+        .post(
+            &tender.owned("/documents"),
+            Some(BROKER_KEY),
+            Some(document(&server, "notice.pdf", "notice").await),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let signature = sign(&server, &tender, "").await;
+    assert_eq!(signature["documentType"], "notice");
+    let (status, body) = activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
+    assert_eq!(end_tendering(&server).await, 1);
+    let got = get_tender(&server, &tender).await;
+    let award_id = got["data"]["awards"][0]["id"].as_str().expect("an award");
+    let award = tender.owned(&format!("/awards/{award_id}"));
+    let before = snapshot(&server, &tender, &[]).await;
+    for decision in [
+        json!({"status": "active", "qualified": true}),
+        json!({"status": "unsuccessful", "qualified": false}),
+    ] {
+        let (status, _, body) = server
+            .patch(&award, Some(BROKER_KEY), Some(json!({ "data": decision })))
+            .await;
+        assert_error(
+            (status, &body),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            "documents",
+            SIGNATURE_REQUIRED,
+        );
+    }
+    assert_eq!(snapshot(&server, &tender, &[]).await, before);
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["documents"][0]["documentType"], "notice");
 }
 
 async fn pq_8_catalogue_recovers(server: TestServer) {
@@ -749,13 +831,13 @@ async fn happy_path_to_complete(server: TestServer) {
     assert_eq!(server.run_scheduler().await, 0);
     assert_eq!(get_tender(&server, &tender).await, qualification);
 
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award_id}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The award as in the conformance fixture award-active.http.
     let award = &body["data"];
@@ -895,13 +977,13 @@ async fn rejected_awards_move_down_then_unsuccessful(server: TestServer) {
         }
         let award_id = awards[round]["id"].as_str().expect("id").to_owned();
         assert_eq!(awards[round]["bid_id"], bid.id.as_str());
-        let (status, _, body) = server
-            .patch(
-                &tender.owned(&format!("/awards/{award_id}")),
-                Some(BROKER_KEY),
-                Some(json!({"data": {"status": "unsuccessful", "qualified": false}})),
-            )
-            .await;
+        let (status, body) = decide_award(
+            &server,
+            &tender,
+            &award_id,
+            json!({"status": "unsuccessful", "qualified": false}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["data"]["status"], "unsuccessful");
         // A decided award cannot be decided again.
@@ -935,6 +1017,250 @@ async fn rejected_awards_move_down_then_unsuccessful(server: TestServer) {
     );
     assert_eq!(server.run_scheduler().await, 0);
     assert_eq!(get_tender(&server, &tender).await, got);
+}
+
+/// The reference's recordings patch-cancellation.http and
+/// update-cancellation-doc.http, and tender-documents-3(-all).http for the
+/// listings.
+async fn documents_are_described_anew_and_versioned(server: TestServer) {
+    let tender = create(&server).await;
+    let (status, _, body) = server
+        .post(
+            &tender.owned("/documents"),
+            Some(BROKER_KEY),
+            Some(document(&server, "AwardCriteria.pdf", "evaluationCriteria").await),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let first = body["data"].clone();
+    let id = first["id"].as_str().expect("document id").to_owned();
+    let one = format!("/documents/{id}");
+
+    server.advance(TimeDelta::minutes(1));
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&one),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "Changed description"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let edited = &body["data"];
+    assert_eq!(edited["id"], id.as_str());
+    assert_eq!(edited["description"], "Changed description");
+    assert_eq!(edited["url"], first["url"], "an edit keeps the body");
+    assert_eq!(edited["datePublished"], first["datePublished"]);
+    assert_ne!(edited["dateModified"], first["dateModified"]);
+    let listed = read(&server, &format!("{}/documents?all=1", tender.path)).await;
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(2), "{listed}");
+
+    server.advance(TimeDelta::minutes(1));
+    let version = server
+        .upload(
+            "AwardCriteria-2.pdf",
+            "application/pdf",
+            b"%PDF-1.4 the criteria, second edition",
+        )
+        .await;
+    let version = json!({"data": {
+        "title": version["title"], "url": version["url"],
+        "hash": version["hash"], "format": version["format"]
+    }});
+    let (status, _, body) = server
+        .put(&tender.owned(&one), Some(BROKER_KEY), Some(version.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let second = body["data"].clone();
+    assert_eq!(second["id"], id.as_str(), "the same document");
+    assert_eq!(second["url"], version["data"]["url"]);
+    assert_ne!(second["url"], first["url"]);
+    assert_eq!(second["description"], "Changed description", "carried over");
+    assert_eq!(second["documentType"], "evaluationCriteria", "carried over");
+    assert_eq!(second["datePublished"], first["datePublished"]);
+    assert_document_shape(&second);
+
+    // The list shows the current version; `?all=1` every version; one
+    // document's read, its current version and the ones before it.
+    let current = read(&server, &format!("{}/documents", tender.path)).await;
+    let current = current["data"].as_array().expect("list").clone();
+    let ours: Vec<&Json> = current.iter().filter(|d| d["id"] == id.as_str()).collect();
+    assert_eq!(ours, [&second]);
+    let all = read(&server, &format!("{}/documents?all=1", tender.path)).await;
+    let versions: Vec<&Json> = all["data"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| d["id"] == id.as_str())
+        .collect();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["url"], first["url"]);
+    assert_eq!(versions[1], &second);
+    let read_one = read(&server, &format!("{}{one}", tender.path)).await;
+    assert_eq!(read_one["data"]["url"], second["url"]);
+    assert_eq!(
+        read_one["data"]["previousVersions"][0]["url"], first["url"],
+        "{read_one}"
+    );
+    let got = get_tender(&server, &tender).await;
+    assert_eq!(got["data"]["dateModified"], second["dateModified"]);
+
+    // The rules of adding a document apply: the owner's token, a body in
+    // storage, a known document.
+    let before = snapshot(&server, &tender, &[]).await;
+    let (status, _, body) = server
+        .patch(
+            &format!("{}{one}?acc_token={}", tender.path, "0".repeat(32)),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "x"}})),
+        )
+        .await;
+    assert_error_at((status, &body), StatusCode::FORBIDDEN, "url", "permission");
+    let mut foreign = version.clone();
+    foreign["data"]["hash"] = json!(format!("md5:{}", "0".repeat(32)));
+    let (status, _, body) = server
+        .put(&tender.owned(&one), Some(BROKER_KEY), Some(foreign))
+        .await;
+    assert_error_at(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "hash",
+    );
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/documents/{}", "f".repeat(32))),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "x"}})),
+        )
+        .await;
+    assert_error_at((status, &body), StatusCode::NOT_FOUND, "url", "document_id");
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&one),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"url": "http://elsewhere/x"}})),
+        )
+        .await;
+    assert_error_at(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "url",
+    );
+    assert_eq!(snapshot(&server, &tender, &[]).await, before);
+
+    // A cancellation's documents, as in the reference's tutorial.
+    let (status, body) = activate(&server, &tender).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body) = server
+        .post(
+            &tender.owned("/cancellations"),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reason": "cancellation reason", "reasonType": "noDemand"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let cancellation = format!(
+        "/cancellations/{}",
+        body["data"]["id"].as_str().expect("id")
+    );
+    let (status, _, body) = server
+        .post(
+            &tender.owned(&format!("{cancellation}/documents")),
+            Some(BROKER_KEY),
+            Some(document(&server, "Notice.pdf", "cancellationDetails").await),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let notice = format!(
+        "{cancellation}/documents/{}",
+        body["data"]["id"].as_str().expect("id")
+    );
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&notice),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "Changed description"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body) = server
+        .put(&tender.owned(&notice), Some(BROKER_KEY), Some(version))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&cancellation),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"status": "active"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let documents = body["data"]["documents"].as_array().expect("documents");
+    assert_eq!(documents.len(), 2, "both versions: {body}");
+    assert!(
+        documents
+            .iter()
+            .all(|d| d["description"] == "Changed description")
+    );
+    // The tender is cancelled: its documents are final.
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&notice),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"description": "later"}})),
+        )
+        .await;
+    assert_error_at((status, &body), StatusCode::FORBIDDEN, "body", "data");
+}
+
+/// A bid's documents change like its other parts: by its owner, during
+/// the tender period, and sealed from everyone else meanwhile.
+async fn a_sealed_bids_documents_change_only_for_its_owner(server: TestServer) {
+    let tender = activated(&server).await;
+    let bid = submit_bid(&server, &tender, OTHER_KEY, &shteker(), 200).await;
+    let (status, _, body) = server
+        .post(
+            &bid.owned("/documents"),
+            Some(OTHER_KEY),
+            Some(document(&server, "proposal.pdf", "commercialProposal").await),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let one = format!("/documents/{}", body["data"]["id"].as_str().expect("id"));
+    let (status, _, body) = server
+        .patch(
+            &bid.owned(&one),
+            Some(OTHER_KEY),
+            Some(json!({"data": {"description": "price 200 and no less"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["description"], "price 200 and no less");
+    let (status, _, body) = server.get(&bid.owned(&one), Some(OTHER_KEY), None).await;
+    assert_eq!(status, StatusCode::OK, "the owner reads it: {body}");
+
+    // Anybody else: refused before learning whether the document exists.
+    for document in [one.clone(), format!("/documents/{}", "f".repeat(32))] {
+        let path = format!("{}{document}?acc_token={}", bid.path, tender.token);
+        let (status, _, body) = server
+            .patch(
+                &path,
+                Some(BROKER_KEY),
+                Some(json!({"data": {"description": "x"}})),
+            )
+            .await;
+        assert_error_at((status, &body), StatusCode::FORBIDDEN, "url", "permission");
+    }
+    for key in [None, Some(BROKER_KEY)] {
+        let (status, _, body) = server.get(&format!("{}{one}", bid.path), key, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "sealed: {body}");
+        assert!(!body.to_string().contains("no less"), "{body}");
+    }
+    let (status, _, events) = server.get("/api/2.5/events", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    assert!(events.to_string().contains("DocumentEdited"), "{events}");
+    assert!(!events.to_string().contains("no less"), "{events}");
 }
 
 async fn cancellation_with_a_document_cancels(server: TestServer) {
@@ -974,6 +1300,32 @@ async fn cancellation_with_a_document_cancels(server: TestServer) {
     assert_eq!(cancellation["reasonType"], "noDemand");
     assert_eq!(cancellation["cancellationOf"], "tender");
     assert_eq!(cancellation["date"], START);
+
+    // While a draft, its reason type can be corrected (the reference's
+    // update-cancellation-reasonType.http), to one of the four only.
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/cancellations/{id}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reasonType": "noLocalisation"}})),
+        )
+        .await;
+    assert_error_at(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body",
+        "reasonType",
+    );
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&format!("/cancellations/{id}")),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reasonType": "expensesCut"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["reasonType"], "expensesCut");
+    assert_eq!(body["data"]["reason"], "Потреба відпала");
 
     // Not without the decision document.
     let before = snapshot(&server, &tender, &[]).await;
@@ -1454,7 +1806,7 @@ async fn every_write_endpoint_checks_who_calls(server: TestServer) {
         ),
     )
     .await;
-    let award_doc = document(&server, "protocol.pdf", "notice").await;
+    let award_doc = json!({ "data": e2e::pq::signature(&server, "the award").await });
     assert_refused(
         &server,
         &tender,
@@ -2001,10 +2353,8 @@ async fn bad_input_is_a_client_error(server: TestServer) {
     submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
     assert_eq!(end_tendering(&server).await, 1);
     let got = get_tender(&server, &tender).await;
-    let award = tender.owned(&format!(
-        "/awards/{}",
-        got["data"]["awards"][0]["id"].as_str().unwrap_or_default()
-    ));
+    let award_id = got["data"]["awards"][0]["id"].as_str().unwrap_or_default();
+    let award = tender.owned(&format!("/awards/{award_id}"));
     let before = snapshot(&server, &tender, &[]).await;
     for (edit, name) in [
         (json!({"status": "won"}), "status"),
@@ -2024,13 +2374,13 @@ async fn bad_input_is_a_client_error(server: TestServer) {
         );
     }
     assert_eq!(snapshot(&server, &tender, &[]).await, before);
-    let (status, _, body) = server
-        .patch(
-            &award,
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        award_id,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let before = snapshot(&server, &tender, &[]).await;
     let (status, _, body) = server
@@ -2109,13 +2459,13 @@ async fn restart_replays_and_catches_up(server: TestServer) {
         .as_str()
         .expect("award")
         .to_owned();
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award_id}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "unsuccessful", "qualified": false}})),
-        )
-        .await;
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "unsuccessful", "qualified": false}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "the old token still works: {body}");
     let got = get_tender(&server, &tender).await;
     assert_eq!(got["data"]["awards"][1]["bid_id"], expensive.id.as_str());

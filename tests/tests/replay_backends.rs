@@ -255,14 +255,23 @@ async fn show_at_gives_back_what_was_served(server: TestServer) {
         .await
         .expect("history");
     let types: Vec<&str> = history.iter().map(|e| e.event_type.as_str()).collect();
-    assert_eq!(types, ["TenderCreated", "TenderEdited", "TenderActivated"]);
+    assert_eq!(
+        types,
+        [
+            "TenderCreated",
+            "DocumentAdded",
+            "TenderEdited",
+            "TenderActivated"
+        ]
+    );
     let has = |index: usize, op: &str, path: &str| {
         let ops = serde_json::to_value(&history[index].patch).expect("a patch is JSON");
         ops.as_array()
             .is_some_and(|ops| ops.iter().any(|o| o["op"] == op && o["path"] == path))
     };
-    assert!(has(1, "replace", "/data/title"), "{:?}", history[1].patch);
-    assert!(has(2, "replace", "/data/status"), "{:?}", history[2].patch);
+    assert!(has(1, "add", "/data/documents"), "{:?}", history[1].patch);
+    assert!(has(2, "replace", "/data/title"), "{:?}", history[2].patch);
+    assert!(has(3, "replace", "/data/status"), "{:?}", history[3].patch);
     assert_eq!(
         history.iter().map(|e| e.position).collect::<Vec<_>>(),
         server
@@ -300,14 +309,15 @@ async fn export_bundles_verify_offline(server: TestServer) {
     let bundle = replay::export(server.store.as_ref(), &tender.id)
         .await
         .expect("export");
-    assert_eq!(bundle.events.len(), 2);
+    // Created, signed, activated.
+    assert_eq!(bundle.events.len(), 3);
     assert_eq!(bundle.kind, "priceQuotation");
     let text = serde_json::to_string(&bundle).expect("serialise");
     let read_back: replay::Bundle = serde_json::from_str(&text).expect("parse");
-    assert_eq!(replay::verify_bundle(&read_back).expect("verifies"), 2);
+    assert_eq!(replay::verify_bundle(&read_back).expect("verifies"), 3);
 
     let mut forged = read_back.clone();
-    forged.events[1].data["at"] = json!("2023-09-21T01:00:00+03:00");
+    forged.events[2].data["at"] = json!("2023-09-21T01:00:00+03:00");
     let error = replay::verify_bundle(&forged).expect_err("forgery is caught");
     let bad = error
         .bad_event()
@@ -315,12 +325,12 @@ async fn export_bundles_verify_offline(server: TestServer) {
     assert_eq!(
         (bad.position, bad.event_id.as_str()),
         (
-            forged.events[1].position,
-            forged.events[1].event_id.as_str()
+            forged.events[2].position,
+            forged.events[2].event_id.as_str()
         )
     );
     assert!(
-        error.to_string().contains(&forged.events[1].event_id),
+        error.to_string().contains(&forged.events[2].event_id),
         "names the event: {error}"
     );
     let mut truncated = read_back.clone();

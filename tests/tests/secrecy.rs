@@ -429,13 +429,13 @@ async fn price_quotation_bids_stay_sealed(server: TestServer) {
         .as_str()
         .expect("an award")
         .to_owned();
-    let (status, _, body) = server
-        .patch(
-            &tender.owned(&format!("/awards/{award}")),
-            Some(BROKER_KEY),
-            Some(json!({"data": {"status": "active", "qualified": true}})),
-        )
-        .await;
+    let (status, body) = e2e::pq::decide_award(
+        &server,
+        &tender,
+        &award,
+        json!({"status": "active", "qualified": true}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let document = read(&server, &tender.path).await;
     let contract = document["data"]["contracts"][0]["id"]

@@ -204,6 +204,25 @@ impl<R: Rules> Adapter for Adapted<R> {
                 let command = R::Procedure::new_document(actor, target(on), *document);
                 Ok(Prepared::command(command))
             }
+            Write::EditDocument {
+                target: on,
+                document_id,
+                edit,
+            } => {
+                let actor = actor::<R::Procedure>(ports);
+                let command = R::Procedure::document_edit(actor, target(on), document_id, *edit);
+                Ok(Prepared::command(command))
+            }
+            Write::AddDocumentVersion {
+                target: on,
+                document_id,
+                document,
+            } => {
+                let actor = actor::<R::Procedure>(ports);
+                let command =
+                    R::Procedure::document_version(actor, target(on), document_id, *document);
+                Ok(Prepared::command(command))
+            }
             Write::RecordAuction { outcome } => rules.record_auction(ports, outcome).await,
             // The generic layer maps participation itself (`Live`).
             Write::Participate(_) => Err(refused(Refusal::not_found("auction"))),

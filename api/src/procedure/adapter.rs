@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use axum::http::HeaderMap;
 use domain::auction::{Live, Participation};
 use domain::handoff::AuctionOutcome;
-use domain::procurement::{DocumentInput, Refusal};
+use domain::procurement::{DocumentEdit, DocumentInput, Refusal};
 use domain::{Decider, Published, Scheduled};
 use serde_json::Value as Json;
 
@@ -89,6 +89,19 @@ pub enum Write {
     /// A document whose body was checked against document storage.
     AddDocument {
         target: Target,
+        document: Box<DocumentInput>,
+    },
+    /// `PATCH …/documents/{document_id}`.
+    EditDocument {
+        target: Target,
+        document_id: String,
+        edit: Box<DocumentEdit>,
+    },
+    /// `PUT …/documents/{document_id}`: a new version, its body checked
+    /// against document storage.
+    AddDocumentVersion {
+        target: Target,
+        document_id: String,
         document: Box<DocumentInput>,
     },
     /// `POST …/auction` by the auction service.

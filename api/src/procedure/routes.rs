@@ -13,6 +13,13 @@ use super::{
 use crate::registry::Registry;
 use crate::routes::{Endpoint, Routes, get, post};
 
+/// `GET`, `PATCH` and `PUT` of one document of holder `H`.
+fn document_of<H: documents::Holder>() -> Endpoint {
+    get(documents::read_of::<H>)
+        .patch(documents::edit_of::<H>)
+        .put(documents::replace_of::<H>)
+}
+
 /// Every route of every collection in `registry`.
 pub fn routes(registry: &Registry) -> Routes {
     registry
@@ -40,7 +47,9 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
         )
         .route(
             at("/{id}/documents/{document_id}"),
-            get(documents::read_of_procedure),
+            get(documents::read_of_procedure)
+                .patch(documents::edit_of_procedure)
+                .put(documents::replace_of_procedure),
         );
     if has(Resource::Ownership) {
         routes = routes.route(at("/{id}/ownership"), post(procedure::ownership));
@@ -58,6 +67,10 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
             .route(
                 at("/{id}/bids/{bid_id}/documents"),
                 get(documents::list_of::<OfBid>).post(documents::add_to::<OfBid>),
+            )
+            .route(
+                at("/{id}/bids/{bid_id}/documents/{document_id}"),
+                document_of::<OfBid>(),
             );
     }
     if has(Resource::Awards) {
@@ -70,6 +83,10 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
             .route(
                 at("/{id}/awards/{award_id}/documents"),
                 get(documents::list_of::<OfAward>).post(documents::add_to::<OfAward>),
+            )
+            .route(
+                at("/{id}/awards/{award_id}/documents/{document_id}"),
+                document_of::<OfAward>(),
             );
     }
     if has(Resource::Contracts) {
@@ -82,6 +99,10 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
             .route(
                 at("/{id}/contracts/{contract_id}/documents"),
                 get(documents::list_of::<OfContract>).post(documents::add_to::<OfContract>),
+            )
+            .route(
+                at("/{id}/contracts/{contract_id}/documents/{document_id}"),
+                document_of::<OfContract>(),
             );
     }
     if has(Resource::Cancellations) {
@@ -99,6 +120,10 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
             .route(
                 at("/{id}/cancellations/{cancellation_id}/documents"),
                 get(documents::list_of::<OfCancellation>).post(documents::add_to::<OfCancellation>),
+            )
+            .route(
+                at("/{id}/cancellations/{cancellation_id}/documents/{document_id}"),
+                document_of::<OfCancellation>(),
             );
     }
     routes.layer(Extension(collection))

@@ -1,12 +1,13 @@
 //! The requests every procedure type's HTTP API takes in the same words: a
 //! bid placed, changed or withdrawn, an award or a contract decided, a
-//! document attached. Each type's `wire.rs` says which of its commands each
-//! one asks for; the API reads them alike for every type.
+//! document attached, described anew or uploaded in a new version. Each
+//! type's `wire.rs` says which of its commands each one asks for; the API
+//! reads them alike for every type.
 
 use serde::de::DeserializeOwned;
 
 use crate::Decider;
-use crate::procurement::{DocumentInput, Refusal, Target};
+use crate::procurement::{DocumentEdit, DocumentInput, Refusal, Target};
 
 pub trait Requests: Decider<Error = Refusal> {
     /// Who acts, as the type's commands name it.
@@ -67,6 +68,23 @@ pub trait Requests: Decider<Error = Refusal> {
 
     /// `POST …/documents`, the document's body already checked.
     fn new_document(actor: Self::Actor, target: Target, document: DocumentInput) -> Self::Command;
+
+    /// `PATCH …/documents/{document_id}`: the current version's description.
+    fn document_edit(
+        actor: Self::Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    ) -> Self::Command;
+
+    /// `PUT …/documents/{document_id}`, the new version's body already
+    /// checked.
+    fn document_version(
+        actor: Self::Actor,
+        target: Target,
+        document_id: String,
+        document: DocumentInput,
+    ) -> Self::Command;
 
     /// The id of what `events` made (a bid, a cancellation, a document), for
     /// the answer to name.

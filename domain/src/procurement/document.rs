@@ -23,6 +23,24 @@ pub struct DocumentInput {
     pub related_item: Option<String>,
 }
 
+/// What a client sends to change a document's description (`PATCH
+/// …/documents/{id}`): any of these fields. Its body (`url`, `hash`) is
+/// changed by a new version instead, and who added it and when
+/// (`author`, `datePublished`) never change.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DocumentEdit {
+    pub title: Option<String>,
+    pub format: Option<String>,
+    pub document_type: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub confidentiality: Option<String>,
+    pub document_of: Option<String>,
+    pub related_item: Option<String>,
+}
+
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,6 +234,88 @@ impl DocumentInput {
             related_item: self.related_item,
             author: author.to_owned(),
             date_published: now,
+            date_modified: now,
+        }
+    }
+}
+
+impl Document {
+    /// The document as a client would send it to add it as it is now: for
+    /// checking an edited document or a new version by the rules a new
+    /// document is checked by.
+    pub fn as_input(&self) -> DocumentInput {
+        DocumentInput {
+            title: self.title.clone(),
+            url: self.url.clone(),
+            hash: self.hash.clone(),
+            format: self.format.clone(),
+            document_type: self.document_type.clone(),
+            description: self.description.clone(),
+            language: self.language.clone(),
+            confidentiality: Some(self.confidentiality.clone()),
+            document_of: Some(self.document_of.clone()),
+            related_item: self.related_item.clone(),
+        }
+    }
+
+    /// The document with `edit` applied, changed `now`.
+    pub fn edited(&self, edit: &DocumentEdit, now: DateTime<Utc>) -> Document {
+        let mut document = self.clone();
+        let DocumentEdit {
+            title,
+            format,
+            document_type,
+            description,
+            language,
+            confidentiality,
+            document_of,
+            related_item,
+        } = edit.clone();
+        if let Some(title) = title {
+            document.title = title;
+        }
+        if let Some(format) = format {
+            document.format = format;
+        }
+        if let Some(confidentiality) = confidentiality {
+            document.confidentiality = confidentiality;
+        }
+        if let Some(document_of) = document_of {
+            document.document_of = document_of;
+        }
+        document.document_type = document_type.or(document.document_type);
+        document.description = description.or(document.description);
+        document.language = language.or(document.language);
+        document.related_item = related_item.or(document.related_item);
+        document.date_modified = now;
+        document
+    }
+
+    /// The next version of the document, uploaded `now` as `input`: a new
+    /// body (`url`, `hash`) with its `title` and `format`; the id, the
+    /// author and the first publication stay, and any other field the
+    /// client leaves out is the previous version's, as the reference API
+    /// carries them over.
+    pub fn next_version(&self, input: &DocumentInput, now: DateTime<Utc>) -> Document {
+        let input = input.clone();
+        Document {
+            id: self.id.clone(),
+            title: input.title,
+            url: input.url,
+            hash: input.hash,
+            format: input.format,
+            document_type: input.document_type.or_else(|| self.document_type.clone()),
+            description: input.description.or_else(|| self.description.clone()),
+            language: input.language.or_else(|| self.language.clone()),
+            confidentiality: input
+                .confidentiality
+                .unwrap_or_else(|| self.confidentiality.clone()),
+            document_of: input
+                .document_of
+                .unwrap_or_else(|| self.document_of.clone()),
+            related_item: input.related_item.or_else(|| self.related_item.clone()),
+            author: self.author.clone(),
+            date_published: self.date_published,
             date_modified: now,
         }
     }

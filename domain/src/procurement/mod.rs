@@ -14,7 +14,7 @@ pub mod public;
 pub mod refusal;
 
 pub use criterion::{Criterion, RequirementResponse, RequirementResponseInput};
-pub use document::{Document, DocumentInput, Target};
+pub use document::{Document, DocumentEdit, DocumentInput, Target};
 pub use item::{Item, Unit, check_quantities};
 pub use money::{Amount, ContractValue, Money, require_positive};
 pub use multi_lang::{MultiLang, Need};

@@ -68,19 +68,26 @@ impl RecordedCatalogue {
                 && exchange.request.path().ends_with("/bids")
                 && exchange.response.status == 201;
             if accepted_bid {
-                for tenderer in data["tenderers"].as_array().into_iter().flatten() {
-                    let identifier = &tenderer["identifier"];
-                    let known = catalogue.suppliers.iter().any(|s| {
-                        s["identifier"]["scheme"] == identifier["scheme"]
-                            && s["identifier"]["id"] == identifier["id"]
-                    });
-                    if !known {
-                        catalogue.suppliers.push(tenderer.clone());
-                    }
-                }
+                catalogue.accept_bid(data);
             }
         }
         catalogue
+    }
+
+    /// Counts the tenderers of the bid `data` among the agreement's
+    /// suppliers: the reference accepted it (or a stand-in places it for a
+    /// bid it accepted).
+    pub fn accept_bid(&mut self, data: &Json) {
+        for tenderer in data["tenderers"].as_array().into_iter().flatten() {
+            let identifier = &tenderer["identifier"];
+            let known = self.suppliers.iter().any(|s| {
+                s["identifier"]["scheme"] == identifier["scheme"]
+                    && s["identifier"]["id"] == identifier["id"]
+            });
+            if !known {
+                self.suppliers.push(tenderer.clone());
+            }
+        }
     }
 
     /// Feeds `catalogue` the answers of `state`.

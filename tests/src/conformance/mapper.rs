@@ -351,6 +351,11 @@ impl Mapper {
         }
     }
 
+    /// Learns that the recorded id or token `recorded` is our `ours`.
+    pub fn learn_id(&mut self, recorded: &str, ours: &str) {
+        self.learn_one(recorded, ours);
+    }
+
     fn learn_one(&mut self, recorded: &str, ours: &str) {
         if is_hex32(recorded) && !ours.is_empty() {
             self.ids

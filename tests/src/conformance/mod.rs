@@ -13,7 +13,8 @@
 //! - [`catalogue`]: the e-catalogue the recording was made against, fed to
 //!   the fake one;
 //! - [`replay`]: the replay itself;
-//! - [`exceptions`]: the exchanges known not to match yet, with reasons.
+//! - [`exceptions`]: the exchanges known not to match yet, with reasons;
+//! - [`stand_ins`]: the requests sent where the recordings have a hole.
 
 pub mod catalogue;
 pub mod compare;
@@ -22,3 +23,4 @@ pub mod exchange;
 pub mod mapper;
 pub mod ordering;
 pub mod replay;
+pub mod stand_ins;

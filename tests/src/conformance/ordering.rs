@@ -38,6 +38,8 @@ pub struct Procedure {
     /// The recordings' file-name prefix, e.g. `tendering__pricequotation__`.
     pub prefix: String,
     pub exchanges: Vec<Exchange>,
+    /// Every file the page includes, recorded or not, in page order.
+    pub page: Vec<String>,
     /// Files the page includes that the snapshot does not have.
     pub not_recorded: Vec<String>,
     /// Recordings the page does not include, placed by the id rule.
@@ -153,8 +155,11 @@ pub fn load(recordings_dir: &Path, docs_dir: &Path, page_file: &str) -> Result<P
 
     let mut ordered = Vec::new();
     let mut not_recorded = Vec::new();
-    for include in page_includes(&page) {
-        let name = recording_name(&prefix, &include);
+    let page: Vec<String> = page_includes(&page)
+        .iter()
+        .map(|include| recording_name(&prefix, include))
+        .collect();
+    for name in page.iter().cloned() {
         match recordings.remove(&name) {
             Some(exchange) => ordered.push(exchange),
             None => not_recorded.push(name),
@@ -204,6 +209,7 @@ pub fn load(recordings_dir: &Path, docs_dir: &Path, page_file: &str) -> Result<P
         name,
         prefix,
         exchanges,
+        page,
         not_recorded,
         placed_by_ids,
     })

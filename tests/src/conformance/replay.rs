@@ -13,6 +13,10 @@
 //! the same backend, onto which the exchanges that succeeded on both sides
 //! so far are replayed (not compared again), and continues from there. One
 //! divergence is reported once, at the exchange that caused it.
+//!
+//! Where the recordings have a hole, a stand-in ([`super::stand_ins`]) is
+//! sent in its place: mapped like a recording, not compared, and required
+//! to succeed.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,8 +28,10 @@ use serde_json::Value as Json;
 use super::catalogue::{CatalogueState, RecordedCatalogue};
 use super::compare::{Answer, compare};
 use super::exchange::Exchange;
+use super::exchange::Request;
 use super::mapper::{Mapped, Mapper, earliest_timestamp};
 use super::ordering::Procedure;
+use super::stand_ins::{Item, StandIn};
 use crate::http::{BROKER_KEY, Backend, TestServer};
 
 /// What the reference's harness did before an exchange, outside the API.
@@ -68,31 +74,53 @@ pub struct Report {
     pub outcomes: Vec<Outcome>,
     /// Exchanges after which the state was rebuilt on a fresh server.
     pub rebuilt_after: Vec<String>,
+    /// The stand-ins sent, by name.
+    pub stand_ins: Vec<String>,
+    /// Stand-ins that did not succeed, with what went wrong.
+    pub stand_in_failures: Vec<String>,
 }
 
 struct Replay<'a> {
     procedure: &'a Procedure,
     steps: &'a Steps,
+    stand_ins: &'a [StandIn],
     catalogue: RecordedCatalogue,
     client: reqwest::Client,
     server: TestServer,
     mapper: Mapper,
-    /// Exchanges (indices) that succeeded on both sides, in order.
-    agreed: Vec<usize>,
+    /// Steps that succeeded (on both sides, for a recording), in order.
+    agreed: Vec<Item>,
 }
 
 /// Replays `procedure` against `server` (and, after a divergence, against
-/// fresh servers on its backend).
-pub async fn replay(procedure: &Procedure, steps: &Steps, server: TestServer) -> Report {
+/// fresh servers on its backend) in the order `plan` gives, with
+/// `stand_ins` in the recordings' holes.
+pub async fn replay(
+    procedure: &Procedure,
+    steps: &Steps,
+    (stand_ins, plan): (&[StandIn], &[Item]),
+    server: TestServer,
+) -> Report {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
         .expect("HTTP client");
     let mapper = new_mapper(procedure, &server);
+    let mut catalogue = RecordedCatalogue::of(procedure);
+    for stand_in in stand_ins {
+        let request = &stand_in.request;
+        if request.method == "POST"
+            && request.path().ends_with("/bids")
+            && let Some(body) = &request.body
+        {
+            catalogue.accept_bid(&body["data"]);
+        }
+    }
     let mut replay = Replay {
         procedure,
         steps,
-        catalogue: RecordedCatalogue::of(procedure),
+        stand_ins,
+        catalogue,
         client,
         server,
         mapper,
@@ -100,18 +128,36 @@ pub async fn replay(procedure: &Procedure, steps: &Steps, server: TestServer) ->
     };
     let mut outcomes = Vec::new();
     let mut rebuilt_after = Vec::new();
-    for (index, exchange) in procedure.exchanges.iter().enumerate() {
-        let mut differences = replay.prepare(exchange).await;
+    let mut used = Vec::new();
+    let mut stand_in_failures = Vec::new();
+    for &item in plan {
+        let index = match item {
+            Item::Recorded(index) => index,
+            Item::StandIn(k) => {
+                let stand_in = &stand_ins[k];
+                used.push(stand_in.name.clone());
+                match replay.stand_in(stand_in).await {
+                    Ok(()) => replay.agreed.push(item),
+                    Err(problem) => stand_in_failures.push(format!(
+                        "stand-in {:?} ({}): {problem}",
+                        stand_in.name, stand_in.reason
+                    )),
+                }
+                continue;
+            }
+        };
+        let exchange = &procedure.exchanges[index];
+        let mut differences = replay.prepare(&exchange.name, &exchange.request).await;
         let mapped = replay.mapper.request(&exchange.request);
         let answer = replay.send(&mapped).await;
-        dump(&replay.server, exchange, &mapped, &answer);
+        dump(&replay.server, &exchange.name, &mapped, &answer);
         match &answer {
             Ok(answer) => {
                 let recorded = &exchange.response;
                 // Learnt first: a created object's id is only known from
                 // this very answer, and the comparison needs it.
                 if replay.learn(exchange, answer) {
-                    replay.agreed.push(index);
+                    replay.agreed.push(item);
                 }
                 differences.extend(compare(
                     recorded.status,
@@ -146,6 +192,8 @@ pub async fn replay(procedure: &Procedure, steps: &Steps, server: TestServer) ->
     Report {
         outcomes,
         rebuilt_after,
+        stand_ins: used,
+        stand_in_failures,
     }
 }
 
@@ -163,12 +211,7 @@ fn new_mapper(procedure: &Procedure, server: &TestServer) -> Mapper {
 /// With `CDB_CONFORMANCE_DUMP=<dir>`, writes each mapped request and our
 /// answer to `<dir>/<backend>-<exchange>.json`, to see what a difference
 /// came from.
-fn dump(
-    server: &TestServer,
-    exchange: &Exchange,
-    mapped: &Mapped,
-    answer: &Result<Answer, String>,
-) {
+fn dump(server: &TestServer, name: &str, mapped: &Mapped, answer: &Result<Answer, String>) {
     let Some(dir) = std::env::var_os("CDB_CONFORMANCE_DUMP").filter(|d| !d.is_empty()) else {
         return;
     };
@@ -182,7 +225,7 @@ fn dump(
         "request": {"method": mapped.method, "target": mapped.target, "body": mapped.body},
         "answer": answer,
     });
-    let path = Path::new(&dir).join(format!("{}-{}.json", server.backend.name(), exchange.name));
+    let path = Path::new(&dir).join(format!("{}-{name}.json", server.backend.name()));
     let text = serde_json::to_string_pretty(&record).unwrap_or_default();
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
         eprintln!("CDB_CONFORMANCE_DUMP: {}: {e}", path.display());
@@ -200,33 +243,31 @@ fn unmapped_note(mapped: &Mapped) -> Option<String> {
 }
 
 impl Replay<'_> {
-    fn step(&self, exchange: &Exchange) -> Option<Step> {
+    fn step(&self, name: &str) -> Option<Step> {
         self.steps
             .iter()
-            .find(|(suffix, _)| exchange.name.ends_with(&format!("__{suffix}")))
+            .find(|(suffix, _)| name.ends_with(&format!("__{suffix}")))
             .map(|(_, step)| *step)
     }
 
-    /// The harness's part before `exchange`; answers problems found.
-    async fn prepare(&mut self, exchange: &Exchange) -> Vec<String> {
+    /// The harness's part before the request of exchange `name` (recorded or
+    /// stood in for); answers problems found.
+    async fn prepare(&mut self, name: &str, request: &Request) -> Vec<String> {
         let mut problems = Vec::new();
-        let step = self.step(exchange);
+        let step = self.step(name);
         let state = match step {
             Some(Step::Catalogue(state)) => state,
             _ => CatalogueState::Recorded,
         };
         self.catalogue.apply(&self.server.catalogue, state);
         if step == Some(Step::EndTenderPeriod) {
-            let mapped = self.mapper.request(&exchange.request);
+            let mapped = self.mapper.request(request);
             if let Err(problem) = self.end_tender_period(&mapped.target).await {
                 problems.push(problem);
             }
         }
-        if let Some(body) = &exchange.request.body {
-            let key = exchange
-                .request
-                .broker()
-                .map(|broker| self.mapper.key(broker));
+        if let Some(body) = &request.body {
+            let key = request.broker().map(|broker| self.mapper.key(broker));
             for document in self.mapper.documents_to_upload(body) {
                 match self.upload(key.as_deref(), &document).await {
                     Ok((url, hash)) => self.mapper.add_upload(&document.recorded, &url, &hash),
@@ -360,7 +401,33 @@ impl Replay<'_> {
         true
     }
 
-    /// A fresh server with the exchanges that succeeded on both sides so far.
+    /// Sends `stand_in` and learns what it says to learn from our answer.
+    async fn stand_in(&mut self, stand_in: &StandIn) -> Result<(), String> {
+        let problems = self.prepare(&stand_in.name, &stand_in.request).await;
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        let mapped = self.mapper.request(&stand_in.request);
+        let answer = self.send(&mapped).await?;
+        dump(&self.server, &stand_in.name, &mapped, &Ok(answer.clone()));
+        if !(200..300).contains(&answer.status) {
+            return Err(format!(
+                "{} {} answered {}: {}",
+                mapped.method, mapped.target, answer.status, answer.body
+            ));
+        }
+        for (recorded, pointer) in &stand_in.learn {
+            let ours = answer
+                .body
+                .pointer(pointer)
+                .and_then(Json::as_str)
+                .ok_or_else(|| format!("learn {recorded}: our answer has no text at {pointer}"))?;
+            self.mapper.learn_id(recorded, ours);
+        }
+        Ok(())
+    }
+
+    /// A fresh server with the steps that succeeded so far.
     async fn rebuild(&mut self) {
         let server = match &self.server.backend {
             Backend::Embedded => TestServer::embedded().await,
@@ -370,13 +437,21 @@ impl Replay<'_> {
         };
         self.mapper = new_mapper(self.procedure, &server);
         self.server = server;
-        for index in self.agreed.clone() {
-            let exchange = &self.procedure.exchanges[index];
-            // Problems here showed when the exchange was first replayed.
-            let _ = self.prepare(exchange).await;
-            let mapped = self.mapper.request(&exchange.request);
-            if let Ok(answer) = self.send(&mapped).await {
-                self.learn(exchange, &answer);
+        for item in self.agreed.clone() {
+            // Problems here showed when the step was first replayed.
+            match item {
+                Item::StandIn(k) => {
+                    let stand_ins = self.stand_ins;
+                    let _ = self.stand_in(&stand_ins[k]).await;
+                }
+                Item::Recorded(index) => {
+                    let exchange = &self.procedure.exchanges[index];
+                    let _ = self.prepare(&exchange.name, &exchange.request).await;
+                    let mapped = self.mapper.request(&exchange.request);
+                    if let Ok(answer) = self.send(&mapped).await {
+                        self.learn(exchange, &answer);
+                    }
+                }
             }
         }
     }

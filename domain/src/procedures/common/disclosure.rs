@@ -13,8 +13,9 @@
 //! - The public event log never shows a bid's contents in the events that
 //!   place or change it; they appear once, in `BidsDisclosed`. Token hashes
 //!   are never shown. Every procedure names these events alike
-//!   (`BidSubmitted`, `BidEdited`, `DocumentAdded` on a bid,
-//!   `BidsDisclosed`), so they are recognised here by their stored names.
+//!   (`BidSubmitted`, `BidEdited`, `DocumentAdded`, `DocumentEdited` and
+//!   `DocumentVersionAdded` on a bid, `BidsDisclosed`), so they are
+//!   recognised here by their stored names.
 
 use serde_json::{Map, Value as Json, json};
 
@@ -116,7 +117,7 @@ pub fn public_event<E: DomainEvent>(event: &E) -> PublicEvent {
             object.retain(|key, _| matches!(key.as_str(), "bid_id" | "status" | "at"));
             true
         }
-        "DocumentAdded" if on_a_bid => {
+        "DocumentAdded" | "DocumentEdited" | "DocumentVersionAdded" if on_a_bid => {
             if let Some(document) = object.get_mut("document").and_then(Json::as_object_mut) {
                 document.retain(|key, _| key == "id");
             }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BidEdit, BidInput, BidStage, CancellationInput, Config, ProcedureEdit, ProcedureInput,
 };
-use crate::procurement::{Amount, DocumentInput, Target};
+use crate::procurement::{Amount, DocumentEdit, DocumentInput, Target};
 
 /// What the caller authenticated as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -148,6 +148,20 @@ pub enum Command {
     AddDocument {
         actor: Actor,
         target: Target,
+        document: Box<DocumentInput>,
+    },
+    /// Changes the description of a document's current version.
+    EditDocument {
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: Box<DocumentEdit>,
+    },
+    /// Uploads a new version of a document; the older ones stay listed.
+    AddDocumentVersion {
+        actor: Actor,
+        target: Target,
+        document_id: String,
         document: Box<DocumentInput>,
     },
     /// Issued by the scheduler: carry out whatever automatic transition is

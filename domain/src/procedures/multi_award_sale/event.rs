@@ -206,6 +206,17 @@ pub enum Event {
         target: Target,
         document: Box<Document>,
     },
+    /// The current version of a document, as its description was changed.
+    DocumentEdited {
+        target: Target,
+        document: Box<Document>,
+    },
+    /// A new version of a document, listed after its older ones under the
+    /// same id.
+    DocumentVersionAdded {
+        target: Target,
+        document: Box<Document>,
+    },
 }
 
 /// Stored with [`DomainEvent`]'s schema versions: the events whose texts
@@ -259,7 +270,9 @@ impl DomainEvent for Event {
             Event::ContractCreated { contract } => format!("contract-{}", contract.id),
             Event::ContractCancelled { contract_id, .. }
             | Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
+            Event::DocumentAdded { target, .. }
+            | Event::DocumentEdited { target, .. }
+            | Event::DocumentVersionAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }
@@ -292,6 +305,8 @@ impl DomainEvent for Event {
             Event::ProcedureCompleted { .. } => "ProcedureCompleted",
             Event::ProcedureCancelled { .. } => "ProcedureCancelled",
             Event::DocumentAdded { .. } => "DocumentAdded",
+            Event::DocumentEdited { .. } => "DocumentEdited",
+            Event::DocumentVersionAdded { .. } => "DocumentVersionAdded",
         }
     }
 }

@@ -266,12 +266,19 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             procedure.date_modified = cancellation.date;
             procedure.cancellations.push((**cancellation).clone());
         }
-        Event::DocumentAdded { target, document } => {
+        Event::DocumentAdded { target, document }
+        | Event::DocumentVersionAdded { target, document } => {
             let modified = document.date_modified;
             if let Some(documents) = documents_of(procedure, target) {
                 documents.push((**document).clone());
             }
             procedure.date_modified = modified;
+        }
+        Event::DocumentEdited { target, document } => {
+            if let Some(documents) = documents_of(procedure, target) {
+                documents::replace_current(documents, document);
+            }
+            procedure.date_modified = document.date_modified;
         }
     }
     state

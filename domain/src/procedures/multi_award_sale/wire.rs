@@ -12,7 +12,7 @@ use serde_with::skip_serializing_none;
 use super::{Actor, BidEdit, BidInput, Command, Event, MultiAwardSale, ProcedureEdit};
 use crate::procedures::Requests;
 use crate::procedures::common::{refusals, wire};
-use crate::procurement::{Amount, DocumentInput, Refusal, Target};
+use crate::procurement::{Amount, DocumentEdit, DocumentInput, Refusal, Target};
 
 /// What this procedure calls a submitted bid.
 const SUBMITTED: &str = "active";
@@ -192,11 +192,41 @@ impl Requests for MultiAwardSale {
         }
     }
 
+    fn document_edit(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    ) -> Command {
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit: Box::new(edit),
+        }
+    }
+
+    fn document_version(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        document: DocumentInput,
+    ) -> Command {
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document: Box::new(document),
+        }
+    }
+
     fn made(events: &[Event]) -> Option<String> {
         events.iter().find_map(|event| match event {
             Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
             Event::ProcedureCancelled { cancellation } => Some(cancellation.id.clone()),
-            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            Event::DocumentAdded { document, .. }
+            | Event::DocumentEdited { document, .. }
+            | Event::DocumentVersionAdded { document, .. } => Some(document.id.clone()),
             _ => None,
         })
     }

@@ -3,7 +3,7 @@
 
 use super::catalogue::CatalogueSnapshot;
 use super::{BidEdit, BidInput, BidStage, CancellationInput, Config, TenderEdit, TenderInput};
-use crate::procurement::{DocumentInput, Target};
+use crate::procurement::{DocumentEdit, DocumentInput, Target};
 
 /// Who is acting: the authenticated broker and the hash of the object token
 /// it presented (`acc_token`), if any.
@@ -91,23 +91,39 @@ pub enum Command {
         actor: Actor,
         cancellation: CancellationInput,
     },
-    /// The owner restates a draft cancellation's reason (`None`: changes
-    /// nothing).
+    /// The owner restates a draft cancellation's reason or its reason type
+    /// (`None`: that one stays).
     EditCancellation {
         actor: Actor,
         cancellation_id: String,
         reason: Option<String>,
+        reason_type: Option<String>,
     },
-    /// The owner activates a draft cancellation, restating its reason
-    /// first if given: the tender is cancelled.
+    /// The owner activates a draft cancellation, restating its reason and
+    /// reason type first if given: the tender is cancelled.
     ActivateCancellation {
         actor: Actor,
         cancellation_id: String,
         reason: Option<String>,
+        reason_type: Option<String>,
     },
     AddDocument {
         actor: Actor,
         target: Target,
+        document: DocumentInput,
+    },
+    /// Changes the description of a document's current version.
+    EditDocument {
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    },
+    /// Uploads a new version of a document; the older ones stay listed.
+    AddDocumentVersion {
+        actor: Actor,
+        target: Target,
+        document_id: String,
         document: DocumentInput,
     },
     /// Another broker takes the tender over with its transfer token.

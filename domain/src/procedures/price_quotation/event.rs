@@ -110,9 +110,15 @@ pub enum Event {
     CancellationRequested {
         cancellation: Cancellation,
     },
+    /// The draft cancellation's new reason and/or reason type (each absent
+    /// when unchanged; edits recorded before reason types could change
+    /// always carry the reason).
     CancellationEdited {
         cancellation_id: String,
-        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_type: Option<String>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
@@ -122,6 +128,19 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     DocumentAdded {
+        #[serde(with = "tender_target")]
+        target: Target,
+        document: Document,
+    },
+    /// The current version of a document, as its description was changed.
+    DocumentEdited {
+        #[serde(with = "tender_target")]
+        target: Target,
+        document: Document,
+    },
+    /// A new version of a document, listed after its older ones under the
+    /// same id.
+    DocumentVersionAdded {
         #[serde(with = "tender_target")]
         target: Target,
         document: Document,
@@ -148,7 +167,9 @@ impl TaggedEvent for Event {
                 format!("award-{award_id}")
             }
             Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::DocumentAdded { target, .. } => target.stream(procedure_id),
+            Event::DocumentAdded { target, .. }
+            | Event::DocumentEdited { target, .. }
+            | Event::DocumentVersionAdded { target, .. } => target.stream(procedure_id),
             _ => format!("tender-{procedure_id}"),
         }
     }
@@ -171,6 +192,8 @@ impl TaggedEvent for Event {
             Event::CancellationEdited { .. } => "CancellationEdited",
             Event::CancellationActivated { .. } => "CancellationActivated",
             Event::DocumentAdded { .. } => "DocumentAdded",
+            Event::DocumentEdited { .. } => "DocumentEdited",
+            Event::DocumentVersionAdded { .. } => "DocumentVersionAdded",
             Event::OwnershipTransferred { .. } => "OwnershipTransferred",
         }
     }

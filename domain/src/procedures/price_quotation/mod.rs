@@ -11,7 +11,8 @@
 //!   `minBidsNumber` bids, otherwise a `pending` award for the lowest price;
 //!   award `active` → contract `pending` → `complete`, or award
 //!   `unsuccessful` → the next-lowest bid; cancellation in any non-terminal
-//!   status;
+//!   status; activation and award decisions need the procuring entity's
+//!   notice signature (`decide/signatures.rs`);
 //! - [`command`]: what the owner, a bidder or the scheduler may ask, one
 //!   intent each (edit the draft, activate it, qualify an award, sign the
 //!   contract, activate a cancellation, …); [`wire`]: which intent each

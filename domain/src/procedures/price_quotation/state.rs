@@ -229,6 +229,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::CancellationEdited {
             cancellation_id,
             reason,
+            reason_type,
             at,
         } => {
             if let Some(c) = tender
@@ -236,7 +237,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 .iter_mut()
                 .find(|c| &c.id == cancellation_id)
             {
-                c.reason = reason.clone();
+                if let Some(reason) = reason {
+                    c.reason = reason.clone();
+                }
+                if let Some(reason_type) = reason_type {
+                    c.reason_type = reason_type.clone();
+                }
             }
             tender.date_modified = *at;
         }
@@ -255,12 +261,19 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             tender.status = TenderStatus::Cancelled;
             tender.date_modified = *at;
         }
-        Event::DocumentAdded { target, document } => {
+        Event::DocumentAdded { target, document }
+        | Event::DocumentVersionAdded { target, document } => {
             let modified = document.date_modified;
             if let Some(documents) = documents_of(tender, target) {
                 documents.push(document.clone());
             }
             tender.date_modified = modified;
+        }
+        Event::DocumentEdited { target, document } => {
+            if let Some(documents) = documents_of(tender, target) {
+                documents::replace_current(documents, document);
+            }
+            tender.date_modified = document.date_modified;
         }
         Event::OwnershipTransferred {
             owner,

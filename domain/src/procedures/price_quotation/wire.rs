@@ -15,7 +15,7 @@ use super::{
 };
 use crate::procedures::Requests;
 use crate::procedures::common::{refusals, wire};
-use crate::procurement::{DocumentInput, Refusal, Target};
+use crate::procurement::{DocumentEdit, DocumentInput, Refusal, Target};
 
 /// What this procedure calls a submitted bid.
 const SUBMITTED: &str = "pending";
@@ -48,6 +48,7 @@ pub struct ContractEdit {
 pub struct CancellationEdit {
     pub status: Option<String>,
     pub reason: Option<String>,
+    pub reason_type: Option<String>,
 }
 
 /// `POST /tenders`: a tender is created as a draft, and activated by a
@@ -112,7 +113,7 @@ enum CancellationIntent {
     Activate,
 }
 
-/// `PATCH /tenders/{id}/cancellations/{cancellation_id}`: a new reason,
+/// `PATCH /tenders/{id}/cancellations/{cancellation_id}`: a new reason or reason type,
 /// and activation when it asks for `active`.
 pub fn cancellation_patch(
     actor: Actor,
@@ -129,17 +130,19 @@ pub fn cancellation_patch(
             ],
         )?,
     };
-    let reason = edit.reason;
+    let (reason, reason_type) = (edit.reason, edit.reason_type);
     Ok(match intent {
         CancellationIntent::Edit => Command::EditCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         },
         CancellationIntent::Activate => Command::ActivateCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         },
     })
 }
@@ -257,11 +260,41 @@ impl Requests for PriceQuotation {
         }
     }
 
+    fn document_edit(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        edit: DocumentEdit,
+    ) -> Command {
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit,
+        }
+    }
+
+    fn document_version(
+        actor: Actor,
+        target: Target,
+        document_id: String,
+        document: DocumentInput,
+    ) -> Command {
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document,
+        }
+    }
+
     fn made(events: &[Event]) -> Option<String> {
         events.iter().find_map(|event| match event {
             Event::BidSubmitted { bid, .. } => Some(bid.id.clone()),
             Event::CancellationRequested { cancellation } => Some(cancellation.id.clone()),
-            Event::DocumentAdded { document, .. } => Some(document.id.clone()),
+            Event::DocumentAdded { document, .. }
+            | Event::DocumentEdited { document, .. }
+            | Event::DocumentVersionAdded { document, .. } => Some(document.id.clone()),
             Event::AwardCancelled {
                 next_award: Some(award),
                 ..

@@ -1,5 +1,7 @@
-//! Documents added to the procedure, a bid, an award, a contract or a
-//! cancellation.
+//! Documents of the procedure, a bid, an award, a contract or a
+//! cancellation: added, their description changed, or a new version
+//! uploaded. Whoever may add a document of that type to the record may
+//! change the record's documents to it.
 
 use crate::Context;
 use crate::procedures::common::{documents, lookup, ownership, refusals, tendering};
@@ -7,7 +9,10 @@ use crate::procedures::multi_award_sale::{
     AWARD_DOCUMENT_TYPES, Actor, AwardStatus, BID_DOCUMENT_TYPES, CANCELLATION_DOCUMENT_TYPES,
     CONTRACT_DOCUMENT_TYPES, ContractStatus, Event, PROCEDURE_DOCUMENT_TYPES, State, Target,
 };
-use crate::procurement::{DocumentInput, Refusal};
+use crate::procurement::{Document, DocumentEdit, DocumentInput, Refusal};
+
+/// A document of a record: the record, and the document's id.
+pub(super) type DocumentRef<'c> = (&'c Target, &'c String);
 
 pub(super) fn add_document(
     state: &State,
@@ -16,10 +21,81 @@ pub(super) fn add_document(
     input: &DocumentInput,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
+    let (document_of, author) = may_attach(state, actor, target, input, context)?;
+    let document = documents::attach(input, document_of, author, context);
+    Ok(vec![Event::DocumentAdded {
+        target: target.clone(),
+        document: Box::new(document),
+    }])
+}
+
+pub(super) fn edit_document(
+    state: &State,
+    actor: &Actor,
+    (target, document_id): DocumentRef<'_>,
+    edit: &DocumentEdit,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let current = current_version(state, actor, target, document_id)?;
+    let edited = current.edited(edit, context.now);
+    may_attach(state, actor, target, &edited.as_input(), context)?;
+    Ok(vec![Event::DocumentEdited {
+        target: target.clone(),
+        document: Box::new(edited),
+    }])
+}
+
+pub(super) fn add_version(
+    state: &State,
+    actor: &Actor,
+    (target, document_id): DocumentRef<'_>,
+    input: &DocumentInput,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let current = current_version(state, actor, target, document_id)?;
+    let version = current.next_version(input, context.now);
+    may_attach(state, actor, target, &version.as_input(), context)?;
+    Ok(vec![Event::DocumentVersionAdded {
+        target: target.clone(),
+        document: Box::new(version),
+    }])
+}
+
+/// The current version of document `document_id` of `target`. A bid's
+/// documents are looked for only for the bid's owner, so that nobody learns
+/// from a 404 what a sealed bid holds.
+fn current_version<'s>(
+    state: &'s State,
+    actor: &Actor,
+    target: &Target,
+    document_id: &str,
+) -> Result<&'s Document, Refusal> {
+    let procedure = lookup::root(state)?;
+    let held = match target {
+        Target::Procedure => &procedure.documents,
+        Target::Bid(bid_id) => &ownership::owned_bid(state, actor, bid_id)?.documents,
+        Target::Award(id) => &lookup::by_id(&procedure.awards, id, "award_id")?.documents,
+        Target::Contract(id) => &lookup::by_id(&procedure.contracts, id, "contract_id")?.documents,
+        Target::Cancellation(id) => {
+            &lookup::by_id(&procedure.cancellations, id, "cancellation_id")?.documents
+        }
+    };
+    documents::current_version(held, document_id)
+}
+
+/// Whether `actor` may give `target` the document `input` now; if so, what
+/// the document is of and who its author is.
+fn may_attach(
+    state: &State,
+    actor: &Actor,
+    target: &Target,
+    input: &DocumentInput,
+    context: &Context<'_>,
+) -> Result<(&'static str, &'static str), Refusal> {
     input.validate()?;
     let procedure = lookup::root(state)?;
     let status = procedure.status;
-    let (document_of, author) = match target {
+    Ok(match target {
         Target::Procedure => {
             ownership::owned_root(state, actor)?;
             if status.is_terminal() {
@@ -82,10 +158,5 @@ pub(super) fn add_document(
             documents::check_type(input, &CANCELLATION_DOCUMENT_TYPES, true)?;
             ("cancellation", "auction_owner")
         }
-    };
-    let document = documents::attach(input, document_of, author, context);
-    Ok(vec![Event::DocumentAdded {
-        target: target.clone(),
-        document: Box::new(document),
-    }])
+    })
 }

@@ -96,6 +96,18 @@ pub fn decide(
             target,
             document,
         } => documents::add_document(state, actor, target, document, context),
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit,
+        } => documents::edit_document(state, actor, (target, document_id), edit, context),
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document,
+        } => documents::add_version(state, actor, (target, document_id), document, context),
         Command::CheckDue => schedule::check_due(state, context),
     }
 }

@@ -10,6 +10,7 @@ mod auction;
 mod cancellation;
 mod contracts;
 mod disclosure;
+mod documents;
 mod examples;
 pub(super) mod fixtures;
 mod live_auction;

@@ -41,24 +41,27 @@ pub(super) fn request_cancellation(
     }])
 }
 
+/// A new reason and a new reason type, each if given.
+type Restated<'r> = (Option<&'r str>, Option<&'r str>);
+
 pub(super) fn edit_cancellation(
     state: &State,
     actor: &Actor,
     cancellation_id: &str,
-    reason: Option<&str>,
+    restated: Restated<'_>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    restate(state, actor, cancellation_id, reason, context).map(|(_, events)| events)
+    restate(state, actor, cancellation_id, restated, context).map(|(_, events)| events)
 }
 
 pub(super) fn activate_cancellation(
     state: &State,
     actor: &Actor,
     cancellation_id: &str,
-    reason: Option<&str>,
+    restated: Restated<'_>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let (cancellation, mut events) = restate(state, actor, cancellation_id, reason, context)?;
+    let (cancellation, mut events) = restate(state, actor, cancellation_id, restated, context)?;
     if cancellation.documents.is_empty() {
         return Err(Refusal::invalid(
             "documents",
@@ -72,12 +75,13 @@ pub(super) fn activate_cancellation(
     Ok(events)
 }
 
-/// The draft cancellation, and the events of restating its reason.
+/// The draft cancellation, and the events of restating its reason and its
+/// reason type.
 fn restate<'s>(
     state: &'s State,
     actor: &Actor,
     cancellation_id: &str,
-    reason: Option<&str>,
+    (reason, reason_type): Restated<'_>,
     context: &Context<'_>,
 ) -> Result<(&'s Cancellation, Vec<Event>), Refusal> {
     let tender = ownership::owned_root(state, actor)?;
@@ -85,14 +89,20 @@ fn restate<'s>(
     if tender.status.is_terminal() || cancellation.status != CancellationStatus::Draft {
         return Err(refusals::status_refusal(tender, "update cancellation"));
     }
+    if reason.is_some_and(|reason| reason.trim().is_empty()) {
+        return Err(refusals::required("reason"));
+    }
+    if let Some(reason_type) = reason_type
+        && !cancellation::REASON_TYPES.contains(&reason_type)
+    {
+        return Err(refusals::one_of("reasonType", &cancellation::REASON_TYPES));
+    }
     let mut events = Vec::new();
-    if let Some(reason) = reason {
-        if reason.trim().is_empty() {
-            return Err(refusals::required("reason"));
-        }
+    if reason.is_some() || reason_type.is_some() {
         events.push(Event::CancellationEdited {
             cancellation_id: cancellation_id.to_owned(),
-            reason: reason.to_owned(),
+            reason: reason.map(str::to_owned),
+            reason_type: reason_type.map(str::to_owned),
             at: context.now,
         });
     }

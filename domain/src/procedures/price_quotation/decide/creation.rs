@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::signatures;
 use crate::Context;
 use crate::procedures::common::{new_id, ownership, refusals};
 use crate::procedures::price_quotation::catalogue::CatalogueSnapshot;
@@ -148,6 +149,7 @@ pub(super) fn activate(
 ) -> Result<Vec<Event>, Refusal> {
     let draft = owned_draft(state, actor)?;
     let (edited, mut events) = apply_fields(draft, edit, context)?;
+    signatures::require_notice(&edited, &edited.documents)?;
     let catalogue = catalogue.ok_or_else(|| {
         Refusal::conflict(
             "data",

@@ -8,6 +8,7 @@ mod documents;
 mod qualification;
 mod records;
 mod schedule;
+mod signatures;
 mod tendering;
 mod transfer;
 
@@ -95,22 +96,24 @@ pub fn decide(
             actor,
             cancellation_id,
             reason,
+            reason_type,
         } => cancellation::edit_cancellation(
             state,
             actor,
             cancellation_id,
-            reason.as_deref(),
+            (reason.as_deref(), reason_type.as_deref()),
             context,
         ),
         Command::ActivateCancellation {
             actor,
             cancellation_id,
             reason,
+            reason_type,
         } => cancellation::activate_cancellation(
             state,
             actor,
             cancellation_id,
-            reason.as_deref(),
+            (reason.as_deref(), reason_type.as_deref()),
             context,
         ),
         Command::AddDocument {
@@ -118,6 +121,18 @@ pub fn decide(
             target,
             document,
         } => documents::add_document(state, actor, target, document, context),
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit,
+        } => documents::edit_document(state, actor, (target, document_id), edit, context),
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document,
+        } => documents::add_version(state, actor, (target, document_id), document, context),
         Command::TransferOwnership {
             broker,
             transfer_hash,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Kyiv;
 
+use super::signatures;
 use crate::Context;
 use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::price_quotation::{
@@ -105,6 +106,7 @@ pub(super) fn qualify(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let (tender, award) = pending_award(state, actor, award_id)?;
+    signatures::require_notice(tender, &award.documents)?;
     let now = context.now;
     let bid = tender.bids.iter().find(|bid| bid.id == award.bid_id);
     let contract = Contract {
@@ -141,6 +143,7 @@ pub(super) fn disqualify(
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let (tender, award) = pending_award(state, actor, award_id)?;
+    signatures::require_notice(tender, &award.documents)?;
     let next_award = next_award(tender, Some(award.bid_id.as_str()), context);
     Ok(vec![Event::AwardRejected {
         award_id: award_id.to_owned(),

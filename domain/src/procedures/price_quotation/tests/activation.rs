@@ -15,7 +15,7 @@ fn assert_refused_with(
     name: &str,
     description: &str,
 ) {
-    let refusal = draft()
+    let refusal = signed_draft()
         .when(activate(Some(catalogue)))
         .then_refused(kind, name);
     assert_eq!(refusal.description, description);
@@ -101,7 +101,7 @@ fn pq_5_no_qualified_suppliers() {
 
 #[test]
 fn pq_6_and_8_catalogue_unreachable_then_recovers() {
-    let spec = draft();
+    let spec = signed_draft();
     let refusal = spec
         .when(activate(None))
         .then_refused(RefusalKind::Conflict, "data");
@@ -117,7 +117,7 @@ fn pq_6_and_8_catalogue_unreachable_then_recovers() {
 
 #[test]
 fn pq_7_activation_copies_suppliers_and_schedules_the_end() {
-    draft()
+    signed_draft()
         .when(activate(Some(good_catalogue())))
         .then([activated()]);
     let spec = tendering();
@@ -138,7 +138,7 @@ fn pq_7_activation_copies_suppliers_and_schedules_the_end() {
 
 #[test]
 fn pq_9_fix_the_profile_in_draft_then_activate() {
-    let mut spec = draft();
+    let mut spec = signed_draft();
     spec.when(activate(Some(good_catalogue_without_profile())))
         .then_refused(RefusalKind::NotFound, "data");
     let mut items = tender(&spec).items.clone();

@@ -39,7 +39,7 @@ fn happy_path_to_complete() {
             .as_array()
             .is_some_and(|b| b.len() == 3)
     );
-    let accepted = spec.step(award_decision(&qualifying.awards[0].id, "active", true));
+    let accepted = signed_decision(&mut spec, &qualifying.awards[0].id, "active", true);
     assert_eq!(event_types(&accepted), ["AwardAccepted"]);
     let awarded = tender(&spec).clone();
     assert_eq!(awarded.status, TenderStatus::ActiveAwarded);
@@ -75,7 +75,10 @@ fn rejected_awards_move_down_the_ranking_then_fail() {
     spec.step(Command::CheckDue);
     let awards = &tender(&spec).awards;
     assert_eq!(awards[0].bid_id, first, "a tie goes to the earlier bid");
-    let rejected = spec.step(award_decision(&awards[0].id.clone(), "unsuccessful", false));
+    let rejected = {
+        let award_id = awards[0].id.clone();
+        signed_decision(&mut spec, &award_id, "unsuccessful", false)
+    };
     let [
         Event::AwardRejected {
             next_award: Some(next),
@@ -90,7 +93,10 @@ fn rejected_awards_move_down_the_ranking_then_fail() {
     assert_eq!(awards.len(), 2);
     assert_eq!(awards[1].bid_id, tied_later);
     assert_eq!(awards[1].status, AwardStatus::Pending);
-    let rejected = spec.step(award_decision(&awards[1].id.clone(), "unsuccessful", false));
+    let rejected = {
+        let award_id = awards[1].id.clone();
+        signed_decision(&mut spec, &award_id, "unsuccessful", false)
+    };
     assert!(
         matches!(
             rejected.as_slice(),
@@ -148,7 +154,7 @@ fn an_accepted_award_taken_back_starts_the_decision_again() {
     spec.set_now(tender_end());
     spec.step(Command::CheckDue);
     let first = tender(&spec).awards[0].clone();
-    spec.step(award_decision(&first.id, "active", true));
+    signed_decision(&mut spec, &first.id, "active", true);
     let cancel = PriceQuotation::award_patch(
         owner(),
         first.id.clone(),

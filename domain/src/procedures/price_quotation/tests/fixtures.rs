@@ -206,6 +206,18 @@ pub fn award_decision(award_id: &str, status: &str, qualified: bool) -> Command 
     PriceQuotation::award_patch(owner(), award_id.to_owned(), edit).expect("an award decision")
 }
 
+/// The owner signs award `award_id` and then decides on it, as
+/// [`award_decision`]; answers the decision's events.
+pub fn signed_decision(
+    spec: &mut Spec<PriceQuotation>,
+    award_id: &str,
+    status: &str,
+    qualified: bool,
+) -> Vec<Event> {
+    spec.step(sign(Target::Award(award_id.to_owned())));
+    spec.step(award_decision(award_id, status, qualified))
+}
+
 pub fn request_cancellation() -> Command {
     Command::RequestCancellation {
         actor: owner(),
@@ -223,6 +235,7 @@ pub fn activate_cancellation(cancellation_id: &str) -> Command {
         actor: owner(),
         cancellation_id: cancellation_id.to_owned(),
         reason: None,
+        reason_type: None,
     }
 }
 
@@ -420,15 +433,68 @@ pub fn cancellation_details_added(
     )
 }
 
+/// The owner's notice signature (a `notice` document in the
+/// pkcs7-signature format) on `target`, added at `at`.
+pub fn notice_added(target: Target, document_id: &str, at: DateTime<Utc>) -> Event {
+    let at = crate::time::format_kyiv(at);
+    let target = serde_json::to_value(&target).expect("a target");
+    let target = match target["of"].as_str() {
+        Some("procedure") => json!({"of": "tender"}),
+        _ => target,
+    };
+    recorded(
+        "DocumentAdded",
+        json!({
+            "target": target,
+            "document": {
+                "id": document_id,
+                "author": "tender_owner",
+                "confidentiality": "public",
+                "documentOf": "tender",
+                "documentType": "notice",
+                "title": "sign.p7s",
+                "url": "http://localhost/api/2.5/documents/sign",
+                "hash": "md5:00000000000000000000000000000000",
+                "format": "application/pkcs7-signature",
+                "language": "uk",
+                "datePublished": at,
+                "dateModified": at
+            }
+        }),
+    )
+}
+
+/// The owner attaches its notice signature to `target`.
+pub fn sign(target: Target) -> Command {
+    Command::AddDocument {
+        actor: owner(),
+        target,
+        document: serde_json::from_value(json!({
+            "title": "sign.p7s", "url": "http://localhost/api/2.5/documents/sign",
+            "hash": "md5:00000000000000000000000000000000",
+            "format": "application/pkcs7-signature", "documentType": "notice"
+        }))
+        .expect("document"),
+    }
+}
+
+/// The id of the notice signature [`signed_draft`] holds.
+pub const TENDER_NOTICE: &str = "5167ed00000000000000000000000001";
+
 /// The tender in `draft`, at the moment of its creation; fresh ids follow
 /// the creation's.
 pub fn draft() -> Spec<PriceQuotation> {
     Spec::given([created()]).at(sept(20, 0)).ids_from(7)
 }
 
+/// [`draft`] with the owner's notice signature attached, ready to activate.
+pub fn signed_draft() -> Spec<PriceQuotation> {
+    draft().and([notice_added(Target::Procedure, TENDER_NOTICE, sept(20, 0))])
+}
+
 /// The tender taking bids, at the moment of its activation.
 pub fn tendering() -> Spec<PriceQuotation> {
-    draft().and([activated()])
+    signed_draft().and([activated()])
 }
 
 /// [`tendering`] with bids of `(firm, amount)`, all placed at activation.

@@ -11,5 +11,7 @@ mod bidding;
 mod cancellation;
 mod creation;
 mod disclosure;
+mod documents;
 mod fixtures;
+mod signatures;
 mod wire;

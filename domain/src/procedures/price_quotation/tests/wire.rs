@@ -210,6 +210,7 @@ fn a_cancellation_is_drafted_then_activated() {
         let edit = CancellationEdit {
             status: status.map(str::to_owned),
             reason: Some("another".into()),
+            reason_type: None,
         };
         wire::cancellation_patch(owner(), "x".into(), edit)
     };
@@ -220,6 +221,7 @@ fn a_cancellation_is_drafted_then_activated() {
                 actor: owner(),
                 cancellation_id: "x".into(),
                 reason: Some("another".into()),
+                reason_type: None,
             })
         );
     }
@@ -229,6 +231,7 @@ fn a_cancellation_is_drafted_then_activated() {
             actor: owner(),
             cancellation_id: "x".into(),
             reason: Some("another".into()),
+            reason_type: None,
         })
     );
     assert_refusal(
