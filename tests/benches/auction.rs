@@ -70,7 +70,12 @@ struct Auction {
 }
 
 /// A sale with `bidders` bids whose tender period ends at `end`.
-async fn prepare(server: &TestServer, end: DateTime<Utc>, number: usize, bidders: usize) -> Auction {
+async fn prepare(
+    server: &TestServer,
+    end: DateTime<Utc>,
+    number: usize,
+    bidders: usize,
+) -> Auction {
     let mut request = procedure_request(json!(1000), json!(10), json!(100));
     request["data"]["tenderPeriod"]["endDate"] = json!(domain::time::format_kyiv(end));
     let sale = publish(server, request).await;
@@ -86,7 +91,10 @@ async fn prepare(server: &TestServer, end: DateTime<Utc>, number: usize, bidders
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        placed.push((body["data"]["id"].as_str().expect("bid id").to_owned(), price));
+        placed.push((
+            body["data"]["id"].as_str().expect("bid id").to_owned(),
+            price,
+        ));
     }
     Auction {
         sale,

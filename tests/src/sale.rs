@@ -208,11 +208,7 @@ pub async fn auction_end(server: &TestServer, sale: &Sale) -> DateTime<Utc> {
 /// falls back to the bids' own dates): the clock moves to its end and the
 /// scheduler closes it, which records the results. The sale afterwards.
 pub async fn auction_unraised(server: &TestServer, sale: &Sale) -> Json {
-    let runs_here = server
-        .registry
-        .kind(domain::procedures::multi_award_sale::KIND)
-        .is_some_and(|kind| kind.runs_auction());
-    if !runs_here {
+    if !runs_auction_here(server) {
         return auction_reported_unraised(server, sale).await;
     }
     server.set_time(auction_end(server, sale).await);
@@ -221,6 +217,87 @@ pub async fn auction_unraised(server: &TestServer, sale: &Sale) -> Json {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["data"]["status"], "active_qualification", "{body}");
     body
+}
+
+/// Whether the server runs the sale's auction (the default) rather than
+/// an outside module.
+pub fn runs_auction_here(server: &TestServer) -> bool {
+    server
+        .registry
+        .kind(domain::procedures::multi_award_sale::KIND)
+        .is_some_and(|kind| kind.runs_auction())
+}
+
+/// The query of a bid's participation link, as its owner reads it on its
+/// bid (`participationUrl`).
+pub async fn participation_link(server: &TestServer, sale: &Sale, bid: &SaleBid) -> String {
+    let (status, _, body) = server
+        .get(
+            &format!("{}/bids/{}?acc_token={}", sale.path, bid.id, bid.token),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let url = body["data"]["participationUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no participationUrl: {body}"));
+    let page = format!("{}/auctions/{}?", server.base, sale.id);
+    assert!(url.starts_with(&page), "{url}");
+    url[page.len()..].to_owned()
+}
+
+/// The auction the server runs, bid through: in each turn (20 s into it)
+/// every bidder whose turn it is and who stands below its target bids the
+/// target, through its participation link; then the clock moves to the
+/// auction's end and the scheduler closes it. The sale afterwards.
+pub async fn auction_raised(
+    server: &TestServer,
+    sale: &Sale,
+    bids: &[SaleBid],
+    targets: &[Decimal],
+) -> Json {
+    let mut links = Vec::new();
+    for bid in bids {
+        links.push(participation_link(server, sale, bid).await);
+    }
+    let turns: Vec<DateTime<Utc>> = auction_view(server, sale).await["auction"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter(|stage| stage["kind"] == "turn")
+        .filter_map(|stage| domain::time::parse_timestamp(stage["start"].as_str()?).ok())
+        .collect();
+    let mut reached = vec![false; bids.len()];
+    for at in turns {
+        server.set_time(at + TimeDelta::seconds(20));
+        for (i, query) in links.iter().enumerate() {
+            let (status, _, view) = server
+                .get(&format!("/api/auctions/{}?{query}", sale.id), None, None)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{view}");
+            let allowed = &view["data"]["participant"]["allowed"];
+            if reached[i] || allowed.is_null() {
+                continue;
+            }
+            if decimal(&allowed["min"]) > targets[i] {
+                // Already there: the bid's own price is the target.
+                reached[i] = true;
+                continue;
+            }
+            let (status, _, body) = server
+                .post(
+                    &format!("/api/auctions/{}/bids?{query}", sale.id),
+                    None,
+                    Some(json!({"data": {"amount": targets[i].to_string()}})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            reached[i] = true;
+        }
+        server.run_scheduler().await;
+    }
+    auction_unraised(server, sale).await
 }
 
 /// The outside auction module (`--sale-auction external`) reads the
@@ -267,21 +344,32 @@ pub struct Scenario<'s> {
 
 impl<'s> Scenario<'s> {
     /// Published with the given `(quantity, price)` bids as U1, U2, …, the
-    /// tender period over and (for two or more bids) the auction reported
-    /// with every price unchanged.
+    /// tender period over and, for two or more bids, the auction over. Where
+    /// the server runs the auction, every bid is placed at the lot's
+    /// minimum price and reaches its own price by bidding in the auction
+    /// through its participation link; with an outside auction module the
+    /// module reports every price unchanged.
     pub async fn qualification(
         server: &'s TestServer,
         lot: (i64, i64, i64),
         bids: &[(i64, i64)],
     ) -> Scenario<'s> {
         let sale = publish_lot(server, lot.0, lot.1, lot.2).await;
+        let raised = bids.len() > 1 && runs_auction_here(server);
         let mut placed = Vec::new();
         for (n, &(quantity, price)) in bids.iter().enumerate() {
             server.advance(TimeDelta::minutes(1));
-            placed.push(bid(server, &sale, &format!("{:08}", 10 + n), quantity, price).await);
+            let offered = if raised { lot.2 } else { price };
+            placed.push(bid(server, &sale, &format!("{:08}", 10 + n), quantity, offered).await);
         }
         end_tendering(server).await;
-        if bids.len() > 1 {
+        if raised {
+            let targets: Vec<Decimal> = bids
+                .iter()
+                .map(|&(_, price)| Decimal::from(price))
+                .collect();
+            auction_raised(server, &sale, &placed, &targets).await;
+        } else if bids.len() > 1 {
             auction_unraised(server, &sale).await;
         }
         Scenario {

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use e2e::http::{StatusCode, TestServer};
-use e2e::sale::{Sale, SaleBid, auction_view, bid, decimal, end_tendering, publish_lot};
+use e2e::sale::{Sale, auction_view, bid, decimal, end_tendering, participation_link, publish_lot};
 use reqwest::Method;
 use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
@@ -17,24 +17,6 @@ e2e::on_both_backends!(
     tv_b1_prices_are_reached_by_bidding_in_the_auction,
     participation_links_open_only_their_own_bid,
 );
-
-/// The query of a bid's participation link, as its owner reads it.
-async fn link(server: &TestServer, sale: &Sale, bid: &SaleBid) -> String {
-    let (status, _, body) = server
-        .get(
-            &format!("{}/bids/{}?acc_token={}", sale.path, bid.id, bid.token),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let url = body["data"]["participationUrl"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no participationUrl: {body}"));
-    let page = format!("{}/auctions/{}?", server.base, sale.id);
-    assert!(url.starts_with(&page), "{url}");
-    url[page.len()..].to_owned()
-}
 
 fn dec(text: &str) -> Decimal {
     text.parse().expect("a decimal")
@@ -91,7 +73,7 @@ async fn tv_b1_prices_are_reached_by_bidding_in_the_auction(server: TestServer) 
     );
     let mut links = Vec::new();
     for bid in &bids {
-        links.push(link(&server, &sale, bid).await);
+        links.push(participation_link(&server, &sale, bid).await);
     }
     // U1 wants 120 per unit, U2 110; U3 stays at 100.
     let targets = [Some("120"), Some("110"), None];
@@ -204,8 +186,8 @@ async fn participation_links_open_only_their_own_bid(server: TestServer) {
     server.advance(TimeDelta::minutes(1));
     let second = bid(&server, &sale, "00000011", 300, 100).await;
     end_tendering(&server).await;
-    let good = link(&server, &sale, &first).await;
-    let other = link(&server, &sale, &second).await;
+    let good = participation_link(&server, &sale, &first).await;
+    let other = participation_link(&server, &sale, &second).await;
     let auctions = format!("/api/auctions/{}", sale.id);
 
     // Someone else reading the bid gets no link.
@@ -313,6 +295,27 @@ async fn participation_links_open_only_their_own_bid(server: TestServer) {
     )
     .await;
     assert_eq!(events[0].data["participant"]["allowed"]["action"], "bid");
+
+    // The observer's channel pushes the turn's amount once the turn ends:
+    // the bid itself changes nothing anyone else sees.
+    let url = format!("{}{auctions}/events", server.base);
+    let following = tokio::spawn(async move {
+        e2e::sse::read_events(&url, None, 2, std::time::Duration::from_secs(20)).await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body) = place(&server, &sale, mover, "123.45").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    server.set_time(turns[1] + TimeDelta::seconds(1));
+    server.run_scheduler().await;
+    let events = following.await.expect("the observer");
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(!events[0].data.to_string().contains("123.45"));
+    assert!(
+        events[1].data.to_string().contains("123.45"),
+        "{:?}",
+        events[1]
+    );
 
     // A procedure without an auction here has none.
     let (status, _, body) = server

@@ -1,6 +1,7 @@
 //! The multi-award sale end to end, through the real HTTP server on both
 //! store backends, with the scheduler on a frozen clock: the spec's four
-//! normative examples (TV-B1…B4, `shared/spec/multi-award-sale.md` §5.2)
+//! normative examples (TV-B1…B4, `shared/spec/multi-award-sale.md` §5.2,
+//! every price reached by bidding in the auction the server runs)
 //! checking every award's and contract's status after every step and the
 //! final allocation; bid secrecy through every read endpoint; bad input
 //! answered 4xx naming the field, with nothing written.
