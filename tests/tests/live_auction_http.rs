@@ -177,6 +177,19 @@ async fn tv_b1_prices_are_reached_by_bidding_in_the_auction(server: TestServer) 
     assert_eq!(ranking.len(), 3);
     assert_eq!(ranking[0]["bidId"], json!(bids[0].id));
     assert_eq!(decimal(&ranking[0]["amount"]), dec("120"));
+    // … and is one of the sale's documents, as the reference's audit is.
+    let documents = data["documents"].as_array().expect("documents");
+    let audit = documents
+        .iter()
+        .find(|d| d["title"] == json!(format!("audit_{}.json", sale.id)))
+        .unwrap_or_else(|| panic!("no protocol document: {document}"));
+    assert_eq!(audit["format"], "application/json");
+    let url = audit["url"].as_str().expect("url");
+    // The link was made before the restart, on the first server's port.
+    let path = &url[url.find("/api/auctions/").expect("the protocol's path")..];
+    let (status, _, served) = server.get(path, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(served, protocol);
     server.assert_replays().await;
 }
 

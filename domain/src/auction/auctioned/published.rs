@@ -1,7 +1,8 @@
 //! How a procedure with its auction shows itself. The procedure's document
-//! is its own with `auctionUrl` added once the auction is set up; what the
-//! auction shows is the engine's public view, which applies the auction's
-//! own rules on what is public when.
+//! is its own with `auctionUrl` added once the auction is set up and, once
+//! it has ended, its protocol among the documents; what the auction shows
+//! is the engine's public view, which applies the auction's own rules on
+//! what is public when.
 //!
 //! In the public event log every auction event is withheld whole: a bid
 //! not yet public lives in some of them, and the others name bids by the
@@ -31,6 +32,14 @@ where
             envelope.get_mut("data").and_then(Json::as_object_mut),
         ) {
             data.insert("auctionUrl".to_owned(), Json::String(url.clone()));
+            if let Some(document) = protocol_document::<E>(state, url, data) {
+                let documents = data
+                    .entry("documents")
+                    .or_insert_with(|| Json::Array(Vec::new()));
+                if let Some(documents) = documents.as_array_mut() {
+                    documents.push(document);
+                }
+            }
         }
         Some(envelope)
     }
@@ -146,4 +155,33 @@ where
     fn participation(request: Participation) -> Option<Self::Command> {
         Some(Command::Participate(request))
     }
+}
+
+/// The auction's protocol as one of the procedure's documents once the
+/// auction has ended: the JSON at `GET /api/auctions/{id}/protocol`,
+/// named as the reference auction module names its audit document. Its id
+/// is the procedure's own (one protocol per procedure), so the document
+/// is a function of the state, as the rest of the envelope.
+fn protocol_document<E: AuctionEngine>(
+    state: &super::State<impl Sized, E::State>,
+    auction_url: &str,
+    data: &serde_json::Map<String, Json>,
+) -> Option<Json> {
+    let finished = match E::result(&state.auction)? {
+        AuctionResult::Completed { finished_at, .. }
+        | AuctionResult::Unsuccessful { finished_at, .. } => finished_at,
+        AuctionResult::Cancelled { .. } => return None,
+    };
+    let id = data.get("id")?.as_str()?;
+    let base = auction_url.strip_suffix(&format!("/auctions/{id}"))?;
+    let at = crate::time::format_kyiv(finished);
+    Some(json!({
+        "id": id,
+        "title": format!("audit_{id}.json"),
+        "format": "application/json",
+        "url": format!("{base}/api/auctions/{id}/protocol"),
+        "documentOf": "tender",
+        "datePublished": at,
+        "dateModified": at,
+    }))
 }
