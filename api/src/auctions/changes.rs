@@ -38,10 +38,21 @@ impl ProcedureChanges {
 }
 
 async fn follow(store: Weak<dyn EventStore>, sender: broadcast::Sender<Arc<str>>) {
-    let Some(mut commits) = store.upgrade().map(|store| store.subscribe()) else {
-        return;
+    let Some(live) = store.upgrade() else { return };
+    let mut commits = live.subscribe();
+    commits.borrow_and_update();
+    // From the head: what was committed before any stream began is in the
+    // view each stream renders first.
+    let mut position = loop {
+        match live.head().await {
+            Ok(head) => break head,
+            Err(error) => {
+                tracing::warn!(%error, "live auction channels: cannot read the log's head; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
     };
-    let mut position = *commits.borrow_and_update();
+    drop(live);
     loop {
         // Holding only the receiver while waiting lets the store go.
         if commits.changed().await.is_err() {
