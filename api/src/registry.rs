@@ -20,7 +20,7 @@ use crate::kinds::multi_award_sale::SaleAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
 use crate::openapi::OpenApiError;
 use crate::procedure::kind::Erased;
-use crate::procedure::{Adapter, Collection, Kind};
+use crate::procedure::{Adapter, Collection, Kind, SchedulerPorts};
 use crate::sale_periods::SalePeriods;
 
 #[derive(Clone, Default)]
@@ -138,10 +138,12 @@ impl Registry {
         &self.published
     }
 
-    /// Registers every type's automatic transitions with `scheduler`.
-    pub fn schedule(&self, scheduler: &mut Scheduler) {
+    /// Registers every type's automatic transitions with `scheduler`; a
+    /// type whose transitions need outside facts consults them through
+    /// `ports`.
+    pub fn schedule(&self, scheduler: &mut Scheduler, ports: &SchedulerPorts) {
         for kind in self.kinds() {
-            kind.schedule(scheduler);
+            kind.schedule(scheduler, ports);
         }
     }
 

@@ -31,6 +31,7 @@ use crate::Failure;
 use crate::auctions::ParticipationKey;
 use crate::brokers::Brokers;
 use crate::cli::{ServeArgs, StoreArgs};
+use crate::procedure::SchedulerPorts;
 use crate::registry::{Builtin, CheckError, Registry};
 use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
@@ -211,7 +212,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let mut scheduler = Scheduler::new(handler.clone()).with_tick(
         std::time::Duration::from_millis(args.scheduler_tick_ms.max(10)),
     );
-    registry.schedule(&mut scheduler);
+    let ports = SchedulerPorts {
+        catalogue: catalogue.clone(),
+    };
+    registry.schedule(&mut scheduler, &ports);
     let (stop_scheduler, scheduler_stopped) = tokio::sync::oneshot::channel::<()>();
     let scheduler = tokio::spawn(scheduler.run(async {
         let _ = scheduler_stopped.await;

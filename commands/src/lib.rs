@@ -12,4 +12,4 @@ pub mod store;
 pub use clock::{Clock, FrozenClock, ScaledClock, SystemClock};
 pub use ids::{SequentialIds, UlidIds};
 pub use pipeline::{CommandError, CommandHandler, Executed};
-pub use scheduler::{Scheduler, SchedulerError};
+pub use scheduler::{PrepareDue, PrepareError, Scheduler, SchedulerError};

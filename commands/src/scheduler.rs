@@ -37,8 +37,9 @@
 //!   until the procedure changes again: the scheduler neither stops nor spins
 //!   on it. The same holds for a due command that changes nothing although
 //!   `next_check` says it is due (a decider bug).
-//! - A store failure or a conflict that outlived the pipeline's retries is
-//!   logged and retried after one tick.
+//! - A store failure, a conflict that outlived the pipeline's retries, or a
+//!   due command that could not be prepared (below) is logged and retried
+//!   after one tick; nothing is appended meanwhile.
 //!
 //! # Time
 //!
@@ -47,6 +48,25 @@
 //! background loop ([`Scheduler::run`]) sleeps until the next commit or the
 //! next due time, but never longer than one tick (1 s by default), because a
 //! frozen (or adjusted) clock does not advance with real time.
+//!
+//! # Due commands that need outside facts
+//!
+//! A type registered with [`Scheduler::register`] is fired with its static
+//! [`Scheduled::due_command`]. One whose transition depends on facts from
+//! outside the log (priceQuotation checks its bidders in the e-catalogue when
+//! the tender period ends) is registered with
+//! [`Scheduler::register_prepared`] and a [`PrepareDue`] instead: when the
+//! procedure is due, the scheduler loads it, asks the preparation for the
+//! command (the preparation fetches the facts and puts them in the command,
+//! so the domain stays pure and the resulting events record them), and
+//! issues that command through the same pipeline. The guarantees above hold
+//! unchanged: the command is still decided on the procedure's current state
+//! and appended conditional on its version, so a second server that prepared
+//! the same command at once appends nothing. A preparation that fails (the
+//! outside system cannot be reached) is logged and retried after one tick,
+//! with nothing appended, like a store failure. A procedure that is no
+//! longer due when loaded is not prepared at all, so nothing outside is asked
+//! for a transition already carried out.
 //!
 //! Metrics: `cdb_scheduler_fired_total{kind}` counts due commands that
 //! appended events (every issued command is also counted by the pipeline's
@@ -60,7 +80,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::Scheduled;
+use domain::{Decider, Scheduled};
 use futures_util::StreamExt;
 use tokio::sync::Mutex;
 use tracing::Instrument;
@@ -97,6 +117,26 @@ pub enum SchedulerError {
     Store(#[from] StoreError),
 }
 
+/// Why a [`PrepareDue`] could not prepare a due command (e.g. the outside
+/// system it asks cannot be reached); the scheduler retries after a tick.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PrepareError(pub String);
+
+impl PrepareError {
+    pub fn new(reason: impl std::fmt::Display) -> Self {
+        PrepareError(reason.to_string())
+    }
+}
+
+/// Prepares the due command of a procedure of type `D` from its state with
+/// facts from outside the log; see the module documentation.
+#[async_trait]
+pub trait PrepareDue<D: Decider>: Send + Sync {
+    /// The command to issue now that the procedure in `state` is due.
+    async fn prepare(&self, state: &D::State) -> Result<D::Command, PrepareError>;
+}
+
 /// Issues due automatic commands; see the module documentation.
 pub struct Scheduler {
     handler: CommandHandler,
@@ -127,12 +167,39 @@ impl Scheduler {
     pub fn register<D>(&mut self) -> &mut Self
     where
         D: Scheduled + 'static,
-        D::State: Send,
+        D::State: Send + Sync,
         D::Command: Send + Sync,
         D::Event: Send,
     {
-        self.kinds
-            .insert(D::KIND, Arc::new(Registered::<D>(PhantomData)));
+        self.insert::<D>(None)
+    }
+
+    /// Schedules procedures of kind `D::KIND` whose due command `prepare`
+    /// makes from the procedure's state with outside facts, instead of
+    /// [`Scheduled::due_command`]. Registering again replaces the earlier
+    /// registration, as with [`Scheduler::register`].
+    pub fn register_prepared<D>(&mut self, prepare: Arc<dyn PrepareDue<D>>) -> &mut Self
+    where
+        D: Scheduled + 'static,
+        D::State: Send + Sync,
+        D::Command: Send + Sync,
+        D::Event: Send,
+    {
+        self.insert::<D>(Some(prepare))
+    }
+
+    fn insert<D>(&mut self, prepare: Option<Arc<dyn PrepareDue<D>>>) -> &mut Self
+    where
+        D: Scheduled + 'static,
+        D::State: Send + Sync,
+        D::Command: Send + Sync,
+        D::Event: Send,
+    {
+        let registered = Registered::<D> {
+            prepare,
+            decider: PhantomData,
+        };
+        self.kinds.insert(D::KIND, Arc::new(registered));
         *self.index.get_mut() = Index::default();
         self
     }
@@ -377,7 +444,11 @@ impl Scheduler {
                             }
                         }
                     }
-                    Err(failure @ (Failure::Store(_) | Failure::Conflict(_))) => {
+                    Err(
+                        failure @ (Failure::Store(_)
+                        | Failure::Conflict(_)
+                        | Failure::Unprepared(_)),
+                    ) => {
                         tracing::warn!(kind, procedure = %id, error = %failure, "due command failed; retrying after a tick");
                         index.backoff.insert(id, real_now + self.tick);
                     }
@@ -468,6 +539,9 @@ enum Failure {
     /// Other commands kept changing the procedure.
     #[error("{0}")]
     Conflict(String),
+    /// The due command's outside facts could not be had.
+    #[error("cannot prepare the due command: {0}")]
+    Unprepared(PrepareError),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -506,13 +580,17 @@ trait Kind: Send + Sync {
     ) -> Result<Fired, Failure>;
 }
 
-struct Registered<D>(PhantomData<fn() -> D>);
+struct Registered<D: Decider> {
+    /// `None`: the static [`Scheduled::due_command`].
+    prepare: Option<Arc<dyn PrepareDue<D>>>,
+    decider: PhantomData<fn() -> D>,
+}
 
 #[async_trait]
 impl<D> Kind for Registered<D>
 where
     D: Scheduled + 'static,
-    D::State: Send,
+    D::State: Send + Sync,
     D::Command: Send + Sync,
     D::Event: Send,
 {
@@ -531,7 +609,25 @@ where
         procedure_id: &str,
         metadata: &Metadata,
     ) -> Result<Fired, Failure> {
-        let command = D::due_command();
+        let command = match &self.prepare {
+            None => D::due_command(),
+            Some(prepare) => {
+                let loaded = handler.load::<D>(procedure_id).await?;
+                let next_check = D::next_check(&loaded.state);
+                let now = handler.clock().now();
+                if next_check.is_none_or(|due| due > now) {
+                    // Carried out meanwhile (another server, a command).
+                    return Ok(Fired {
+                        appended: false,
+                        next_check,
+                    });
+                }
+                prepare
+                    .prepare(&loaded.state)
+                    .await
+                    .map_err(Failure::Unprepared)?
+            }
+        };
         let executed = handler
             .execute::<D>(procedure_id, &command, metadata)
             .await?;

@@ -1,16 +1,17 @@
 //! The scheduler on the embedded store with a frozen clock: nothing fires
 //! before its time, a due procedure fires exactly once, a restart rebuilds
 //! the schedule from the log, racing schedulers append once, refusals do not
-//! make it spin, and the background loop follows the clock.
+//! make it spin, the background loop follows the clock, and a due command
+//! prepared with outside facts waits for them.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use commands::store::sqlite::SqliteStore;
 use commands::store::{EventStore, Metadata};
-use commands::{CommandHandler, FrozenClock, Scheduler, SequentialIds};
+use commands::{CommandHandler, FrozenClock, PrepareDue, PrepareError, Scheduler, SequentialIds};
 use domain::event::{decode_tagged, encode_tagged};
 use domain::{Context, Decider, DomainEvent, EventDecodeError, Scheduled};
 use serde::{Deserialize, Serialize};
@@ -483,6 +484,86 @@ async fn the_background_loop_fires_after_the_clock_advances() {
         .await
         .expect("the loop stops on shutdown")
         .unwrap();
+}
+
+/// Prepares `Timer`'s due command from facts outside the log, which may be
+/// out of reach.
+#[derive(Default)]
+struct Facts {
+    reachable: AtomicBool,
+    asked: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl PrepareDue<Timer> for Facts {
+    async fn prepare(&self, state: &TimerState) -> Result<TimerCommand, PrepareError> {
+        assert!(!state.expired, "prepared only while due");
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        if self.reachable.load(Ordering::SeqCst) {
+            Ok(TimerCommand::Expire)
+        } else {
+            Err(PrepareError::new("the facts are out of reach"))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_prepared_due_command_waits_for_its_facts_and_fires_once() {
+    let s = setup();
+    start_timer(&s.handler, "t1", at(10)).await;
+    let facts = Arc::new(Facts::default());
+    let tick = Duration::from_millis(20);
+    let prepared = |handler: &CommandHandler| {
+        let mut scheduler = Scheduler::new(handler.clone()).with_tick(tick);
+        scheduler.register_prepared::<Timer>(facts.clone());
+        scheduler
+    };
+    let scheduler = prepared(&s.handler);
+    let second = prepared(&s.handler);
+    assert_eq!(scheduler.run_due().await.unwrap(), 0);
+    assert_eq!(
+        facts.asked.load(Ordering::SeqCst),
+        0,
+        "not asked before due"
+    );
+
+    s.clock.set(at(10));
+    assert_eq!(scheduler.run_due().await.unwrap(), 0);
+    assert_eq!(facts.asked.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        events(&s.store, "t1").await,
+        ["Started"],
+        "nothing appended"
+    );
+    assert_eq!(scheduler.run_due().await.unwrap(), 0);
+    assert_eq!(
+        facts.asked.load(Ordering::SeqCst),
+        1,
+        "not asked again before a tick"
+    );
+    tokio::time::sleep(tick * 2).await;
+    assert_eq!(scheduler.run_due().await.unwrap(), 0);
+    assert_eq!(
+        facts.asked.load(Ordering::SeqCst),
+        2,
+        "retried after a tick"
+    );
+    assert_eq!(
+        scheduler.scheduled().await.unwrap(),
+        vec![(at(10), "t1".into())],
+        "still due"
+    );
+
+    assert_eq!(second.scheduled().await.unwrap().len(), 1);
+    facts.reachable.store(true, Ordering::SeqCst);
+    tokio::time::sleep(tick * 2).await;
+    assert_eq!(scheduler.run_due().await.unwrap(), 1);
+    assert_eq!(events(&s.store, "t1").await, ["Started", "Expired"]);
+    // Another server had it due too: it finds it done and asks nothing.
+    assert_eq!(second.run_due().await.unwrap(), 0);
+    assert_eq!(scheduler.run_due().await.unwrap(), 0);
+    assert_eq!(facts.asked.load(Ordering::SeqCst), 3);
+    assert_eq!(events(&s.store, "t1").await, ["Started", "Expired"]);
 }
 
 /// Waits (a few ticks at most) until the procedure has `count` events.

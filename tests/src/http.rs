@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use api::brokers::Brokers;
+use api::procedure::SchedulerPorts;
 use api::registry::Registry;
 use api::reply::PublicUrl;
 use api::serve::{ConnectionLimits, accept};
@@ -472,6 +473,8 @@ pub struct TestServer {
     pub store: Arc<dyn EventStore>,
     pub handler: CommandHandler,
     pub scheduler: Scheduler,
+    /// What the scheduler consults outside the log: the fake catalogue.
+    pub scheduler_ports: SchedulerPorts,
     pub catalogue: FakeCatalogue,
     pub projector: Arc<Projector>,
     /// Where the events are (for tests that open the database directly).
@@ -600,11 +603,17 @@ impl TestServer {
         let handler =
             CommandHandler::new(store.clone(), clock.clone(), Arc::new(UlidIds::default()))
                 .with_public_url(public_url.as_str());
+        let adapter: Arc<dyn Catalogue> = Arc::new(
+            HttpCatalogue::new(&catalogue.url, Duration::from_secs(5)).expect("catalogue adapter"),
+        );
+        // The scheduler asks the fake catalogue too (priceQuotation's end of
+        // tendering), through the same adapter as the API.
+        let scheduler_ports = SchedulerPorts {
+            catalogue: Some(Arc::clone(&adapter)),
+        };
         let mut scheduler = Scheduler::new(handler.clone());
-        registry.schedule(&mut scheduler);
+        registry.schedule(&mut scheduler, &scheduler_ports);
 
-        let adapter =
-            HttpCatalogue::new(&catalogue.url, Duration::from_secs(5)).expect("catalogue adapter");
         let documents =
             FsDocumentStorage::open(&dir.path().join("documents")).expect("document storage");
         let brokers =
@@ -621,7 +630,7 @@ impl TestServer {
             brokers: Arc::new(brokers),
             metrics: api::telemetry::metrics_handle(),
             handler: handler.clone(),
-            catalogue: Some(Arc::new(adapter) as Arc<dyn Catalogue>),
+            catalogue: Some(adapter),
             documents: Arc::new(documents),
             registry: Arc::clone(&registry),
             public_url,
@@ -652,6 +661,7 @@ impl TestServer {
             store,
             handler,
             scheduler,
+            scheduler_ports,
             catalogue,
             projector,
             location,
@@ -671,7 +681,8 @@ impl TestServer {
         self.clock.run(rate);
         let mut scheduler =
             Scheduler::new(self.handler.clone()).with_tick(Duration::from_millis(20));
-        self.registry.schedule(&mut scheduler);
+        self.registry
+            .schedule(&mut scheduler, &self.scheduler_ports);
         let task = AbortOnDrop(tokio::spawn(scheduler.run(std::future::pending())));
         *self
             .live

@@ -58,7 +58,15 @@ const PRICE_QUOTATION: &Steps = &[
         Step::Catalogue(CatalogueState::AgreementStatus("terminated")),
     ),
     // The bids listing is read after the tender period ended: the reference
-    // test moved its clock there.
+    // test moved its clock there, with the last bid's supplier disqualified
+    // in the agreement meanwhile (the page: "Припустимо, що другий
+    // постачальник в угоді був дискваліфікований", so that bid is
+    // `invalid`). That supplier is the stand-in "a disqualified supplier's
+    // bid" places, identifier 00037258.
+    (
+        "active-tendering-end-bids.http",
+        Step::Catalogue(CatalogueState::SupplierDisqualified("00037258")),
+    ),
     ("active-tendering-end-bids.http", Step::EndTenderPeriod),
 ];
 

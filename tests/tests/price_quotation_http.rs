@@ -41,6 +41,8 @@ e2e::on_both_backends!(
     happy_path_to_complete,
     no_bids_is_unsuccessful,
     rejected_awards_move_down_then_unsuccessful,
+    a_bidder_disqualified_in_the_agreement_is_invalid_at_the_end,
+    the_end_waits_for_the_catalogue,
     cancellation_with_a_document_cancels,
     documents_are_described_anew_and_versioned,
     a_sealed_bids_documents_change_only_for_its_owner,
@@ -944,6 +946,167 @@ async fn no_bids_is_unsuccessful(server: TestServer) {
     assert!(got["data"].get("next_check").is_none());
     assert_eq!(server.run_scheduler().await, 0);
     assert_eq!(get_tender(&server, &tender).await, got);
+}
+
+// ---------------------------------------------------------------------------
+// The bidders checked in the agreement again at the end of tendering
+
+/// [`AGREEMENT`] as in [`CatalogueMode::ThreeSuppliers`], but with the third
+/// firm disqualified: its contract `terminated`.
+fn agreement_with_the_third_firm_disqualified() -> Json {
+    let contract = |status: &str, firm: Json| json!({"status": status, "suppliers": [firm]});
+    json!({
+        "id": AGREEMENT,
+        "status": "active",
+        "contracts": [
+            contract("active", pixeli()),
+            contract("active", shteker()),
+            contract("terminated", third_firm())
+        ]
+    })
+}
+
+async fn a_bidder_disqualified_in_the_agreement_is_invalid_at_the_end(server: TestServer) {
+    server.set_catalogue(CatalogueMode::ThreeSuppliers);
+    let tender = activated(&server).await;
+    let highest = submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
+    let lowest = submit_bid(&server, &tender, OTHER_KEY, &shteker(), 200).await;
+    // The cheapest, from the supplier disqualified before the end.
+    let disqualified = submit_bid(&server, &tender, BROKER_KEY, &third_firm(), 150).await;
+    server.catalogue.feed_agreement(
+        AGREEMENT,
+        Some(agreement_with_the_third_firm_disqualified()),
+    );
+
+    let asked = server.catalogue.answered();
+    assert_eq!(end_tendering(&server).await, 1);
+    assert!(
+        server.catalogue.answered() > asked,
+        "the end asked the catalogue"
+    );
+    let got = get_tender(&server, &tender).await;
+    let data = &got["data"];
+    assert_eq!(data["status"], "active.qualification");
+    assert_eq!(
+        data["awards"][0]["bid_id"],
+        lowest.id.as_str(),
+        "the lowest valid price, not the invalid bid's"
+    );
+    let listed = read(&server, &format!("{}/bids", tender.path)).await;
+    assert_eq!(listed["data"], data["bids"], "{listed}");
+    let bids = listed["data"].as_array().expect("bids");
+    assert_eq!(bids.len(), 3, "{listed}");
+    assert_eq!(bids[0]["id"], highest.id.as_str());
+    assert_eq!(bids[0]["status"], "active");
+    assert_eq!(bids[1]["id"], lowest.id.as_str());
+    assert_eq!(bids[1]["status"], "active");
+    assert_eq!(
+        bids[2],
+        json!({"id": disqualified.id, "status": "invalid"}),
+        "listed by its id and status only"
+    );
+    assert!(
+        !got.to_string().contains("150.0"),
+        "the invalid bid's price is not shown: {got}"
+    );
+    let (status, _, body) = server.get(&disqualified.path, None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let own = read(&server, &disqualified.owned("")).await;
+    assert_eq!(own["data"]["status"], "invalid");
+    assert_eq!(own["data"]["value"]["amount"], json!(150.0));
+
+    // It takes no part further down the ranking either.
+    let award_id = data["awards"][0]["id"].as_str().expect("award").to_owned();
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "unsuccessful", "qualified": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = get_tender(&server, &tender).await;
+    assert_eq!(got["data"]["awards"][1]["bid_id"], highest.id.as_str());
+    let award_id = got["data"]["awards"][1]["id"]
+        .as_str()
+        .expect("award")
+        .to_owned();
+    let (status, body) = decide_award(
+        &server,
+        &tender,
+        &award_id,
+        json!({"status": "unsuccessful", "qualified": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = get_tender(&server, &tender).await;
+    assert_eq!(got["data"]["status"], "unsuccessful");
+    assert_eq!(got["data"]["awards"].as_array().map(Vec::len), Some(2));
+}
+
+/// While the agreement cannot be had (the catalogue is down, or answers
+/// that it does not know the agreement) the tender period does not end: the
+/// tender stays in `active.tendering` with its bids sealed, and the
+/// scheduler tries again until the catalogue answers.
+async fn the_end_waits_for_the_catalogue(server: TestServer) {
+    let tender = activated(&server).await;
+    let first = submit_bid(&server, &tender, BROKER_KEY, &pixeli(), 300).await;
+    let second = submit_bid(&server, &tender, OTHER_KEY, &shteker(), 200).await;
+    let sealed = get_tender(&server, &tender).await;
+
+    server.set_catalogue(CatalogueMode::Drop);
+    assert_eq!(end_tendering(&server).await, 0, "the catalogue is down");
+    let dropped = server.catalogue.dropped();
+    assert!(dropped > 0, "the scheduler tried the catalogue");
+    let during = get_tender(&server, &tender).await;
+    assert_eq!(during["data"]["status"], "active.tendering");
+    assert_eq!(
+        during["data"]["next_check"], sealed["data"]["next_check"],
+        "still due"
+    );
+    assert!(during["data"].get("bids").is_none(), "{during}");
+    let (status, _, body) = server
+        .get(&format!("{}/bids", tender.path), None, None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _, body) = server.get(&second.path, None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Retried after a tick, and it still waits for an unknown agreement.
+    server.set_catalogue(CatalogueMode::AgreementMissing);
+    let asked = server.catalogue.answered();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.catalogue.answered() == asked {
+        assert!(std::time::Instant::now() < deadline, "not retried");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(server.run_scheduler().await, 0);
+    }
+    assert_eq!(
+        get_tender(&server, &tender).await["data"]["status"],
+        "active.tendering"
+    );
+
+    // The catalogue is back: the next try ends the period.
+    server.set_catalogue(CatalogueMode::Normal);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if server.run_scheduler().await == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the period did not end"
+        );
+    }
+    let got = get_tender(&server, &tender).await;
+    assert_eq!(got["data"]["status"], "active.qualification");
+    assert_eq!(got["data"]["awards"][0]["bid_id"], second.id.as_str());
+    let bids = got["data"]["bids"].as_array().expect("bids");
+    assert_eq!(bids.len(), 2);
+    assert!(bids.iter().all(|bid| bid["status"] == "active"), "{bids:?}");
+    assert_eq!(bids[0]["id"], first.id.as_str());
+    assert_eq!(server.run_scheduler().await, 0, "once");
 }
 
 async fn rejected_awards_move_down_then_unsuccessful(server: TestServer) {
@@ -2409,7 +2572,8 @@ async fn bad_input_is_a_client_error(server: TestServer) {
 
 /// Everything is in the event log: a new server on the same store shows the
 /// same tenders without asking the catalogue, accepts the old tokens, and
-/// carries out the transition that came due while no server ran.
+/// carries out the transition that came due while no server ran (which asks
+/// the catalogue, as every end of tendering does).
 async fn restart_replays_and_catches_up(server: TestServer) {
     server.set_catalogue(CatalogueMode::ThreeSuppliers);
     let tender = activated(&server).await;
@@ -2445,6 +2609,9 @@ async fn restart_replays_and_catches_up(server: TestServer) {
     let (status, _, _) = server.get_bytes(&path).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a sealed bid's document");
 
+    // Ending the period asks the catalogue (the bidders are checked in the
+    // agreement again), so it is back for that.
+    server.set_catalogue(CatalogueMode::ThreeSuppliers);
     assert_eq!(
         server.run_scheduler().await,
         1,

@@ -9,7 +9,10 @@ pub mod live_auction;
 pub mod multi_award_sale;
 pub mod price_quotation;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
+use commands::PrepareDue;
 use domain::auction::Live;
 use domain::handoff::AuctionOutcome;
 use domain::procedures::Requests;
@@ -18,7 +21,9 @@ use domain::{Decider, Published, Scheduled};
 use serde_json::{Value as Json, json};
 
 use crate::error::ApiError;
-use crate::procedure::{Adapter, Collection, Ports, Prepared, Resource, Target, Write};
+use crate::procedure::{
+    Adapter, Collection, Ports, Prepared, Resource, SchedulerPorts, Target, Write,
+};
 use crate::write::refused;
 use crate::{access, body};
 
@@ -85,6 +90,12 @@ pub trait Rules: Send + Sync + 'static {
     /// What the auction may read ([`Resource::Auction`]).
     fn auction_view(&self, _state: &StateOf<Self>) -> Result<Json, Refusal> {
         Err(Refusal::not_found("auction"))
+    }
+
+    /// How the scheduler prepares the type's due command with outside facts
+    /// ([`Adapter::prepare_due`]); `None`: the static one.
+    fn prepare_due(&self, _ports: &SchedulerPorts) -> Option<Arc<dyn PrepareDue<Self::Procedure>>> {
+        None
     }
 }
 
@@ -235,5 +246,9 @@ impl<R: Rules> Adapter for Adapted<R> {
 
     fn auction_view(&self, state: &StateOf<R>) -> Result<Json, Refusal> {
         self.0.auction_view(state)
+    }
+
+    fn prepare_due(&self, ports: &SchedulerPorts) -> Option<Arc<dyn PrepareDue<R::Procedure>>> {
+        self.0.prepare_due(ports)
     }
 }

@@ -1,9 +1,13 @@
 //! priceQuotation under `/api/2.5/tenders`: created as a draft with owner
 //! and transfer tokens, activated against the e-catalogue, taken over with
-//! its transfer token; cancellations have a life cycle of their own.
+//! its transfer token; cancellations have a life cycle of their own. The
+//! end of its tender period asks the e-catalogue again ([`TenderEnd`]).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use commands::ports::catalogue;
+use commands::ports::catalogue::{self, Catalogue};
+use commands::{PrepareDue, PrepareError};
 use domain::procedures::price_quotation::catalogue::CatalogueSnapshot;
 use domain::procedures::price_quotation::{
     self as pq, Actor, Command, Config, PriceQuotation, TenderEdit, wire,
@@ -14,7 +18,7 @@ use serde_json::{Value as Json, json};
 
 use super::{Answer, Creation, Place, Rules, actor, mapped};
 use crate::error::ApiError;
-use crate::procedure::{Ports, Prepared, Resource, TENDERS};
+use crate::procedure::{Ports, Prepared, Resource, SchedulerPorts, TENDERS};
 use crate::write::refused;
 use crate::{access, body};
 
@@ -101,6 +105,47 @@ impl Rules for PriceQuotationAdapter {
     async fn edit_cancellation(&self, ports: &Ports<'_>, id: String, data: Json) -> Answer<Self> {
         let actor = actor::<PriceQuotation>(ports);
         mapped(wire::cancellation_patch(actor, id, body::part(data)?))
+    }
+
+    fn prepare_due(&self, ports: &SchedulerPorts) -> Option<Arc<dyn PrepareDue<PriceQuotation>>> {
+        Some(Arc::new(TenderEnd {
+            catalogue: ports.catalogue.clone(),
+        }))
+    }
+}
+
+/// The scheduler's command for a due tender, with the agreement fetched
+/// from the e-catalogue: the end of the tender period checks the bidders in
+/// it again (the rule is the domain's; only the fetch is here). When the
+/// agreement cannot be had the preparation fails and the scheduler retries
+/// after a tick, so the tender waits in `active.tendering` rather than end
+/// on facts it does not have.
+struct TenderEnd {
+    catalogue: Option<Arc<dyn Catalogue>>,
+}
+
+#[async_trait]
+impl PrepareDue<PriceQuotation> for TenderEnd {
+    async fn prepare(&self, state: &pq::State) -> Result<Command, PrepareError> {
+        let Some(agreement_id) = pq::agreement_to_check(state) else {
+            return Ok(Command::CheckDue { agreement: None });
+        };
+        let catalogue = self
+            .catalogue
+            .as_ref()
+            .ok_or_else(|| PrepareError::new("no e-catalogue is configured"))?;
+        match catalogue.agreement(agreement_id).await {
+            Ok(Some(agreement)) => Ok(Command::CheckDue {
+                agreement: Some(agreement),
+            }),
+            // The tender was activated on this agreement, so a 404 is the
+            // catalogue's fault; ending on it would invalidate every bid for
+            // good.
+            Ok(None) => Err(PrepareError::new(format!(
+                "agreement {agreement_id} not found in the e-catalogue"
+            ))),
+            Err(error) => Err(PrepareError::new(error)),
+        }
     }
 }
 

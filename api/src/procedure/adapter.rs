@@ -3,8 +3,12 @@
 //! Everything else (authentication, dispatch, loading, running the command,
 //! rendering, `Location`, tokens in `access`) is generic.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use axum::http::HeaderMap;
+use commands::PrepareDue;
+use commands::ports::catalogue::Catalogue;
 use domain::auction::{Live, Participation};
 use domain::handoff::AuctionOutcome;
 use domain::procurement::{DocumentEdit, DocumentInput, Refusal};
@@ -187,6 +191,15 @@ impl Ports<'_> {
     }
 }
 
+/// What a type's scheduled transitions may consult outside the log: the
+/// server's ports, handed to [`Adapter::prepare_due`] when the scheduler is
+/// set up.
+#[derive(Clone, Default)]
+pub struct SchedulerPorts {
+    /// The e-catalogue; `None` when none is configured.
+    pub catalogue: Option<Arc<dyn Catalogue>>,
+}
+
 /// A procedure type's HTTP adapter; see the module documentation.
 #[async_trait]
 pub trait Adapter: Send + Sync + 'static {
@@ -227,5 +240,12 @@ pub trait Adapter: Send + Sync + 'static {
     /// from their `AuctionHandOff` rules.
     fn auction_view(&self, _state: &<Self::Procedure as Decider>::State) -> Result<Json, Refusal> {
         Err(Refusal::not_found("auction"))
+    }
+
+    /// How the scheduler prepares this type's due command when it needs
+    /// facts from outside the log (see `commands::scheduler`); `None`, the
+    /// default, issues the static `Scheduled::due_command`.
+    fn prepare_due(&self, _ports: &SchedulerPorts) -> Option<Arc<dyn PrepareDue<Self::Procedure>>> {
+        None
     }
 }

@@ -13,7 +13,7 @@ use domain::procurement::Refusal;
 use domain::{Decider, Published};
 use serde_json::Value as Json;
 
-use super::{Adapter, Caller, Collection, Ports, Prepared, Resource, Write};
+use super::{Adapter, Caller, Collection, Ports, Prepared, Resource, SchedulerPorts, Write};
 use crate::error::ApiError;
 use crate::server::AppState;
 use crate::write::{self, refused};
@@ -60,8 +60,9 @@ pub trait Kind: Send + Sync {
 
     /// Adds this type to the read side's list.
     fn publish(&self, kinds: projections::Kinds) -> projections::Kinds;
-    /// Lets the scheduler run this type's automatic transitions.
-    fn schedule(&self, scheduler: &mut Scheduler);
+    /// Lets the scheduler run this type's automatic transitions, preparing
+    /// their commands with `ports` where the type needs outside facts.
+    fn schedule(&self, scheduler: &mut Scheduler, ports: &SchedulerPorts);
 
     /// Procedure `id` folded from the log (it is known to be of this kind).
     async fn load(&self, app: &AppState, id: &str) -> Result<Box<dyn Viewed>, ApiError>;
@@ -164,8 +165,11 @@ where
         kinds.with::<A::Procedure>()
     }
 
-    fn schedule(&self, scheduler: &mut Scheduler) {
-        scheduler.register::<A::Procedure>();
+    fn schedule(&self, scheduler: &mut Scheduler, ports: &SchedulerPorts) {
+        match self.0.prepare_due(ports) {
+            Some(prepare) => scheduler.register_prepared::<A::Procedure>(prepare),
+            None => scheduler.register::<A::Procedure>(),
+        };
     }
 
     async fn load(&self, app: &AppState, id: &str) -> Result<Box<dyn Viewed>, ApiError> {

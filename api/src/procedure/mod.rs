@@ -25,7 +25,7 @@ pub mod lists;
 pub mod objects;
 pub mod routes;
 
-pub use adapter::{Adapter, Caller, Ports, Prepared, Resource, Target, Write};
+pub use adapter::{Adapter, Caller, Ports, Prepared, Resource, SchedulerPorts, Target, Write};
 /// Adapters implement [`Adapter`] with it; re-exported so a procedure crate
 /// needs no dependency of its own for it.
 pub use async_trait::async_trait;

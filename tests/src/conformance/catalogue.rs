@@ -6,8 +6,10 @@
 //! what it held: the tender names its items' profiles and its agreement,
 //! and the bids the reference accepted were from the agreement's qualified
 //! suppliers. A few activation attempts show the mock answering otherwise
-//! (a missing profile, a terminated agreement, …); the runner switches to
-//! those answers for exactly those exchanges ([`CatalogueState`]).
+//! (a missing profile, a terminated agreement, …), and the end of a tender
+//! period shows a bidder disqualified in the agreement meanwhile; the runner
+//! switches to those answers for exactly those exchanges
+//! ([`CatalogueState`]).
 
 use serde_json::{Value as Json, json};
 
@@ -28,6 +30,10 @@ pub enum CatalogueState {
     ProfileOfAnotherAgreement,
     /// The agreement has this status.
     AgreementStatus(&'static str),
+    /// Like [`CatalogueState::Recorded`], but the supplier whose identifier
+    /// has this `id` was disqualified in the agreement: its contract is
+    /// `terminated`.
+    SupplierDisqualified(&'static str),
 }
 
 /// An agreement id the recordings never use: "another agreement".
@@ -102,7 +108,9 @@ impl RecordedCatalogue {
                 CatalogueState::ProfileOfAnotherAgreement => Some(
                     json!({"id": profile, "agreementID": ANOTHER_AGREEMENT, "status": "active"}),
                 ),
-                CatalogueState::Recorded | CatalogueState::AgreementStatus(_) => {
+                CatalogueState::Recorded
+                | CatalogueState::AgreementStatus(_)
+                | CatalogueState::SupplierDisqualified(_) => {
                     Some(json!({"id": profile, "agreementID": agreement_id, "status": "active"}))
                 }
             };
@@ -115,7 +123,14 @@ impl RecordedCatalogue {
         let contracts: Vec<Json> = self
             .suppliers
             .iter()
-            .map(|supplier| json!({"status": "active", "suppliers": [supplier]}))
+            .map(|supplier| {
+                let disqualified = matches!(
+                    state,
+                    CatalogueState::SupplierDisqualified(id) if supplier["identifier"]["id"] == id
+                );
+                let status = if disqualified { "terminated" } else { "active" };
+                json!({"status": status, "suppliers": [supplier]})
+            })
             .collect();
         for agreement in &self.agreements {
             catalogue.feed_agreement(

@@ -47,7 +47,9 @@ pub enum Step {
 }
 
 /// Steps by exchange: `("tender-active.http", step)` applies to the
-/// recording whose name ends in `__tender-active.http`.
+/// recording whose name ends in `__tender-active.http`. An exchange may have
+/// several (a catalogue state and the end of the tender period: the
+/// catalogue answers so when the period ends).
 pub type Steps = [(&'static str, Step)];
 
 /// The brokers of the recordings and our keys for them.
@@ -243,24 +245,28 @@ fn unmapped_note(mapped: &Mapped) -> Option<String> {
 }
 
 impl Replay<'_> {
-    fn step(&self, name: &str) -> Option<Step> {
+    fn steps(&self, name: &str) -> Vec<Step> {
         self.steps
             .iter()
-            .find(|(suffix, _)| name.ends_with(&format!("__{suffix}")))
+            .filter(|(suffix, _)| name.ends_with(&format!("__{suffix}")))
             .map(|(_, step)| *step)
+            .collect()
     }
 
     /// The harness's part before the request of exchange `name` (recorded or
     /// stood in for); answers problems found.
     async fn prepare(&mut self, name: &str, request: &Request) -> Vec<String> {
         let mut problems = Vec::new();
-        let step = self.step(name);
-        let state = match step {
-            Some(Step::Catalogue(state)) => state,
-            _ => CatalogueState::Recorded,
-        };
+        let steps = self.steps(name);
+        let state = steps
+            .iter()
+            .find_map(|step| match step {
+                Step::Catalogue(state) => Some(*state),
+                Step::EndTenderPeriod => None,
+            })
+            .unwrap_or(CatalogueState::Recorded);
         self.catalogue.apply(&self.server.catalogue, state);
-        if step == Some(Step::EndTenderPeriod) {
+        if steps.contains(&Step::EndTenderPeriod) {
             let mapped = self.mapper.request(request);
             if let Err(problem) = self.end_tender_period(&mapped.target).await {
                 problems.push(problem);

@@ -8,7 +8,9 @@
 //!   is that event, not a status, so a procedure that ends before it keeps
 //!   its bids sealed for ever.
 //! - Bids that never took part are never shown, nor what a bid was before
-//!   it was changed.
+//!   it was changed; once the bids are open a procedure may list one that
+//!   was not opened by its id and status, never its contents
+//!   ([`Disclosure::undisclosed_listing`]: priceQuotation's `invalid` bids).
 //! - `buyerOnly` documents are never shown to anyone but the bid's owner.
 //! - The public event log never shows a bid's contents in the events that
 //!   place or change it; they appear once, in `BidsDisclosed`. Token hashes
@@ -30,6 +32,13 @@ pub trait Disclosure: Scheduled<State: Records, Error = Refusal> {
     /// Takes out of the public document what the procedure hides besides
     /// sealed bids.
     fn conceal(_document: &mut Map<String, Json>) {}
+
+    /// What everyone sees, once the bids are open, of a bid that was not
+    /// opened with them: nothing, unless the procedure lists such a bid
+    /// without its contents (priceQuotation's `invalid` bids).
+    fn undisclosed_listing(_bid: &Map<String, Json>) -> Option<Json> {
+        None
+    }
 }
 
 /// Whether the bids of the procedure have been opened to everyone.
@@ -44,14 +53,23 @@ pub fn public_document<D: Disclosure>(state: &D::State) -> Option<Json> {
     let disclosed = &state.parties().disclosed_bids;
     match object.get_mut("bids") {
         Some(Json::Array(bids)) if !disclosed.is_empty() => {
-            bids.retain(|bid| {
-                bid.get("id")
-                    .and_then(Json::as_str)
-                    .is_some_and(|id| disclosed.contains(id))
-            });
-            for bid in bids.iter_mut().filter_map(Json::as_object_mut) {
-                strip_confidential_documents(bid);
-            }
+            *bids = std::mem::take(bids)
+                .into_iter()
+                .filter_map(|bid| {
+                    let Json::Object(mut bid) = bid else {
+                        return None;
+                    };
+                    let opened = bid
+                        .get("id")
+                        .and_then(Json::as_str)
+                        .is_some_and(|id| disclosed.contains(id));
+                    if !opened {
+                        return D::undisclosed_listing(&bid);
+                    }
+                    strip_confidential_documents(&mut bid);
+                    Some(Json::Object(bid))
+                })
+                .collect();
             if bids.is_empty() {
                 object.remove("bids");
             }

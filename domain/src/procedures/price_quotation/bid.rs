@@ -20,6 +20,9 @@ pub enum BidStatus {
     /// Took part in the evaluation.
     Active,
     Unsuccessful,
+    /// Its tenderer was no longer a qualified supplier in the tender's
+    /// agreement when the tender period ended: it takes no part.
+    Invalid,
     /// Withdrawn by its owner before the tender period ended.
     Deleted,
 }

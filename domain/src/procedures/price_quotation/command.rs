@@ -1,7 +1,7 @@
 //! What can be asked of a priceQuotation tender. Tokens arrive hashed: the
 //! API generates and hashes them, the decider only compares hashes.
 
-use super::catalogue::CatalogueSnapshot;
+use super::catalogue::{Agreement, CatalogueSnapshot};
 use super::{BidEdit, BidInput, BidStage, CancellationInput, Config, TenderEdit, TenderInput};
 use crate::procurement::{DocumentEdit, DocumentInput, Target};
 
@@ -133,6 +133,12 @@ pub enum Command {
         new_token_hash: String,
         new_transfer_hash: String,
     },
-    /// Issued by the scheduler: carry out whatever automatic transition is due.
-    CheckDue,
+    /// Issued by the scheduler: carry out whatever automatic transition is
+    /// due. Ending the tender period needs `agreement`, the tender's
+    /// agreement as the e-catalogue gives it at that moment (its bidders
+    /// are checked in it again); the scheduler fetches it before it issues
+    /// the command. Without it a due end is refused and nothing changes.
+    CheckDue {
+        agreement: Option<Agreement>,
+    },
 }

@@ -57,12 +57,17 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     /// The tender period is over: the lowest bid's award, or none (the
-    /// tender is unsuccessful). `excluded` are the later bids of a tenderer
-    /// that had already bid through another broker (one bid per tenderer is
-    /// enforced here, not at submission, so that a refusal never tells a
-    /// third party who has bid): they become `unsuccessful`.
+    /// tender is unsuccessful). `invalid` are the bids whose tenderer was
+    /// no longer a qualified supplier in the tender's agreement at that
+    /// moment (absent in events recorded before that check): they become
+    /// `invalid`. `excluded` are the later bids of a tenderer that had
+    /// already bid through another broker (one bid per tenderer is enforced
+    /// here, not at submission, so that a refusal never tells a third party
+    /// who has bid): they become `unsuccessful`.
     TenderingEnded {
         award: Option<Award>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        invalid: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         excluded: Vec<String>,
         #[serde(with = "crate::time::kyiv_serde")]

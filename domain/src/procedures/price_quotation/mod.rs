@@ -7,8 +7,10 @@
 //! - [`decide`]: activation `draft → active.tendering` after the five
 //!   catalogue validations of spec §4 (facts in [`catalogue`]); bids from
 //!   shortlisted firms only, answering the criteria; at the end of the tender
-//!   period (automatic, [`next_check`]) `unsuccessful` when fewer than
-//!   `minBidsNumber` bids, otherwise a `pending` award for the lowest price;
+//!   period (automatic, [`next_check`]) the bidders are checked in the
+//!   agreement again (bids of suppliers no longer qualified there become
+//!   `invalid`), then `unsuccessful` when fewer than `minBidsNumber` bids,
+//!   otherwise a `pending` award for the lowest price;
 //!   award `active` → contract `pending` → `complete`, or award
 //!   `unsuccessful` → the next-lowest bid; cancellation in any non-terminal
 //!   status; activation and award decisions need the procuring entity's
@@ -33,6 +35,24 @@
 //! every unknown profile, in item order, and every profile must belong to
 //! the tender's agreement (Q10); a successful activation answers 200 with the tender
 //! (Q11).
+//!
+//! The end of the tender period checks the bidders in the agreement again
+//! (not in the spec, which leaves everything after `active.tendering` as
+//! before; decided from the reference tutorial, "Закінчення періоду подання
+//! пропозицій", and its recording `active-tendering-end-bids.http`): a bid
+//! whose tenderer is not a supplier of an `active` contract of the agreement
+//! as the e-catalogue gives it at that moment becomes `invalid`, takes no
+//! part in qualification and is never opened; once the other bids are open
+//! it is listed by its id and status only, as the reference lists it. The
+//! scheduler fetches the agreement before it issues [`Command::CheckDue`]
+//! (the adapter's preparation; [`agreement_to_check`] says which one), and
+//! `TenderingEnded` records which bids were found invalid. When the agreement
+//! cannot be had (the catalogue is unreachable, or answers that it does not
+//! know it) the period does not end: the tender waits in `active.tendering`,
+//! bids sealed, and the scheduler retries after each tick. Ending without the
+//! check would keep disqualified suppliers in the running, and treating the
+//! failure as "nobody is qualified" would invalidate every bid for good; a
+//! due end without the agreement is refused here for the same reason.
 //!
 //! Taking back an award (not in the spec, which leaves everything after
 //! `active.tendering` as before; decided from the reference tutorial and its
@@ -65,7 +85,7 @@ pub use bid::{Bid, BidEdit, BidInput, BidStatus};
 pub use cancellation::{Cancellation, CancellationInput, CancellationStatus};
 pub use command::{Actor, Command};
 pub use config::Config;
-pub use decide::next_check;
+pub use decide::{agreement_to_check, next_check};
 pub use event::Event;
 pub use state::State;
 pub use tender::{
@@ -114,7 +134,10 @@ impl Scheduled for PriceQuotation {
         decide::next_check(state)
     }
 
+    /// Without the agreement: the server schedules priceQuotation with a
+    /// preparation that fetches it (`api/src/kinds/price_quotation.rs`), so
+    /// this one only serves where nothing is due that needs it.
     fn due_command() -> Command {
-        Command::CheckDue
+        Command::CheckDue { agreement: None }
     }
 }

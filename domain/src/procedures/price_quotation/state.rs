@@ -115,11 +115,15 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         }
         Event::TenderingEnded {
             award,
+            invalid,
             excluded,
             at,
         } => {
             for bid in tender.bids.iter_mut() {
                 bid.status = match bid.status {
+                    BidStatus::Pending | BidStatus::Active if invalid.contains(&bid.id) => {
+                        BidStatus::Invalid
+                    }
                     BidStatus::Pending | BidStatus::Active if excluded.contains(&bid.id) => {
                         BidStatus::Unsuccessful
                     }

@@ -15,7 +15,7 @@ mod transfer;
 pub use creation::CONTRACT_TEMPLATE_NAME;
 #[cfg(test)]
 pub(crate) use creation::contract_change_rationale_types;
-pub use schedule::next_check;
+pub use schedule::{agreement_to_check, next_check};
 
 use super::command::Command;
 use super::event::Event;
@@ -146,6 +146,6 @@ pub fn decide(
             new_transfer_hash,
             context,
         ),
-        Command::CheckDue => schedule::check_due(state, context),
+        Command::CheckDue { agreement } => schedule::check_due(state, agreement.as_ref(), context),
     }
 }

@@ -14,11 +14,11 @@ const AWARD_DEADLINE: &str = "2023-10-07T00:00:00+03:00";
 fn happy_path_to_complete() {
     let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200), ("33333333", 250)]);
     // Not due yet: the scheduler's command changes nothing.
-    spec.when(Command::CheckDue).then_nothing();
+    spec.when(check_due()).then_nothing();
     spec.set_now(tender_end());
-    let events = spec.step(Command::CheckDue);
+    let events = spec.step(check_due());
     assert_eq!(event_types(&events), ["TenderingEnded", "BidsDisclosed"]);
-    spec.when(Command::CheckDue).then_nothing();
+    spec.when(check_due()).then_nothing();
     let qualifying = tender(&spec).clone();
     assert_eq!(qualifying.status, TenderStatus::ActiveQualification);
     assert_eq!(qualifying.awards.len(), 1);
@@ -72,7 +72,7 @@ fn rejected_awards_move_down_the_ranking_then_fail() {
             bid_submitted("22222222", 200, 0x200, sept(21, 0)),
         ])
         .at(tender_end());
-    spec.step(Command::CheckDue);
+    spec.step(check_due());
     let awards = &tender(&spec).awards;
     assert_eq!(awards[0].bid_id, first, "a tie goes to the earlier bid");
     let rejected = {
@@ -114,11 +114,12 @@ fn rejected_awards_move_down_the_ranking_then_fail() {
 fn no_bids_makes_the_tender_unsuccessful() {
     let ended = Event::TenderingEnded {
         award: None,
+        invalid: vec![],
         excluded: vec![],
         at: tender_end(),
     };
     let spec = tendering().at(tender_end());
-    spec.when(Command::CheckDue).then([ended.clone()]);
+    spec.when(check_due()).then([ended.clone()]);
     let spec = spec.and([ended]);
     assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
     assert!(next_check(spec.state()).is_none());
@@ -136,10 +137,11 @@ fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
     // No award and no disclosure: the bids stay sealed.
     let ended = Event::TenderingEnded {
         award: None,
+        invalid: vec![],
         excluded: vec![],
         at: tender_end(),
     };
-    spec.when(Command::CheckDue).then([ended.clone()]);
+    spec.when(check_due()).then([ended.clone()]);
     let spec = spec.and([ended]);
     assert_eq!(tender(&spec).status, TenderStatus::Unsuccessful);
     assert!(!disclosure::bids_disclosed(spec.state()));
@@ -152,7 +154,7 @@ fn too_few_bids_make_the_tender_unsuccessful_with_its_bids_sealed() {
 fn an_accepted_award_taken_back_starts_the_decision_again() {
     let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200)]);
     spec.set_now(tender_end());
-    spec.step(Command::CheckDue);
+    spec.step(check_due());
     let first = tender(&spec).awards[0].clone();
     signed_decision(&mut spec, &first.id, "active", true);
     let cancel = PriceQuotation::award_patch(

@@ -67,7 +67,7 @@ fn one_bid_per_tenderer_without_telling_other_brokers_who_has_bid() {
         .and([taken, bid_submitted("22222222", 290, 0x300, sept(20, 0))])
         .at(tender_end())
         .ids_from(11);
-    let ended = spec.step(Command::CheckDue);
+    let ended = spec.step(check_due());
     let Event::TenderingEnded {
         award, excluded, ..
     } = &ended[0]

@@ -39,7 +39,7 @@ fn bids_of_a_tender_cancelled_during_tendering_stay_sealed_for_ever() {
     assert!(!document.to_string().contains("187"), "{document}");
     assert!(disclosure::visible_bid(spec.state(), &bid_id, false).is_err());
     // Even after the end of the tender period nothing opens them.
-    spec.at(sept(30, 0)).when(Command::CheckDue).then_nothing();
+    spec.at(sept(30, 0)).when(check_due()).then_nothing();
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn withdrawn_bids_and_earlier_prices_are_never_public() {
         bid_id: withdrawn.clone(),
     }));
     spec.set_now(tender_end());
-    let ended = spec.step(Command::CheckDue);
+    let ended = spec.step(check_due());
     let opened = ended
         .iter()
         .find(|event| matches!(event, Event::BidsDisclosed { .. }))

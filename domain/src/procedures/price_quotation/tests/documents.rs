@@ -184,7 +184,7 @@ fn the_rules_of_adding_a_document_apply() {
     // Once the tender period is over, the tender's documents are final.
     let spec = tendering_with(&[("11111111", 100)]).at(tender_end());
     let mut spec = spec;
-    spec.step(Command::CheckDue);
+    spec.step(check_due());
     spec.when(edit_document(
         owner(),
         Target::Procedure,

@@ -141,6 +141,18 @@ pub fn good_catalogue() -> CatalogueSnapshot {
     }
 }
 
+/// [`good_catalogue`]'s agreement, as the e-catalogue gives it.
+pub fn good_agreement() -> Agreement {
+    good_catalogue().agreement.expect("the agreement")
+}
+
+/// The scheduler's command, with [`good_agreement`] fetched for it.
+pub fn check_due() -> Command {
+    Command::CheckDue {
+        agreement: Some(good_agreement()),
+    }
+}
+
 pub fn good_catalogue_without_profile() -> CatalogueSnapshot {
     let mut catalogue = good_catalogue();
     catalogue.profiles[0].1 = None;

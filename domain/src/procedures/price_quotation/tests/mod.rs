@@ -6,6 +6,7 @@
 //! readers see, where several steps lead).
 
 mod activation;
+mod agreement_check;
 mod awarding;
 mod bidding;
 mod cancellation;

@@ -76,7 +76,7 @@ fn a_buyer_that_is_no_procuring_entity_announces_without_signing() {
 fn qualifying() -> (crate::testing::Spec<PriceQuotation>, String) {
     let mut spec = tendering_with(&[("11111111", 300), ("22222222", 200)]);
     spec.set_now(tender_end());
-    spec.step(Command::CheckDue);
+    spec.step(check_due());
     let award_id = tender(&spec).awards[0].id.clone();
     (spec, award_id)
 }
