@@ -11,9 +11,7 @@
 //! the test says so and passes, unless `CDB_REQUIRE_BROWSER=1` (set by
 //! `.ci/run`) makes the absence a failure.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -35,8 +33,6 @@ const OTHER_KEY: &str = "other-key-0123456789";
 /// clock: enough to place three bids over HTTP.
 const TENDERING: TimeDelta = TimeDelta::minutes(3);
 
-const BROWSER_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/browser");
-
 /// The server child, killed when the test ends however it ends.
 struct Server {
     child: Child,
@@ -48,71 +44,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-struct Browser {
-    node: String,
-    chromium: String,
-}
-
-/// What the browser test needs, or `None` after saying loudly what is
-/// missing (a failure under `CDB_REQUIRE_BROWSER=1`).
-fn browser() -> Option<Browser> {
-    let node = std::env::var("CDB_NODE")
-        .ok()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "node".to_owned());
-    let chromium = std::env::var("CDB_CHROMIUM")
-        .ok()
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| "/usr/bin/chromium".to_owned());
-    let node_runs = std::process::Command::new(&node)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    let mut missing = Vec::new();
-    if !node_runs {
-        missing.push(format!("node ({node}; set CDB_NODE)"));
-    }
-    if !Path::new(&chromium).is_file() {
-        missing.push(format!(
-            "Chromium ({chromium}; apt-get install chromium or set CDB_CHROMIUM)"
-        ));
-    }
-    if !Path::new(BROWSER_DIR)
-        .join("node_modules/playwright-core")
-        .is_dir()
-    {
-        missing.push("tests/browser/node_modules (run `npm ci` in tests/browser)".to_owned());
-    }
-    if missing.is_empty() {
-        return Some(Browser { node, chromium });
-    }
-    let missing = missing.join(", ");
-    assert!(
-        std::env::var("CDB_REQUIRE_BROWSER").as_deref() != Ok("1"),
-        "CDB_REQUIRE_BROWSER=1 but the browser test cannot run: missing {missing}"
-    );
-    // Straight to stderr, past the test harness's capture: a skip is loud.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED auction_page: the browser test cannot run: missing {missing}"
-    );
-    None
-}
-
-/// Where the screenshots go: `<target dir>/browser-screenshots/turn-based`,
-/// emptied of an earlier run's.
-fn screenshot_dir() -> PathBuf {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let dir = tmp
-        .parent()
-        .unwrap_or(tmp)
-        .join("browser-screenshots/turn-based");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the screenshot directory");
-    dir
 }
 
 async fn get(client: &reqwest::Client, url: &str) -> Json {
@@ -163,7 +94,7 @@ fn amount(value: &Json) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bidders_reach_tv_b1_through_the_auction_page() {
-    let Some(browser) = browser() else {
+    let Some(browser) = e2e::browser::browser("auction_page") else {
         return;
     };
     let began = Instant::now();
@@ -245,9 +176,8 @@ async fn bidders_reach_tv_b1_through_the_auction_page() {
     // U3 (the worst price, placed last) moves first in every round; it
     // tries its own price and is told it is too low. U2, on a phone and in
     // English, goes to 110; U1 to 115, then 120 in round 2.
-    let shots = screenshot_dir();
+    let shots = e2e::browser::screenshot_dir(env!("CARGO_TARGET_TMPDIR"), "turn-based");
     let config = json!({
-        "chromium": browser.chromium,
         "auctionPage": format!("{}/auctions/{id}", server.base),
         "screenshots": shots,
         "timeoutSeconds": 150,
@@ -261,20 +191,9 @@ async fn bidders_reach_tv_b1_through_the_auction_page() {
              "bids": [{"round": 1, "amount": "100", "refused": "Замала сума"}]},
         ],
     });
-    let config_path = dir.path().join("browser.json");
-    std::fs::write(&config_path, config.to_string()).expect("write the driver's config");
-    let driver = tokio::process::Command::new(&browser.node)
-        .arg("auction.mjs")
-        .arg(&config_path)
-        .current_dir(BROWSER_DIR)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .kill_on_drop(true)
-        .status();
-    let status = tokio::time::timeout(Duration::from_secs(180), driver)
-        .await
-        .expect("the browser driver did not finish in 180 s")
-        .expect("run node tests/browser/auction.mjs");
-    assert!(status.success(), "the browser driver failed: {status}");
+    browser
+        .drive("auction.mjs", config, Duration::from_secs(180))
+        .await;
 
     // The auction's end is recorded by the scheduler, then qualification
     // starts with the awards best price first (TV-B1).
@@ -318,21 +237,5 @@ async fn bidders_reach_tv_b1_through_the_auction_page() {
         json!(bids[0].0)
     );
 
-    let mut files: Vec<String> = std::fs::read_dir(&shots)
-        .expect("the screenshot directory")
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "too few screenshots: {files:?}");
-    // Past the capture too, so a CI log names the screenshots.
-    let mut listing = format!(
-        "auction_page: took {:.1?}; screenshots in {}:\n",
-        began.elapsed(),
-        shots.display()
-    );
-    for file in &files {
-        listing.push_str(&format!("  {file}\n"));
-    }
-    let _ = std::io::stderr().write_all(listing.as_bytes());
+    e2e::browser::screenshots("auction_page", &shots, began, 10);
 }

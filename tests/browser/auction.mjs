@@ -24,42 +24,7 @@
 //
 // Exits 0 when everything went as planned, 1 with the reason otherwise.
 
-import { mkdir, readFile } from "node:fs/promises";
-import path from "node:path";
-import { chromium } from "playwright-core";
-
-// The machine has no network but the loopback: these keep Chromium from
-// trying its own background connections (updates, sync, QUIC probes).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const DESKTOP = { viewport: { width: 1280, height: 900 } };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-
-const started = Date.now();
-function log(message) {
-  console.log(`[browser ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
-}
-class Failure extends Error {}
-function fail(message) {
-  throw new Failure(message);
-}
-
-// Waits for `predicate(arg)` to hold on `page`, or fails saying `what`.
-async function until(page, what, predicate, arg, timeout) {
-  try {
-    await page.waitForFunction(predicate, arg, { timeout, polling: 100 });
-  } catch (error) {
-    fail(`timed out waiting for ${what} (${error.message.split("\n")[0]})`);
-  }
-}
+import { DESKTOP, PHONE, deferred, fail, finished, log, run, text, until } from "./common.mjs";
 
 // In the page: the round of the current stage and whether the bid form is
 // open, read off the stages table and the form as a person would.
@@ -81,10 +46,6 @@ function lastTurnOf(round) {
   return !!m && Number(m[1]) === round && current.cells[1].textContent !== "" && (!next || next.cells[1].textContent === "");
 }
 
-function finished() {
-  return /завершено|has finished/.test(document.querySelector("#status").textContent);
-}
-
 // In the page: a chronicle row of `round` for the bidder numbered `n` with
 // `amount`, shown bold (changed in that turn).
 function chronicleHas({ round, n, amount }) {
@@ -95,150 +56,96 @@ function chronicleHas({ round, n, amount }) {
   });
 }
 
-async function text(page, selector) {
-  return (await page.locator(selector).textContent())?.trim() ?? "";
-}
-
-function deferred() {
-  let resolve;
-  const promise = new Promise(r => { resolve = r; });
-  return { promise, resolve };
-}
-
-async function main() {
-  const configPath = process.argv[2] ?? fail("usage: node auction.mjs CONFIG.json");
-  const config = JSON.parse(await readFile(configPath, "utf8"));
-  const shots = config.screenshots;
-  await mkdir(shots, { recursive: true });
-  const timeout = (config.timeoutSeconds ?? 120) * 1000;
-  const watchdog = setTimeout(() => {
-    console.error(`auction.mjs: FAILED: not done after ${timeout / 1000}s`);
-    process.exit(1);
-  }, timeout);
-
-  // launch() gives the browser a fresh temporary profile of its own.
-  const browser = await chromium.launch({
-    executablePath: config.chromium,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  const pageErrors = [];
-  async function open(name, url, device) {
-    const context = await browser.newContext({ ...device, locale: "uk-UA", timezoneId: "Europe/Kyiv" });
-    const page = await context.newPage();
-    page.on("pageerror", error => pageErrors.push(`${name}: ${error.message}`));
-    await page.goto(url);
-    // The first view has arrived once the status is no longer "connecting".
-    await until(page, `${name}'s first view`, () => !!document.querySelector("#stages tbody tr"), null, 15000);
-    return page;
+run("auction.mjs", async ({ config, timeout, open, shoot }) => {
+  // All at once: the opening pause is short on a fast clock.
+  const [observer, ...pages] = await Promise.all([
+    open("observer", config.auctionPage, DESKTOP),
+    ...config.bidders.map(b => open(b.name, b.url, b.phone ? PHONE : DESKTOP)),
+  ]);
+  // Set once: still there at the end means the page never reloaded.
+  await observer.evaluate(() => { window.notReloaded = true; });
+  const bidders = [];
+  for (const [i, b] of config.bidders.entries()) {
+    const page = pages[i];
+    const label = await text(page, "#you-label");
+    const n = /(\d+)$/.exec(label)?.[1] ?? fail(`${b.name}: no bidder label on its page ("${label}")`);
+    if (b.english) {
+      await page.click("[data-lang=en]");
+      const title = await text(page, "#title");
+      if (title !== "Auction") fail(`${b.name}: the page did not switch to English (title "${title}")`);
+      log(`${b.name}: page switched to English`);
+    }
+    bidders.push({ ...b, page, n, done: new Map((b.bids ?? []).map(bid => [bid.round, deferred()])) });
+    log(`${b.name} is bidder ${n} (${b.phone ? "phone" : "desktop"})`);
   }
-  async function shoot(page, name) {
-    const file = path.join(shots, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    log(`screenshot ${path.basename(file)}`);
-  }
+  const rounds = await observer.evaluate(() => Math.max(...[...document.querySelectorAll("#stages tbody tr")]
+    .map(tr => Number(/(?:раунд|round)\s+(\d+)/.exec(tr.cells[0].textContent)?.[1] ?? 0))));
+  if (!(rounds >= 1)) fail(`the observer's stages table names no round`);
+  const photographed = bidders.find(b => b.photographed) ?? bidders[0];
+  const countdown = await text(observer, "#countdown");
+  if (!/^\d+:\d\d/.test(countdown)) fail(`the countdown shows "${countdown}"`);
+  await shoot(observer, "01-before-start-observer");
+  await shoot(photographed.page, `01-before-start-bidder-${photographed.name}`);
 
-  try {
-    // All at once: the opening pause is short on a fast clock.
-    const [observer, ...pages] = await Promise.all([
-      open("observer", config.auctionPage, DESKTOP),
-      ...config.bidders.map(b => open(b.name, b.url, b.phone ? PHONE : DESKTOP)),
-    ]);
-    // Set once: still there at the end means the page never reloaded.
-    await observer.evaluate(() => { window.notReloaded = true; });
-    const bidders = [];
-    for (const [i, b] of config.bidders.entries()) {
-      const page = pages[i];
-      const label = await text(page, "#you-label");
-      const n = /(\d+)$/.exec(label)?.[1] ?? fail(`${b.name}: no bidder label on its page ("${label}")`);
-      if (b.english) {
-        await page.click("[data-lang=en]");
-        const title = await text(page, "#title");
-        if (title !== "Auction") fail(`${b.name}: the page did not switch to English (title "${title}")`);
-        log(`${b.name}: page switched to English`);
-      }
-      bidders.push({ ...b, page, n, done: new Map((b.bids ?? []).map(bid => [bid.round, deferred()])) });
-      log(`${b.name} is bidder ${n} (${b.phone ? "phone" : "desktop"})`);
-    }
-    const rounds = await observer.evaluate(() => Math.max(...[...document.querySelectorAll("#stages tbody tr")]
-      .map(tr => Number(/(?:раунд|round)\s+(\d+)/.exec(tr.cells[0].textContent)?.[1] ?? 0))));
-    if (!(rounds >= 1)) fail(`the observer's stages table names no round`);
-    const photographed = bidders.find(b => b.photographed) ?? bidders[0];
-    const countdown = await text(observer, "#countdown");
-    if (!/^\d+:\d\d/.test(countdown)) fail(`the countdown shows "${countdown}"`);
-    await shoot(observer, "01-before-start-observer");
-    await shoot(photographed.page, `01-before-start-bidder-${photographed.name}`);
-
-    // Each bidder bids in its own turns; they run side by side and the
-    // page's turn order decides who goes when.
-    async function bidding(b) {
-      for (const bid of b.bids ?? []) {
-        await until(b.page, `${b.name}'s turn in round ${bid.round}`, turnOpen, bid.round, timeout);
-        const bounds = await text(b.page, "#bounds");
-        await b.page.fill("#amount", bid.amount);
-        await b.page.click("#bid-button");
-        if (bid.refused) {
-          await until(b.page, `${b.name}'s refusal "${bid.refused}"`,
-            expected => { const m = document.querySelector("#message"); return m.className === "error" && m.textContent.includes(expected); },
-            bid.refused, 10000);
-          log(`${b.name} round ${bid.round}: ${bid.amount} refused as it should be: "${await text(b.page, "#message")}" (${bounds})`);
-          await shoot(b.page, `0${bid.round + 1}-round-${bid.round}-${b.name}-refused-bid`);
-        } else {
-          await until(b.page, `${b.name}'s bid ${bid.amount} accepted`,
-            amount => document.querySelector("#message").className === "ok"
-              && document.querySelector("#you-own").textContent.includes(amount),
-            bid.amount, 10000);
-          log(`${b.name} round ${bid.round}: ${bid.amount} accepted: "${await text(b.page, "#message")}" (${bounds})`);
-          if (b.phone) await shoot(b.page, `0${bid.round + 1}-round-${bid.round}-${b.name}-phone${b.english ? "-en" : ""}`);
-        }
-        b.done.get(bid.round)?.resolve();
-        if (!bid.refused) {
-          // The observer sees the amount once the turn is over, live.
-          await until(observer, `the observer's chronicle to show ${b.name}'s ${bid.amount} in round ${bid.round}`,
-            chronicleHas, { round: bid.round, n: b.n, amount: bid.amount }, timeout);
-          log(`observer: chronicle shows bidder ${b.n}'s ${bid.amount} in round ${bid.round}`);
-        }
-      }
-    }
-    // Each round is shot in its last turn, once that round's bids are in.
-    async function photographing() {
-      for (let round = 1; round <= rounds; round++) {
-        await until(observer, `the last turn of round ${round}`, lastTurnOf, round, timeout);
-        await Promise.all(bidders.map(b => b.done.get(round)?.promise));
-        await shoot(observer, `0${round + 1}-round-${round}-observer`);
-        await shoot(photographed.page, `0${round + 1}-round-${round}-bidder-${photographed.name}`);
-      }
-      await until(observer, "the end of the auction", finished, null, timeout);
-      const end = `0${rounds + 2}-after-end`;
-      await shoot(observer, `${end}-observer`);
-      await shoot(photographed.page, `${end}-bidder-${photographed.name}`);
-    }
-    await Promise.all([...bidders.map(bidding), photographing()]);
-
-    if (config.finalAmounts) {
-      const amounts = await observer.$$eval("#standings tbody tr", rows => rows.map(tr => tr.cells[2].textContent));
-      if (amounts.map(Number).join() !== config.finalAmounts.map(Number).join()) {
-        fail(`final standings ${amounts.join(", ")}, expected ${config.finalAmounts.join(", ")}`);
-      }
-      log(`observer: final standings ${amounts.join(", ")}`);
-    }
-    for (const b of bidders) {
+  // Each bidder bids in its own turns; they run side by side and the
+  // page's turn order decides who goes when.
+  async function bidding(b) {
+    for (const bid of b.bids ?? []) {
+      await until(b.page, `${b.name}'s turn in round ${bid.round}`, turnOpen, bid.round, timeout);
       const bounds = await text(b.page, "#bounds");
-      if (!(await b.page.locator("#bid-button").isDisabled())) fail(`${b.name}: the bid form is still open after the end`);
-      if (bounds !== "") fail(`${b.name}: bounds still shown after the end: "${bounds}"`);
-      const message = await text(b.page, "#message");
-      if (message !== "") fail(`${b.name}: a bid's message outlived its turn: "${message}"`);
+      await b.page.fill("#amount", bid.amount);
+      await b.page.click("#bid-button");
+      if (bid.refused) {
+        await until(b.page, `${b.name}'s refusal "${bid.refused}"`,
+          expected => { const m = document.querySelector("#message"); return m.className === "error" && m.textContent.includes(expected); },
+          bid.refused, 10000);
+        log(`${b.name} round ${bid.round}: ${bid.amount} refused as it should be: "${await text(b.page, "#message")}" (${bounds})`);
+        await shoot(b.page, `0${bid.round + 1}-round-${bid.round}-${b.name}-refused-bid`);
+      } else {
+        await until(b.page, `${b.name}'s bid ${bid.amount} accepted`,
+          amount => document.querySelector("#message").className === "ok"
+            && document.querySelector("#you-own").textContent.includes(amount),
+          bid.amount, 10000);
+        log(`${b.name} round ${bid.round}: ${bid.amount} accepted: "${await text(b.page, "#message")}" (${bounds})`);
+        if (b.phone) await shoot(b.page, `0${bid.round + 1}-round-${bid.round}-${b.name}-phone${b.english ? "-en" : ""}`);
+      }
+      b.done.get(bid.round)?.resolve();
+      if (!bid.refused) {
+        // The observer sees the amount once the turn is over, live.
+        await until(observer, `the observer's chronicle to show ${b.name}'s ${bid.amount} in round ${bid.round}`,
+          chronicleHas, { round: bid.round, n: b.n, amount: bid.amount }, timeout);
+        log(`observer: chronicle shows bidder ${b.n}'s ${bid.amount} in round ${bid.round}`);
+      }
     }
-    if (!(await observer.evaluate(() => window.notReloaded === true))) fail("the observer page reloaded");
-    if (pageErrors.length) fail(`the page's script failed: ${pageErrors.join("; ")}`);
-    log("all checks passed");
-  } finally {
-    clearTimeout(watchdog);
-    await browser.close();
   }
-}
+  // Each round is shot in its last turn, once that round's bids are in.
+  async function photographing() {
+    for (let round = 1; round <= rounds; round++) {
+      await until(observer, `the last turn of round ${round}`, lastTurnOf, round, timeout);
+      await Promise.all(bidders.map(b => b.done.get(round)?.promise));
+      await shoot(observer, `0${round + 1}-round-${round}-observer`);
+      await shoot(photographed.page, `0${round + 1}-round-${round}-bidder-${photographed.name}`);
+    }
+    await until(observer, "the end of the auction", finished, null, timeout);
+    const end = `0${rounds + 2}-after-end`;
+    await shoot(observer, `${end}-observer`);
+    await shoot(photographed.page, `${end}-bidder-${photographed.name}`);
+  }
+  await Promise.all([...bidders.map(bidding), photographing()]);
 
-main().catch(error => {
-  console.error(`auction.mjs: FAILED: ${error instanceof Failure ? error.message : error.stack}`);
-  process.exit(1);
+  if (config.finalAmounts) {
+    const amounts = await observer.$$eval("#standings tbody tr", rows => rows.map(tr => tr.cells[2].textContent));
+    if (amounts.map(Number).join() !== config.finalAmounts.map(Number).join()) {
+      fail(`final standings ${amounts.join(", ")}, expected ${config.finalAmounts.join(", ")}`);
+    }
+    log(`observer: final standings ${amounts.join(", ")}`);
+  }
+  for (const b of bidders) {
+    const bounds = await text(b.page, "#bounds");
+    if (!(await b.page.locator("#bid-button").isDisabled())) fail(`${b.name}: the bid form is still open after the end`);
+    if (bounds !== "") fail(`${b.name}: bounds still shown after the end: "${bounds}"`);
+    const message = await text(b.page, "#message");
+    if (message !== "") fail(`${b.name}: a bid's message outlived its turn: "${message}"`);
+  }
+  if (!(await observer.evaluate(() => window.notReloaded === true))) fail("the observer page reloaded");
 });

@@ -27,6 +27,7 @@ macro_rules! on_both_backends {
 }
 
 pub mod backends;
+pub mod browser;
 pub mod clock;
 pub mod conformance;
 pub mod http;

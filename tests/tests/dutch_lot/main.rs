@@ -6,9 +6,11 @@
 //! observer), round 1's stop at the running step's price, a sealed bid in
 //! round 2 that nobody sees before the round ends, the stopper's last word
 //! in round 3, and the result selling the lot; and a lot nobody stops
-//! left unsold.
+//! left unsold. `browser.rs`: the same auction through its page in a real
+//! browser, on a running clock.
 
 mod adapter;
+mod browser;
 mod dutch_lot;
 
 use api::kinds::live_auction::LiveAuction;
@@ -104,7 +106,8 @@ async fn apply(server: &TestServer, lot: &Lot, name: &str) -> Applicant {
     }
 }
 
-async fn link(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
+/// The applicant's `participationUrl`, as its owner reads its bid.
+async fn participation_url(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
     let (status, _, body) = server
         .get(
             &format!(
@@ -116,9 +119,15 @@ async fn link(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let url = body["data"]["participationUrl"]
+    body["data"]["participationUrl"]
         .as_str()
-        .unwrap_or_else(|| panic!("no participationUrl: {body}"));
+        .unwrap_or_else(|| panic!("no participationUrl: {body}"))
+        .to_owned()
+}
+
+/// The query of the applicant's participation link: its credentials.
+async fn link(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
+    let url = participation_url(server, lot, applicant).await;
     url.split_once('?').expect("a query").1.to_owned()
 }
 
