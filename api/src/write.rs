@@ -121,12 +121,37 @@ pub async fn execute<D>(
 where
     D: Decider<Error = Refusal>,
 {
+    execute_then::<D>(state, id, broker, role, headers, command, Readable::Wait).await
+}
+
+/// Whether a write answers only once the read models include it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readable {
+    Wait,
+    /// The answer is rendered from the state the write left, and nothing a
+    /// client then reads from the read models depends on it.
+    DontWait,
+}
+
+/// [`execute`], waiting for the read models or not.
+pub async fn execute_then<D>(
+    state: &AppState,
+    id: &str,
+    broker: &Broker,
+    role: &str,
+    headers: &HeaderMap,
+    command: &D::Command,
+    readable: Readable,
+) -> Result<(D::State, Vec<D::Event>), ApiError>
+where
+    D: Decider<Error = Refusal>,
+{
     let executed = state
         .handler
         .execute::<D>(id, command, &metadata(broker, role, headers))
         .await
         .map_err(command_failed)?;
-    if let Some(appended) = executed.appended {
+    if let (Some(appended), Readable::Wait) = (executed.appended, readable) {
         state.readable(appended.last_position).await;
     }
     Ok((executed.state, executed.events))
