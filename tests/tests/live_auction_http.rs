@@ -16,6 +16,7 @@ use serde_json::{Value as Json, json};
 e2e::on_both_backends!(
     tv_b1_prices_are_reached_by_bidding_in_the_auction,
     participation_links_open_only_their_own_bid,
+    two_servers_never_double_a_step,
 );
 
 fn dec(text: &str) -> Decimal {
@@ -335,4 +336,54 @@ async fn participation_links_open_only_their_own_bid(server: TestServer) {
         .get("/api/auctions/0123456789abcdef0123456789abcdef", None, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+/// Two servers on one store each run a scheduler, and both fire every
+/// stage end of the auction at the same moment: each step is appended
+/// once (the version check makes the loser decide again, on a state where
+/// nothing is due).
+async fn two_servers_never_double_a_step(server: TestServer) {
+    use commands::{CommandHandler, Scheduler, UlidIds};
+    let sale = publish_lot(&server, 1000, 200, 100).await;
+    for edr in ["00000010", "00000011"] {
+        bid(&server, &sale, edr, 300, 100).await;
+        server.advance(TimeDelta::minutes(1));
+    }
+    end_tendering(&server).await;
+    let second = CommandHandler::new(
+        server.store.clone(),
+        server.clock.clone(),
+        std::sync::Arc::new(UlidIds::default()),
+    );
+    let mut other = Scheduler::new(second);
+    server.registry.schedule(&mut other, &Default::default());
+    let view = auction_view(&server, &sale).await;
+    let mut boundaries: Vec<DateTime<Utc>> = view["auction"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|stage| time(&stage["end"]))
+        .collect();
+    boundaries.dedup();
+    for at in boundaries {
+        server.set_time(at);
+        let (one, two) = tokio::join!(server.scheduler.run_due(), other.run_due());
+        one.expect("the first scheduler");
+        two.expect("the second scheduler");
+    }
+    let log = server
+        .store
+        .read_procedure(&sale.id)
+        .await
+        .expect("the log");
+    let count = |kind: &str| log.iter().filter(|e| e.event_type == kind).count();
+    // Two bidders: 3 rounds of 2 turns.
+    assert_eq!(count("TurnClosed"), 6);
+    assert_eq!(count("TurnOrderSet"), 3);
+    assert_eq!(count("AuctionFinished"), 1);
+    assert_eq!(count("AuctionResultsRecorded"), 1);
+    server.settle().await;
+    let (_, _, document) = server.get(&sale.path, None, None).await;
+    assert_eq!(document["data"]["status"], "active_qualification");
+    server.assert_replays().await;
 }
