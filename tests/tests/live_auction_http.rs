@@ -229,6 +229,10 @@ async fn participation_links_open_only_their_own_bid(server: TestServer) {
         ("a forged signature", forged.as_str()),
         ("an edited expiry", expired.as_str()),
         ("a bidder without a signature", "bidder=x"),
+        (
+            "an expiry that is no number",
+            "bidder=x&expires=soon&signature=00",
+        ),
     ] {
         for (method, path) in [
             (Method::GET, format!("{auctions}?{query}")),

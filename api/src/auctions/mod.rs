@@ -12,7 +12,7 @@ mod stream;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -47,28 +47,67 @@ pub fn routes() -> Routes {
         .route("/auctions/{id}", get(page::page))
 }
 
-/// The query a participant's requests carry: its link's credentials.
-#[derive(Debug, Default, Deserialize)]
+/// The query a participant's requests carry: its link's credentials. Read
+/// by hand, as text, so that a mangled link (a part missing or repeated, an
+/// expiry that is no number) is refused as a link (403), never as a
+/// malformed request; other parameters are ignored.
+#[derive(Debug, Default)]
 pub struct LinkQuery {
     bidder: Option<String>,
-    expires: Option<i64>,
+    expires: Option<String>,
     signature: Option<String>,
+    repeated: bool,
     /// `?pretty` like every other route.
-    #[serde(default)]
-    pretty: Option<String>,
+    pretty: bool,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for LinkQuery {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let mut query = LinkQuery::default();
+        let raw = parts.uri.query().unwrap_or_default();
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            let slot = match name.as_ref() {
+                "bidder" => &mut query.bidder,
+                "expires" => &mut query.expires,
+                "signature" => &mut query.signature,
+                "pretty" => {
+                    query.pretty = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            query.repeated |= slot.is_some();
+            *slot = Some(value.into_owned());
+        }
+        Ok(query)
+    }
 }
 
 impl LinkQuery {
-    fn credentials(&self) -> Option<Credentials> {
-        Some(Credentials {
-            bidder: self.bidder.clone()?,
-            expires: self.expires?,
-            signature: self.signature.clone()?,
-        })
+    /// The link's credentials; `None` without a link; refused when only
+    /// part of one is there or its expiry is not a number.
+    fn credentials(&self) -> Result<Option<Credentials>, LinkError> {
+        if self.repeated {
+            return Err(LinkError::Invalid);
+        }
+        match (&self.bidder, &self.expires, &self.signature) {
+            (None, None, None) => Ok(None),
+            (Some(bidder), Some(expires), Some(signature)) => Ok(Some(Credentials {
+                bidder: bidder.clone(),
+                expires: expires.parse().map_err(|_| LinkError::Invalid)?,
+                signature: signature.clone(),
+            })),
+            _ => Err(LinkError::Invalid),
+        }
     }
 
     fn pretty(&self) -> bool {
-        self.pretty.is_some()
+        self.pretty
     }
 }
 
@@ -111,10 +150,7 @@ pub(crate) fn participant(
     query: &LinkQuery,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, ApiError> {
-    let Some(credentials) = query.credentials() else {
-        if query.bidder.is_some() || query.signature.is_some() {
-            return Err(link_refused(LinkError::Invalid));
-        }
+    let Some(credentials) = query.credentials().map_err(link_refused)? else {
         return Ok(None);
     };
     app.participation
@@ -194,7 +230,7 @@ pub fn add_participation_url(
 async fn read(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
 ) -> Result<Response, ApiError> {
     let now = app.handler.clock().now();
     let bidder = participant(&app, &id, &query, now)?;
@@ -208,7 +244,7 @@ async fn read(
 async fn protocol(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
 ) -> Result<Response, ApiError> {
     let procedure = load(&app, &id).await?;
     let protocol = procedure.auction_protocol().ok_or_else(|| {
@@ -255,7 +291,7 @@ fn amount_of(value: Option<Json>) -> Result<Option<Amount>, ApiError> {
 async fn bid(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
     headers: HeaderMap,
     raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
@@ -282,7 +318,7 @@ struct TermsBody {
 async fn terms(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
     headers: HeaderMap,
     raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
@@ -299,7 +335,7 @@ async fn terms(
 async fn cancel_bid(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     participate(&app, &id, &query, &headers, |bid_id| {

@@ -8,7 +8,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
@@ -41,7 +41,7 @@ struct Follow {
 pub async fn events(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    query: LinkQuery,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let now = app.handler.clock().now();
     let bidder = participant(&app, &id, &query, now)?;
