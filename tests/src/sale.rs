@@ -229,22 +229,31 @@ pub fn runs_auction_here(server: &TestServer) -> bool {
 }
 
 /// The query of a bid's participation link, as its owner reads it on its
-/// bid (`participationUrl`).
-pub async fn participation_link(server: &TestServer, sale: &Sale, bid: &SaleBid) -> String {
+/// bid (`participationUrl`); `bid_path` is the bid's own path.
+pub async fn link_query(server: &TestServer, bid_path: &str, token: &str) -> String {
     let (status, _, body) = server
-        .get(
-            &format!("{}/bids/{}?acc_token={}", sale.path, bid.id, bid.token),
-            None,
-            None,
-        )
+        .get(&format!("{bid_path}?acc_token={token}"), None, None)
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let url = body["data"]["participationUrl"]
         .as_str()
         .unwrap_or_else(|| panic!("no participationUrl: {body}"));
-    let page = format!("{}/auctions/{}?", server.base, sale.id);
-    assert!(url.starts_with(&page), "{url}");
-    url[page.len()..].to_owned()
+    let (page, query) = url.split_once('?').expect("a query");
+    assert!(
+        page.starts_with(&format!("{}/auctions/", server.base)),
+        "{url}"
+    );
+    query.to_owned()
+}
+
+/// [`link_query`] of a sale's bid.
+pub async fn participation_link(server: &TestServer, sale: &Sale, bid: &SaleBid) -> String {
+    link_query(
+        server,
+        &format!("{}/bids/{}", sale.path, bid.id),
+        &bid.token,
+    )
+    .await
 }
 
 /// The auction the server runs, bid through: in each turn (20 s into it)

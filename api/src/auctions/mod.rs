@@ -296,13 +296,16 @@ async fn bid(
     raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     // The link first: without one, nothing about the body is answered.
-    participant(&app, &id, &query, app.handler.clock().now())?;
+    let bid_id = bidder(&app, &id, &query)?;
     let BidBody { amount } = body::data(&headers, &raw)?;
     let amount = amount_of(amount)?;
-    participate(&app, &id, &query, &headers, |bid_id| Participation::Bid {
-        bid_id,
-        amount,
-    })
+    participate(
+        &app,
+        &id,
+        &headers,
+        Participation::Bid { bid_id, amount },
+        query.pretty(),
+    )
     .await
 }
 
@@ -322,13 +325,10 @@ async fn terms(
     headers: HeaderMap,
     raw: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    participant(&app, &id, &query, app.handler.clock().now())?;
+    let bid_id = bidder(&app, &id, &query)?;
     let TermsBody { accepted } = body::data(&headers, &raw)?;
-    participate(&app, &id, &query, &headers, |bid_id| Participation::Terms {
-        bid_id,
-        accepted,
-    })
-    .await
+    let request = Participation::Terms { bid_id, accepted };
+    participate(&app, &id, &headers, request, query.pretty()).await
 }
 
 /// `DELETE /api/auctions/{id}/bids`: withdraws the bid not yet public.
@@ -338,37 +338,50 @@ async fn cancel_bid(
     query: LinkQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    participate(&app, &id, &query, &headers, |bid_id| {
-        Participation::CancelBid { bid_id }
-    })
+    let bid_id = bidder(&app, &id, &query)?;
+    participate(
+        &app,
+        &id,
+        &headers,
+        Participation::CancelBid { bid_id },
+        query.pretty(),
+    )
     .await
 }
 
-async fn participate(
-    app: &AppState,
-    id: &str,
-    query: &LinkQuery,
-    headers: &HeaderMap,
-    request: impl FnOnce(String) -> Participation,
-) -> Result<Response, ApiError> {
+/// The participant a request's link names, checked; a request without a
+/// link is refused (only participants act on an auction).
+fn bidder(app: &AppState, id: &str, query: &LinkQuery) -> Result<String, ApiError> {
     let now = app.handler.clock().now();
-    let bid_id = participant(app, id, query, now)?.ok_or_else(|| {
+    participant(app, id, query, now)?.ok_or_else(|| {
         ApiError::new(
             StatusCode::FORBIDDEN,
             "url",
             "signature",
             "A participation link is required to bid",
         )
-    })?;
+    })
+}
+
+/// Runs a checked participant's `request`; answers its view after it.
+async fn participate(
+    app: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    request: Participation,
+    pretty: bool,
+) -> Result<Response, ApiError> {
+    let bid_id = request.bid_id().to_owned();
     let kind = kind_of(app, id).await?;
     let broker = Broker::service(PARTICIPANT);
     let caller = Caller {
         broker: &broker,
         token_hash: None,
     };
-    let write = Write::Participate(request(bid_id.clone()));
-    let written = kind.write(app, id, &caller, headers, write).await?;
+    let written = kind
+        .write(app, id, &caller, headers, Write::Participate(request))
+        .await?;
     let now = app.handler.clock().now();
     let data = view(app, written.procedure.as_ref(), Some(&bid_id), now)?;
-    Ok(reply::data(data, query.pretty()))
+    Ok(reply::data(data, pretty))
 }

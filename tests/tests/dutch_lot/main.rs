@@ -127,8 +127,8 @@ async fn participation_url(server: &TestServer, lot: &Lot, applicant: &Applicant
 
 /// The query of the applicant's participation link: its credentials.
 async fn link(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
-    let url = participation_url(server, lot, applicant).await;
-    url.split_once('?').expect("a query").1.to_owned()
+    let bid = format!("{}/bids/{}", lot.path, applicant.id);
+    e2e::sale::link_query(server, &bid, &applicant.token).await
 }
 
 /// Sends a participant's request; the status and the body.

@@ -71,18 +71,7 @@ async fn offer(server: &TestServer, path: &str, amount: i64) -> Offer {
 }
 
 async fn link(server: &TestServer, path: &str, offer: &Offer) -> String {
-    let (status, _, body) = server
-        .get(
-            &format!("{path}/bids/{}?acc_token={}", offer.id, offer.token),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let url = body["data"]["participationUrl"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no participationUrl: {body}"));
-    url.split_once('?').expect("a query").1.to_owned()
+    e2e::sale::link_query(server, &format!("{path}/bids/{}", offer.id), &offer.token).await
 }
 
 fn time(value: &Json) -> DateTime<Utc> {
