@@ -7,5 +7,6 @@ pub use common::{BidOwner, Parties};
 pub mod multi_award_sale;
 pub mod price_quotation;
 mod requests;
+pub mod sale;
 
 pub use requests::Requests;

@@ -9,47 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     BidEdit, BidInput, BidStage, CancellationInput, Config, ProcedureEdit, ProcedureInput,
 };
+pub use crate::procedures::sale::actor::{Actor, Role};
 use crate::procurement::{Amount, DocumentEdit, DocumentInput, Target};
-
-/// What the caller authenticated as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Role {
-    /// A platform acting for the Organizer or a participant; which of them
-    /// it speaks for is decided by the object token it presents.
-    #[default]
-    Broker,
-    /// The auction module, the only one allowed to post auction results.
-    AuctionService,
-}
-
-/// Who is acting: the authenticated broker (or service), its role, and the
-/// hash of the object token it presented (`acc_token`), if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub broker: String,
-    pub token_hash: Option<String>,
-    pub role: Role,
-}
-
-impl Actor {
-    /// A platform presenting `token_hash` (or none).
-    pub fn broker(broker: impl Into<String>, token_hash: Option<&str>) -> Self {
-        Actor {
-            broker: broker.into(),
-            token_hash: token_hash.map(str::to_owned),
-            role: Role::Broker,
-        }
-    }
-
-    /// The auction module.
-    pub fn auction_service(name: impl Into<String>) -> Self {
-        Actor {
-            broker: name.into(),
-            token_hash: None,
-            role: Role::AuctionService,
-        }
-    }
-}
 
 /// One bid's outcome as the auction module reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

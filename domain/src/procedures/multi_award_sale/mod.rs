@@ -155,17 +155,13 @@
 
 pub mod allocation;
 pub mod auction_handoff;
-pub mod award;
 pub mod bid;
-pub mod cancellation;
 pub mod command;
 pub mod config;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
 mod fields;
-pub mod lot;
-pub mod party;
 pub mod procedure;
 pub mod state;
 mod upcast;
@@ -175,6 +171,9 @@ pub mod wire;
 mod proptests;
 #[cfg(test)]
 mod tests;
+
+/// The models every sale shares, under the names this sale has always had.
+pub use crate::procedures::sale::{award, cancellation, lot, party};
 
 pub use award::{
     AWARD_DOCUMENT_TYPES, Award, AwardStatus, CONTRACT_DOCUMENT_TYPES, Contract, ContractStatus,

@@ -71,23 +71,6 @@ pub const SELLING_METHODS: [&str; 11] = [
     "basicSell-multiAwards-initial-auction-manual",
 ];
 
-/// The CAV root codes the main classifier may lie under (spec §2.3).
-pub const CAV_ROOTS: [&str; 10] = [
-    "03000000-1",
-    "09000000-3",
-    "14000000-1",
-    "15000000-8",
-    "18000000-9",
-    "19000000-6",
-    "22000000-0",
-    "24000000-4",
-    "30000000-9",
-    "44000000-0",
-];
-
-/// Additional classification schemes an item may carry (spec §2.3).
-pub const ADDITIONAL_SCHEMES: [&str; 2] = ["CPVS", "CVZU"];
-
 /// Document types of the procedure itself (spec §6.4; REM-era list, Q26).
 pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
     "illustration",
@@ -100,9 +83,6 @@ pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
     "clarifications",
     "digitalSignature",
 ];
-
-/// Procedure currencies (spec §7.3).
-pub const CURRENCIES: [&str; 3] = ["UAH", "USD", "EUR"];
 
 /// `value` (ValueWithTax, spec §7.3): the minimal price **per unit**.
 #[skip_serializing_none]

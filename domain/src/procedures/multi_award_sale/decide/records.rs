@@ -1,15 +1,14 @@
 //! A sale's records as the shared rules ([`crate::procedures::common`]) see
 //! them.
 
-use crate::procedures::common::{self, BidRecord, Caller, Parties, Records, Root};
+use crate::procedures::common::{self, BidRecord, Parties, Records, Root};
 use crate::procedures::multi_award_sale::{
-    Actor, Award, Bid, BidStatus, Cancellation, Config, Contract, Procedure, ProcedureStatus, Role,
-    State,
+    Bid, BidStatus, Config, Procedure, ProcedureStatus, State,
 };
 use crate::procurement::one_bid_per_party::Party;
 use crate::procurement::{Identifier, Period};
 
-common::records::documented_records!(Bid, Award, Contract, Cancellation);
+common::records::documented_records!(Bid);
 
 impl BidRecord for Bid {
     fn is_withdrawn(&self) -> bool {
@@ -63,17 +62,5 @@ impl Records for State {
 
     fn parties(&self) -> &Parties {
         &self.parties
-    }
-}
-
-impl Caller for Actor {
-    /// Only a broker owns anything; the auction module acts in no broker's
-    /// name.
-    fn broker(&self) -> Option<&str> {
-        (self.role == Role::Broker).then_some(self.broker.as_str())
-    }
-
-    fn token_hash(&self) -> Option<&str> {
-        self.token_hash.as_deref()
     }
 }
