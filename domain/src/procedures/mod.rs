@@ -3,6 +3,7 @@
 //! type's HTTP API takes alike ([`Requests`]).
 
 pub(crate) mod common;
+pub mod dutch_sale;
 pub use common::{BidOwner, Parties};
 pub mod multi_award_sale;
 pub mod price_quotation;

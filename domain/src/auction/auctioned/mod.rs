@@ -14,7 +14,9 @@
 //!   external hand-off produces ([`AuctionHandOff::auction_outcome`]), so
 //!   the auction's end and the procedure's next step are one commit;
 //! - the procedure has left its auction stage (it was cancelled) while the
-//!   auction runs: the auction is cancelled.
+//!   auction runs: the auction is cancelled;
+//! - a bid the procedure counts among the running auction's participants
+//!   ([`RunsAuction::auction_participants`]) is not yet in it: it joins.
 //!
 //! An auction that ends without a ranking (a Dutch auction nobody stopped)
 //! is recorded through [`AuctionHandOff::auction_failed`]. An engine that
@@ -62,6 +64,15 @@ pub trait RunsAuction<E: AuctionEngine>: AuctionHandOff + Scheduled<Error = Refu
     /// The auction to run while the procedure is in its auction stage, at
     /// `now`; `None` outside that stage.
     fn auction_setup(state: &Self::State, now: DateTime<Utc>) -> Option<Setup<E::Parameters>>;
+
+    /// The bids that take part in the running auction. A procedure whose
+    /// bids may still be placed once its auction runs (the Dutch sale's
+    /// AD-3: until round 1 ends) names them all, and each one the engine
+    /// does not know yet joins it in the same append; by default nobody
+    /// joins after the auction was set up.
+    fn auction_participants(_state: &Self::State) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// What a participant asks of the auction, through its participation link.
@@ -366,6 +377,22 @@ where
                     };
                     let events = P::decide(&self.state.procedure, &record, context)?;
                     self.procedure(events);
+                }
+                (Some(_), true, None) => {
+                    let late: Vec<String> = P::auction_participants(&self.state.procedure)
+                        .into_iter()
+                        .filter(|bid_id| {
+                            E::participant_view(&self.state.auction, bid_id, context.now).is_none()
+                        })
+                        .collect();
+                    if late.is_empty() {
+                        return Ok(());
+                    }
+                    for bid_id in late {
+                        let join = AuctionCommand::Join { bid_id };
+                        let events = E::decide(&self.state.auction, &join, context)?;
+                        self.auction(events);
+                    }
                 }
                 (None, true, None) => {
                     let events = E::decide(&self.state.auction, &AuctionCommand::Cancel, context)?;

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::auction::{AuctionEvent, dutch, turn_based};
+use crate::procedures::dutch_sale::DutchSale;
 use crate::procedures::multi_award_sale::MultiAwardSale;
 use crate::procedures::price_quotation::PriceQuotation;
 use crate::{Decider, DomainEvent, EventDecodeError};
@@ -30,5 +31,6 @@ fn no_procedure_names_an_event_as_an_engine_does() {
     ] {
         assert_eq!(unknown_to::<MultiAwardSale>(names), Vec::<String>::new());
         assert_eq!(unknown_to::<PriceQuotation>(names), Vec::<String>::new());
+        assert_eq!(unknown_to::<DutchSale>(names), Vec::<String>::new());
     }
 }

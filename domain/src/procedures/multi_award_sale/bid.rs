@@ -7,6 +7,7 @@ use serde_with::skip_serializing_none;
 
 use super::Organization;
 use crate::procedures::common::BidStage;
+pub use crate::procedures::sale::BID_DOCUMENT_TYPES;
 use crate::procurement::{Amount, Document, Money};
 
 /// Bid statuses: the model's `draft`, `active`, `deleted` (spec §7.5) plus
@@ -40,19 +41,6 @@ impl From<BidStage> for BidStatus {
         }
     }
 }
-
-/// Document types a bid may carry (spec §6.5; REM-era list, Q26, with the
-/// Cyrillic "х" of `x_ultimateBeneficiaryInfo` read as Latin).
-pub const BID_DOCUMENT_TYPES: [&str; 8] = [
-    "auctionProtocol",
-    "x_guarantee",
-    "x_ultimateBeneficiaryInfo",
-    "x_governingBodyInfo",
-    "x_relatedParties",
-    "x_generationType",
-    "eligibilityDocuments",
-    "digitalSignature",
-];
 
 /// The `data` of `POST /api/procedures/{id}/bids`.
 #[skip_serializing_none]

@@ -13,48 +13,7 @@ use super::{Award, Bid, Cancellation, Contract, Item, Organization, Unit};
 pub use crate::procurement::MultiLang;
 use crate::procurement::{Amount, Document, Money, Period};
 
-/// Procedure statuses of spec §3.1 (the BSM set, not the REM-era model
-/// enum, Q31).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProcedureStatus {
-    ActiveTendering,
-    ActiveAuction,
-    ActiveQualification,
-    ActiveAwarded,
-    Complete,
-    Unsuccessful,
-    Cancelled,
-}
-
-impl ProcedureStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProcedureStatus::ActiveTendering => "active_tendering",
-            ProcedureStatus::ActiveAuction => "active_auction",
-            ProcedureStatus::ActiveQualification => "active_qualification",
-            ProcedureStatus::ActiveAwarded => "active_awarded",
-            ProcedureStatus::Complete => "complete",
-            ProcedureStatus::Unsuccessful => "unsuccessful",
-            ProcedureStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            ProcedureStatus::Complete | ProcedureStatus::Unsuccessful | ProcedureStatus::Cancelled
-        )
-    }
-
-    /// Qualification is under way: awards and contracts may be worked on.
-    pub fn in_qualification(self) -> bool {
-        matches!(
-            self,
-            ProcedureStatus::ActiveQualification | ProcedureStatus::ActiveAwarded
-        )
-    }
-}
+pub use crate::procedures::sale::{PROCEDURE_DOCUMENT_TYPES, ProcedureStatus};
 
 /// The `sellingMethod` values of spec §1.1 (the BSM ones, verbatim).
 pub const SELLING_METHODS: [&str; 11] = [
@@ -69,19 +28,6 @@ pub const SELLING_METHODS: [&str; 11] = [
     "basicSell-multiAwards-initial-qualification-prod",
     "basicSell-multiAwards-initial-qualification-fast",
     "basicSell-multiAwards-initial-auction-manual",
-];
-
-/// Document types of the procedure itself (spec §6.4; REM-era list, Q26).
-pub const PROCEDURE_DOCUMENT_TYPES: [&str; 9] = [
-    "illustration",
-    "technicalSpecifications",
-    "evaluationCriteria",
-    "contractProforma",
-    "x_lotInfoEN",
-    "x_verificationAct",
-    "guaranteeTemplate",
-    "clarifications",
-    "digitalSignature",
 ];
 
 /// `value` (ValueWithTax, spec §7.3): the minimal price **per unit**.

@@ -8,9 +8,11 @@
 pub mod actor;
 pub mod award;
 pub mod cancellation;
+pub mod document_types;
 pub mod fields;
 pub mod lot;
 pub mod party;
+pub mod status;
 
 pub use actor::{Actor, Role};
 pub use award::{
@@ -18,7 +20,9 @@ pub use award::{
     TERMINATION_REASONS,
 };
 pub use cancellation::{CANCELLATION_DOCUMENT_TYPES, Cancellation, CancellationInput};
+pub use document_types::{BID_DOCUMENT_TYPES, PROCEDURE_DOCUMENT_TYPES};
 pub use lot::{Classification, Item, Unit};
 pub use party::{Address, ContactPoint, Identifier, Organization};
+pub use status::ProcedureStatus;
 
 crate::procedures::common::records::documented_records!(Award, Contract, Cancellation);

@@ -1,0 +1,1 @@
+//! Given/when/then vectors of the Dutch sale, on the spec harness.
