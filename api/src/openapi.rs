@@ -23,6 +23,8 @@ pub const COMMON: &str = include_str!("../openapi/common.json");
 pub const PRICE_QUOTATION: &str = include_str!("../openapi/price_quotation.json");
 /// The multi-award sale: `/api/procedures…` and its schemas.
 pub const MULTI_AWARD_SALE: &str = include_str!("../openapi/multi_award_sale.json");
+/// The Dutch sale: its schemas under the multi-award sale's `/api/procedures` paths.
+pub const DUTCH_SALE: &str = include_str!("../openapi/dutch_sale.json");
 
 /// The HTTP methods an OpenAPI path item may describe; its other fields
 /// (`parameters`, `summary`, …) are shared by its operations.

@@ -12,9 +12,10 @@ use commands::Scheduler;
 use commands::store::{EventStore, StoreError};
 use serde_json::Value as Json;
 
-use domain::auction::TurnBased;
+use domain::auction::{Dutch, TurnBased};
 
 use crate::kinds::Adapted;
+use crate::kinds::dutch_sale::DutchSaleAdapter;
 use crate::kinds::live_auction::LiveAuction;
 use crate::kinds::multi_award_sale::SaleAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
@@ -65,7 +66,8 @@ pub enum AuctionRunner {
 #[derive(Debug, Clone, Default)]
 pub struct Builtin {
     pub sale_periods: SalePeriods,
-    /// Who runs the multi-award sale's auction.
+    /// Who runs the multi-award sale's auction (the Dutch sale's is always
+    /// run by the CDB).
     pub sale_auction: AuctionRunner,
 }
 
@@ -76,8 +78,12 @@ impl Registry {
 
     /// The procedure types opencdb ships, with the operator's settings.
     pub fn builtin(settings: Builtin) -> Self {
+        let dutch = Adapted(DutchSaleAdapter::new(settings.sale_periods.clone()));
         let sale = Adapted(SaleAdapter::new(settings.sale_periods));
-        let registry = Registry::new().with(Adapted(PriceQuotationAdapter));
+        // The Dutch sale's auction is always the CDB's.
+        let registry = Registry::new()
+            .with(Adapted(PriceQuotationAdapter))
+            .with(LiveAuction::<_, Dutch>::new(dutch));
         match settings.sale_auction {
             AuctionRunner::Cdb => registry.with(LiveAuction::<_, TurnBased>::new(sale)),
             AuctionRunner::External => registry.with(sale),

@@ -5,6 +5,7 @@
 //! API and the requests only it reads its own way. The rules themselves are
 //! in the domain (`domain::procedures::*`).
 
+pub mod dutch_sale;
 pub mod live_auction;
 pub mod multi_award_sale;
 pub mod price_quotation;
