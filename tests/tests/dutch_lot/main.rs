@@ -6,11 +6,10 @@
 //! observer), round 1's stop at the running step's price, a sealed bid in
 //! round 2 that nobody sees before the round ends, the stopper's last word
 //! in round 3, and the result selling the lot; and a lot nobody stops
-//! left unsold. `browser.rs`: the same auction through its page in a real
-//! browser, on a running clock.
+//! left unsold. The same engine through its page in a real browser is
+//! `dutch_sale_browser.rs`, with the Dutch sale the server ships.
 
 mod adapter;
-mod browser;
 mod dutch_lot;
 
 use api::kinds::live_auction::LiveAuction;
