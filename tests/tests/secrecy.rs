@@ -12,6 +12,8 @@
 //! Never disclosed: a price a bid had before it was changed, withdrawn and
 //! draft bids, a tenderer's second bid through another broker, `buyerOnly`
 //! documents, and every bid of a procedure cancelled while bids were sealed.
+//! A Dutch sale's sealed round-2 bid is seen by nobody, on the auction's
+//! own routes either, until round 2 ends.
 
 use std::collections::BTreeSet;
 
@@ -26,7 +28,8 @@ use serde_json::{Value as Json, json};
 
 e2e::on_both_backends!(
     price_quotation_bids_stay_sealed,
-    multi_award_sale_bids_stay_sealed
+    multi_award_sale_bids_stay_sealed,
+    dutch_sale_bids_stay_sealed
 );
 
 const NO_ID: &str = "0123456789abcdef0123456789abcdef";
@@ -37,6 +40,7 @@ fn every_published_kind_is_scanned() {
     let scanned: BTreeSet<&str> = [
         domain::procedures::price_quotation::KIND,
         domain::procedures::multi_award_sale::KIND,
+        domain::procedures::dutch_sale::KIND,
     ]
     .into();
     let registry = api::registry::Registry::builtin(Default::default());
@@ -729,4 +733,334 @@ async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
         &sealed_for_ever,
         &disclosed,
     );
+}
+
+/// A Dutch sale's application by `edr` through `key`; `email` replaces the
+/// contact's e-mail, a marker of its own.
+async fn dutch_bid(
+    server: &TestServer,
+    sale: &str,
+    key: &'static str,
+    edr: &str,
+    email: Option<&str>,
+    status: Option<&str>,
+) -> SaleBid {
+    let mut bidder = e2e::sale::organization(edr);
+    if let Some(email) = email {
+        bidder["contactPoint"]["email"] = json!(email);
+    }
+    let mut data = json!({ "bidders": [bidder] });
+    if let Some(status) = status {
+        data["status"] = json!(status);
+    }
+    let (code, _, body) = server
+        .post(
+            &format!("{sale}/bids"),
+            Some(key),
+            Some(json!({ "data": data })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{body}");
+    SaleBid {
+        id: body["data"]["id"].as_str().expect("bid id").to_owned(),
+        token: body["access"]["token"].as_str().expect("token").to_owned(),
+    }
+}
+
+/// A published Dutch sale: its id, path, owner token and the auction's date.
+async fn dutch_sale(server: &TestServer) -> (String, String, String, String) {
+    let (status, _, body) = server
+        .post(
+            e2e::sale::PROCEDURES,
+            Some(BROKER_KEY),
+            Some(json!({"data": {
+                "sellingMethod": "basicSell-dutch",
+                "sellingEntity": e2e::sale::organization("00000001"),
+                "lotId": "LOT-D",
+                "title": {"uk_UA": "Пшениця 3 класу, 100 т"},
+                "description": {"uk_UA": "Пшениця 3 класу врожаю 2025 року"},
+                "x_documentRequirements": {"uk_UA": "Витяг з ЄДР"},
+                "value": {"amount": 1500, "currency": "UAH"},
+                "minimalStep": {"amount": 100, "currency": "UAH"},
+                "auctionParameters": {"dutchStepQuantity": 10},
+                "items": [{
+                    "description": {"uk_UA": "Пшениця"},
+                    "classification": {"scheme": "CAV", "id": "03211100-4"},
+                    "quantity": 100,
+                    "unit": {"code": "TNE", "name": {"uk_UA": "тонна"}}
+                }]
+            }})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["data"]["id"].as_str().expect("id").to_owned();
+    let token = body["access"]["token"].as_str().expect("token").to_owned();
+    let start = body["data"]["auctionPeriod"]["startDate"]
+        .as_str()
+        .expect("the auction's date")
+        .to_owned();
+    (
+        id.clone(),
+        format!("{}/{id}", e2e::sale::PROCEDURES),
+        token,
+        start,
+    )
+}
+
+/// The start of the Dutch auction's first stage of `kind` (step `number`).
+async fn dutch_stage(server: &TestServer, id: &str, kind: &str, number: Option<u64>) -> Json {
+    let (status, _, view) = server.get(&format!("/api/auctions/{id}"), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let stage = view["data"]["auction"]["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .find(|s| s["kind"] == kind && number.is_none_or(|n| s["number"] == json!(n)))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} stage: {view}"));
+    stage
+}
+
+fn at(value: &Json) -> chrono::DateTime<chrono::Utc> {
+    domain::time::parse_timestamp(value.as_str().expect("a time")).expect("a timestamp")
+}
+
+async fn dutch_act(server: &TestServer, id: &str, what: &str, query: &str, data: Json) {
+    let (status, _, body) = server
+        .post(
+            &format!("/api/auctions/{id}/{what}?{query}"),
+            None,
+            Some(json!({ "data": data })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{what}: {body}");
+}
+
+async fn dutch_sale_bids_stay_sealed(server: TestServer) {
+    let (id, sale, token, start) = dutch_sale(&server).await;
+    let (doomed_id, doomed, doomed_token, _) = dutch_sale(&server).await;
+    let mut known = known();
+    for s in [&id, &doomed_id] {
+        known.add("id", s);
+    }
+    let bids = format!("{sale}/bids");
+    let d1 = dutch_bid(&server, &sale, OTHER_KEY, "72000001", None, None).await;
+    let d1_documents = format!("{bids}/{}/documents?acc_token={}", d1.id, d1.token);
+    let public_doc = bid_document(
+        &server,
+        &d1_documents,
+        OTHER_KEY,
+        "bsd-d1-public-doc",
+        Some("eligibilityDocuments"),
+        false,
+    )
+    .await;
+    let secret_doc = bid_document(
+        &server,
+        &d1_documents,
+        OTHER_KEY,
+        "bsd-d1-buyeronly-doc",
+        Some("x_guarantee"),
+        true,
+    )
+    .await;
+    let d2 = dutch_bid(&server, &sale, OTHER_KEY, "72000002", None, None).await;
+    let d3 = dutch_bid(&server, &sale, OTHER_KEY, "72000003", None, None).await;
+    let (status, _, body) = server
+        .delete(
+            &format!("{bids}/{}?acc_token={}", d3.id, d3.token),
+            Some(OTHER_KEY),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let d4 = dutch_bid(&server, &sale, OTHER_KEY, "72000004", None, Some("draft")).await;
+    // d1's participant again, through the Organizer's own broker.
+    let d5 = dutch_bid(
+        &server,
+        &sale,
+        BROKER_KEY,
+        "72000001",
+        Some("bsd-d5-second@bidder.test"),
+        None,
+    )
+    .await;
+    let c1 = dutch_bid(&server, &doomed, OTHER_KEY, "72000006", None, None).await;
+    for bid in [&d1, &d2, &d3, &d4, &d5, &c1] {
+        known.add("bid_id", &bid.id);
+    }
+    for (id, key) in [&public_doc, &secret_doc] {
+        known.add("document_id", id);
+        known.add("key", key);
+    }
+    let sealed_bid = "1488.88";
+    let final_bid = "1599.99";
+    let sealed_for_ever: Vec<String> = [
+        "72000003",
+        "72000004",
+        "bsd-d5-second@bidder.test",
+        "bsd-d1-buyeronly-doc-title",
+        "bsd-d1-buyeronly-doc-body",
+        "72000006",
+    ]
+    .map(String::from)
+    .into();
+    let disclosed: Vec<String> = [
+        "72000001",
+        "bidder72000001@example.com",
+        "72000002",
+        "bsd-d1-public-doc-title",
+        "bsd-d1-public-doc-body",
+        sealed_bid,
+        final_bid,
+    ]
+    .map(String::from)
+    .into();
+    let all_sealed: Vec<String> = sealed_for_ever.iter().chain(&disclosed).cloned().collect();
+    let probes = |bid: &SaleBid| {
+        vec![
+            Probe {
+                method: Method::PATCH,
+                path: format!("{bids}/{}", bid.id),
+                key: Some(BROKER_KEY),
+                body: Some(json!({"data": {"bidders": []}})),
+            },
+            Probe {
+                method: Method::DELETE,
+                path: format!("{bids}/{}?acc_token={token}", bid.id),
+                key: Some(BROKER_KEY),
+                body: None,
+            },
+        ]
+    };
+    let viewers = viewers(&token);
+    let label = |stage: &str| format!("dutchSale/{stage}/{}", server.backend.name());
+    let scan = collect(&server, &known, &viewers, &probes(&d1)).await;
+    check(&scan, &label("tendering"), &all_sealed, &[]);
+
+    // Cancel the second sale while its bid is sealed.
+    let mut decision = upload(&server, BROKER_KEY, "decision.pdf", "%PDF-1.4 decision").await;
+    decision["documentType"] = json!("cancellationDetails");
+    let (status, _, body) = server
+        .post(
+            &format!("{doomed}/cancellations?acc_token={doomed_token}"),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"reason": {"uk_UA": "Рішення організатора"}, "documents": [decision]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    if let Some(id) = body["data"]["id"].as_str() {
+        known.add("cancellation_id", id);
+    }
+
+    // The auction runs: d1 stops round 1 at step 3, d2 bids sealed in
+    // round 2. Until round 2 ends nobody sees who the participants are or
+    // d2's amount, on any route, the auction's own included.
+    server.set_time(at(&json!(start)));
+    assert!(server.run_scheduler().await >= 1, "the auction starts");
+    let links = [
+        e2e::sale::link_query(&server, &format!("{bids}/{}", d1.id), &d1.token).await,
+        e2e::sale::link_query(&server, &format!("{bids}/{}", d2.id), &d2.token).await,
+    ];
+    for link in &links {
+        dutch_act(&server, &id, "terms", link, json!({"accepted": true})).await;
+    }
+    let step3 = dutch_stage(&server, &id, "step", Some(3)).await;
+    server.set_time(at(&step3["start"]) + chrono::TimeDelta::seconds(5));
+    dutch_act(&server, &id, "bids", &links[0], json!({})).await;
+    let round2 = dutch_stage(&server, &id, "sealedBids", None).await;
+    server.set_time(at(&round2["start"]) + chrono::TimeDelta::seconds(5));
+    dutch_act(
+        &server,
+        &id,
+        "bids",
+        &links[1],
+        json!({"amount": sealed_bid}),
+    )
+    .await;
+    let scan = collect(&server, &known, &viewers, &probes(&d1)).await;
+    check(&scan, &label("round-2"), &all_sealed, &[]);
+
+    // Round 3: d2's amount is public on the auction's routes (under its
+    // label), nowhere else; d1 outbids it.
+    let round3 = dutch_stage(&server, &id, "finalBid", None).await;
+    server.set_time(at(&round3["start"]) + chrono::TimeDelta::seconds(5));
+    assert!(server.run_scheduler().await >= 1, "round 2 closed");
+    dutch_act(
+        &server,
+        &id,
+        "bids",
+        &links[0],
+        json!({"amount": final_bid}),
+    )
+    .await;
+    let scan = collect(&server, &known, &viewers, &probes(&d1)).await;
+    let (auction, elsewhere): (Vec<_>, Vec<_>) = scan
+        .answers
+        .into_iter()
+        .partition(|answer| answer.request.starts_with("GET /api/auctions/"));
+    check(
+        &Scan {
+            routes: scan.routes,
+            answers: elsewhere,
+        },
+        &label("round-3"),
+        &all_sealed,
+        &[],
+    );
+    let beyond_sealed_bid: Vec<String> = all_sealed
+        .iter()
+        .filter(|marker| *marker != sealed_bid)
+        .cloned()
+        .collect();
+    check(
+        &Scan {
+            routes: scan.routes,
+            answers: auction,
+        },
+        &label("round-3 (its own routes)"),
+        &beyond_sealed_bid,
+        &[sealed_bid.to_owned()],
+    );
+
+    // The results: the participants are disclosed with their amounts, d1's
+    // second bid through another broker left out.
+    server.set_time(at(&round3["end"]));
+    assert!(server.run_scheduler().await >= 1, "the auction ended");
+    server.settle().await;
+    let document = read(&server, &sale).await;
+    assert_eq!(
+        document["data"]["status"], "active_qualification",
+        "{document}"
+    );
+    for award in document["data"]["awards"].as_array().into_iter().flatten() {
+        known.add("award_id", award["id"].as_str().unwrap_or(NO_ID));
+    }
+    let scan = collect(&server, &known, &viewers, &probes(&d1)).await;
+    check(&scan, &label("disclosed"), &sealed_for_ever, &disclosed);
+
+    // The Organizer qualifies d1: its contract, through the sale and as a
+    // resource of its own.
+    let qualifying = e2e::sale::Scenario {
+        server: &server,
+        sale: e2e::sale::Sale {
+            id: id.clone(),
+            token: token.clone(),
+            path: sale.clone(),
+            created: document.clone(),
+        },
+        bids: vec![e2e::sale::SaleBid {
+            id: d1.id.clone(),
+            token: d1.token.clone(),
+            edr: "72000001".into(),
+        }],
+    };
+    qualifying.qualify(1).await;
+    let contract = qualifying.contract(1).await.expect("d1's contract")["id"]
+        .as_str()
+        .expect("contract id")
+        .to_owned();
+    known.add("contract_id", &contract);
+    let scan = collect(&server, &known, &viewers, &probes(&d1)).await;
+    check(&scan, &label("contracted"), &sealed_for_ever, &disclosed);
 }
