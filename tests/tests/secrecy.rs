@@ -811,14 +811,13 @@ async fn dutch_sale(server: &TestServer) -> (String, String, String, String) {
 async fn dutch_stage(server: &TestServer, id: &str, kind: &str, number: Option<u64>) -> Json {
     let (status, _, view) = server.get(&format!("/api/auctions/{id}"), None, None).await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    let stage = view["data"]["auction"]["stages"]
+    view["data"]["auction"]["stages"]
         .as_array()
         .expect("stages")
         .iter()
         .find(|s| s["kind"] == kind && number.is_none_or(|n| s["number"] == json!(n)))
         .cloned()
-        .unwrap_or_else(|| panic!("no {kind} stage: {view}"));
-    stage
+        .unwrap_or_else(|| panic!("no {kind} stage: {view}"))
 }
 
 fn at(value: &Json) -> chrono::DateTime<chrono::Utc> {

@@ -105,25 +105,6 @@ async fn apply(server: &TestServer, lot: &Lot, name: &str) -> Applicant {
     }
 }
 
-/// The applicant's `participationUrl`, as its owner reads its bid.
-async fn participation_url(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
-    let (status, _, body) = server
-        .get(
-            &format!(
-                "{}/bids/{}?acc_token={}",
-                lot.path, applicant.id, applicant.token
-            ),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["data"]["participationUrl"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no participationUrl: {body}"))
-        .to_owned()
-}
-
 /// The query of the applicant's participation link: its credentials.
 async fn link(server: &TestServer, lot: &Lot, applicant: &Applicant) -> String {
     let bid = format!("{}/bids/{}", lot.path, applicant.id);

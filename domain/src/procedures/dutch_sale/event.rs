@@ -49,8 +49,14 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
-    /// `auctionPeriod.startDate` came: the auction runs.
+    /// `auctionPeriod.startDate` came: the auction runs from `start` (the
+    /// published date, or the moment the CDB could start it if it came
+    /// after the familiarisation pause), its round 1 ending at `bids_close`.
     AuctionStarted {
+        #[serde(with = "crate::time::kyiv_serde")]
+        start: DateTime<Utc>,
+        #[serde(with = "crate::time::kyiv_serde")]
+        bids_close: DateTime<Utc>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },

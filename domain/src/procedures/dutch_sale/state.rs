@@ -119,8 +119,14 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             *at
         }
-        Event::AuctionStarted { at } => {
+        Event::AuctionStarted {
+            start,
+            bids_close,
+            at,
+        } => {
             procedure.status = ProcedureStatus::ActiveAuction;
+            procedure.auction_period.start_date = Some(*start);
+            procedure.tender_period.end_date = Some(*bids_close);
             *at
         }
         Event::AuctionResultsRecorded { results, at, .. } => {

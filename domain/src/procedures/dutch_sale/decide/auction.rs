@@ -7,23 +7,41 @@ use crate::auction::Unsuccessful;
 use crate::handoff::AuctionOutcome;
 use crate::procedures::common::{lookup, new_id, refusals};
 use crate::procedures::dutch_sale::event::Placed;
+use crate::procedures::dutch_sale::schedule::round1_end;
 use crate::procedures::dutch_sale::{
     Actor, Award, AwardStatus, Bid, BidStatus, Event, ProcedureStatus, Role, State,
 };
 use crate::procurement::one_bid_per_party::later_bids_of_the_same_party;
 use crate::procurement::{Money, Period, Refusal};
 
+/// At `auctionPeriod.startDate` the auction runs. A start the CDB comes to
+/// only after the familiarisation pause (it was down) is moved to now, with
+/// the end of round 1, rather than an auction whose steps have passed
+/// unseen; the moved dates are in the event.
 pub(super) fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Event>, Refusal> {
     let Some(procedure) = state.procedure.as_ref() else {
         return Ok(Vec::new());
     };
-    let due = procedure
-        .auction_start()
-        .is_some_and(|start| context.now >= start);
-    if procedure.status != ProcedureStatus::ActiveTendering || !due {
+    let now = context.now;
+    let Some(planned) = procedure.auction_start() else {
+        return Ok(Vec::new());
+    };
+    if procedure.status != ProcedureStatus::ActiveTendering || now < planned {
         return Ok(Vec::new());
     }
-    Ok(vec![Event::AuctionStarted { at: context.now }])
+    let timing = state
+        .config
+        .timing(procedure.auction_parameters.dutch_step_quantity);
+    let start = if now > planned + timing.familiarisation_pause {
+        now
+    } else {
+        planned
+    };
+    Ok(vec![Event::AuctionStarted {
+        start,
+        bids_close: round1_end(start, &timing),
+        at: now,
+    }])
 }
 
 /// Only the auction may report on itself, and only while it runs.
@@ -43,8 +61,8 @@ fn check_reporter(state: &State, actor: &Actor) -> Result<(), Refusal> {
 
 /// The results, best first: the later bids of a participant that bid more
 /// than once leave them; the first in what remains gets the `pending`
-/// award, the second a `pending_waiting` one (Q18); every bid that took
-/// part is disclosed.
+/// award, the second a `pending_waiting` one (Q18), and with nobody left
+/// the procedure is `unsuccessful`; every bid that took part is disclosed.
 pub(super) fn record_results(
     state: &State,
     actor: &Actor,
@@ -64,19 +82,24 @@ pub(super) fn record_results(
             .iter()
             .map(|bid| (bid.id.as_str(), bid.bidders.as_slice())),
     );
-    let results: Vec<Placed> = outcome
+    let ranked: Vec<_> = outcome
         .bids
         .iter()
-        .filter(|ranked| !left_out.contains(&ranked.id))
         .filter(|ranked| took_part.iter().any(|bid| bid.id == ranked.id))
+        .collect();
+    if ranked.is_empty() {
+        return Err(Refusal::invalid("bids", "The results name no bid"));
+    }
+    // Only later bids of participants ranked: the results stand, with
+    // nobody in them to award.
+    let results: Vec<Placed> = ranked
+        .into_iter()
+        .filter(|ranked| !left_out.contains(&ranked.id))
         .map(|ranked| Placed {
             bid_id: ranked.id.clone(),
             amount: ranked.value.amount,
         })
         .collect();
-    if results.is_empty() {
-        return Err(Refusal::invalid("bids", "The results name no bid"));
-    }
     let mut next = Outcome::new(state);
     next.push(Event::AuctionResultsRecorded {
         results: results.clone(),
@@ -127,6 +150,12 @@ pub(super) fn record_results(
     for award in awards {
         next.push(Event::AwardCreated {
             award: Box::new(award),
+        });
+    }
+    if results.is_empty() {
+        next.push(Event::ProcedureStatusChanged {
+            status: ProcedureStatus::Unsuccessful,
+            at: now,
         });
     }
     Ok(next.events)
