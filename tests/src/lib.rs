@@ -30,6 +30,7 @@ pub mod backends;
 pub mod browser;
 pub mod clock;
 pub mod conformance;
+pub mod dutch;
 pub mod http;
 pub mod pg;
 pub mod pq;
