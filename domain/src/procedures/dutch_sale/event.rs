@@ -106,6 +106,13 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
+    /// The sale is won: the award still waiting will never be the
+    /// winner's.
+    WaitingAwardCancelled {
+        award_id: String,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
     ContractCreated {
         contract: Box<Contract>,
     },
@@ -152,7 +159,8 @@ impl DomainEvent for Event {
             Event::AwardActivated { award_id, .. }
             | Event::AwardDisqualified { award_id, .. }
             | Event::AwardRefused { award_id, .. }
-            | Event::AwardPromoted { award_id, .. } => format!("award-{award_id}"),
+            | Event::AwardPromoted { award_id, .. }
+            | Event::WaitingAwardCancelled { award_id, .. } => format!("award-{award_id}"),
             Event::ContractCreated { contract } => format!("contract-{}", contract.id),
             Event::ContractCancelled { contract_id, .. }
             | Event::ContractSigned { contract_id, .. } => format!("contract-{contract_id}"),
@@ -179,6 +187,7 @@ impl DomainEvent for Event {
             Event::AwardDisqualified { .. } => "AwardDisqualified",
             Event::AwardRefused { .. } => "AwardRefused",
             Event::AwardPromoted { .. } => "AwardPromoted",
+            Event::WaitingAwardCancelled { .. } => "WaitingAwardCancelled",
             Event::ContractCreated { .. } => "ContractCreated",
             Event::ContractCancelled { .. } => "ContractCancelled",
             Event::ContractSigned { .. } => "ContractSigned",

@@ -64,7 +64,13 @@
 //!   participant bidding through two brokers takes part with each (nothing
 //!   during the auction tells anyone it bid twice) and is resolved when
 //!   the results are recorded: its first bid keeps its place, the later
-//!   ones leave the results.
+//!   ones leave the results (and if only later bids were ranked, nobody
+//!   is left to award: the procedure is `unsuccessful`).
+//! - An auction the CDB comes to only after its familiarisation pause (the
+//!   server was down at `auctionPeriod.startDate`) starts when it comes,
+//!   with `auctionPeriod.startDate` and `tenderPeriod.endDate` moved with
+//!   it in `AuctionStarted`: no step passes unseen, and the sale never
+//!   stays stuck in tendering.
 //! - Bids are edited and withdrawn only while `active_tendering`; during
 //!   round 1 they may only be placed or activated.
 //! - The Organizer may edit the texts, `lotId`, `sellingEntity` and
@@ -74,7 +80,8 @@
 //! - The winner refuses by `PATCH`ing its own award to `cancelled` with its
 //!   bid's token, while the award is `pending`.
 //! - Signing the contract completes the procedure: there is one winner,
-//!   nothing is left to decide.
+//!   nothing is left to decide; the award still waiting is cancelled with
+//!   it (`multi-award-sale.md` P7(c): a complete sale decides every award).
 //! - A participant with a bid that joined the auction but never bid in
 //!   it (no stop, no sealed bid) has no place in the results (Q17) and no
 //!   award; every bid that took part is disclosed with the results.

@@ -172,7 +172,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             *at
         }
-        Event::AwardRefused { award_id, at } => {
+        Event::AwardRefused { award_id, at } | Event::WaitingAwardCancelled { award_id, at } => {
             set_award(procedure, award_id, AwardStatus::Cancelled, *at);
             *at
         }

@@ -32,7 +32,8 @@ pub(super) fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Even
     let timing = state
         .config
         .timing(procedure.auction_parameters.dutch_step_quantity);
-    let start = if now > planned + timing.familiarisation_pause {
+    // The engine takes no auction whose round 1 starts at or before now.
+    let start = if now >= planned + timing.familiarisation_pause {
         now
     } else {
         planned

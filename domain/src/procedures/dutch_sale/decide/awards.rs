@@ -191,7 +191,8 @@ fn pass_on(outcome: &mut Outcome, context: &Context<'_>) -> Result<(), Refusal> 
     Ok(())
 }
 
-/// The Organizer confirms the signed contract: the sale is complete.
+/// The Organizer confirms the signed contract: the sale is complete, and
+/// the award still waiting is cancelled.
 pub(super) fn sign_contract(
     state: &State,
     actor: &Actor,
@@ -216,14 +217,24 @@ pub(super) fn sign_contract(
             "Upload the contractSigned document before activating the contract",
         ));
     }
-    Ok(vec![
-        Event::ContractSigned {
-            contract_id: contract_id.to_owned(),
-            at: context.now,
-        },
-        Event::ProcedureStatusChanged {
-            status: ProcedureStatus::Complete,
-            at: context.now,
-        },
-    ])
+    // multi-award-sale.md P7(c): a complete sale decides every award.
+    let mut events = vec![Event::ContractSigned {
+        contract_id: contract_id.to_owned(),
+        at: context.now,
+    }];
+    events.extend(
+        procedure
+            .awards
+            .iter()
+            .filter(|a| a.status == AwardStatus::PendingWaiting)
+            .map(|a| Event::WaitingAwardCancelled {
+                award_id: a.id.clone(),
+                at: context.now,
+            }),
+    );
+    events.push(Event::ProcedureStatusChanged {
+        status: ProcedureStatus::Complete,
+        at: context.now,
+    });
+    Ok(events)
 }
