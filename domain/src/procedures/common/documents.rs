@@ -6,7 +6,7 @@
 
 use super::{Documented, new_id, refusals};
 use crate::Context;
-use crate::procurement::{Document, DocumentInput, Refusal};
+use crate::procurement::{Document, DocumentEdit, DocumentInput, Refusal, Target};
 
 /// The format of a qualified electronic signature file (`*.p7s`).
 pub const SIGNATURE_FORMAT: &str = "application/pkcs7-signature";
@@ -91,4 +91,74 @@ pub fn of<'r, T: Documented>(records: &'r mut [T], id: &str) -> Option<&'r mut V
         .iter_mut()
         .find(|record| record.id() == id)
         .map(Documented::documents_mut)
+}
+
+/// A request on a record's documents.
+#[derive(Debug, Clone, Copy)]
+pub enum Request<'c> {
+    /// `POST …/documents`.
+    Add(&'c DocumentInput),
+    /// `PATCH …/documents/{id}`: the current version described anew.
+    Edit(&'c str, &'c DocumentEdit),
+    /// `PUT …/documents/{id}`: a new version.
+    Version(&'c str, &'c DocumentInput),
+}
+
+/// What a request on documents leads to, for the procedure to record in
+/// its own events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Added(Document),
+    Edited(Document),
+    VersionAdded(Document),
+}
+
+/// How a procedure's records hold documents and who may give them one:
+/// the rest of a document request is the same in every procedure.
+pub trait Rules {
+    type Caller;
+    /// The documents `target` holds, as `caller` may look for them: a
+    /// bid's only for its owner, so that nobody learns from a 404 what a
+    /// sealed bid holds.
+    fn held(&self, caller: &Self::Caller, target: &Target) -> Result<&[Document], Refusal>;
+
+    /// Whether `caller` may give `target` the document `input` now; if so,
+    /// what the document is of and who its author is.
+    fn may_attach(
+        &self,
+        caller: &Self::Caller,
+        target: &Target,
+        input: &DocumentInput,
+        context: &Context<'_>,
+    ) -> Result<(&'static str, &'static str), Refusal>;
+}
+
+/// The change `request` makes to `target`'s documents, if `caller` may
+/// make it: whoever may add a document of that type to the record may
+/// change the record's documents to it.
+pub fn change<S: Rules>(
+    state: &S,
+    caller: &S::Caller,
+    target: &Target,
+    request: Request<'_>,
+    context: &Context<'_>,
+) -> Result<Change, Refusal> {
+    match request {
+        Request::Add(input) => {
+            let (document_of, author) = state.may_attach(caller, target, input, context)?;
+            Ok(Change::Added(attach(input, document_of, author, context)))
+        }
+        Request::Edit(document_id, edit) => {
+            let current = current_version(state.held(caller, target)?, document_id)?;
+            let edited = current.edited(edit, context.now);
+            state.may_attach(caller, target, &edited.as_input(), context)?;
+            Ok(Change::Edited(edited))
+        }
+        Request::Version(document_id, input) => {
+            let current = current_version(state.held(caller, target)?, document_id)?;
+            let version = current.next_version(input, context.now);
+            state.may_attach(caller, target, &version.as_input(), context)?;
+            Ok(Change::VersionAdded(version))
+        }
+    }
 }

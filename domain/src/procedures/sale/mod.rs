@@ -8,6 +8,7 @@
 pub mod actor;
 pub mod award;
 pub mod cancellation;
+pub mod decision_documents;
 pub mod document_types;
 pub mod fields;
 pub mod lot;

@@ -15,6 +15,7 @@ use super::event::Event;
 use super::state::{State, evolve};
 use super::{Procedure, ProcedureStatus};
 use crate::Context;
+use crate::procedures::common;
 use crate::procedures::common::{lookup, ownership, refusals};
 use crate::procurement::Refusal;
 
@@ -93,19 +94,37 @@ pub fn decide(
             actor,
             target,
             document,
-        } => documents::add_document(state, actor, target, document, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Add(document),
+            context,
+        ),
         Command::EditDocument {
             actor,
             target,
             document_id,
             edit,
-        } => documents::edit_document(state, actor, (target, document_id), edit, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Edit(document_id, edit),
+            context,
+        ),
         Command::AddDocumentVersion {
             actor,
             target,
             document_id,
             document,
-        } => documents::add_version(state, actor, (target, document_id), document, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Version(document_id, document),
+            context,
+        ),
         Command::CheckDue => auction::check_due(state, context),
     }
 }

@@ -6,157 +6,94 @@
 use crate::Context;
 use crate::procedures::common::{documents, lookup, ownership, refusals, tendering};
 use crate::procedures::multi_award_sale::{
-    AWARD_DOCUMENT_TYPES, Actor, AwardStatus, BID_DOCUMENT_TYPES, CANCELLATION_DOCUMENT_TYPES,
-    CONTRACT_DOCUMENT_TYPES, ContractStatus, Event, PROCEDURE_DOCUMENT_TYPES, State, Target,
+    Actor, BID_DOCUMENT_TYPES, Event, PROCEDURE_DOCUMENT_TYPES, State, Target,
 };
-use crate::procurement::{Document, DocumentEdit, DocumentInput, Refusal};
+use crate::procedures::sale::decision_documents::Decisions;
+use crate::procurement::{Document, DocumentInput, Refusal};
 
-/// A document of a record: the record, and the document's id.
-pub(super) type DocumentRef<'c> = (&'c Target, &'c String);
-
-pub(super) fn add_document(
+/// A request on the documents of `target`, as this procedure records it.
+pub(super) fn request(
     state: &State,
     actor: &Actor,
     target: &Target,
-    input: &DocumentInput,
+    request: documents::Request<'_>,
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
-    let (document_of, author) = may_attach(state, actor, target, input, context)?;
-    let document = documents::attach(input, document_of, author, context);
-    Ok(vec![Event::DocumentAdded {
-        target: target.clone(),
-        document: Box::new(document),
-    }])
+    let target = target.clone();
+    Ok(vec![
+        match documents::change(state, actor, &target, request, context)? {
+            documents::Change::Added(document) => Event::DocumentAdded {
+                target,
+                document: Box::new(document),
+            },
+            documents::Change::Edited(document) => Event::DocumentEdited {
+                target,
+                document: Box::new(document),
+            },
+            documents::Change::VersionAdded(document) => Event::DocumentVersionAdded {
+                target,
+                document: Box::new(document),
+            },
+        },
+    ])
 }
 
-pub(super) fn edit_document(
-    state: &State,
-    actor: &Actor,
-    (target, document_id): DocumentRef<'_>,
-    edit: &DocumentEdit,
-    context: &Context<'_>,
-) -> Result<Vec<Event>, Refusal> {
-    let current = current_version(state, actor, target, document_id)?;
-    let edited = current.edited(edit, context.now);
-    may_attach(state, actor, target, &edited.as_input(), context)?;
-    Ok(vec![Event::DocumentEdited {
-        target: target.clone(),
-        document: Box::new(edited),
-    }])
-}
+impl documents::Rules for State {
+    type Caller = Actor;
 
-pub(super) fn add_version(
-    state: &State,
-    actor: &Actor,
-    (target, document_id): DocumentRef<'_>,
-    input: &DocumentInput,
-    context: &Context<'_>,
-) -> Result<Vec<Event>, Refusal> {
-    let current = current_version(state, actor, target, document_id)?;
-    let version = current.next_version(input, context.now);
-    may_attach(state, actor, target, &version.as_input(), context)?;
-    Ok(vec![Event::DocumentVersionAdded {
-        target: target.clone(),
-        document: Box::new(version),
-    }])
-}
-
-/// The current version of document `document_id` of `target`. A bid's
-/// documents are looked for only for the bid's owner, so that nobody learns
-/// from a 404 what a sealed bid holds.
-fn current_version<'s>(
-    state: &'s State,
-    actor: &Actor,
-    target: &Target,
-    document_id: &str,
-) -> Result<&'s Document, Refusal> {
-    let procedure = lookup::root(state)?;
-    let held = match target {
-        Target::Procedure => &procedure.documents,
-        Target::Bid(bid_id) => &ownership::owned_bid(state, actor, bid_id)?.documents,
-        Target::Award(id) => &lookup::by_id(&procedure.awards, id, "award_id")?.documents,
-        Target::Contract(id) => &lookup::by_id(&procedure.contracts, id, "contract_id")?.documents,
-        Target::Cancellation(id) => {
-            &lookup::by_id(&procedure.cancellations, id, "cancellation_id")?.documents
-        }
-    };
-    documents::current_version(held, document_id)
-}
-
-/// Whether `actor` may give `target` the document `input` now; if so, what
-/// the document is of and who its author is.
-fn may_attach(
-    state: &State,
-    actor: &Actor,
-    target: &Target,
-    input: &DocumentInput,
-    context: &Context<'_>,
-) -> Result<(&'static str, &'static str), Refusal> {
-    input.validate()?;
-    let procedure = lookup::root(state)?;
-    let status = procedure.status;
-    Ok(match target {
-        Target::Procedure => {
-            ownership::owned_root(state, actor)?;
-            if status.is_terminal() {
-                return Err(refusals::status_refusal(procedure, "add document"));
+    fn held(&self, actor: &Actor, target: &Target) -> Result<&[Document], Refusal> {
+        let procedure = lookup::root(self)?;
+        let held: &[Document] = match target {
+            Target::Procedure => &procedure.documents,
+            Target::Bid(bid_id) => &ownership::owned_bid(self, actor, bid_id)?.documents,
+            Target::Award(id) => &lookup::by_id(&procedure.awards, id, "award_id")?.documents,
+            Target::Contract(id) => {
+                &lookup::by_id(&procedure.contracts, id, "contract_id")?.documents
             }
-            documents::check_type(input, &PROCEDURE_DOCUMENT_TYPES, false)?;
-            ("auction", "auction_owner")
-        }
-        Target::Bid(bid_id) => {
-            tendering::owned_open_bid(state, actor, bid_id, context.now, "add document to bid")?;
-            documents::check_type(input, &BID_DOCUMENT_TYPES, false)?;
-            ("bid", "bid_owner")
-        }
-        Target::Award(award_id) => {
-            ownership::owned_root(state, actor)?;
-            let award = lookup::by_id(&procedure.awards, award_id, "award_id")?;
-            if !status.in_qualification() {
-                return Err(refusals::status_refusal(procedure, "add document to award"));
+            Target::Cancellation(id) => {
+                &lookup::by_id(&procedure.cancellations, id, "cancellation_id")?.documents
             }
-            documents::check_type(input, &AWARD_DOCUMENT_TYPES, true)?;
-            let allowed = match input.document_type.as_deref() {
-                Some("auctionProtocol") => award.status == AwardStatus::Pending,
-                _ => matches!(award.status, AwardStatus::Pending | AwardStatus::Active),
-            };
-            if !allowed {
-                return Err(refusals::status_refusal_of(
-                    "award",
-                    "add document to award",
-                    award.status.as_str(),
-                ));
+        };
+        Ok(held)
+    }
+
+    /// Whether `actor` may give `target` the document `input` now; if so, what
+    /// the document is of and who its author is.
+    fn may_attach(
+        &self,
+        actor: &Actor,
+        target: &Target,
+        input: &DocumentInput,
+        context: &Context<'_>,
+    ) -> Result<(&'static str, &'static str), Refusal> {
+        input.validate()?;
+        let procedure = lookup::root(self)?;
+        let status = procedure.status;
+        Ok(match target {
+            Target::Procedure => {
+                ownership::owned_root(self, actor)?;
+                if status.is_terminal() {
+                    return Err(refusals::status_refusal(procedure, "add document"));
+                }
+                documents::check_type(input, &PROCEDURE_DOCUMENT_TYPES, false)?;
+                ("auction", "auction_owner")
             }
-            ("award", "auction_owner")
-        }
-        Target::Contract(contract_id) => {
-            ownership::owned_root(state, actor)?;
-            let contract = lookup::by_id(&procedure.contracts, contract_id, "contract_id")?;
-            if !status.in_qualification() {
-                return Err(refusals::status_refusal(
+            Target::Bid(bid_id) => {
+                tendering::owned_open_bid(self, actor, bid_id, context.now, "add document to bid")?;
+                documents::check_type(input, &BID_DOCUMENT_TYPES, false)?;
+                ("bid", "bid_owner")
+            }
+            Target::Award(_) | Target::Contract(_) | Target::Cancellation(_) => {
+                ownership::owned_root(self, actor)?;
+                let decisions = Decisions {
                     procedure,
-                    "add document to contract",
-                ));
+                    status,
+                    awards: &procedure.awards,
+                    contracts: &procedure.contracts,
+                    cancellations: &procedure.cancellations,
+                };
+                (decisions.may_attach(target, input)?, "auction_owner")
             }
-            documents::check_type(input, &CONTRACT_DOCUMENT_TYPES, true)?;
-            let allowed = match input.document_type.as_deref() {
-                Some("contractSigned") => contract.status == ContractStatus::Pending,
-                _ => contract.status != ContractStatus::Cancelled,
-            };
-            if !allowed {
-                return Err(refusals::status_refusal_of(
-                    "contract",
-                    "add document to contract",
-                    contract.status.as_str(),
-                ));
-            }
-            ("contract", "auction_owner")
-        }
-        Target::Cancellation(cancellation_id) => {
-            ownership::owned_root(state, actor)?;
-            lookup::by_id(&procedure.cancellations, cancellation_id, "cancellation_id")?;
-            documents::check_type(input, &CANCELLATION_DOCUMENT_TYPES, true)?;
-            ("cancellation", "auction_owner")
-        }
-    })
+        })
+    }
 }

@@ -23,6 +23,7 @@ use super::command::Command;
 use super::event::Event;
 use super::state::State;
 use crate::Context;
+use crate::procedures::common;
 use crate::procurement::Refusal;
 
 pub fn decide(
@@ -95,19 +96,37 @@ pub fn decide(
             actor,
             target,
             document,
-        } => documents::add_document(state, actor, target, document, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Add(document),
+            context,
+        ),
         Command::EditDocument {
             actor,
             target,
             document_id,
             edit,
-        } => documents::edit_document(state, actor, (target, document_id), edit, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Edit(document_id, edit),
+            context,
+        ),
         Command::AddDocumentVersion {
             actor,
             target,
             document_id,
             document,
-        } => documents::add_version(state, actor, (target, document_id), document, context),
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Version(document_id, document),
+            context,
+        ),
         Command::CheckDue => schedule::check_due(state, context),
     }
 }
