@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::{Item, Organization};
-use crate::procurement::{Amount, Document, Money, Period};
+use crate::procedures::common::refusals;
+use crate::procurement::{Amount, Document, Money, Period, Refusal};
 
 /// Award statuses of spec §3.3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +115,44 @@ pub struct Award {
 }
 
 impl Award {
+    /// Whether the Organizer may disqualify the award for `reason` (spec
+    /// A10/A11): `pending`, or `active` while its `contract` is unsigned
+    /// (Q18); a reason from [`TERMINATION_REASONS`]; a `rejectionProtocol`
+    /// or an `act` uploaded.
+    pub fn check_disqualification(
+        &self,
+        contract: Option<&Contract>,
+        reason: &str,
+    ) -> Result<(), Refusal> {
+        match self.status {
+            AwardStatus::Pending => {}
+            AwardStatus::Active if contract.is_none_or(|c| c.status == ContractStatus::Pending) => {
+            }
+            AwardStatus::Active => {
+                return Err(Refusal::not_allowed(
+                    "Can't disqualify a winner whose contract is already signed",
+                ));
+            }
+            other => {
+                return Err(refusals::status_refusal_of(
+                    "award",
+                    "disqualify award",
+                    other.as_str(),
+                ));
+            }
+        }
+        if !TERMINATION_REASONS.contains(&reason) {
+            return Err(refusals::one_of("terminationReason", &TERMINATION_REASONS));
+        }
+        if !self.has_document(&["rejectionProtocol", "act"]) {
+            return Err(Refusal::invalid(
+                "documents",
+                "Upload a rejectionProtocol or an act to the award before disqualifying it",
+            ));
+        }
+        Ok(())
+    }
+
     /// The award's volume (`items[0].quantity`).
     pub fn quantity(&self) -> Decimal {
         self.items
@@ -179,6 +218,25 @@ pub struct Contract {
 }
 
 impl Contract {
+    /// Whether the Organizer may confirm the contract signed (C2): it is
+    /// `pending` and holds the `contractSigned` document.
+    pub fn check_signing(&self) -> Result<(), Refusal> {
+        if self.status != ContractStatus::Pending {
+            return Err(refusals::status_refusal_of(
+                "contract",
+                "update contract",
+                self.status.as_str(),
+            ));
+        }
+        if !self.has_document("contractSigned") {
+            return Err(Refusal::invalid(
+                "documents",
+                "Upload the contractSigned document before activating the contract",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn has_document(&self, kind: &str) -> bool {
         self.documents
             .iter()

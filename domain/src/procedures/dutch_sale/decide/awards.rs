@@ -8,7 +8,6 @@ use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::dutch_sale::{
     Actor, Award, AwardStatus, Contract, ContractStatus, Event, Procedure, ProcedureStatus, State,
 };
-use crate::procedures::sale::TERMINATION_REASONS;
 use crate::procurement::Refusal;
 
 /// The procedure and its award `award_id`, while awards are decided.
@@ -100,25 +99,7 @@ pub(super) fn disqualify(
         .contracts
         .iter()
         .find(|c| c.award_id == award.id && c.status != ContractStatus::Cancelled);
-    match award.status {
-        AwardStatus::Pending => {}
-        AwardStatus::Active if contract.is_none_or(|c| c.status == ContractStatus::Pending) => {}
-        AwardStatus::Active => {
-            return Err(Refusal::not_allowed(
-                "Can't disqualify a winner whose contract is already signed",
-            ));
-        }
-        _ => return Err(status_refusal(award, "disqualify award")),
-    }
-    if !TERMINATION_REASONS.contains(&reason) {
-        return Err(refusals::one_of("terminationReason", &TERMINATION_REASONS));
-    }
-    if !award.has_document(&["rejectionProtocol", "act"]) {
-        return Err(Refusal::invalid(
-            "documents",
-            "Upload a rejectionProtocol or an act to the award before disqualifying it",
-        ));
-    }
+    award.check_disqualification(contract, reason)?;
     let now = context.now;
     let mut outcome = Outcome::new(state);
     outcome.push(Event::AwardDisqualified {
@@ -204,19 +185,7 @@ pub(super) fn sign_contract(
     if !procedure.status.in_qualification() {
         return Err(refusals::status_refusal(procedure, "update contract"));
     }
-    if contract.status != ContractStatus::Pending {
-        return Err(refusals::status_refusal_of(
-            "contract",
-            "update contract",
-            contract.status.as_str(),
-        ));
-    }
-    if !contract.has_document("contractSigned") {
-        return Err(Refusal::invalid(
-            "documents",
-            "Upload the contractSigned document before activating the contract",
-        ));
-    }
+    contract.check_signing()?;
     // multi-award-sale.md P7(c): a complete sale decides every award.
     let mut events = vec![Event::ContractSigned {
         contract_id: contract_id.to_owned(),

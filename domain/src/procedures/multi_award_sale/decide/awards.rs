@@ -12,7 +12,6 @@ use crate::procedures::common::{lookup, new_id, ownership, refusals};
 use crate::procedures::multi_award_sale::allocation;
 use crate::procedures::multi_award_sale::{
     Actor, Award, AwardStatus, Contract, ContractStatus, Event, Procedure, State,
-    TERMINATION_REASONS,
 };
 use crate::procurement::{Amount, Money, Refusal};
 
@@ -240,32 +239,7 @@ fn disqualify_award(
         .contracts
         .iter()
         .find(|c| c.award_id == award.id && c.status != ContractStatus::Cancelled);
-    match award.status {
-        AwardStatus::Pending => {}
-        // Q18: at the contract stage only while the contract is unsigned.
-        AwardStatus::Active if contract.is_none_or(|c| c.status == ContractStatus::Pending) => {}
-        AwardStatus::Active => {
-            return Err(Refusal::not_allowed(
-                "Can't disqualify a winner whose contract is already signed",
-            ));
-        }
-        other => {
-            return Err(refusals::status_refusal_of(
-                "award",
-                "disqualify award",
-                other.as_str(),
-            ));
-        }
-    }
-    if !TERMINATION_REASONS.contains(&reason) {
-        return Err(refusals::one_of("terminationReason", &TERMINATION_REASONS));
-    }
-    if !award.has_document(&["rejectionProtocol", "act"]) {
-        return Err(Refusal::invalid(
-            "documents",
-            "Upload a rejectionProtocol or an act to the award before disqualifying it",
-        ));
-    }
+    award.check_disqualification(contract, reason)?;
     let now = context.now;
     let mut outcome = Outcome::new(state);
     outcome.push(Event::AwardDisqualified {

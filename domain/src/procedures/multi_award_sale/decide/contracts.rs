@@ -62,19 +62,7 @@ pub(super) fn sign(
     if !procedure.status.in_qualification() {
         return Err(refusals::status_refusal(procedure, "update contract"));
     }
-    if contract.status != ContractStatus::Pending {
-        return Err(refusals::status_refusal_of(
-            "contract",
-            "update contract",
-            contract.status.as_str(),
-        ));
-    }
-    if !contract.has_document("contractSigned") {
-        return Err(Refusal::invalid(
-            "documents",
-            "Upload the contractSigned document before activating the contract",
-        ));
-    }
+    contract.check_signing()?;
     let mut outcome = Outcome::new(state);
     outcome.push(Event::ContractSigned {
         contract_id: contract_id.to_owned(),
