@@ -177,7 +177,10 @@ mod tests {
         )
         .expect("valid");
         let fast = periods.dutch("basicSell-dutch-fast");
-        assert_eq!((fast.tendering_working_days, fast.dutch_round_seconds), (1, 600));
+        assert_eq!(
+            (fast.tendering_working_days, fast.dutch_round_seconds),
+            (1, 600)
+        );
         assert_eq!(fast.sealed_round_seconds, 600);
         assert_eq!(periods.dutch("basicSell-dutch"), DutchConfig::default());
         let short = parse("[\"basicSell-dutch\"]\ndutchRoundSeconds = 50\n")
