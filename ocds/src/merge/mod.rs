@@ -186,3 +186,325 @@ impl Schema {
 fn key(name: &str) -> Path {
     vec![Part::Key(name.to_owned())]
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn release(id: &str, date: &str, rest: Value) -> Value {
+        let mut release = json!({"ocid": "ocds-x-1", "id": id, "date": date, "tag": ["tender"]});
+        if let (Some(release), Value::Object(rest)) = (release.as_object_mut(), rest) {
+            release.extend(rest);
+        }
+        release
+    }
+
+    fn compiled(releases: &[Value]) -> Value {
+        compile(releases).expect("compiles")
+    }
+
+    #[test]
+    fn the_compiled_release_has_its_own_id_date_and_tag() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01T00:00:00Z",
+                json!({"initiationType": "tender"}),
+            ),
+            release("2", "2024-02-01T00:00:00Z", json!({})),
+        ]);
+        assert_eq!(
+            out,
+            json!({
+                "ocid": "ocds-x-1",
+                "id": "ocds-x-1-2024-02-01T00:00:00Z",
+                "date": "2024-02-01T00:00:00Z",
+                "tag": ["compiled"],
+                "initiationType": "tender",
+            })
+        );
+    }
+
+    #[test]
+    fn a_later_value_replaces_an_earlier_one_and_null_removes_it() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"tender": {"title": "a", "description": "d"}}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"tender": {"title": "b", "description": null}}),
+            ),
+        ]);
+        assert_eq!(out["tender"], json!({"title": "b"}));
+    }
+
+    #[test]
+    fn a_removed_field_leaves_its_parents_even_empty() {
+        let out = compiled(&[
+            release("1", "2024-01-01", json!({"tender": {"title": "a"}})),
+            release("2", "2024-01-02", json!({"tender": {"title": null}})),
+        ]);
+        assert_eq!(out["tender"], json!({}));
+    }
+
+    #[test]
+    fn objects_are_merged_field_by_field() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"tender": {"value": {"amount": 1, "currency": "UAH"}}}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"tender": {"value": {"amount": 2}}}),
+            ),
+        ]);
+        assert_eq!(
+            out["tender"]["value"],
+            json!({"amount": 2, "currency": "UAH"})
+        );
+    }
+
+    #[test]
+    fn objects_in_arrays_are_merged_by_id_and_new_ids_added_after() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"awards": [{"id": "a", "status": "pending", "title": "t"}, {"id": "b", "status": "pending"}]}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"awards": [{"id": "c", "status": "pending"}, {"id": "a", "status": "active"}]}),
+            ),
+        ]);
+        assert_eq!(
+            out["awards"],
+            json!([
+                {"id": "a", "status": "active", "title": "t"},
+                {"id": "b", "status": "pending"},
+                {"id": "c", "status": "pending"},
+            ])
+        );
+    }
+
+    #[test]
+    fn an_integer_id_is_kept_an_integer() {
+        let out = compiled(&[release("1", "2024-01-01", json!({"awards": [{"id": 7}]}))]);
+        assert_eq!(out["awards"], json!([{"id": 7}]));
+    }
+
+    #[test]
+    fn objects_without_id_are_all_kept() {
+        let out = compiled(&[
+            release("1", "2024-01-01", json!({"ext": [{"x": 1}]})),
+            release("2", "2024-01-02", json!({"ext": [{"x": 1}]})),
+        ]);
+        assert_eq!(out["ext"], json!([{"x": 1}, {"x": 1}]));
+    }
+
+    #[test]
+    fn arrays_of_values_are_replaced_whole() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"tender": {"submissionMethod": ["electronicSubmission", "inPerson"]}}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"tender": {"submissionMethod": ["written"]}}),
+            ),
+        ]);
+        assert_eq!(out["tender"]["submissionMethod"], json!(["written"]));
+    }
+
+    #[test]
+    fn whole_list_merge_arrays_of_objects_are_replaced_whole() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"parties": [{"id": "p", "additionalIdentifiers": [{"scheme": "A", "id": "1"}, {"scheme": "B", "id": "2"}]}]}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"parties": [{"id": "p", "additionalIdentifiers": [{"scheme": "A", "id": "3"}]}]}),
+            ),
+        ]);
+        assert_eq!(
+            out["parties"],
+            json!([{"id": "p", "additionalIdentifiers": [{"scheme": "A", "id": "3"}]}])
+        );
+    }
+
+    #[test]
+    fn omit_when_merged_fields_are_left_out_and_tag_always() {
+        let schema = Schema::from_value(&json!({"properties": {
+            "secret": {"type": "string", "omitWhenMerged": true},
+            "tag": {"type": "array", "items": {"type": "string"}},
+        }}))
+        .expect("reads");
+        let releases = [release(
+            "1",
+            "2024-01-01",
+            json!({"secret": "s", "kept": 1}),
+        )];
+        let out = schema.compile(&releases).expect("compiles");
+        assert_eq!(out.get("secret"), None);
+        assert_eq!(out["tag"], json!(["compiled"]));
+        assert_eq!(out["kept"], json!(1));
+        let out = schema.versioned(&releases).expect("versions");
+        assert_eq!(out.get("secret"), None);
+        assert_eq!(out.get("tag"), None);
+        // `id` and `date` are not omitted by that schema: versioned.
+        assert_eq!(out["id"][0]["value"], json!("1"));
+    }
+
+    #[test]
+    fn releases_are_merged_in_date_order_and_equal_dates_in_given_order() {
+        let out = compiled(&[
+            release("3", "2024-03-01", json!({"tender": {"title": "march"}})),
+            release("1", "2024-01-01", json!({"tender": {"title": "january"}})),
+            release("2a", "2024-02-01", json!({"tender": {"status": "first"}})),
+            release("2b", "2024-02-01", json!({"tender": {"status": "second"}})),
+        ]);
+        assert_eq!(out["tender"], json!({"title": "march", "status": "second"}));
+        assert_eq!(out["id"], json!("ocds-x-1-2024-03-01"));
+    }
+
+    #[test]
+    fn empty_objects_and_arrays_change_nothing() {
+        let out = compiled(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"awards": [{"id": "a"}], "tender": {"title": "t"}}),
+            ),
+            release("2", "2024-01-02", json!({"awards": [], "tender": {}})),
+        ]);
+        assert_eq!(out["awards"], json!([{"id": "a"}]));
+        assert_eq!(out["tender"], json!({"title": "t"}));
+    }
+
+    #[test]
+    fn the_versioned_release_adds_a_version_only_when_a_value_changes() {
+        let out = versioned(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"tender": {"title": "a", "status": "active"}}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"tender": {"title": "a", "status": "complete"}}),
+            ),
+            release("3", "2024-01-03", json!({"tender": {"title": null}})),
+        ])
+        .expect("versions");
+        let version = |id: &str, date: &str, value: Value| json!({"releaseID": id, "releaseDate": date, "releaseTag": ["tender"], "value": value});
+        assert_eq!(
+            out,
+            json!({
+                "ocid": "ocds-x-1",
+                "tender": {
+                    "title": [version("1", "2024-01-01", json!("a")), version("3", "2024-01-03", Value::Null)],
+                    "status": [version("1", "2024-01-01", json!("active")), version("2", "2024-01-02", json!("complete"))],
+                },
+            })
+        );
+    }
+
+    #[test]
+    fn the_versioned_release_keeps_ids_in_arrays_plain_and_versions_whole_lists() {
+        let out = versioned(&[
+            release(
+                "1",
+                "2024-01-01",
+                json!({"tender": {"id": "t", "items": [{"id": "i", "quantity": 1}], "submissionMethod": ["written"]}}),
+            ),
+            release(
+                "2",
+                "2024-01-02",
+                json!({"tender": {"id": "t", "items": [{"id": "i", "quantity": 2}], "submissionMethod": ["inPerson"]}}),
+            ),
+        ])
+        .expect("versions");
+        let tender = &out["tender"];
+        assert_eq!(tender["items"][0]["id"], json!("i"));
+        assert_eq!(
+            tender["items"][0]["quantity"].as_array().map(Vec::len),
+            Some(2)
+        );
+        // `tender.id` (versionId) is versioned like any field of an object.
+        assert_eq!(tender["id"][0]["value"], json!("t"));
+        assert_eq!(tender["id"].as_array().map(Vec::len), Some(1));
+        assert_eq!(tender["submissionMethod"][1]["value"], json!(["inPerson"]));
+    }
+
+    #[test]
+    fn a_release_without_tag_or_id_has_null_ones_in_its_versions() {
+        let releases = [json!({"ocid": "o", "date": "2024-01-01", "x": 1})];
+        let out = versioned(&releases).expect("versions");
+        assert_eq!(
+            out["x"],
+            json!([{"releaseID": null, "releaseDate": "2024-01-01", "releaseTag": null, "value": 1}])
+        );
+    }
+
+    #[test]
+    fn releases_that_cannot_be_merged_are_errors() {
+        assert_eq!(
+            compile(&[json!([])]),
+            Err(MergeError::NotAnObject { index: 0 })
+        );
+        assert_eq!(
+            compile(&[json!({"ocid": "o", "date": "d"}), json!({"ocid": "o"})]),
+            Err(MergeError::NoDate { index: 1 })
+        );
+        assert_eq!(
+            versioned(&[json!({"ocid": "o", "date": 5})]),
+            Err(MergeError::NoDate { index: 0 })
+        );
+        assert_eq!(
+            compile(&[json!({"date": "d"})]),
+            Err(MergeError::NoOcid { index: 0 })
+        );
+        assert!(matches!(
+            compile(&[json!({"ocid": "o", "date": "d", "awards": [{"id": {"a": 1}}]})]),
+            Err(MergeError::UnsupportedId { .. })
+        ));
+        assert!(matches!(
+            compile(&[
+                json!({"ocid": "o", "date": "1", "tender": {"title": "t"}}),
+                json!({"ocid": "o", "date": "2", "tender": {"title": {"en": "t"}}}),
+            ]),
+            Err(MergeError::InconsistentType { .. })
+        ));
+        assert!(matches!(
+            compile(&[
+                json!({"ocid": "o", "date": "1", "ext": {"a": 1}}),
+                json!({"ocid": "o", "date": "2", "ext": [{"id": 1}]}),
+            ]),
+            Err(MergeError::InconsistentType { .. })
+        ));
+    }
+
+    #[test]
+    fn no_release_merges_to_the_bare_compiled_release() {
+        assert_eq!(compile(&[]), Ok(json!({"tag": ["compiled"]})));
+        assert_eq!(versioned(&[]), Ok(json!({})));
+    }
+}
