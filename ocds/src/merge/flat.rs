@@ -17,13 +17,28 @@ use serde_json::{Map, Value};
 use super::MergeError;
 use super::schema::{Rule, Schema};
 
-/// The identity of an object in an array.
-#[derive(Clone, Debug, PartialEq)]
+/// The identity of an object in an array: its `id` as it is (the integer 1
+/// and the string "1" are two identities, as in the reference
+/// implementation), or a unique one for an object without `id`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Identifier {
-    /// Its `id` (a string, an integer or null).
-    Id(Value),
-    /// An object without an `id`: unique, never merged with another.
+    Str(String),
+    /// An integer, in decimals.
+    Int(String),
+    Null,
+    /// An object without an `id`: never merged with another.
     Unique(u64),
+}
+
+impl Identifier {
+    /// The `id` that an object of this identity starts with.
+    fn id(&self) -> Option<Value> {
+        match self {
+            Identifier::Str(s) => Some(Value::String(s.clone())),
+            Identifier::Int(n) => serde_json::from_str(n).ok(),
+            Identifier::Null | Identifier::Unique(_) => None,
+        }
+    }
 }
 
 /// One step of a path: a property, or an object in an array.
@@ -221,11 +236,13 @@ impl Flattener<'_> {
                 identifier: Identifier::Unique(self.unique),
             });
         };
-        let text = match id {
-            Value::String(s) => s.clone(),
-            Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+        let (text, identifier) = match id {
+            Value::String(s) => (s.clone(), Identifier::Str(s.clone())),
+            Value::Number(n) if n.is_i64() || n.is_u64() => {
+                (n.to_string(), Identifier::Int(n.to_string()))
+            }
             // As the reference implementation prints None.
-            Value::Null => "None".to_owned(),
+            Value::Null => ("None".to_owned(), Identifier::Null),
             _ => {
                 return Err(MergeError::UnsupportedId {
                     path: display(path),
@@ -234,10 +251,7 @@ impl Flattener<'_> {
                 });
             }
         };
-        Ok(Part::Item {
-            text,
-            identifier: Identifier::Id(id.clone()),
-        })
+        Ok(Part::Item { text, identifier })
     }
 }
 
@@ -266,9 +280,8 @@ fn node_at<'v>(root: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
     let mut root = Value::Object(Map::new());
     // Where each object in an array is, by the texts of its parents' path
-    // and its own identifier.
-    let mut identifiers: Vec<(Vec<String>, Identifier, Vec<Step>)> = Vec::new();
-    let mut by_prefix: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    // and its own identity.
+    let mut identifiers: HashMap<(Vec<String>, Identifier), Vec<Step>> = HashMap::new();
 
     for (key, value) in flat {
         let mut at: Vec<Step> = Vec::new();
@@ -282,31 +295,20 @@ pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
                 Part::Item { identifier, .. } => {
                     let prefix: Vec<String> =
                         key[..end - 1].iter().map(|p| p.text().to_owned()).collect();
-                    let found = by_prefix.get(&prefix).and_then(|list| {
-                        list.iter()
-                            .map(|&i| &identifiers[i])
-                            .find(|(_, id, _)| id == identifier)
-                            .map(|(_, _, steps)| steps.clone())
-                    });
-                    at = match found {
-                        Some(steps) => steps,
+                    let id_path = (prefix, identifier.clone());
+                    at = match identifiers.get(&id_path) {
+                        Some(steps) => steps.clone(),
                         None => {
                             let mut node = Map::new();
-                            if let Identifier::Id(id) = identifier
-                                && !id.is_null()
-                            {
-                                node.insert("id".to_owned(), id.clone());
+                            if let Some(id) = identifier.id() {
+                                node.insert("id".to_owned(), id);
                             }
                             let Some(Value::Array(items)) = node_at(&mut root, &at) else {
                                 return Err(inconsistent());
                             };
                             items.push(Value::Object(node));
                             at.push(Step::Index(items.len() - 1));
-                            by_prefix
-                                .entry(prefix.clone())
-                                .or_default()
-                                .push(identifiers.len());
-                            identifiers.push((prefix, identifier.clone(), at.clone()));
+                            identifiers.insert(id_path, at.clone());
                             at
                         }
                     };
