@@ -179,6 +179,41 @@ fn cases() -> Vec<(&'static str, Vec<Value>)> {
             ],
         ),
         (
+            "numbers_equal_in_value",
+            vec![
+                release(
+                    "r1",
+                    "2024-01-01",
+                    json!({"tender": {"value": {"amount": 1}, "x": [1, 2], "y": 0}}),
+                ),
+                release(
+                    "r2",
+                    "2024-01-02",
+                    json!({"tender": {"value": {"amount": 1.0}, "x": [1.0, 2], "y": false}}),
+                ),
+                release(
+                    "r3",
+                    "2024-01-03",
+                    json!({"tender": {"value": {"amount": true}, "x": [1, 2.5], "y": 0.0}}),
+                ),
+                release(
+                    "r4",
+                    "2024-01-04",
+                    json!({"tender": {"value": {"amount": 2.5}, "x": [true, 2.5], "y": 1e-300}}),
+                ),
+                release(
+                    "r5",
+                    "2024-01-05",
+                    json!({"tender": {"value": {"amount": 2.50}, "x": [], "y": 18446744073709551615u64}}),
+                ),
+                release(
+                    "r6",
+                    "2024-01-06",
+                    json!({"tender": {"value": {"amount": 2}, "y": 1.8446744073709552e19}}),
+                ),
+            ],
+        ),
+        (
             "one_id_twice_in_one_release",
             vec![release(
                 "r1",

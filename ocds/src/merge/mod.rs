@@ -123,7 +123,7 @@ impl Schema {
                     Some(Versioned::Plain(_)) => {}
                     Some(Versioned::Versions(versions)) => {
                         let last = versions.last().and_then(|v| v.get("value"));
-                        if last != Some(&value) {
+                        if !last.is_some_and(|last| same(last, &value)) {
                             versions.push(version(value));
                         }
                     }
@@ -180,6 +180,61 @@ impl Schema {
             });
         }
         Ok(out)
+    }
+}
+
+/// Whether two values are the same version of a field: equal as the
+/// reference implementation compares them, where numbers are equal by value
+/// (`1`, `1.0` and `true` are the same; `18446744073709551615` and
+/// `1.8446744073709552e19` are not).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, a)| b.get(k).is_some_and(|b| same(a, b)))
+        }
+        _ => match (number(a), number(b)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// A number (or a boolean, which the reference implementation counts as 0
+/// or 1), for [`same`].
+#[derive(Clone, Copy, Debug)]
+enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        match (*self, *other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            (Number::Float(a), Number::Float(b)) => a == b,
+            (Number::Int(i), Number::Float(f)) | (Number::Float(f), Number::Int(i)) => {
+                // Exactly, as integers: a float that is an integer within
+                // i128's range converts without loss.
+                f.is_finite() && f.trunc() == f && f.abs() < 1.0e38 && f as i128 == i
+            }
+        }
+    }
+}
+
+fn number(value: &Value) -> Option<Number> {
+    match value {
+        Value::Bool(b) => Some(Number::Int(i128::from(*b))),
+        Value::Number(n) => n
+            .as_i64()
+            .map(|i| Number::Int(i128::from(i)))
+            .or_else(|| n.as_u64().map(|u| Number::Int(i128::from(u))))
+            .or_else(|| n.as_f64().map(Number::Float)),
+        _ => None,
     }
 }
 
@@ -462,6 +517,35 @@ mod tests {
             out["x"],
             json!([{"releaseID": null, "releaseDate": "2024-01-01", "releaseTag": null, "value": 1}])
         );
+    }
+
+    #[test]
+    fn numbers_equal_in_value_are_one_version() {
+        assert!(same(&json!(1), &json!(1.0)));
+        assert!(same(&json!(1), &json!(true)));
+        assert!(same(&json!(0.0), &json!(false)));
+        assert!(same(&json!({"a": [1, 2.0]}), &json!({"a": [1.0, 2]})));
+        assert!(!same(&json!(1), &json!(1.5)));
+        assert!(!same(&json!(1), &json!("1")));
+        assert!(!same(&json!(null), &json!(0)));
+        assert!(!same(&json!({"a": 1}), &json!({"b": 1})));
+        assert!(!same(&json!([1]), &json!([1, 1])));
+        assert!(!same(
+            &json!(18446744073709551615u64),
+            &json!(1.8446744073709552e19)
+        ));
+        assert!(same(
+            &json!(9007199254740992u64),
+            &json!(9007199254740992.0)
+        ));
+        let out = versioned(&[
+            release("1", "2024-01-01", json!({"x": 1})),
+            release("2", "2024-01-02", json!({"x": 1.0})),
+            release("3", "2024-01-03", json!({"x": 2})),
+        ])
+        .expect("versions");
+        assert_eq!(out["x"].as_array().map(Vec::len), Some(2));
+        assert_eq!(out["x"][0]["value"], json!(1));
     }
 
     #[test]
