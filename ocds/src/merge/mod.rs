@@ -25,6 +25,27 @@
 //! nothing; the parents of a removed field stay, possibly empty; two objects
 //! with one `id` in one release are merged into one), and a test compares
 //! the two on the same releases (`tests/ocdsmerge.rs`).
+//!
+//! ```
+//! use serde_json::json;
+//!
+//! let releases = [
+//!     json!({"ocid": "ocds-x-1", "id": "2", "date": "2024-02-01", "tag": ["award"],
+//!            "awards": [{"id": "a1", "status": "active"}]}),
+//!     json!({"ocid": "ocds-x-1", "id": "1", "date": "2024-01-01", "tag": ["tender"],
+//!            "tender": {"title": "Paper"}, "awards": [{"id": "a1", "status": "pending", "title": "Lot 1"}]}),
+//! ];
+//! let compiled = ocds::merge::compile(&releases)?;
+//! assert_eq!(compiled, json!({
+//!     "ocid": "ocds-x-1", "id": "ocds-x-1-2024-02-01", "date": "2024-02-01", "tag": ["compiled"],
+//!     "tender": {"title": "Paper"},
+//!     "awards": [{"id": "a1", "status": "active", "title": "Lot 1"}],
+//! }));
+//! let versioned = ocds::merge::versioned(&releases)?;
+//! assert_eq!(versioned["awards"][0]["status"][1]["value"], json!("active"));
+//! assert_eq!(versioned["awards"][0]["id"], json!("a1"));
+//! # Ok::<(), ocds::merge::MergeError>(())
+//! ```
 
 mod flat;
 mod schema;
