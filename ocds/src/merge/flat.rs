@@ -11,20 +11,21 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
 use super::MergeError;
-use super::schema::{Rule, Schema};
+use super::schema::{Rule, RuleTree, Schema};
 
 /// The identity of an object in an array: its `id` as it is (the integer 1
 /// and the string "1" are two identities, as in the reference
 /// implementation), or a unique one for an object without `id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Identifier {
-    Str(String),
+    Str(Rc<str>),
     /// An integer, in decimals.
-    Int(String),
+    Int(Rc<str>),
     Null,
     /// An object without an `id`: never merged with another.
     Unique(u64),
@@ -34,7 +35,7 @@ impl Identifier {
     /// The `id` that an object of this identity starts with.
     fn id(&self) -> Option<Value> {
         match self {
-            Identifier::Str(s) => Some(Value::String(s.clone())),
+            Identifier::Str(s) => Some(Value::String(s.to_string())),
             Identifier::Int(n) => serde_json::from_str(n).ok(),
             Identifier::Null | Identifier::Unique(_) => None,
         }
@@ -44,16 +45,20 @@ impl Identifier {
 /// One step of a path: a property, or an object in an array.
 #[derive(Clone, Debug)]
 pub(crate) enum Part {
-    Key(String),
+    Key(Rc<str>),
     Item {
         /// The text the step compares by: the `id` as the reference
         /// implementation prints it (`1` and `"1"` are the same step).
-        text: String,
+        text: Rc<str>,
         identifier: Identifier,
     },
 }
 
 impl Part {
+    pub(crate) fn key(name: &str) -> Part {
+        Part::Key(name.into())
+    }
+
     fn text(&self) -> &str {
         match self {
             Part::Key(key) => key,
@@ -76,7 +81,8 @@ impl Hash for Part {
     }
 }
 
-pub(crate) type Path = Vec<Part>;
+/// A path, shared between a map's index and its entries.
+pub(crate) type Path = Rc<[Part]>;
 
 /// A map that keeps its keys in the order first inserted; inserting at a key
 /// already there replaces the value and keeps the first key and its place.
@@ -106,12 +112,20 @@ impl<V> Flat<V> {
         }
     }
 
-    pub(crate) fn get_mut(&mut self, path: &Path) -> Option<&mut V> {
+    /// As [`Flat::insert`], making the shared path only when it is new.
+    fn insert_slice(&mut self, path: &[Part], value: V) {
+        match self.index.get(path) {
+            Some(&i) => self.entries[i].1 = value,
+            None => self.insert(path.into(), value),
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, path: &[Part]) -> Option<&mut V> {
         let i = *self.index.get(path)?;
         Some(&mut self.entries[i].1)
     }
 
-    pub(crate) fn remove(&mut self, path: &Path) -> Option<V> {
+    pub(crate) fn remove(&mut self, path: &[Part]) -> Option<V> {
         let i = self.index.remove(path)?;
         let (_, value) = self.entries.remove(i);
         for j in self.index.values_mut() {
@@ -127,79 +141,60 @@ impl<V> Flat<V> {
     }
 }
 
-/// Flattens one release (an object) into `out`.
+/// Flattens releases, one at a time.
 pub(crate) struct Flattener<'s> {
-    pub(crate) schema: &'s Schema,
+    tree: &'s RuleTree,
     /// The next identity of an object without an `id`.
-    pub(crate) unique: u64,
+    unique: u64,
+    /// Each text used in a path, made once.
+    texts: HashMap<String, Rc<str>>,
 }
 
-impl Flattener<'_> {
-    /// A release's fields but `tag`.
+impl<'s> Flattener<'s> {
+    pub(crate) fn new(schema: &'s Schema) -> Self {
+        Flattener {
+            tree: schema.tree(),
+            unique: 0,
+            texts: HashMap::new(),
+        }
+    }
+
+    fn text(&mut self, text: &str) -> Rc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return shared.clone();
+        }
+        let shared: Rc<str> = text.into();
+        self.texts.insert(text.to_owned(), shared.clone());
+        shared
+    }
+
+    /// A release's fields but `tag`, into `out`.
     pub(crate) fn release(
         &mut self,
         release: &Map<String, Value>,
         out: &mut Flat<Value>,
     ) -> Result<(), MergeError> {
-        let (mut path, mut rule_path) = (Vec::new(), Vec::new());
+        let tree = self.tree;
+        let mut path = Vec::new();
         for (key, value) in release.iter().filter(|(key, _)| *key != "tag") {
-            rule_path.push(key.clone());
-            path.push(Part::Key(key.clone()));
-            let result = self.value(value, &mut path, &mut rule_path, out);
-            path.pop();
-            rule_path.pop();
-            result?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn object(
-        &mut self,
-        object: &Map<String, Value>,
-        path: &mut Path,
-        rule_path: &mut Vec<String>,
-        out: &mut Flat<Value>,
-    ) -> Result<(), MergeError> {
-        for (key, value) in object {
-            rule_path.push(key.clone());
-            path.push(Part::Key(key.clone()));
-            let result = self.value(value, path, rule_path, out);
-            path.pop();
-            rule_path.pop();
-            result?;
-        }
-        Ok(())
-    }
-
-    fn items(
-        &mut self,
-        items: &[Value],
-        path: &mut Path,
-        rule_path: &mut Vec<String>,
-        out: &mut Flat<Value>,
-    ) -> Result<(), MergeError> {
-        for item in items {
-            // Only called for arrays whose items are all objects.
-            let Value::Object(object) = item else {
-                continue;
-            };
-            path.push(self.item_part(object, path, rule_path)?);
-            let result = self.value(item, path, rule_path, out);
+            path.push(Part::Key(self.text(key)));
+            let result = self.value(value, tree.child(key), &mut path, out);
             path.pop();
             result?;
         }
         Ok(())
     }
 
-    /// A value at `path` (whose rule is at `rule_path`).
+    /// A value at `path`, whose rules are `rules` (none for a field the
+    /// schema does not describe).
     fn value(
         &mut self,
         value: &Value,
-        path: &mut Path,
-        rule_path: &mut Vec<String>,
+        rules: Option<&'s RuleTree>,
+        path: &mut Vec<Part>,
         out: &mut Flat<Value>,
     ) -> Result<(), MergeError> {
-        let rule = self.schema.rule_of(rule_path);
+        let rule = rules.and_then(|r| r.rule);
         if rule == Some(Rule::OmitWhenMerged) {
             return Ok(());
         }
@@ -210,43 +205,64 @@ impl Flattener<'_> {
                 _ => true,
             };
         if whole {
-            out.insert(path.clone(), value.clone());
+            out.insert_slice(path, value.clone());
             return Ok(());
         }
         // Empty objects and arrays add nothing.
         match value {
-            Value::Object(object) if !object.is_empty() => {
-                self.object(object, path, rule_path, out)
+            Value::Object(object) => {
+                for (key, value) in object {
+                    path.push(Part::Key(self.text(key)));
+                    let result = self.value(value, rules.and_then(|r| r.child(key)), path, out);
+                    path.pop();
+                    result?;
+                }
             }
-            Value::Array(items) if !items.is_empty() => self.items(items, path, rule_path, out),
-            _ => Ok(()),
+            Value::Array(items) => {
+                // Items are objects (any other makes the array whole), under
+                // the array's own rules: an item adds no field name.
+                for item in items {
+                    let Value::Object(object) = item else {
+                        continue;
+                    };
+                    let part = self.item_part(object, path)?;
+                    path.push(part);
+                    let result = self.value(item, rules, path, out);
+                    path.pop();
+                    result?;
+                }
+            }
+            _ => {}
         }
+        Ok(())
     }
 
     fn item_part(
         &mut self,
         object: &Map<String, Value>,
-        path: &Path,
-        rule_path: &[String],
+        path: &[Part],
     ) -> Result<Part, MergeError> {
         let Some(id) = object.get("id") else {
             self.unique += 1;
             return Ok(Part::Item {
-                text: format!("\u{0}unique {}", self.unique),
+                text: format!("\u{0}unique {}", self.unique).into(),
                 identifier: Identifier::Unique(self.unique),
             });
         };
         let (text, identifier) = match id {
-            Value::String(s) => (s.clone(), Identifier::Str(s.clone())),
+            Value::String(s) => {
+                let text = self.text(s);
+                (text.clone(), Identifier::Str(text))
+            }
             Value::Number(n) if n.is_i64() || n.is_u64() => {
-                (n.to_string(), Identifier::Int(n.to_string()))
+                let text = self.text(&n.to_string());
+                (text.clone(), Identifier::Int(text))
             }
             // As the reference implementation prints None.
-            Value::Null => ("None".to_owned(), Identifier::Null),
+            Value::Null => (self.text("None"), Identifier::Null),
             _ => {
                 return Err(MergeError::UnsupportedId {
                     path: display(path),
-                    field: rule_path.join("."),
                     id: id.to_string(),
                 });
             }
@@ -258,7 +274,7 @@ impl Flattener<'_> {
 /// A step from a node to one inside it.
 #[derive(Clone, Debug)]
 enum Step {
-    Key(String),
+    Key(Rc<str>),
     Index(usize),
 }
 
@@ -266,7 +282,7 @@ fn node_at<'v>(root: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
     let mut node = root;
     for step in steps {
         node = match (step, node) {
-            (Step::Key(key), Value::Object(map)) => map.get_mut(key)?,
+            (Step::Key(key), Value::Object(map)) => map.get_mut(&**key)?,
             (Step::Index(i), Value::Array(items)) => items.get_mut(*i)?,
             _ => return None,
         };
@@ -279,9 +295,9 @@ fn node_at<'v>(root: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
 /// it, and a null leaf is left out (its parents are still made).
 pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
     let mut root = Value::Object(Map::new());
-    // Where each object in an array is, by the texts of its parents' path
-    // and its own identity.
-    let mut identifiers: HashMap<(Vec<String>, Identifier), Vec<Step>> = HashMap::new();
+    // Where each object in an array is, by its parents' path (compared by
+    // text) and its own identity.
+    let mut identifiers: HashMap<(Vec<Part>, Identifier), Vec<Step>> = HashMap::new();
 
     for (key, value) in flat {
         let mut at: Vec<Step> = Vec::new();
@@ -293,9 +309,7 @@ pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
             };
             match part {
                 Part::Item { identifier, .. } => {
-                    let prefix: Vec<String> =
-                        key[..end - 1].iter().map(|p| p.text().to_owned()).collect();
-                    let id_path = (prefix, identifier.clone());
+                    let id_path = (key[..end - 1].to_vec(), identifier.clone());
                     at = match identifiers.get(&id_path) {
                         Some(steps) => steps.clone(),
                         None => {
@@ -319,7 +333,7 @@ pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
                     let Some(Value::Object(map)) = node_at(&mut root, &at) else {
                         return Err(inconsistent());
                     };
-                    if map.contains_key(name) {
+                    if map.contains_key(&**name) {
                         at.push(Step::Key(name.clone()));
                     } else if !last {
                         let child = if next_is_item {
@@ -327,10 +341,10 @@ pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
                         } else {
                             Value::Object(Map::new())
                         };
-                        map.insert(name.clone(), child);
+                        map.insert(name.to_string(), child);
                         at.push(Step::Key(name.clone()));
                     } else if let Some(leaf) = value.take().filter(|v| !v.is_null()) {
-                        map.insert(name.clone(), leaf);
+                        map.insert(name.to_string(), leaf);
                     }
                 }
             }

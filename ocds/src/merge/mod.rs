@@ -50,6 +50,8 @@
 mod flat;
 mod schema;
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 pub use schema::{Rule, Schema, SchemaError};
@@ -68,13 +70,9 @@ pub enum MergeError {
     #[error("release {index} has no `ocid` string")]
     NoOcid { index: usize },
     #[error(
-        "the object at {path} in `{field}` has the `id` {id}: only a string, an integer or null can identify an object in an array"
+        "an object in the array at {path} has the `id` {id}: only a string, an integer or null can identify an object in an array"
     )]
-    UnsupportedId {
-        path: String,
-        field: String,
-        id: String,
-    },
+    UnsupportedId { path: String, id: String },
     #[error(
         "{path} is a value, an object or an array in some releases and another in others (at its field {field:?})"
     )]
@@ -182,10 +180,7 @@ impl Schema {
         }
         // A stable sort: releases of one date stay in the order given.
         dated.sort_by(|a, b| a.0.cmp(b.0));
-        let mut flattener = Flattener {
-            schema: self,
-            unique: 0,
-        };
+        let mut flattener = Flattener::new(self);
         let mut out = Vec::with_capacity(dated.len());
         for (date, ocid, object) in dated {
             let mut flat = Flat::default();
@@ -260,7 +255,7 @@ fn number(value: &Value) -> Option<Number> {
 }
 
 fn key(name: &str) -> Path {
-    vec![Part::Key(name.to_owned())]
+    Rc::from([Part::key(name)])
 }
 
 #[cfg(test)]

@@ -62,7 +62,22 @@ pub enum SchemaError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schema {
     rules: HashMap<Vec<String>, Rule>,
+    /// The same rules as a tree of field names, walked while merging.
+    tree: RuleTree,
     version_ids: Vec<Vec<String>>,
+}
+
+/// The rules of the fields below one field (or the release), by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RuleTree {
+    pub(crate) rule: Option<Rule>,
+    children: HashMap<String, RuleTree>,
+}
+
+impl RuleTree {
+    pub(crate) fn child(&self, name: &str) -> Option<&RuleTree> {
+        self.children.get(name)
+    }
 }
 
 impl Schema {
@@ -99,8 +114,17 @@ impl Schema {
         reader.properties(properties, &mut Vec::new())?;
         let mut version_ids = reader.version_ids;
         version_ids.sort();
+        let mut tree = RuleTree::default();
+        for (path, rule) in &reader.rules {
+            let mut node = &mut tree;
+            for name in path {
+                node = node.children.entry(name.clone()).or_default();
+            }
+            node.rule = Some(*rule);
+        }
         Ok(Schema {
             rules: reader.rules,
+            tree,
             version_ids,
         })
     }
@@ -128,10 +152,9 @@ impl Schema {
         &self.version_ids
     }
 
-    pub(crate) fn rule_of(&self, path: &[String]) -> Option<Rule> {
-        // Borrowed lookup without building a key: HashMap<Vec<String>, _>
-        // accepts a `&[String]` through `Borrow`.
-        self.rules.get(path).copied()
+    /// The rules as a tree, from the release's fields.
+    pub(crate) fn tree(&self) -> &RuleTree {
+        &self.tree
     }
 }
 
