@@ -305,7 +305,10 @@ pub(crate) fn unflatten(flat: Vec<(Path, Value)>) -> Result<Value, MergeError> {
         for (end, part) in key.iter().enumerate().map(|(i, p)| (i + 1, p)) {
             let inconsistent = || MergeError::InconsistentType {
                 path: display(&key[..end - 1]),
-                field: part.text().to_owned(),
+                found: match part {
+                    Part::Key(name) => format!("the field {name:?}"),
+                    Part::Item { .. } => "an array of objects".to_owned(),
+                },
             };
             match part {
                 Part::Item { identifier, .. } => {

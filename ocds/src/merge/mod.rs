@@ -74,9 +74,9 @@ pub enum MergeError {
     )]
     UnsupportedId { path: String, id: String },
     #[error(
-        "{path} is a value, an object or an array in some releases and another in others (at its field {field:?})"
+        "{path} is a value, an object or an array in some releases and another in others (one has {found} there)"
     )]
-    InconsistentType { path: String, field: String },
+    InconsistentType { path: String, found: String },
 }
 
 /// The compiled release of `releases` by the OCDS 1.1 release schema.
