@@ -3,7 +3,9 @@
 //! pinned in `tests/ocdsmerge/requirements.txt`), on the same sets of
 //! releases and the same schema (the embedded OCDS 1.1 release schema, given
 //! to ocdsmerge as a file so that it fetches nothing), compared exactly as
-//! JSON values; their merge rules are compared too.
+//! JSON values; their merge rules are compared too. The sets are written
+//! out for each rule ([`cases`]) and generated from a fixed seed
+//! ([`generated_cases`]); inputs that ocdsmerge refuses must be refused.
 //!
 //! The interpreter is `CDB_OCDSMERGE_PYTHON` (`.ci/run` sets it to what
 //! `bash .ci/ocdsmerge` prints); without it the test runs `.ci/ocdsmerge`
@@ -21,6 +23,8 @@ use ocds::merge::{Rule, Schema};
 use serde_json::{Map, Value, json};
 
 const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/release-schema.json");
+/// How many generated sets of releases are compared besides the written ones.
+const GENERATED: usize = 300;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ocdsmerge/merge.py");
 
 fn workspace() -> PathBuf {
@@ -61,6 +65,186 @@ fn release(id: &str, date: &str, rest: Value) -> Value {
         release.extend(rest);
     }
     release
+}
+
+/// A small deterministic generator (xorshift64*), so that the generated
+/// releases are the same on every run.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// A value for a plain field: few distinct ones, so that releases repeat
+/// and change them; numbers equal in value, and removals.
+fn scalar(random: &mut Random) -> Value {
+    random
+        .pick(&[
+            json!("a"),
+            json!("b"),
+            json!(1),
+            json!(1.0),
+            json!(2.5),
+            json!(true),
+            json!(0),
+            Value::Null,
+        ])
+        .clone()
+}
+
+/// An object of some of `fields`, each a scalar.
+fn fields(random: &mut Random, fields: &[&str]) -> Value {
+    let mut object = Map::new();
+    for field in fields {
+        if random.chance(50) {
+            object.insert((*field).to_owned(), scalar(random));
+        }
+    }
+    Value::Object(object)
+}
+
+/// An array of objects with ids from a small set (some integers, some
+/// missing), each with some of `names`.
+fn items(random: &mut Random, names: &[&str]) -> Value {
+    let ids = [json!("a"), json!("b"), json!("c"), json!(1), json!(2)];
+    let count = random.below(4);
+    Value::Array(
+        (0..count)
+            .map(|_| {
+                let mut item = fields(random, names);
+                if let Some(item) = item.as_object_mut()
+                    && !random.chance(10)
+                {
+                    item.insert("id".to_owned(), random.pick(&ids).clone());
+                }
+                item
+            })
+            .collect(),
+    )
+}
+
+fn generated_release(random: &mut Random, index: usize) -> Value {
+    let mut release = Map::new();
+    release.insert("ocid".to_owned(), json!("ocds-gen"));
+    release.insert("id".to_owned(), json!(format!("r{index}")));
+    let day = 1 + random.below(4);
+    release.insert("date".to_owned(), json!(format!("2024-01-0{day}")));
+    if random.chance(80) {
+        release.insert(
+            "tag".to_owned(),
+            json!([random.pick(&["tender", "award", "contract"])]),
+        );
+    }
+    if random.chance(70) {
+        let mut tender = fields(random, &["title", "status", "id"]);
+        if let Some(tender) = tender.as_object_mut() {
+            if random.chance(50) {
+                tender.insert("value".to_owned(), fields(random, &["amount", "currency"]));
+            }
+            if random.chance(40) {
+                let methods = ["written", "inPerson", "electronicSubmission"];
+                let n = random.below(3);
+                let chosen: Vec<Value> = (0..n).map(|_| json!(random.pick(&methods))).collect();
+                tender.insert("submissionMethod".to_owned(), Value::Array(chosen));
+            }
+            if random.chance(50) {
+                let mut items = items(random, &["description", "quantity"]);
+                if let Some(items) = items.as_array_mut() {
+                    for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                        if random.chance(40) {
+                            item.insert(
+                                "additionalClassifications".to_owned(),
+                                items_without_ids(random),
+                            );
+                        }
+                    }
+                }
+                tender.insert("items".to_owned(), items);
+            }
+        }
+        release.insert("tender".to_owned(), tender);
+    }
+    if random.chance(50) {
+        let mut awards = items(random, &["status", "title", "date"]);
+        if let Some(awards) = awards.as_array_mut() {
+            for award in awards.iter_mut().filter_map(Value::as_object_mut) {
+                if random.chance(40) {
+                    award.insert("suppliers".to_owned(), items(random, &["name"]));
+                }
+            }
+        }
+        release.insert("awards".to_owned(), awards);
+    }
+    if random.chance(40) {
+        let mut parties = items(random, &["name"]);
+        if let Some(parties) = parties.as_array_mut() {
+            for party in parties.iter_mut().filter_map(Value::as_object_mut) {
+                if random.chance(50) {
+                    let roles = ["buyer", "supplier", "tenderer"];
+                    let n = random.below(3);
+                    let chosen: Vec<Value> = (0..n).map(|_| json!(random.pick(&roles))).collect();
+                    party.insert("roles".to_owned(), Value::Array(chosen));
+                }
+                if random.chance(40) {
+                    party.insert(
+                        "additionalIdentifiers".to_owned(),
+                        items_without_ids(random),
+                    );
+                }
+            }
+        }
+        release.insert("parties".to_owned(), parties);
+    }
+    if random.chance(20) {
+        // A field no schema describes: merged by the shape of its value.
+        let value = if random.chance(50) {
+            items(random, &["x"])
+        } else {
+            fields(random, &["x", "y"])
+        };
+        release.insert("extension".to_owned(), value);
+    }
+    Value::Object(release)
+}
+
+/// A whole-list array of objects (`scheme`, `id`), ids repeated or not.
+fn items_without_ids(random: &mut Random) -> Value {
+    let n = random.below(3);
+    Value::Array(
+        (0..n)
+            .map(|_| json!({"scheme": random.pick(&["A", "B"]), "id": random.pick(&["1", "2"])}))
+            .collect(),
+    )
+}
+
+/// Generated sets of one to five releases, dates often shared and out of
+/// order.
+fn generated_cases(count: usize) -> Vec<(String, Vec<Value>)> {
+    let mut random = Random(0x5eed_0cd5_2024_0001);
+    (0..count)
+        .map(|case| {
+            let n = 1 + random.below(5);
+            let releases = (0..n).map(|i| generated_release(&mut random, i)).collect();
+            (format!("generated_{case:03}"), releases)
+        })
+        .collect()
 }
 
 fn cases() -> Vec<(&'static str, Vec<Value>)> {
@@ -461,12 +645,18 @@ fn compiled_and_versioned_releases_match_ocdsmerge() {
     };
     let schema_text = std::fs::read_to_string(SCHEMA).expect("read the release schema");
     let schema = Schema::from_json(&schema_text).expect("the release schema reads");
-    let cases = cases();
+    let named = cases();
+    let written = named.len();
+    let mut cases: Vec<(String, Vec<Value>)> = named
+        .into_iter()
+        .map(|(name, releases)| (name.to_owned(), releases))
+        .collect();
+    cases.extend(generated_cases(GENERATED));
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let input: Map<String, Value> = cases
         .iter()
-        .map(|(name, releases)| ((*name).to_owned(), Value::Array(releases.clone())))
+        .map(|(name, releases)| (name.clone(), Value::Array(releases.clone())))
         .collect();
     let cases_path = dir.path().join("cases.json");
     std::fs::write(
@@ -517,7 +707,7 @@ fn compiled_and_versioned_releases_match_ocdsmerge() {
     }
 
     for (name, releases) in &cases {
-        let expected = &reference["cases"][name];
+        let expected = &reference["cases"][name.as_str()];
         if let Some(error) = expected.get("error") {
             let compiled = schema.compile(releases);
             let versioned = schema.versioned(releases);
@@ -548,8 +738,12 @@ fn compiled_and_versioned_releases_match_ocdsmerge() {
         mismatches.len(),
         mismatches.join("\n")
     );
+    let refused = cases
+        .iter()
+        .filter(|(name, _)| reference["cases"][name.as_str()].get("error").is_some())
+        .count();
     eprintln!(
-        "{} sets of releases: compiled and versioned releases equal to ocdsmerge's",
+        "{} sets of releases ({written} written, {GENERATED} generated; {refused} refused by both): compiled and versioned releases equal to ocdsmerge's",
         cases.len()
     );
 }
