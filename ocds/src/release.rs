@@ -172,13 +172,19 @@ pub fn release(
 ) -> Result<Value, MappingError> {
     let ocid = ocid(prefix, after)?;
     let mapped = Mapped::of(after)?;
-    let tags = match before {
-        None => tags(None, &mapped),
-        Some(before) => {
-            let earlier = ocid_of_same(prefix, before, &ocid)?;
-            tags(Some(&earlier), &mapped)
-        }
+    let earlier = match before {
+        None => None,
+        Some(before) => Some(ocid_of_same(prefix, before, &ocid)?),
     };
+    let tags = tags(earlier.as_ref(), &mapped);
+    let mut parts = mapped.into_parts();
+    if let Some(earlier) = earlier.map(Mapped::into_parts) {
+        for (part, value) in parts.iter_mut() {
+            if let Some(earlier) = earlier.get(part) {
+                mark_removed(earlier, value);
+            }
+        }
+    }
     let mut release = Map::new();
     release.insert("ocid".into(), ocid.clone().into());
     release.insert("id".into(), release_id(&ocid, event.position).into());
@@ -186,8 +192,58 @@ pub fn release(
     release.insert("tag".into(), tags.into_iter().map(Value::from).collect());
     release.insert("initiationType".into(), "tender".into());
     release.insert("language".into(), "uk".into());
-    mapped.into_release(&mut release);
+    release.extend(parts);
     Ok(Value::Object(release))
+}
+
+/// What removes `value` in a merge: `null` for a value, the object with
+/// each of its fields removed for an object (the schema allows no `null`
+/// object), nothing for an array (OCDS cannot remove one).
+fn removal(value: &Value) -> Option<Value> {
+    match value {
+        Value::Null | Value::Array(_) => None,
+        Value::Object(object) => Some(Value::Object(
+            object
+                .iter()
+                .filter_map(|(key, value)| Some((key.clone(), removal(value)?)))
+                .collect(),
+        )),
+        _ => Some(Value::Null),
+    }
+}
+
+/// Sets to `null` each field of `after` that `earlier` (the same part of
+/// the previous release) had and `after` has not, within objects and within
+/// the objects of arrays matched by `id`: a release carries the whole state,
+/// and the merge removes a field only when a later release sets it to
+/// `null`. An array, and an object gone from an array, cannot be removed in
+/// OCDS and stay.
+fn mark_removed(earlier: &Value, after: &mut Value) {
+    match (earlier, after) {
+        (Value::Object(earlier), Value::Object(after)) => {
+            for (key, value) in earlier {
+                match after.get_mut(key) {
+                    Some(now) => mark_removed(value, now),
+                    None => {
+                        if let Some(removal) = removal(value) {
+                            after.insert(key.clone(), removal);
+                        }
+                    }
+                }
+            }
+        }
+        (Value::Array(earlier), Value::Array(after)) => {
+            for object in after.iter_mut() {
+                let Some(id) = object.get("id").cloned() else {
+                    continue;
+                };
+                if let Some(before) = earlier.iter().find(|before| before.get("id") == Some(&id)) {
+                    mark_removed(before, object);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn ocid_of_same(prefix: &str, before: &Value, ocid_after: &str) -> Result<Mapped, MappingError> {
@@ -594,23 +650,27 @@ impl Mapped {
         })
     }
 
-    fn into_release(self, release: &mut Map<String, Value>) {
+    /// The release's parts, by field name (a part without content is
+    /// absent).
+    fn into_parts(self) -> Map<String, Value> {
+        let mut parts = Map::new();
         if !self.parties.is_empty() {
-            release.insert("parties".into(), self.parties.into());
+            parts.insert("parties".into(), self.parties.into());
         }
         if let Some(buyer) = self.buyer {
-            release.insert("buyer".into(), buyer);
+            parts.insert("buyer".into(), buyer);
         }
-        release.insert("tender".into(), self.tender);
+        parts.insert("tender".into(), self.tender);
         if !self.awards.is_empty() {
-            release.insert("awards".into(), self.awards.into());
+            parts.insert("awards".into(), self.awards.into());
         }
         if !self.contracts.is_empty() {
-            release.insert("contracts".into(), self.contracts.into());
+            parts.insert("contracts".into(), self.contracts.into());
         }
         if let Some(bids) = self.bids {
-            release.insert("bids".into(), bids);
+            parts.insert("bids".into(), bids);
         }
+        parts
     }
 }
 
@@ -1116,6 +1176,44 @@ mod tests {
             release_sale["tender"]["procurementMethodDetails"],
             json!("basicSell-dutch")
         );
+    }
+
+    #[test]
+    fn fields_gone_from_the_document_are_removed_in_the_release() {
+        let mut before = tender();
+        before["tenderPeriod"] = json!({"startDate": "2024-01-01T00:00:00+02:00"});
+        before["awards"] = json!([award("a1", "pending")]);
+        let mut after = tender();
+        after.as_object_mut().expect("object").remove("value");
+        after["title"] = json!("Інше");
+        after["awards"] = json!([award("a1", "pending")]);
+        after["awards"][0]
+            .as_object_mut()
+            .expect("object")
+            .remove("value");
+        let changed = release("x", Some(&before), &after, event(2)).expect("maps");
+        assert_eq!(
+            changed["tender"]["value"],
+            json!({"amount": null, "currency": null})
+        );
+        assert_eq!(
+            changed["tender"]["tenderPeriod"],
+            json!({"startDate": null})
+        );
+        assert_eq!(
+            changed["awards"][0]["value"],
+            json!({"amount": null, "currency": null})
+        );
+        assert_eq!(
+            changed["tender"]["items"][0]["id"],
+            json!("i1"),
+            "what stays is carried whole"
+        );
+        // An array cannot be removed: the awards stay as they were.
+        let mut no_awards = after.clone();
+        no_awards.as_object_mut().expect("object").remove("awards");
+        let without = release("x", Some(&after), &no_awards, event(3)).expect("maps");
+        assert!(without.get("awards").is_none());
     }
 
     #[test]
