@@ -281,8 +281,11 @@ fn tags(before: Option<&Mapped>, after: &Mapped) -> Vec<&'static str> {
     let mut tender_after = after.tender.clone();
     if cancelled_now {
         tags.push("tenderCancellation");
-        remove(&mut tender_before, "status");
-        remove(&mut tender_after, "status");
+        // The cancellation's documents come with it.
+        for field in ["status", "documents"] {
+            remove(&mut tender_before, field);
+            remove(&mut tender_after, field);
+        }
     }
     if tender_before != tender_after || before.bids != after.bids || before.parties != after.parties
     {
@@ -482,6 +485,17 @@ impl Mapped {
             tender.insert("awardPeriod".into(), period);
         }
 
+        let mut tender_documents = documents(array(document, "documents"), Some("tenderNotice"));
+        for cancellation in array(document, "cancellations") {
+            tender_documents.extend(documents(
+                array(cancellation, "documents"),
+                Some("cancellationDetails"),
+            ));
+        }
+        if !tender_documents.is_empty() {
+            tender.insert("documents".into(), tender_documents.into());
+        }
+
         // Bids only as the document discloses them: a document without
         // `bids` has none to show.
         let bidder_field = if kind.is_sale() {
@@ -589,6 +603,10 @@ impl Mapped {
             if !items.is_empty() {
                 mapped.insert("items".into(), items.into());
             }
+            let award_documents = documents(array(award, "documents"), Some("awardNotice"));
+            if !award_documents.is_empty() {
+                mapped.insert("documents".into(), award_documents.into());
+            }
             let bid_id = award.get("bid_id").or_else(|| award.get("bidId"));
             if let Some(bid_id) = bid_id.filter(|bid_id| {
                 details
@@ -636,6 +654,11 @@ impl Mapped {
             let items: Vec<Value> = array(contract, "items").iter().map(item).collect();
             if !items.is_empty() {
                 mapped.insert("items".into(), items.into());
+            }
+            let contract_documents =
+                documents(array(contract, "documents"), Some("contractNotice"));
+            if !contract_documents.is_empty() {
+                mapped.insert("documents".into(), contract_documents.into());
             }
             contracts.push(Value::Object(mapped));
         }
@@ -908,6 +931,82 @@ fn classification(classification: &Value) -> Option<Value> {
         mapped["uri"] = uri.clone();
     }
     Some(mapped)
+}
+
+/// The OCDS documentType of one of ours, `notice` being the notice of the
+/// object the document is attached to; `None` for a type without an OCDS
+/// counterpart (the document is still listed, without a type).
+pub fn document_type(ours: &str, notice: Option<&'static str>) -> Option<&'static str> {
+    match ours {
+        "notice" => notice,
+        "contractSigned" => Some("contractSigned"),
+        "contractProforma" | "contractDraft" => Some("contractDraft"),
+        "contractAnnexe" => Some("contractAnnexe"),
+        "contractSchedule" => Some("contractSchedule"),
+        "contractArrangements" => Some("contractArrangements"),
+        "contractGuarantees" => Some("contractGuarantees"),
+        "technicalSpecifications" => Some("technicalSpecifications"),
+        "biddingDocuments" => Some("biddingDocuments"),
+        "evaluationCriteria" => Some("evaluationCriteria"),
+        "eligibilityCriteria" => Some("eligibilityCriteria"),
+        "evaluationReports" | "auctionProtocol" => Some("evaluationReports"),
+        "clarifications" => Some("clarifications"),
+        "billOfQuantity" => Some("billOfQuantity"),
+        "conflictOfInterest" => Some("conflictOfInterest"),
+        "illustration" => Some("illustration"),
+        "cancellationReport" | "cancellationDetails" => Some("cancellationDetails"),
+        _ => None,
+    }
+}
+
+/// The OCDS documents of a list of ours: the last version of each `id`
+/// (ours lists every version of a document under one id), with `id`,
+/// `documentType` (by [`document_type`]; a cancellation's documents without
+/// one are `cancellationDetails`), `title`, `description`, `url`,
+/// `datePublished`, `dateModified`, `format` and `language`.
+fn documents(ours: &[Value], notice: Option<&'static str>) -> Vec<Value> {
+    let cancellation = notice == Some("cancellationDetails");
+    let mut mapped: Vec<Value> = Vec::new();
+    for document in ours {
+        let Some(id) = document
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+        else {
+            continue;
+        };
+        let mut entry = Map::new();
+        entry.insert("id".into(), id.into());
+        let kind = document
+            .get("documentType")
+            .and_then(Value::as_str)
+            .and_then(|kind| document_type(kind, notice))
+            .or(if cancellation { notice } else { None });
+        if let Some(kind) = kind {
+            entry.insert("documentType".into(), kind.into());
+        }
+        for field in [
+            "title",
+            "description",
+            "url",
+            "datePublished",
+            "dateModified",
+            "format",
+        ] {
+            if let Some(value) = document.get(field).and_then(text) {
+                entry.insert(field.into(), value.into());
+            }
+        }
+        if let Some(language) = document.get("language").and_then(Value::as_str) {
+            entry.insert("language".into(), language.into());
+        }
+        let entry = Value::Object(entry);
+        match mapped.iter().position(|known| known["id"] == id) {
+            Some(index) => mapped[index] = entry,
+            None => mapped.push(entry),
+        }
+    }
+    mapped
 }
 
 #[cfg(test)]
@@ -1214,6 +1313,50 @@ mod tests {
         no_awards.as_object_mut().expect("object").remove("awards");
         let without = release("x", Some(&after), &no_awards, event(3)).expect("maps");
         assert!(without.get("awards").is_none());
+    }
+
+    #[test]
+    fn documents_keep_their_last_version_and_map_their_types() {
+        assert_eq!(
+            document_type("notice", Some("awardNotice")),
+            Some("awardNotice")
+        );
+        assert_eq!(
+            document_type("contractProforma", None),
+            Some("contractDraft")
+        );
+        assert_eq!(
+            document_type("auctionProtocol", None),
+            Some("evaluationReports")
+        );
+        assert_eq!(
+            document_type("cancellationReport", None),
+            Some("cancellationDetails")
+        );
+        assert_eq!(document_type("proposal", None), None);
+        let mut after = tender();
+        after["documents"] = json!([
+            {"id": "d1", "documentType": "notice", "title": "v1.p7s", "url": "http://docs.example/1"},
+            {"id": "d2", "documentType": "somethingElse", "title": "other.pdf"},
+            {"id": "d1", "documentType": "notice", "title": "v2.p7s", "url": "http://docs.example/2"},
+        ]);
+        after["status"] = json!("cancelled");
+        after["cancellations"] =
+            json!([{"id": "c1", "documents": [{"id": "d3", "title": "Наказ.pdf"}]}]);
+        let release = release("x", Some(&tender()), &after, event(2)).expect("maps");
+        assert_eq!(
+            release["tender"]["documents"],
+            json!([
+                {"id": "d1", "documentType": "tenderNotice", "title": "v2.p7s", "url": "http://docs.example/2"},
+                {"id": "d2", "title": "other.pdf"},
+                {"id": "d3", "documentType": "cancellationDetails", "title": "Наказ.pdf"},
+            ])
+        );
+        assert_eq!(
+            release["tag"],
+            json!(["tenderCancellation"]),
+            "the cancellation's documents come with it"
+        );
     }
 
     #[test]
