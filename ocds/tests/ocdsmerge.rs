@@ -5,7 +5,9 @@
 //! to ocdsmerge as a file so that it fetches nothing), compared exactly as
 //! JSON values; their merge rules are compared too. The sets are written
 //! out for each rule ([`cases`]) and generated from a fixed seed
-//! ([`generated_cases`]); inputs that ocdsmerge refuses must be refused.
+//! ([`generated_cases`]), and are the releases mapped from the procedure
+//! histories of `tests/fixtures/` ([`mapped_cases`]); inputs that ocdsmerge
+//! refuses must be refused.
 //!
 //! The interpreter is `CDB_OCDSMERGE_PYTHON` (`.ci/run` sets it to what
 //! `bash .ci/ocdsmerge` prints); without it the test runs `.ci/ocdsmerge`
@@ -606,6 +608,37 @@ fn cases() -> Vec<(&'static str, Vec<Value>)> {
 
 /// Our rules in ocdsmerge's terms: it names every array replaced whole
 /// `wholeListMerge`, and lists nothing but the two rules.
+/// The releases `ocds::release` makes from the procedure histories of
+/// `tests/fixtures/` (a priceQuotation tender, a cancelled one, a
+/// multi-award sale and a Dutch sale), one set per history.
+fn mapped_cases() -> Vec<(String, Vec<Value>)> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut cases = Vec::new();
+    for name in [
+        "priceQuotation.json",
+        "priceQuotation-cancelled.json",
+        "basicSell-multiAwards.json",
+        "basicSell-dutch.json",
+    ] {
+        let text = std::fs::read_to_string(fixtures.join(name)).expect("read a history");
+        let history: Vec<Value> = serde_json::from_str(&text).expect("a history is a list");
+        let mut before: Option<&Value> = None;
+        let mut releases = Vec::new();
+        for stage in &history {
+            let event = ocds::release::EventRef {
+                position: stage["position"].as_u64().expect("position"),
+                event_type: stage["event_type"].as_str().expect("event_type"),
+                date: stage["date"].as_str().expect("date"),
+            };
+            let document = &stage["document"];
+            releases.push(ocds::release::release("test01", before, document, event).expect("maps"));
+            before = Some(document);
+        }
+        cases.push((format!("mapped {name}"), releases));
+    }
+    cases
+}
+
 fn our_rules(schema: &Schema) -> BTreeSet<(Vec<String>, &'static str)> {
     schema
         .rules()
@@ -652,6 +685,9 @@ fn compiled_and_versioned_releases_match_ocdsmerge() {
         .map(|(name, releases)| (name.to_owned(), releases))
         .collect();
     cases.extend(generated_cases(GENERATED));
+    let mapped = mapped_cases();
+    let mapped_count = mapped.len();
+    cases.extend(mapped);
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let input: Map<String, Value> = cases
@@ -743,7 +779,7 @@ fn compiled_and_versioned_releases_match_ocdsmerge() {
         .filter(|(name, _)| reference["cases"][name.as_str()].get("error").is_some())
         .count();
     eprintln!(
-        "{} sets of releases ({written} written, {GENERATED} generated; {refused} refused by both): compiled and versioned releases equal to ocdsmerge's",
+        "{} sets of releases ({written} written, {GENERATED} generated, {mapped_count} mapped from procedure histories; {refused} refused by both): compiled and versioned releases equal to ocdsmerge's",
         cases.len()
     );
 }
