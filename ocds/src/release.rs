@@ -287,8 +287,9 @@ fn tags(before: Option<&Mapped>, after: &Mapped) -> Vec<&'static str> {
             remove(&mut tender_after, field);
         }
     }
-    if tender_before != tender_after || before.bids != after.bids || before.parties != after.parties
-    {
+    // `parties` follow the rest (a winner becomes a `supplier` with its
+    // award): a change of them alone is a `tenderUpdate` by the last rule.
+    if tender_before != tender_after || before.bids != after.bids {
         tags.push("tenderUpdate");
     }
     push_array_tags(
@@ -308,8 +309,9 @@ fn tags(before: Option<&Mapped>, after: &Mapped) -> Vec<&'static str> {
         Some("contractTermination"),
     );
     if tags.is_empty() {
-        // The event changed the public document in a part OCDS does not
-        // carry (a document, a date): the tender as it stands.
+        // The event changed the public document only in `parties` or in a
+        // part OCDS does not carry (a date, an unmapped field): the tender
+        // as it stands.
         tags.push("tenderUpdate");
     }
     tags
@@ -1187,9 +1189,13 @@ mod tests {
         after["awards"] = json!([award("a1", "active")]);
         assert_eq!(
             tags_of(&before, &after),
-            [json!("tenderUpdate"), json!("awardUpdate")],
-            "the supplier's role changes in `parties` too"
+            [json!("awardUpdate")],
+            "the supplier's new role in `parties` comes with the award"
         );
+        // A change of `parties` alone is a tender update.
+        let mut renamed = before.clone();
+        renamed["procuringEntity"]["contactPoint"] = json!({"email": "new@example.com"});
+        assert_eq!(tags_of(&before, &renamed), [json!("tenderUpdate")]);
         after["awards"] = json!([award("a1", "cancelled")]);
         assert_eq!(tags_of(&before, &after), [json!("awardCancellation")]);
         // Two of ours that are one OCDS status: nothing changes for OCDS.
