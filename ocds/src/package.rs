@@ -66,3 +66,69 @@ fn header(uri: &str, published_date: &str, extensions: Vec<&'static str>) -> Map
     }
     package
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(id: &str, date: &str, rest: Value) -> Value {
+        let mut release = json!({"ocid": "ocds-x-1", "id": id, "date": date, "tag": ["tender"],
+                                 "initiationType": "tender"});
+        if let (Some(release), Value::Object(rest)) = (release.as_object_mut(), rest) {
+            release.extend(rest);
+        }
+        release
+    }
+
+    #[test]
+    fn a_release_package_lists_the_bids_extension_only_when_a_release_has_bids() {
+        let plain = [release("ocds-x-1-1", "2024-01-01T00:00:00Z", json!({}))];
+        let package = release_package(&plain, "2024-02-01T00:00:00Z", "https://cdb.example/p");
+        assert_eq!(
+            package,
+            json!({"uri": "https://cdb.example/p", "version": "1.1", "publishedDate": "2024-02-01T00:00:00Z",
+                   "publisher": {"name": PUBLISHER}, "releases": plain})
+        );
+        let with_bids = [
+            plain[0].clone(),
+            release(
+                "ocds-x-1-2",
+                "2024-01-02T00:00:00Z",
+                json!({"bids": {"details": [{"id": "b1"}]}}),
+            ),
+        ];
+        let package = release_package(&with_bids, "2024-02-01T00:00:00Z", "https://cdb.example/p");
+        assert_eq!(package["extensions"], json!([BIDS_EXTENSION]));
+    }
+
+    #[test]
+    fn a_record_has_the_releases_and_their_merges() {
+        let releases = [
+            release(
+                "ocds-x-1-1",
+                "2024-01-01T00:00:00Z",
+                json!({"tender": {"id": "t", "title": "A"}}),
+            ),
+            release(
+                "ocds-x-1-2",
+                "2024-01-02T00:00:00Z",
+                json!({"tender": {"id": "t", "title": "B"}}),
+            ),
+        ];
+        let record = record("ocds-x-1", &releases).expect("merges");
+        assert_eq!(record["ocid"], json!("ocds-x-1"));
+        assert_eq!(record["releases"], json!(releases));
+        assert_eq!(record["compiledRelease"]["tender"]["title"], json!("B"));
+        assert_eq!(
+            record["versionedRelease"]["tender"]["title"][0]["value"],
+            json!("A")
+        );
+        let package = record_package(&[record], "2024-02-01T00:00:00Z", "https://cdb.example/r");
+        assert_eq!(package["records"][0]["ocid"], json!("ocds-x-1"));
+        assert!(package.get("extensions").is_none());
+        assert!(
+            super::record("ocds-x-1", &[json!({"ocid": "ocds-x-1"})]).is_err(),
+            "no date: an error"
+        );
+    }
+}

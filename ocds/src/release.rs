@@ -521,8 +521,12 @@ impl Mapped {
             } else {
                 continue;
             }
-            let date = bid.get("date").or_else(|| bid.get("datePublished"));
-            if let Some(date) = date.filter(|date| date.is_string()) {
+            // When the bid was received: a tender's bid has `submissionDate`
+            // (`date` as it was first placed), a sale's `datePublished`.
+            let date = ["submissionDate", "date", "datePublished"]
+                .iter()
+                .find_map(|field| bid.get(*field).filter(|date| date.is_string()));
+            if let Some(date) = date {
                 detail.insert("date".into(), date.clone());
             }
             detail.insert("status".into(), status.into());
