@@ -6,6 +6,28 @@
 //! The mapping is pure: the same documents and event give the same release,
 //! so rebuilding the log gives the same release ids. `docs/ocds.md` has the
 //! field mapping table per procedure type.
+//!
+//! ```
+//! use ocds::release::{EventRef, release};
+//! use serde_json::json;
+//!
+//! let published = json!({
+//!     "id": "2874d5c2", "tenderID": "UA-2024-01-01-000001-a", "procurementMethodType": "priceQuotation",
+//!     "status": "active.tendering", "title": "Папір",
+//!     "procuringEntity": {"name": "Замовник", "identifier": {"scheme": "UA-EDR", "id": "00037200"}},
+//! });
+//! let mut cancelled = published.clone();
+//! cancelled["status"] = json!("cancelled");
+//! let event = |position| EventRef { position, event_type: "…", date: "2024-01-02T10:00:00+02:00" };
+//! let first = release("abc123", None, &published, event(7))?;
+//! let second = release("abc123", Some(&published), &cancelled, event(9))?;
+//! assert_eq!(first["id"], json!("ocds-abc123-UA-2024-01-01-000001-a-7"));
+//! assert_eq!(first["tag"], json!(["tender"]));
+//! assert_eq!(second["tag"], json!(["tenderCancellation"]));
+//! assert_eq!(second["tender"]["status"], json!("cancelled"));
+//! assert_eq!(second["parties"][0]["roles"], json!(["buyer", "procuringEntity"]));
+//! # Ok::<(), ocds::release::MappingError>(())
+//! ```
 
 use serde_json::{Map, Value, json};
 
