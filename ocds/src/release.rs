@@ -29,6 +29,9 @@
 //! # Ok::<(), ocds::release::MappingError>(())
 //! ```
 
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Map, Value, json};
 
 /// The OCID prefix used when the operator sets none. An operator publishing
@@ -879,13 +882,29 @@ fn award_total(award: &Value) -> Option<Value> {
     unit_total(award.get("value"), quantity)
 }
 
-/// A price per unit times a quantity, rounded to the cent, as an OCDS
-/// `Value`.
+/// A JSON number as an exact decimal (the workspace reads JSON numbers
+/// with their text kept, so nothing passes through a float).
+fn decimal(value: &Value) -> Option<Decimal> {
+    let Value::Number(number) = value else {
+        return None;
+    };
+    let text = number.to_string();
+    Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
+/// A price per unit times a quantity, rounded half away from zero to the
+/// cent, as an OCDS `Value`; `None` when the product does not fit.
 fn unit_total(unit_price: Option<&Value>, quantity: Option<&Value>) -> Option<Value> {
     let unit_price = unit_price?;
-    let amount = unit_price.get("amount")?.as_f64()?;
-    let quantity = quantity?.as_f64()?;
-    let total = (amount * quantity * 100.0).round() / 100.0;
+    let amount = decimal(unit_price.get("amount")?)?;
+    let quantity = decimal(quantity?)?;
+    let total = amount
+        .checked_mul(quantity)?
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    let total = serde_json::Number::from_str(&total.to_string()).ok()?;
     let mut mapped = json!({ "amount": total });
     if let Some(currency) = unit_price
         .get("currency")

@@ -437,7 +437,7 @@ fn a_field_gone_from_the_document_is_removed_from_the_compiled_release() {
     );
     assert_eq!(
         releases[releases.len() - 2]["awards"][2]["value"]["amount"],
-        json!(44000.0)
+        json!(44000)
     );
     let compiled = ocds::merge::compile(&releases).expect("compiles");
     assert_eq!(compiled["awards"][2]["status"], json!("cancelled"));
