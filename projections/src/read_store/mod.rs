@@ -94,12 +94,30 @@ pub trait ReadStore: Send + Sync + 'static {
 
     /// Every row of the read models, ordered by procedure id (contracts by
     /// procedure id, then contract id), read in one snapshot with their
-    /// positions (for digests and copying).
+    /// positions. This holds the whole read models in memory: for tests and
+    /// small stores; a rebuild uses [`ReadStore::digests`] and
+    /// [`ReadStore::replace_with`] instead.
     async fn snapshot(&self) -> Result<Snapshot, ReadStoreError>;
 
     /// Replaces the whole content with `snapshot`, if the stored positions
     /// are still `expected` (what the caller compared against).
     async fn replace(&self, snapshot: Snapshot, expected: u64) -> Result<(), ReadStoreError>;
+
+    /// The digests of the read models (documents, feed, contracts) with the
+    /// positions they are at, read in one consistent snapshot like
+    /// [`ReadStore::snapshot`] and equal to its [`Snapshot::digests`], but
+    /// streamed: rows are hashed a page at a time and never held together.
+    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError>;
+
+    /// Replaces the whole content with that of `rebuilt` (an SQLite read
+    /// store nobody else writes meanwhile), in one transaction, if the
+    /// stored positions are still `expected`; the positions become
+    /// `rebuilt`'s. The rows are copied in pages, never held together.
+    async fn replace_with(
+        &self,
+        rebuilt: &sqlite::SqliteReadStore,
+        expected: u64,
+    ) -> Result<(), ReadStoreError>;
 
     /// `embedded` or `postgres`.
     fn backend(&self) -> &'static str;
@@ -126,24 +144,58 @@ impl Snapshot {
 
     /// A SHA-256 over each read model's rows in snapshot order (documents,
     /// feed, contracts). The same content gives the same digest on either
-    /// backend.
+    /// backend, and the same as [`ReadStore::digests`], which streams them.
     pub fn digests(&self) -> [Digest; 3] {
-        let mut documents = Sha256::new();
-        for row in &self.documents {
-            for field in [
+        let mut digester = Digester::default();
+        self.documents.iter().for_each(|row| digester.document(row));
+        self.feed.iter().for_each(|row| digester.feed(row));
+        self.contracts.iter().for_each(|row| digester.contract(row));
+        digester.finish(
+            self.documents_position,
+            self.feed_position,
+            self.contracts_position,
+        )
+    }
+}
+
+/// The digests of the three read models, fed one row at a time (each
+/// model's rows in the order of [`ReadStore::snapshot`]: procedure id, then
+/// contract id), so that a digest never needs the whole read model in
+/// memory. Every field of a row is hashed as its text followed by a zero
+/// byte.
+#[derive(Default)]
+pub struct Digester {
+    documents: (Sha256, u64),
+    feed: (Sha256, u64),
+    contracts: (Sha256, u64),
+}
+
+fn hash_fields(hash: &mut (Sha256, u64), fields: &[&str]) {
+    for field in fields {
+        hash.0.update(field.as_bytes());
+        hash.0.update([0]);
+    }
+    hash.1 += 1;
+}
+
+impl Digester {
+    pub fn document(&mut self, row: &DocumentRow) {
+        hash_fields(
+            &mut self.documents,
+            &[
                 row.procedure_id.as_str(),
                 row.kind.as_str(),
                 &row.revision.to_string(),
                 &row.position.to_string(),
                 row.body.as_str(),
-            ] {
-                documents.update(field.as_bytes());
-                documents.update([0]);
-            }
-        }
-        let mut feed = Sha256::new();
-        for row in &self.feed {
-            for field in [
+            ],
+        );
+    }
+
+    pub fn feed(&mut self, row: &FeedRow) {
+        hash_fields(
+            &mut self.feed,
+            &[
                 row.procedure_id.as_str(),
                 row.kind.as_str(),
                 &row.position.to_string(),
@@ -152,14 +204,14 @@ impl Snapshot {
                 row.procurement_method_type.as_str(),
                 row.owner.as_str(),
                 if row.bids_disclosed { "1" } else { "0" },
-            ] {
-                feed.update(field.as_bytes());
-                feed.update([0]);
-            }
-        }
-        let mut contracts = Sha256::new();
-        for row in &self.contracts {
-            for field in [
+            ],
+        );
+    }
+
+    pub fn contract(&mut self, row: &ContractRow) {
+        hash_fields(
+            &mut self.contracts,
+            &[
                 row.procedure_id.as_str(),
                 row.contract_id.as_str(),
                 row.kind.as_str(),
@@ -168,32 +220,32 @@ impl Snapshot {
                 row.date_modified.as_str(),
                 row.status.as_str(),
                 row.body.as_str(),
-            ] {
-                contracts.update(field.as_bytes());
-                contracts.update([0]);
-            }
-        }
+            ],
+        );
+    }
+
+    /// Documents, feed, then contracts, at the given positions.
+    pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; 3] {
+        let digest = |read_model, position, (hash, rows): (Sha256, u64)| Digest {
+            read_model,
+            position,
+            rows,
+            sha256: hex::encode(hash.finalize()),
+        };
         [
-            Digest {
-                read_model: crate::model::DOCUMENTS,
-                position: self.documents_position,
-                rows: self.documents.len() as u64,
-                sha256: hex::encode(documents.finalize()),
-            },
-            Digest {
-                read_model: crate::model::FEED,
-                position: self.feed_position,
-                rows: self.feed.len() as u64,
-                sha256: hex::encode(feed.finalize()),
-            },
-            Digest {
-                read_model: crate::model::CONTRACTS,
-                position: self.contracts_position,
-                rows: self.contracts.len() as u64,
-                sha256: hex::encode(contracts.finalize()),
-            },
+            digest(crate::model::DOCUMENTS, documents, self.documents),
+            digest(crate::model::FEED, feed, self.feed),
+            digest(crate::model::CONTRACTS, contracts, self.contracts),
         ]
     }
+}
+
+/// The position of read model `name` in `positions` (0 when missing).
+pub(crate) fn position_of(positions: &[(&'static str, u64)], name: &str) -> u64 {
+    positions
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(0, |(_, p)| *p)
 }
 
 /// The read-model file of an SQLite event store at `events`.

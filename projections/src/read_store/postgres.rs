@@ -11,9 +11,13 @@ use deadpool_postgres::GenericClient;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{NoTls, Row};
 
-use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use super::sqlite::SqliteReadStore;
+use super::{
+    Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable, uneven,
+};
 use crate::model::{
-    ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
+    CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
+    FeedQuery, FeedRow, READ_MODELS,
 };
 
 const SCHEMA: &str = r#"
@@ -275,6 +279,30 @@ async fn write_rows(
             .map_err(unavailable)?;
     }
     Ok(())
+}
+
+/// Rows per page when digests are streamed and rebuilt read models copied.
+const PAGE: usize = 1000;
+
+/// Runs `sql` through a portal in `tx`, handing each row to `each`, a page
+/// of [`PAGE`] rows at a time.
+async fn digest_rows(
+    tx: &deadpool_postgres::Transaction<'_>,
+    sql: &str,
+    mut each: impl FnMut(&Row),
+) -> Result<(), ReadStoreError> {
+    let statement = tx.prepare(sql).await.map_err(unavailable)?;
+    let portal = tx.bind(&statement, &[]).await.map_err(unavailable)?;
+    loop {
+        let rows = tx
+            .query_portal(&portal, PAGE as i32)
+            .await
+            .map_err(unavailable)?;
+        rows.iter().for_each(&mut each);
+        if rows.len() < PAGE {
+            return Ok(());
+        }
+    }
 }
 
 async fn check_positions(client: &impl GenericClient, expected: u64) -> Result<(), ReadStoreError> {
@@ -591,6 +619,102 @@ impl ReadStore for PostgresReadStore {
         )
         .await
         .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError> {
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(unavailable)?;
+        let positions = positions(&tx, false).await?;
+        let mut digester = Digester::default();
+        digest_rows(
+            &tx,
+            "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+             ORDER BY procedure_id COLLATE \"C\"",
+            |row| digester.document(&document_row(row)),
+        )
+        .await?;
+        digest_rows(
+            &tx,
+            &format!(
+                "SELECT {FEED_COLUMNS} FROM read_feed f ORDER BY f.procedure_id COLLATE \"C\""
+            ),
+            |row| digester.feed(&feed_row(row)),
+        )
+        .await?;
+        digest_rows(
+            &tx,
+            &format!(
+                "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                 ORDER BY c.procedure_id COLLATE \"C\", c.contract_id COLLATE \"C\""
+            ),
+            |row| digester.contract(&contract_row(row)),
+        )
+        .await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(digester.finish(
+            position_of(&positions, DOCUMENTS),
+            position_of(&positions, FEED),
+            position_of(&positions, CONTRACTS),
+        ))
+    }
+
+    async fn replace_with(
+        &self,
+        rebuilt: &SqliteReadStore,
+        expected: u64,
+    ) -> Result<(), ReadStoreError> {
+        let to = rebuilt
+            .positions()
+            .await?
+            .iter()
+            .map(|(_, p)| *p)
+            .min()
+            .unwrap_or(0);
+        let mut client = self.pool.get().await.map_err(unavailable)?;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        check_positions(&tx, expected).await?;
+        tx.batch_execute(CLEAR).await.map_err(unavailable)?;
+        // A page at a time from the rebuilt store (nobody writes it
+        // meanwhile), each table in key order.
+        let mut after = None;
+        loop {
+            let page = rebuilt.documents_page(after.take(), PAGE).await?;
+            write_rows(&tx, &page, &[], &[]).await?;
+            match page.last() {
+                Some(last) if page.len() == PAGE => after = Some(last.procedure_id.clone()),
+                _ => break,
+            }
+        }
+        let mut after = None;
+        loop {
+            let page = rebuilt.feed_page(after.take(), PAGE).await?;
+            write_rows(&tx, &[], &page, &[]).await?;
+            match page.last() {
+                Some(last) if page.len() == PAGE => after = Some(last.procedure_id.clone()),
+                _ => break,
+            }
+        }
+        let mut after = None;
+        loop {
+            let page = rebuilt.contracts_page(after.take(), PAGE).await?;
+            write_rows(&tx, &[], &[], &page).await?;
+            match page.last() {
+                Some(last) if page.len() == PAGE => {
+                    after = Some((last.procedure_id.clone(), last.contract_id.clone()))
+                }
+                _ => break,
+            }
+        }
+        tx.execute("UPDATE read_positions SET position = $1", &[&(to as i64)])
+            .await
+            .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)
     }
 

@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
-use super::{NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, unavailable, uneven};
+use super::{
+    Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable, uneven,
+};
 use crate::model::{
-    ChangeBatch, ContractRow, DocumentRow, FeedEntry, FeedQuery, FeedRow, READ_MODELS,
+    CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
+    FeedQuery, FeedRow, READ_MODELS,
 };
 
 const SCHEMA: &str = r#"
@@ -145,6 +148,76 @@ impl SqliteReadStore {
         })
         .await
         .map_err(unavailable)?
+    }
+}
+
+impl SqliteReadStore {
+    /// Up to `limit` documents after procedure id `after` (from the first
+    /// with `None`), in procedure-id order: for copying the read models a
+    /// page at a time.
+    pub async fn documents_page(
+        &self,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<DocumentRow>, ReadStoreError> {
+        self.read(move |connection| {
+            connection
+                .prepare_cached(
+                    "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                     WHERE ?1 IS NULL OR procedure_id > ?1 ORDER BY procedure_id LIMIT ?2",
+                )
+                .and_then(|mut s| {
+                    s.query_map(params![after, limit as i64], document_row)?
+                        .collect()
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    /// Up to `limit` feed rows after procedure id `after`, in procedure-id order.
+    pub async fn feed_page(
+        &self,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<FeedRow>, ReadStoreError> {
+        self.read(move |connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {FEED_COLUMNS} FROM read_feed f \
+                     WHERE ?1 IS NULL OR f.procedure_id > ?1 ORDER BY f.procedure_id LIMIT ?2"
+                ))
+                .and_then(|mut s| {
+                    s.query_map(params![after, limit as i64], feed_row)?
+                        .collect()
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    /// Up to `limit` contracts after (procedure id, contract id) `after`, in
+    /// that order.
+    pub async fn contracts_page(
+        &self,
+        after: Option<(String, String)>,
+        limit: usize,
+    ) -> Result<Vec<ContractRow>, ReadStoreError> {
+        self.read(move |connection| {
+            let (procedure, contract) = after.unzip();
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                     WHERE ?1 IS NULL OR (c.procedure_id, c.contract_id) > (?1, ?2) \
+                     ORDER BY c.procedure_id, c.contract_id LIMIT ?3"
+                ))
+                .and_then(|mut s| {
+                    s.query_map(params![procedure, contract, limit as i64], contract_row)?
+                        .collect()
+                })
+                .map_err(unavailable)
+        })
+        .await
     }
 }
 
@@ -286,6 +359,55 @@ fn set_positions(tx: &rusqlite::Transaction<'_>, to: u64) -> Result<(), ReadStor
     tx.execute("UPDATE read_positions SET position = ?1", [to as i64])
         .map_err(unavailable)?;
     Ok(())
+}
+
+/// Runs `sql` and hands each row, as it is read, to `each`.
+fn digest_rows<T>(
+    connection: &Connection,
+    sql: &str,
+    parse: fn(&Row<'_>) -> rusqlite::Result<T>,
+    mut each: impl FnMut(T),
+) -> Result<(), ReadStoreError> {
+    let mut statement = connection.prepare(sql).map_err(unavailable)?;
+    let mut rows = statement.query([]).map_err(unavailable)?;
+    while let Some(row) = rows.next().map_err(unavailable)? {
+        each(parse(row).map_err(unavailable)?);
+    }
+    Ok(())
+}
+
+/// Replaces every read-model table of `main` with the attached `rebuilt`
+/// one's, in one transaction, if `main` is still at `expected`.
+fn copy_attached(connection: &mut Connection, expected: u64) -> Result<(), ReadStoreError> {
+    let tx = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(unavailable)?;
+    check_positions(&tx, expected)?;
+    let to: i64 = tx
+        .query_row(
+            "SELECT coalesce(min(position), 0) FROM rebuilt.read_positions",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(unavailable)?;
+    tx.execute_batch(CLEAR).map_err(unavailable)?;
+    tx.execute_batch(
+        "INSERT INTO main.read_documents (procedure_id, kind, revision, position, body) \
+         SELECT procedure_id, kind, revision, position, body FROM rebuilt.read_documents; \
+         INSERT INTO main.read_feed (procedure_id, kind, position, date_modified, status, \
+         procurement_method_type, owner, bids_disclosed) \
+         SELECT procedure_id, kind, position, date_modified, status, procurement_method_type, \
+         owner, bids_disclosed FROM rebuilt.read_feed; \
+         INSERT INTO main.read_public_bodies (key, procedure_id) \
+         SELECT key, procedure_id FROM rebuilt.read_public_bodies; \
+         INSERT INTO main.read_contracts (procedure_id, contract_id, kind, revision, position, \
+         date_modified, status, body) \
+         SELECT procedure_id, contract_id, kind, revision, position, date_modified, status, body \
+         FROM rebuilt.read_contracts;",
+    )
+    .map_err(unavailable)?;
+    set_positions(&tx, to as u64)?;
+    tx.commit().map_err(unavailable)
 }
 
 #[async_trait]
@@ -549,6 +671,66 @@ impl ReadStore for SqliteReadStore {
             .map_err(unavailable)?;
             set_positions(&tx, snapshot.position())?;
             tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError> {
+        self.read(|connection| {
+            // One read transaction: a WAL snapshot of every table and the
+            // positions; each row is hashed as it is read.
+            let tx = connection.transaction().map_err(unavailable)?;
+            let positions = positions(&tx)?;
+            let mut digester = Digester::default();
+            digest_rows(
+                &tx,
+                "SELECT procedure_id, kind, revision, position, body FROM read_documents \
+                 ORDER BY procedure_id",
+                document_row,
+                |row| digester.document(&row),
+            )?;
+            digest_rows(
+                &tx,
+                &format!("SELECT {FEED_COLUMNS} FROM read_feed f ORDER BY f.procedure_id"),
+                feed_row,
+                |row| digester.feed(&row),
+            )?;
+            digest_rows(
+                &tx,
+                &format!(
+                    "SELECT {CONTRACT_COLUMNS} FROM read_contracts c \
+                     ORDER BY c.procedure_id, c.contract_id"
+                ),
+                contract_row,
+                |row| digester.contract(&row),
+            )?;
+            Ok(digester.finish(
+                position_of(&positions, DOCUMENTS),
+                position_of(&positions, FEED),
+                position_of(&positions, CONTRACTS),
+            ))
+        })
+        .await
+    }
+
+    async fn replace_with(
+        &self,
+        rebuilt: &SqliteReadStore,
+        expected: u64,
+    ) -> Result<(), ReadStoreError> {
+        let source = rebuilt.path.to_string_lossy().into_owned();
+        self.write(move |connection| {
+            // Attached outside the transaction (SQLite requires it), copied
+            // table to table inside it: SQLite streams the rows through its
+            // page cache, so nothing is held whole in memory.
+            connection
+                .execute("ATTACH DATABASE ?1 AS rebuilt", [&source])
+                .map_err(unavailable)?;
+            let copied = copy_attached(connection, expected);
+            let detached = connection
+                .execute_batch("DETACH DATABASE rebuilt")
+                .map_err(unavailable);
+            copied.and(detached)
         })
         .await
     }
