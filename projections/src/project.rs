@@ -57,13 +57,30 @@ impl Folded {
 pub struct Projection {
     kinds: Kinds,
     cache: HashMap<String, Box<Folded>>,
+    /// Keep only the procedures of the batch at hand (see [`Projection::batch_only`]).
+    batch_only: bool,
 }
 
 impl Projection {
+    /// A projection that keeps up to 20,000 procedures folded between
+    /// batches (a server's: most batches touch procedures it has seen).
     pub fn new(kinds: Kinds) -> Self {
         Projection {
             kinds,
             cache: HashMap::new(),
+            batch_only: false,
+        }
+    }
+
+    /// A projection whose memory does not grow with the log (a rebuild's):
+    /// before each batch it forgets every procedure the batch does not
+    /// touch, so it holds at most one batch's procedures. A procedure seen
+    /// again later is folded again from the log (its current rows from the
+    /// read store), as after a [`Projection::reset`]: the rows are the same.
+    pub fn batch_only(kinds: Kinds) -> Self {
+        Projection {
+            batch_only: true,
+            ..Projection::new(kinds)
         }
     }
 
@@ -80,7 +97,10 @@ impl Projection {
         from: u64,
         page: &[RecordedEvent],
     ) -> Result<ChangeBatch, ProjectError> {
-        if self.cache.len() > CACHE_LIMIT {
+        if self.batch_only {
+            let touched: HashSet<&str> = page.iter().map(|e| e.procedure_id.as_str()).collect();
+            self.cache.retain(|id, _| touched.contains(id.as_str()));
+        } else if self.cache.len() > CACHE_LIMIT {
             self.cache.clear();
         }
         self.load_missing(events, read, page).await?;

@@ -33,11 +33,20 @@ impl Projector {
         read: Arc<dyn ReadStore>,
         kinds: Kinds,
     ) -> Result<Self, ReadStoreError> {
+        Self::with_projection(events, read, Projection::new(kinds)).await
+    }
+
+    /// A projector folding with `projection` (e.g. [`Projection::batch_only`]).
+    pub async fn with_projection(
+        events: Arc<dyn EventStore>,
+        read: Arc<dyn ReadStore>,
+        projection: Projection,
+    ) -> Result<Self, ReadStoreError> {
         let position = applied_position(read.as_ref()).await?;
         Ok(Projector {
             events,
             read,
-            projection: Mutex::new(Projection::new(kinds)),
+            projection: Mutex::new(projection),
             applied: watch::channel(position).0,
         })
     }
