@@ -4,6 +4,11 @@
 //! model's digest is compared with the live one at that same position; then
 //! the rebuilt content replaces the live content in one transaction.
 //!
+//! Memory stays flat whatever the log's length: the log is read a batch at
+//! a time, only the batch's procedures are kept folded, digests are
+//! streamed row by row and the install copies rows in pages (SQLite: table
+//! to table inside the database), so no read model is ever held whole.
+//!
 //! When the live read models are behind the log (no server running), they
 //! are first brought up to the head the normal way, so the comparison is at
 //! the head: a projector that lost or doubled events would then differ.
@@ -15,8 +20,9 @@ use commands::store::{EventStore, StoreError};
 use projections::read_store::sqlite::SqliteReadStore;
 use projections::{Digest, Kinds, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
 
-/// Events per rebuild batch.
-const BATCH: usize = 1000;
+/// Events per rebuild batch. Memory grows with the batch, not with the log
+/// (a batch's events and its procedures' folded state are held together).
+const BATCH: usize = 250;
 
 /// How often to retry when a running server moves the live read models on
 /// while the rebuild is being installed.
@@ -74,16 +80,24 @@ pub async fn rebuild(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<RebuildReport, RebuildError> {
     let live_was_at = projections::projector::applied_position(live.as_ref()).await?;
-    let caught_up_to = Projector::new(Arc::clone(&events), Arc::clone(&live), kinds.clone())
-        .await?
-        .catch_up()
-        .await?;
+    let caught_up_to = Projector::with_projection(
+        Arc::clone(&events),
+        Arc::clone(&live),
+        Projection::batch_only(kinds.clone()),
+    )
+    .await?
+    .catch_up()
+    .await?;
     let scratch = SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?;
-    let mut projection = Projection::new(kinds.clone());
+    // Only the current batch's procedures stay folded: memory does not grow
+    // with the log.
+    let mut projection = Projection::batch_only(kinds.clone());
     let mut built = 0;
     for retries in 0..ATTEMPTS {
-        let live_snapshot = live.snapshot().await?;
-        let target = live_snapshot.position();
+        // Streamed from one consistent snapshot of the live store: the
+        // position to rebuild up to, and what the rebuild must equal.
+        let live_digests = live.digests().await?;
+        let target = position(&live_digests);
         progress(built, target);
         while built < target {
             let page = events
@@ -102,20 +116,24 @@ pub async fn rebuild(
             scratch.apply(batch).await?;
             progress(built, target);
         }
-        let rebuilt_snapshot = scratch.snapshot().await?;
         let report = RebuildReport {
             position: target,
             live_was_at,
             caught_up_to,
             retries,
-            live: live_snapshot.digests(),
-            rebuilt: rebuilt_snapshot.digests(),
+            live: live_digests,
+            rebuilt: scratch.digests().await?,
         };
-        match live.replace(rebuilt_snapshot, target).await {
+        match live.replace_with(&scratch, target).await {
             Ok(()) => return Ok(report),
             Err(ReadStoreError::Moved { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }
     Err(RebuildError::KeptMoving(ATTEMPTS))
+}
+
+/// The position every read model of `digests` has reached.
+fn position(digests: &[Digest; 3]) -> u64 {
+    digests.iter().map(|d| d.position).min().unwrap_or(0)
 }
