@@ -208,13 +208,38 @@ async fn rebuild(args: StoreArgs) -> Result<(), Failure> {
     }
     if different.is_empty() {
         eprintln!("cdb: OK: the live read models equal a rebuild from the log");
+        eprintln!("cdb: peak memory {}", peak_memory());
         Ok(())
     } else {
+        eprintln!("cdb: peak memory {}", peak_memory());
         Err(Failure::Runtime(format!(
             "the live read models DIFFERED from a rebuild from the log ({}); the rebuilt ones have been installed in their place",
             different.join(", ")
         )))
     }
+}
+
+/// The process's peak resident memory so far (`VmHWM` of
+/// `/proc/self/status`) as `N MB` (MiB), or `unknown` where there is no such
+/// file (not Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .as_deref()
+        .and_then(vm_hwm_kib)
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kib| format!("{} MB", kib.div_ceil(1024)),
+        )
+}
+
+/// The `VmHWM:` value of a `/proc/PID/status` text, in KiB.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|number| number.trim().parse().ok())
 }
 
 /// The procedure types replay reads. Their settings do not matter here:
@@ -280,5 +305,18 @@ async fn export(args: ExportArgs) -> Result<(), Failure> {
             Ok(())
         }
         None => write_stdout(&text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vm_hwm_kib;
+
+    #[test]
+    fn peak_memory_is_read_from_vm_hwm() {
+        let status = "Name:\tcdb\nVmPeak:\t  900 kB\nVmHWM:\t   73728 kB\nVmRSS:\t 1 kB\n";
+        assert_eq!(vm_hwm_kib(status), Some(73728));
+        assert_eq!(vm_hwm_kib("Name:\tcdb\n"), None);
+        assert_eq!(vm_hwm_kib("VmHWM:\tlots kB\n"), None);
     }
 }

@@ -1,10 +1,12 @@
 //! `cdb replay …` as a real child process, on data written by a real
 //! `cdb serve` over HTTP: rebuild after a crash (digests identical),
 //! tampering named by `verify`, export bundles checked offline, `show --at`
-//! and `history` output, progress on stderr, exit codes.
+//! and `history` output, progress on stderr, exit codes; rebuild's peak
+//! memory not growing with the log, on both backends.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -646,4 +648,172 @@ async fn rebuild_reports_progress_and_repairs_an_altered_read_model() {
     let server = Server::start(&small.data_dir);
     assert_eq!(server.document(&small.id).await, small.served_now);
     server.terminate();
+}
+
+/// Runs `cdb replay rebuild ARGS…` to its end; answers its stderr and its
+/// peak resident memory in KiB as the kernel counted it: `ru_maxrss` of
+/// `wait4` on this very child, so other tests' children do not count.
+// The child is reaped by `wait4` (which also answers its rusage), not by
+// `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn rebuild_with_peak(program: &Path, args: &[String]) -> (String, u64) {
+    let mut child = Command::new(program)
+        .args(["replay", "rebuild"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cdb replay rebuild");
+    let mut text = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut text)
+        .expect("read stderr");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child with valid pointers to locals; the
+    // `Child` is not waited for again (dropping it does not wait).
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "rebuild failed ({status}): {text}"
+    );
+    (text, usage.ru_maxrss as u64)
+}
+
+/// The `N` of the `cdb: peak memory N MB` line.
+fn printed_peak_mb(text: &str) -> u64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix("cdb: peak memory "))
+        .and_then(|rest| rest.strip_suffix(" MB"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory line: {text}"))
+}
+
+/// A rebuild of a log of `tenders` drafts that finds the live read models
+/// identical; answers its peak memory in KiB.
+fn measured_rebuild(args: &[String], tenders: usize) -> u64 {
+    let (text, peak_kib) = rebuild_with_peak(Path::new(CDB), args);
+    assert!(
+        text.contains(&format!("rebuilt {tenders} events")),
+        "{text}"
+    );
+    for model in ["documents", "feed"] {
+        assert_eq!(
+            digest_line(&text, model),
+            (tenders as u64, "identical"),
+            "{text}"
+        );
+    }
+    // What it prints is the kernel's figure (at the time it printed).
+    let printed = printed_peak_mb(&text);
+    assert!(
+        printed > 0 && printed <= peak_kib.div_ceil(1024),
+        "printed {printed} MB, measured {peak_kib} KiB: {text}"
+    );
+    eprintln!("rebuild of {tenders} events: peak {} MB", peak_kib / 1024);
+    peak_kib
+}
+
+/// Rebuilds a log of 1,000 events, then the same log grown to 4,000 (4 and
+/// 16 rebuild batches): the larger rebuild's peak memory is at most 1.3
+/// times the smaller's plus 20 MB. (It used to grow with every event: with
+/// these drafts of some 28 KB each, by about 150 KB per event, 450 MB here.)
+fn rebuild_memory_does_not_grow(location: &StoreLocation, args: &[String]) {
+    const SMALL: usize = 1_000;
+    const LARGE: usize = 4_000;
+    common::fill_store(location, 0, SMALL);
+    let small = measured_rebuild(args, SMALL);
+    common::fill_store(location, SMALL, LARGE - SMALL);
+    let large = measured_rebuild(args, LARGE);
+    assert!(
+        large <= small * 13 / 10 + 20 * 1024,
+        "rebuild's peak memory grew with the log: {} MB for {SMALL} events, {} MB for {LARGE}",
+        small / 1024,
+        large / 1024
+    );
+}
+
+/// (f) The peak memory of `rebuild` does not grow with the log (embedded).
+#[test]
+fn rebuild_memory_does_not_grow_with_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("data");
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    let location = StoreLocation::Sqlite(data_dir.join("cdb.sqlite3"));
+    let args = ["--data-dir".to_owned(), data_dir.display().to_string()];
+    rebuild_memory_does_not_grow(&location, &args);
+}
+
+/// (f) The same on PostgreSQL (`--store postgres://…`).
+#[test]
+fn rebuild_memory_does_not_grow_with_the_log_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(url) = runtime.block_on(e2e::pg::fresh_database()) else {
+        return;
+    };
+    drop(runtime);
+    let location = StoreLocation::Postgres(url.clone());
+    rebuild_memory_does_not_grow(&location, &["--store".to_owned(), url]);
+}
+
+/// The figures of docs/benchmarks.md ("Replay rebuild"): time and peak
+/// memory of `rebuild` on logs of `CDB_REBUILD_SIZES` drafts (default
+/// 10000,30000,100000; the log is grown from one size to the next), for
+/// `cdb` and, if `CDB_REBUILD_BASELINE` names one, another `cdb` binary to
+/// compare with (`CDB_REBUILD_DIR`: fill and keep that data directory,
+/// which must start empty). Each size is first rebuilt once to bring the live read
+/// models up to the head; the figures are of the rebuilds after it.
+/// `cargo test -p api --test replay rebuild_memory_figures -- --ignored --nocapture`
+#[test]
+#[ignore = "takes minutes; run by hand for docs/benchmarks.md"]
+fn rebuild_memory_figures() {
+    let sizes: Vec<usize> = std::env::var("CDB_REBUILD_SIZES")
+        .unwrap_or_else(|_| "10000,30000,100000".into())
+        .split(',')
+        .map(|n| n.trim().parse().expect("CDB_REBUILD_SIZES: numbers"))
+        .collect();
+    let mut programs = vec![("cdb", PathBuf::from(CDB))];
+    if let Some(baseline) = std::env::var_os("CDB_REBUILD_BASELINE") {
+        programs.push(("baseline", PathBuf::from(baseline)));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    // `CDB_REBUILD_DIR`: a data directory to fill instead, and keep.
+    let data_dir =
+        std::env::var_os("CDB_REBUILD_DIR").map_or_else(|| dir.path().join("data"), PathBuf::from);
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    let location = StoreLocation::Sqlite(data_dir.join("cdb.sqlite3"));
+    let args = ["--data-dir".to_owned(), data_dir.display().to_string()];
+    let mut filled = 0;
+    for size in sizes {
+        let started = Instant::now();
+        common::fill_store(&location, filled, size - filled);
+        filled = size;
+        eprintln!(
+            "filled the log to {size} events in {:.0?}",
+            started.elapsed()
+        );
+        let started = Instant::now();
+        let (_, peak) = rebuild_with_peak(Path::new(CDB), &args);
+        eprintln!(
+            "figures: {size} events, cdb with catch-up: {:.1} s, peak {} MB",
+            started.elapsed().as_secs_f64(),
+            peak / 1024
+        );
+        for (name, program) in &programs {
+            let started = Instant::now();
+            let (text, peak) = rebuild_with_peak(program, &args);
+            assert!(text.contains(&format!("rebuilt {size} events")), "{text}");
+            eprintln!(
+                "figures: {size} events, {name}: {:.1} s, peak {} MB",
+                started.elapsed().as_secs_f64(),
+                peak / 1024
+            );
+        }
+    }
 }

@@ -54,20 +54,27 @@ pub fn spawn_serve(data_dir: &Path, extra: &[&str], log: &str) -> (Child, String
 /// log with many events before `cdb serve` starts.
 #[allow(dead_code)] // not every test binary uses every helper
 pub fn fill_log(data_dir: &Path, tenders: usize) {
-    use commands::store::{StoreLocation, open_store};
+    let location = commands::store::StoreLocation::Sqlite(data_dir.join("cdb.sqlite3"));
+    fill_store(&location, 0, tenders);
+}
+
+/// Like [`fill_log`], for any store (a PostgreSQL one is migrated first),
+/// numbering the tenders from `first` (so a log can be filled in steps).
+#[allow(dead_code)] // not every test binary uses every helper
+pub fn fill_store(location: &commands::store::StoreLocation, first: usize, tenders: usize) {
+    use commands::store::open_store;
     use commands::{CommandHandler, FrozenClock, UlidIds};
     use domain::procedures::price_quotation::{Actor, Command as PqCommand, PriceQuotation};
     use std::sync::Arc;
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let location = StoreLocation::Sqlite(data_dir.join("cdb.sqlite3"));
-        let store = open_store(&location, true).await.expect("open the store");
+        let store = open_store(location, true).await.expect("open the store");
         // The fixture's own time, when its tender period is still ahead.
         let clock = Arc::new(FrozenClock::new(e2e::http::start_time()));
         let handler = CommandHandler::new(store, clock, Arc::new(UlidIds::default()));
         let request = e2e::pq::fixture_request();
-        for n in 0..tenders {
+        for n in first..first + tenders {
             let id = handler.next_id().to_string();
             let command = PqCommand::Create {
                 actor: Actor {
