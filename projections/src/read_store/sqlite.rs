@@ -916,4 +916,90 @@ mod tests {
             [("documents", 4), ("feed", 4), ("contracts", 4)]
         );
     }
+
+    #[tokio::test]
+    async fn streamed_digests_and_a_paged_install_equal_the_snapshot() {
+        let dir = tempfile::tempdir().expect("dir");
+        let rebuilt = SqliteReadStore::open(&dir.path().join("rebuilt")).expect("open");
+        let documents: Vec<DocumentRow> = (0..2500)
+            .map(|n| document(&format!("p{n:05}"), n + 1))
+            .collect();
+        let feed: Vec<FeedRow> = (0..2500)
+            .map(|n| feed_row(&format!("p{n:05}"), n + 1, "active"))
+            .collect();
+        let contracts = vec![contract("p00001", "c2", 2), contract("p00001", "c1", 2)];
+        rebuilt
+            .apply(ChangeBatch {
+                from: 0,
+                to: 2500,
+                documents,
+                feed,
+                contracts,
+            })
+            .await
+            .expect("apply");
+        let snapshot = rebuilt.snapshot().await.expect("snapshot");
+        assert_eq!(
+            rebuilt.digests().await.expect("digests"),
+            snapshot.digests()
+        );
+
+        let live = SqliteReadStore::open(&dir.path().join("live")).expect("open");
+        live.apply(ChangeBatch {
+            from: 0,
+            to: 7,
+            documents: vec![document("old", 7)],
+            feed: vec![feed_row("old", 7, "active")],
+            contracts: vec![],
+        })
+        .await
+        .expect("apply");
+        // Guarded by the position: a live store that moved is left alone.
+        assert!(matches!(
+            live.replace_with(&rebuilt, 6).await,
+            Err(ReadStoreError::Moved {
+                expected: 6,
+                actual: 7
+            })
+        ));
+        assert!(live.document("old").await.expect("read").is_some());
+        live.replace_with(&rebuilt, 7).await.expect("install");
+        assert_eq!(live.snapshot().await.expect("snapshot"), snapshot);
+        assert_eq!(live.digests().await.expect("digests"), snapshot.digests());
+        assert!(live.document("old").await.expect("read").is_none());
+        // Twice: the scratch file was detached again.
+        live.replace_with(&rebuilt, 2500).await.expect("again");
+        // The pages a PostgreSQL install reads: every row once, in order.
+        let mut ids = Vec::new();
+        let mut after = None;
+        loop {
+            let page = rebuilt
+                .documents_page(after.take(), 1000)
+                .await
+                .expect("page");
+            ids.extend(page.iter().map(|row| row.procedure_id.clone()));
+            match page.last() {
+                Some(last) if page.len() == 1000 => after = Some(last.procedure_id.clone()),
+                _ => break,
+            }
+        }
+        assert_eq!(ids.len(), 2500);
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+        let first = rebuilt.contracts_page(None, 1).await.expect("page");
+        assert_eq!(first[0].contract_id, "c1");
+        let next = rebuilt
+            .contracts_page(Some(("p00001".into(), "c1".into())), 5)
+            .await
+            .expect("page");
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].contract_id, "c2");
+        assert_eq!(
+            rebuilt
+                .feed_page(Some("p02498".into()), 5)
+                .await
+                .expect("page")
+                .len(),
+            1
+        );
+    }
 }
