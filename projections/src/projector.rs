@@ -25,6 +25,8 @@ pub struct Projector {
     read: Arc<dyn ReadStore>,
     projection: Mutex<Projection>,
     applied: watch::Sender<u64>,
+    /// Events per transaction ([`BATCH`] unless set with [`Projector::with_batch`]).
+    batch: usize,
 }
 
 impl Projector {
@@ -48,7 +50,15 @@ impl Projector {
             read,
             projection: Mutex::new(projection),
             applied: watch::channel(position).0,
+            batch: BATCH,
         })
+    }
+
+    /// The same projector applying `events` events per transaction (at
+    /// least 1): smaller batches hold less in memory at once.
+    pub fn with_batch(mut self, events: usize) -> Self {
+        self.batch = events.max(1);
+        self
     }
 
     pub fn read_store(&self) -> &Arc<dyn ReadStore> {
@@ -77,7 +87,7 @@ impl Projector {
         let mut projection = self.projection.lock().await;
         let from = applied_position(self.read.as_ref()).await?;
         self.publish(from);
-        let page = self.events.read_all(from, BATCH).await?;
+        let page = self.events.read_all(from, self.batch).await?;
         if page.is_empty() {
             return Ok(0);
         }

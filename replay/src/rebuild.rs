@@ -86,6 +86,7 @@ pub async fn rebuild(
         Projection::batch_only(kinds.clone()),
     )
     .await?
+    .with_batch(BATCH)
     .catch_up()
     .await?;
     let scratch = SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?;
