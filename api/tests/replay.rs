@@ -722,17 +722,23 @@ fn measured_rebuild(args: &[String], tenders: usize) -> u64 {
 
 /// Rebuilds a log of 1,000 events, then the same log grown to 4,000 (4 and
 /// 16 rebuild batches): the larger rebuild's peak memory is at most 1.3
-/// times the smaller's plus 20 MB. (It used to grow with every event: with
+/// times the smaller's plus 30 MB. (It used to grow with every event: with
 /// these drafts of some 28 KB each, by about 150 KB per event, 450 MB here.)
+///
+/// Each size is rebuilt twice, first bringing the live read models up to
+/// the head, then with nothing to catch up, and its figure is the larger
+/// peak of the two (a process's peak varies by some 30 MB from run to run
+/// with how the allocator's arenas fall; two runs make the comparison
+/// steadier).
 fn rebuild_memory_does_not_grow(location: &StoreLocation, args: &[String]) {
     const SMALL: usize = 1_000;
     const LARGE: usize = 4_000;
     common::fill_store(location, 0, SMALL);
-    let small = measured_rebuild(args, SMALL);
+    let small = measured_rebuild(args, SMALL).max(measured_rebuild(args, SMALL));
     common::fill_store(location, SMALL, LARGE - SMALL);
-    let large = measured_rebuild(args, LARGE);
+    let large = measured_rebuild(args, LARGE).max(measured_rebuild(args, LARGE));
     assert!(
-        large <= small * 13 / 10 + 20 * 1024,
+        large <= small * 13 / 10 + 30 * 1024,
         "rebuild's peak memory grew with the log: {} MB for {SMALL} events, {} MB for {LARGE}",
         small / 1024,
         large / 1024
