@@ -716,7 +716,11 @@ fn measured_rebuild(args: &[String], tenders: usize) -> u64 {
         printed > 0 && printed <= peak_kib.div_ceil(1024),
         "printed {printed} MB, measured {peak_kib} KiB: {text}"
     );
-    eprintln!("rebuild of {tenders} events: peak {} MB", peak_kib / 1024);
+    eprintln!(
+        "rebuild of {tenders} events ({}): peak {} MB",
+        args.join(" "),
+        peak_kib / 1024
+    );
     peak_kib
 }
 
