@@ -320,9 +320,10 @@ async fn the_highest_bid_buys_the_lot(server: TestServer) {
     assert_eq!(signed["status"], "active", "{signed}");
     assert!(signed["dateSigned"].is_string(), "{signed}");
     assert_eq!(status(&server, &sale).await, "complete");
+    // A complete sale decides every award: the waiting one is cancelled.
     assert_eq!(
         award_statuses(&server, &sale, &[&p1.bid, &p2.bid, &p3.bid]).await,
-        ["active", "pending_waiting", "-"]
+        ["active", "cancelled", "-"]
     );
     server.assert_replays().await;
 }
@@ -1433,7 +1434,7 @@ async fn wrong_party_or_status_changes_nothing(server: TestServer) {
     .await;
     assert_eq!(
         award_statuses(&server, &sale, &[&p2.bid, &p1.bid]).await,
-        ["active", "pending_waiting"]
+        ["active", "cancelled"]
     );
 }
 
