@@ -184,13 +184,30 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// The answers whose body contains `marker`.
+    /// The answers whose body shows `marker` ([`shows`]).
     pub fn containing(&self, marker: &str) -> Vec<&Answer> {
         self.answers
             .iter()
-            .filter(|a| a.body.contains(marker))
+            .filter(|a| shows(&a.body, marker))
             .collect()
     }
+}
+
+/// Whether `body` shows `marker`. A marker made of digits (a price, a
+/// register code) counts only where it stands as a number of its own, not
+/// inside a longer one: `/metrics` writes durations such as
+/// `2.691753171000001`, which hold `71000001` by chance, while a leaked code
+/// or price stands between quotes, commas or spaces.
+pub fn shows(body: &str, marker: &str) -> bool {
+    let numeric = |c: char| c.is_ascii_digit() || c == '.';
+    if marker.is_empty() || !marker.chars().all(numeric) {
+        return body.contains(marker);
+    }
+    body.match_indices(marker).any(|(at, _)| {
+        let before = body[..at].chars().next_back();
+        let after = body[at + marker.len()..].chars().next();
+        !before.is_some_and(numeric) && !after.is_some_and(numeric)
+    })
 }
 
 /// Reads everything `viewers` can get: every GET route of the router with
@@ -324,6 +341,20 @@ fn excerpt(body: &str, marker: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numeric_marker_shows_only_as_a_number_of_its_own() {
+        assert!(shows(r#"{"id":"71000001"}"#, "71000001"));
+        assert!(shows(r#"{"amount":1234.56,"#, "1234.56"));
+        assert!(shows("71000001", "71000001"));
+        assert!(!shows("_sum 2.691753171000001", "71000001"));
+        assert!(!shows(r#"{"amount":11234.567}"#, "1234.56"));
+        assert!(shows(
+            "bidder71000001@example.com",
+            "bidder71000001@example.com"
+        ));
+        assert!(shows("x-71000001-y", "71000001"));
+    }
 
     #[test]
     fn every_parameter_takes_every_known_value() {
