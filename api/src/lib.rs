@@ -18,6 +18,7 @@ pub mod replay_cli;
 pub mod reply;
 pub mod routes;
 pub mod sale_periods;
+pub mod search;
 pub mod serve;
 pub mod server;
 pub mod soak;

@@ -25,6 +25,8 @@ pub const PRICE_QUOTATION: &str = include_str!("../openapi/price_quotation.json"
 pub const MULTI_AWARD_SALE: &str = include_str!("../openapi/multi_award_sale.json");
 /// The Dutch sale: its schemas under the multi-award sale's `/api/procedures` paths.
 pub const DUTCH_SALE: &str = include_str!("../openapi/dutch_sale.json");
+/// Search and statistics over every type: `/api/2.5/search`, `/api/2.5/stats`.
+pub const SEARCH: &str = include_str!("../openapi/search.json");
 
 /// The HTTP methods an OpenAPI path item may describe; its other fields
 /// (`parameters`, `summary`, …) are shared by its operations.

@@ -160,8 +160,11 @@ impl Registry {
 
     /// The OpenAPI document: the common part with every type's fragment.
     pub fn openapi(&self) -> &Result<String, OpenApiError> {
-        self.openapi
-            .get_or_init(|| crate::openapi::document(&self.openapi_fragments()))
+        self.openapi.get_or_init(|| {
+            let mut fragments = vec![crate::openapi::SEARCH];
+            fragments.extend(self.openapi_fragments());
+            crate::openapi::document(&fragments)
+        })
     }
 
     /// Fails when the log holds a procedure of a kind not registered, naming

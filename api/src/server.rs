@@ -107,6 +107,7 @@ pub fn routes(registry: &Registry) -> Routes {
         .merge(crate::feed::routes())
         .merge(crate::contracts::routes())
         .merge(crate::auctions::routes())
+        .merge(crate::search::routes())
 }
 
 /// The application. Around every route, from the inside out: request

@@ -18,6 +18,8 @@ pub mod model;
 pub mod project;
 pub mod projector;
 pub mod read_store;
+pub mod search;
+pub mod search_query;
 pub mod view;
 
 pub use model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};

@@ -15,6 +15,7 @@ use commands::store::StoreLocation;
 use sha2::{Digest as _, Sha256};
 
 use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+use crate::search_query::{SearchHit, SearchQuery, StatsQuery, StatsRow};
 
 /// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
 /// have `substr`; `LIKE` would be case-insensitive in SQLite).
@@ -118,6 +119,12 @@ pub trait ReadStore: Send + Sync + 'static {
         rebuilt: &sqlite::SqliteReadStore,
         expected: u64,
     ) -> Result<(), ReadStoreError>;
+
+    /// A page of the search index (see [`crate::search_query::search_sql`]).
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, ReadStoreError>;
+
+    /// Statistics over the search index (see [`crate::search_query::stats_sql`]).
+    async fn stats(&self, query: &StatsQuery) -> Result<Vec<StatsRow>, ReadStoreError>;
 
     /// `embedded` or `postgres`.
     fn backend(&self) -> &'static str;
@@ -238,6 +245,35 @@ impl Digester {
             digest(crate::model::CONTRACTS, contracts, self.contracts),
         ]
     }
+}
+
+/// A statistics row from its text columns: the group keys, then the
+/// counts and sums in the order of [`crate::search_query::stats_sql`].
+pub(crate) fn stats_row(
+    keys: Vec<String>,
+    counts: [i64; 4],
+    sums: [Option<String>; 3],
+) -> Result<StatsRow, ReadStoreError> {
+    let decimal = |text: &Option<String>| -> Result<rust_decimal::Decimal, ReadStoreError> {
+        match text {
+            None => Ok(rust_decimal::Decimal::ZERO),
+            Some(text) => text
+                .parse::<rust_decimal::Decimal>()
+                .map(|d| d.normalize())
+                .map_err(|e| unavailable(format!("sum {text}: {e}"))),
+        }
+    };
+    let [procedures, with_bids, bids, awarded_procedures] = counts.map(|n| n.max(0) as u64);
+    Ok(StatsRow {
+        keys,
+        procedures,
+        with_bids,
+        bids,
+        value: decimal(&sums[0])?,
+        awarded_procedures,
+        awarded_expected: decimal(&sums[1])?,
+        awarded: decimal(&sums[2])?,
+    })
 }
 
 /// The position of read model `name` in `positions` (0 when missing).

@@ -19,6 +19,10 @@ use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::search::SearchRow;
+use crate::search_query::{
+    Dialect, Param, SearchHit, SearchQuery, Sort, StatsQuery, StatsRow, search_sql, stats_sql,
+};
 
 const SCHEMA: &str = r#"
 SELECT pg_advisory_xact_lock(7470812);
@@ -67,9 +71,60 @@ CREATE INDEX IF NOT EXISTS read_contracts_id ON read_contracts (contract_id);
 CREATE INDEX IF NOT EXISTS read_contracts_position ON read_contracts (position, contract_id);
 "#;
 
+/// The search index (`crate::search`), kept with the documents. Text
+/// columns compare byte by byte (`COLLATE "C"`), as SQLite's do; the words
+/// are indexed by the `simple` configuration, which lowercases and splits
+/// at spaces only what `crate::search::words` already gave.
+const SEARCH_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_search (
+    procedure_id TEXT COLLATE "C" PRIMARY KEY,
+    kind TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    method TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    public_id TEXT NOT NULL,
+    buyer TEXT COLLATE "C" NOT NULL,
+    classification TEXT COLLATE "C" NOT NULL,
+    region TEXT COLLATE "C" NOT NULL,
+    amount NUMERIC,
+    currency TEXT COLLATE "C" NOT NULL,
+    awarded NUMERIC,
+    bids BIGINT,
+    date TEXT COLLATE "C" NOT NULL,
+    date_modified TEXT COLLATE "C" NOT NULL,
+    tender_start TEXT COLLATE "C" NOT NULL,
+    tender_end TEXT COLLATE "C" NOT NULL,
+    auction_start TEXT COLLATE "C" NOT NULL,
+    month TEXT COLLATE "C" NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    title_words tsvector GENERATED ALWAYS AS (to_tsvector('simple', title)) STORED,
+    description_words tsvector GENERATED ALWAYS AS (to_tsvector('simple', description)) STORED,
+    words tsvector GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || description)) STORED
+);
+CREATE INDEX IF NOT EXISTS read_search_date_modified ON read_search (date_modified, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_date ON read_search (date, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_amount ON read_search (amount, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_method ON read_search (method, status);
+CREATE INDEX IF NOT EXISTS read_search_status ON read_search (status);
+CREATE INDEX IF NOT EXISTS read_search_buyer ON read_search (buyer);
+CREATE INDEX IF NOT EXISTS read_search_tender_start ON read_search (tender_start);
+CREATE INDEX IF NOT EXISTS read_search_tender_end ON read_search (tender_end);
+CREATE INDEX IF NOT EXISTS read_search_auction_start ON read_search (auction_start);
+CREATE INDEX IF NOT EXISTS read_search_words ON read_search USING GIN (words);
+CREATE TABLE IF NOT EXISTS read_search_facets (
+    facet TEXT COLLATE "C" NOT NULL,
+    value TEXT COLLATE "C" NOT NULL,
+    procedure_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (facet, value, procedure_id)
+);
+CREATE INDEX IF NOT EXISTS read_search_facets_procedure ON read_search_facets (procedure_id);
+"#;
+
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
-     DELETE FROM read_public_bodies; DELETE FROM read_contracts;";
+     DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
+     DELETE FROM read_search_facets;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
@@ -99,8 +154,16 @@ impl PostgresReadStore {
         let mut client = pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         tx.batch_execute(SCHEMA).await.map_err(unavailable)?;
+        // A store from before the search index has documents but no index
+        // rows: everything starts over, like an uneven upgrade.
+        let search_is_new: bool = tx
+            .query_one("SELECT to_regclass('read_search') IS NULL", &[])
+            .await
+            .map_err(unavailable)?
+            .get(0);
+        tx.batch_execute(SEARCH_SCHEMA).await.map_err(unavailable)?;
         // Under the schema's advisory lock, so one server does this once.
-        if uneven(&positions(&tx, true).await?) {
+        if uneven(&positions(&tx, true).await?) || search_is_new {
             tx.batch_execute(CLEAR).await.map_err(unavailable)?;
             tx.execute("UPDATE read_positions SET position = 0", &[])
                 .await
@@ -215,6 +278,7 @@ async fn write_rows(
             )
             .await
             .map_err(unavailable)?;
+        write_search(client, documents).await?;
     }
     if !feed.is_empty() {
         let ids: Vec<&str> = feed.iter().map(|r| r.procedure_id.as_str()).collect();
@@ -279,6 +343,130 @@ async fn write_rows(
             .map_err(unavailable)?;
     }
     Ok(())
+}
+
+/// The search rows of `documents` (see [`crate::search`]), one statement
+/// per table.
+async fn write_search(
+    client: &impl GenericClient,
+    documents: &[DocumentRow],
+) -> Result<(), ReadStoreError> {
+    let ids: Vec<&str> = documents.iter().map(|r| r.procedure_id.as_str()).collect();
+    client
+        .execute(
+            "DELETE FROM read_search_facets WHERE procedure_id = ANY($1::text[])",
+            &[&ids],
+        )
+        .await
+        .map_err(unavailable)?;
+    let rows: Vec<SearchRow> = documents
+        .iter()
+        .filter_map(SearchRow::from_document)
+        .collect();
+    let gone: Vec<&str> = documents
+        .iter()
+        .map(|r| r.procedure_id.as_str())
+        .filter(|id| !rows.iter().any(|row| row.procedure_id == *id))
+        .collect();
+    if !gone.is_empty() {
+        client
+            .execute(
+                "DELETE FROM read_search WHERE procedure_id = ANY($1::text[])",
+                &[&gone],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let text = |field: fn(&SearchRow) -> &str| rows.iter().map(field).collect::<Vec<&str>>();
+    let amount = |field: fn(&SearchRow) -> Option<rust_decimal::Decimal>| {
+        rows.iter()
+            .map(|row| field(row).map(|a| a.to_string()))
+            .collect::<Vec<Option<String>>>()
+    };
+    let positions: Vec<i64> = rows.iter().map(|r| r.position as i64).collect();
+    let bids: Vec<Option<i64>> = rows.iter().map(|r| r.bids.map(|b| b as i64)).collect();
+    client
+        .execute(
+            "INSERT INTO read_search (procedure_id, kind, position, method, status, public_id, \
+             buyer, classification, region, amount, currency, awarded, bids, date, date_modified, \
+             tender_start, tender_end, auction_start, month, title, description) \
+             SELECT a, b, c, d, e, f, g, h, i, j::numeric, k, l::numeric, m, n, o, p, q, r, s, t, u \
+             FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], \
+             $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
+             $13::int8[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], \
+             $19::text[], $20::text[], $21::text[]) \
+             AS x(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u) \
+             ON CONFLICT (procedure_id) DO UPDATE SET kind = EXCLUDED.kind, \
+             position = EXCLUDED.position, method = EXCLUDED.method, status = EXCLUDED.status, \
+             public_id = EXCLUDED.public_id, buyer = EXCLUDED.buyer, \
+             classification = EXCLUDED.classification, region = EXCLUDED.region, \
+             amount = EXCLUDED.amount, currency = EXCLUDED.currency, \
+             awarded = EXCLUDED.awarded, bids = EXCLUDED.bids, date = EXCLUDED.date, \
+             date_modified = EXCLUDED.date_modified, tender_start = EXCLUDED.tender_start, \
+             tender_end = EXCLUDED.tender_end, auction_start = EXCLUDED.auction_start, \
+             month = EXCLUDED.month, title = EXCLUDED.title, description = EXCLUDED.description",
+            &[
+                &text(|r| &r.procedure_id),
+                &text(|r| &r.kind),
+                &positions,
+                &text(|r| &r.method),
+                &text(|r| &r.status),
+                &text(|r| &r.public_id),
+                &text(|r| &r.buyer),
+                &text(|r| &r.classification),
+                &text(|r| &r.region),
+                &amount(|r| r.amount),
+                &text(|r| &r.currency),
+                &amount(|r| r.awarded),
+                &bids,
+                &text(|r| &r.date),
+                &text(|r| &r.date_modified),
+                &text(|r| &r.tender_start),
+                &text(|r| &r.tender_end),
+                &text(|r| &r.auction_start),
+                &text(|r| &r.month),
+                &text(|r| &r.title),
+                &text(|r| &r.description),
+            ],
+        )
+        .await
+        .map_err(unavailable)?;
+    let mut facets: Vec<&str> = Vec::new();
+    let mut values: Vec<&str> = Vec::new();
+    let mut owners: Vec<&str> = Vec::new();
+    for row in &rows {
+        for (facet, value) in &row.facets {
+            facets.push(facet);
+            values.push(value);
+            owners.push(&row.procedure_id);
+        }
+    }
+    client
+        .execute(
+            "INSERT INTO read_search_facets (facet, value, procedure_id) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+            &[&facets, &values, &owners],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+fn postgres_params(params: &[Param]) -> Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> {
+    params
+        .iter()
+        .map(
+            |param| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+                match param {
+                    Param::Text(text) => Box::new(text.clone()),
+                    Param::Int(n) => Box::new(*n),
+                }
+            },
+        )
+        .collect()
 }
 
 /// Rows per page when digests are streamed and rebuilt read models copied.
@@ -716,6 +904,72 @@ impl ReadStore for PostgresReadStore {
             .await
             .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, ReadStoreError> {
+        let sql = search_sql(Dialect::Postgres, query);
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let params = postgres_params(&sql.params);
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let statement = client
+            .prepare_cached(&sql.text)
+            .await
+            .map_err(unavailable)?;
+        let rows = client.query(&statement, &refs).await.map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let key: String = row.get(3);
+                let key = match query.sort {
+                    Sort::Value if key == "-1" => String::new(),
+                    Sort::Value => key
+                        .parse::<rust_decimal::Decimal>()
+                        .map(|d| d.normalize().to_string())
+                        .unwrap_or(key),
+                    _ => key,
+                };
+                SearchHit {
+                    procedure_id: row.get(0),
+                    kind: row.get(1),
+                    date_modified: row.get(2),
+                    key,
+                    body: row.get(4),
+                }
+            })
+            .collect())
+    }
+
+    async fn stats(&self, query: &StatsQuery) -> Result<Vec<StatsRow>, ReadStoreError> {
+        let sql = stats_sql(Dialect::Postgres, query);
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let params = postgres_params(&sql.params);
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let statement = client
+            .prepare_cached(&sql.text)
+            .await
+            .map_err(unavailable)?;
+        let rows = client.query(&statement, &refs).await.map_err(unavailable)?;
+        let groups = query.groups.len();
+        rows.iter()
+            .map(|row| {
+                let keys = (0..groups)
+                    .map(|i| row.get::<_, Option<String>>(i).unwrap_or_default())
+                    .collect();
+                let count = |i: usize| row.get::<_, i64>(groups + i);
+                let text = |i: usize| row.get::<_, Option<String>>(groups + i);
+                super::stats_row(
+                    keys,
+                    [count(0), count(1), count(2), count(4)],
+                    [text(3), text(5), text(6)],
+                )
+            })
+            .collect()
     }
 
     fn backend(&self) -> &'static str {

@@ -15,6 +15,10 @@ use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::search::{SearchRow, amount_from_sortable, sortable_amount};
+use crate::search_query::{
+    Dialect, Param, SearchHit, SearchQuery, Sort, StatsQuery, StatsRow, search_sql, stats_sql,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS read_positions (
@@ -62,9 +66,74 @@ CREATE INDEX IF NOT EXISTS read_contracts_id ON read_contracts (contract_id);
 CREATE INDEX IF NOT EXISTS read_contracts_position ON read_contracts (position, contract_id);
 "#;
 
+/// The search index (`crate::search`), kept with the documents. Amounts are
+/// sortable text (`crate::search::sortable_amount`); the full-text table
+/// indexes the words of `read_search` (external content, kept by triggers).
+const SEARCH_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_search (
+    id INTEGER PRIMARY KEY,
+    procedure_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    status TEXT NOT NULL,
+    public_id TEXT NOT NULL,
+    buyer TEXT NOT NULL,
+    classification TEXT NOT NULL,
+    region TEXT NOT NULL,
+    amount TEXT,
+    currency TEXT NOT NULL,
+    awarded TEXT,
+    bids INTEGER,
+    date TEXT NOT NULL,
+    date_modified TEXT NOT NULL,
+    tender_start TEXT NOT NULL,
+    tender_end TEXT NOT NULL,
+    auction_start TEXT NOT NULL,
+    month TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS read_search_date_modified ON read_search (date_modified, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_date ON read_search (date, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_amount ON read_search (amount, procedure_id);
+CREATE INDEX IF NOT EXISTS read_search_method ON read_search (method, status);
+CREATE INDEX IF NOT EXISTS read_search_status ON read_search (status);
+CREATE INDEX IF NOT EXISTS read_search_buyer ON read_search (buyer);
+CREATE INDEX IF NOT EXISTS read_search_tender_start ON read_search (tender_start);
+CREATE INDEX IF NOT EXISTS read_search_tender_end ON read_search (tender_end);
+CREATE INDEX IF NOT EXISTS read_search_auction_start ON read_search (auction_start);
+CREATE TABLE IF NOT EXISTS read_search_facets (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    procedure_id TEXT NOT NULL,
+    PRIMARY KEY (facet, value, procedure_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS read_search_facets_procedure ON read_search_facets (procedure_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS read_search_text USING fts5(
+    title, description, content='read_search', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER IF NOT EXISTS read_search_inserted AFTER INSERT ON read_search BEGIN
+    INSERT INTO read_search_text (rowid, title, description)
+        VALUES (new.id, new.title, new.description);
+END;
+CREATE TRIGGER IF NOT EXISTS read_search_deleted AFTER DELETE ON read_search BEGIN
+    INSERT INTO read_search_text (read_search_text, rowid, title, description)
+        VALUES ('delete', old.id, old.title, old.description);
+END;
+CREATE TRIGGER IF NOT EXISTS read_search_updated AFTER UPDATE ON read_search BEGIN
+    INSERT INTO read_search_text (read_search_text, rowid, title, description)
+        VALUES ('delete', old.id, old.title, old.description);
+    INSERT INTO read_search_text (rowid, title, description)
+        VALUES (new.id, new.title, new.description);
+END;
+"#;
+
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
-     DELETE FROM read_public_bodies; DELETE FROM read_contracts;";
+     DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
+     DELETE FROM read_search_facets;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
@@ -87,7 +156,66 @@ fn open(path: &Path, flags: OpenFlags) -> Result<Connection, ReadStoreError> {
     connection
         .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
         .map_err(unavailable)?;
+    connection
+        .create_aggregate_function(
+            "cdb_decimal_sum",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            DecimalSum,
+        )
+        .map_err(unavailable)?;
     Ok(connection)
+}
+
+/// `cdb_decimal_sum(text)`: the exact sum of decimal texts (NULLs left
+/// out; NULL when there are none), as SQLite has no decimal type.
+struct DecimalSum;
+
+impl rusqlite::functions::Aggregate<Option<rust_decimal::Decimal>, Option<String>> for DecimalSum {
+    fn init(
+        &self,
+        _: &mut rusqlite::functions::Context<'_>,
+    ) -> rusqlite::Result<Option<rust_decimal::Decimal>> {
+        Ok(None)
+    }
+
+    fn step(
+        &self,
+        context: &mut rusqlite::functions::Context<'_>,
+        total: &mut Option<rust_decimal::Decimal>,
+    ) -> rusqlite::Result<()> {
+        let Some(text) = context.get::<Option<String>>(0)? else {
+            return Ok(());
+        };
+        let amount = text
+            .parse::<rust_decimal::Decimal>()
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        let sum = total
+            .unwrap_or_default()
+            .checked_add(amount)
+            .ok_or_else(|| rusqlite::Error::UserFunctionError("decimal sum overflows".into()))?;
+        *total = Some(sum);
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut rusqlite::functions::Context<'_>,
+        total: Option<Option<rust_decimal::Decimal>>,
+    ) -> rusqlite::Result<Option<String>> {
+        Ok(total.flatten().map(|sum| sum.normalize().to_string()))
+    }
+}
+
+fn sqlite_params(params: &[Param]) -> Vec<rusqlite::types::Value> {
+    params
+        .iter()
+        .map(|param| match param {
+            Param::Text(text) => rusqlite::types::Value::Text(text.clone()),
+            Param::Int(n) => rusqlite::types::Value::Integer(*n),
+        })
+        .collect()
 }
 
 impl SqliteReadStore {
@@ -100,8 +228,18 @@ impl SqliteReadStore {
         let tx = connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(unavailable)?;
+        // A store from before the search index has documents but no index
+        // rows: everything starts over, like an uneven upgrade.
+        let search_is_new: bool = tx
+            .query_row(
+                "SELECT count(*) = 0 FROM sqlite_master WHERE name = 'read_search'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(unavailable)?;
         tx.execute_batch(SCHEMA).map_err(unavailable)?;
-        if uneven(&positions(&tx)?) {
+        tx.execute_batch(SEARCH_SCHEMA).map_err(unavailable)?;
+        if uneven(&positions(&tx)?) || search_is_new {
             tx.execute_batch(CLEAR).map_err(unavailable)?;
             set_positions(&tx, 0)?;
         }
@@ -311,6 +449,7 @@ fn write_rows(
             add_body.execute(params![key, row.procedure_id])?;
         }
     }
+    write_search(tx, documents)?;
     let mut upsert_feed = tx.prepare_cached(
         "INSERT OR REPLACE INTO read_feed (procedure_id, kind, position, date_modified, status, \
          procurement_method_type, owner, bids_disclosed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -342,6 +481,66 @@ fn write_rows(
             row.status,
             row.body
         ])?;
+    }
+    Ok(())
+}
+
+/// The search rows of `documents` (see [`crate::search`]).
+fn write_search(tx: &rusqlite::Transaction<'_>, documents: &[DocumentRow]) -> rusqlite::Result<()> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO read_search (procedure_id, kind, position, method, status, public_id, buyer, \
+         classification, region, amount, currency, awarded, bids, date, date_modified, \
+         tender_start, tender_end, auction_start, month, title, description) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19, ?20, ?21) \
+         ON CONFLICT (procedure_id) DO UPDATE SET kind = excluded.kind, \
+         position = excluded.position, method = excluded.method, status = excluded.status, \
+         public_id = excluded.public_id, buyer = excluded.buyer, \
+         classification = excluded.classification, region = excluded.region, \
+         amount = excluded.amount, currency = excluded.currency, awarded = excluded.awarded, \
+         bids = excluded.bids, date = excluded.date, date_modified = excluded.date_modified, \
+         tender_start = excluded.tender_start, tender_end = excluded.tender_end, \
+         auction_start = excluded.auction_start, month = excluded.month, \
+         title = excluded.title, description = excluded.description",
+    )?;
+    let mut forget = tx.prepare_cached("DELETE FROM read_search WHERE procedure_id = ?1")?;
+    let mut forget_facets =
+        tx.prepare_cached("DELETE FROM read_search_facets WHERE procedure_id = ?1")?;
+    let mut add_facet = tx.prepare_cached(
+        "INSERT OR IGNORE INTO read_search_facets (facet, value, procedure_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for document in documents {
+        forget_facets.execute([&document.procedure_id])?;
+        let Some(row) = SearchRow::from_document(document) else {
+            forget.execute([&document.procedure_id])?;
+            continue;
+        };
+        upsert.execute(params![
+            row.procedure_id,
+            row.kind,
+            row.position as i64,
+            row.method,
+            row.status,
+            row.public_id,
+            row.buyer,
+            row.classification,
+            row.region,
+            row.amount.map(sortable_amount),
+            row.currency,
+            row.awarded.map(sortable_amount),
+            row.bids.map(|bids| bids as i64),
+            row.date,
+            row.date_modified,
+            row.tender_start,
+            row.tender_end,
+            row.auction_start,
+            row.month,
+            row.title,
+            row.description,
+        ])?;
+        for (facet, value) in &row.facets {
+            add_facet.execute(params![facet, value, row.procedure_id])?;
+        }
     }
     Ok(())
 }
@@ -403,7 +602,15 @@ fn copy_attached(connection: &mut Connection, expected: u64) -> Result<(), ReadS
          INSERT INTO main.read_contracts (procedure_id, contract_id, kind, revision, position, \
          date_modified, status, body) \
          SELECT procedure_id, contract_id, kind, revision, position, date_modified, status, body \
-         FROM rebuilt.read_contracts;",
+         FROM rebuilt.read_contracts; \
+         INSERT INTO main.read_search (procedure_id, kind, position, method, status, public_id, \
+         buyer, classification, region, amount, currency, awarded, bids, date, date_modified, \
+         tender_start, tender_end, auction_start, month, title, description) \
+         SELECT procedure_id, kind, position, method, status, public_id, buyer, classification, \
+         region, amount, currency, awarded, bids, date, date_modified, tender_start, tender_end, \
+         auction_start, month, title, description FROM rebuilt.read_search ORDER BY procedure_id; \
+         INSERT INTO main.read_search_facets (facet, value, procedure_id) \
+         SELECT facet, value, procedure_id FROM rebuilt.read_search_facets;",
     )
     .map_err(unavailable)?;
     set_positions(&tx, to as u64)?;
@@ -731,6 +938,71 @@ impl ReadStore for SqliteReadStore {
                 .execute_batch("DETACH DATABASE rebuilt")
                 .map_err(unavailable);
             copied.and(detached)
+        })
+        .await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, ReadStoreError> {
+        let sql = search_sql(Dialect::Sqlite, query);
+        let sort = query.sort;
+        self.read(move |connection| {
+            let mut statement = connection.prepare_cached(&sql.text).map_err(unavailable)?;
+            let rows = statement
+                .query_map(
+                    rusqlite::params_from_iter(sqlite_params(&sql.params)),
+                    |row| {
+                        Ok(SearchHit {
+                            procedure_id: row.get(0)?,
+                            kind: row.get(1)?,
+                            date_modified: row.get(2)?,
+                            key: row.get(3)?,
+                            body: row.get(4)?,
+                        })
+                    },
+                )
+                .map_err(unavailable)?;
+            let mut hits = rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)?;
+            if sort == Sort::Value {
+                for hit in &mut hits {
+                    hit.key = amount_from_sortable(&hit.key)
+                        .map(|amount| amount.to_string())
+                        .unwrap_or_default();
+                }
+            }
+            Ok(hits)
+        })
+        .await
+    }
+
+    async fn stats(&self, query: &StatsQuery) -> Result<Vec<StatsRow>, ReadStoreError> {
+        let sql = stats_sql(Dialect::Sqlite, query);
+        let groups = query.groups.len();
+        self.read(move |connection| {
+            let mut statement = connection.prepare_cached(&sql.text).map_err(unavailable)?;
+            let mut rows = statement
+                .query(rusqlite::params_from_iter(sqlite_params(&sql.params)))
+                .map_err(unavailable)?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next().map_err(unavailable)? {
+                let keys = (0..groups)
+                    .map(|i| {
+                        row.get::<_, Option<String>>(i)
+                            .map(Option::unwrap_or_default)
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(unavailable)?;
+                let count = |i: usize| row.get::<_, i64>(groups + i).map_err(unavailable);
+                let text = |i: usize| {
+                    row.get::<_, Option<String>>(groups + i)
+                        .map_err(unavailable)
+                };
+                out.push(super::stats_row(
+                    keys,
+                    [count(0)?, count(1)?, count(2)?, count(4)?],
+                    [text(3)?, text(5)?, text(6)?],
+                )?);
+            }
+            Ok(out)
         })
         .await
     }
