@@ -11,6 +11,9 @@
 //!   (`GET /api/2.5/contracts/{id}`), with a revision counter and the
 //!   position of its last change.
 //!
+//! With the documents, in the same transaction, each store keeps the
+//! search index ([`search`]) that search and statistics read.
+//!
 //! What is public is never decided here: each procedure type's
 //! [`domain::Published`] rules render the document and redact events.
 
