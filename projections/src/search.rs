@@ -318,8 +318,8 @@ impl SearchRow {
         })
     }
 
-    /// The fields a digest hashes, in a fixed order (facets as
-    /// `facet=value` lines).
+    /// The fields a digest hashes, in a fixed order (the facets are hashed
+    /// after every row, see [`crate::read_store::Digester`]).
     pub fn digest_fields(&self) -> Vec<String> {
         let decimal = |d: &Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
         vec![
@@ -344,11 +344,6 @@ impl SearchRow {
             self.month.clone(),
             self.title.clone(),
             self.description.clone(),
-            self.facets
-                .iter()
-                .map(|(facet, value)| format!("{facet}={value}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
         ]
     }
 }

@@ -53,10 +53,10 @@ pub struct RebuildReport {
     pub caught_up_to: u64,
     /// How many times the live read models moved on while installing.
     pub retries: usize,
-    /// Documents, feed, then contracts: the live read models before the install.
-    pub live: [Digest; 3],
-    /// Documents, feed, then contracts: the rebuilt read models, now installed.
-    pub rebuilt: [Digest; 3],
+    /// Documents, feed, contracts, then the search index: the live read models before the install.
+    pub live: [Digest; 4],
+    /// Documents, feed, contracts, then the search index: the rebuilt read models, now installed.
+    pub rebuilt: [Digest; 4],
 }
 
 impl RebuildReport {
@@ -135,6 +135,6 @@ pub async fn rebuild(
 }
 
 /// The position every read model of `digests` has reached.
-fn position(digests: &[Digest; 3]) -> u64 {
+fn position(digests: &[Digest; 4]) -> u64 {
     digests.iter().map(|d| d.position).min().unwrap_or(0)
 }

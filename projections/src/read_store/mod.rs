@@ -15,6 +15,7 @@ use commands::store::StoreLocation;
 use sha2::{Digest as _, Sha256};
 
 use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+use crate::search::SearchRow;
 use crate::search_query::{SearchHit, SearchQuery, StatsQuery, StatsRow};
 
 /// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
@@ -108,7 +109,7 @@ pub trait ReadStore: Send + Sync + 'static {
     /// positions they are at, read in one consistent snapshot like
     /// [`ReadStore::snapshot`] and equal to its [`Snapshot::digests`], but
     /// streamed: rows are hashed a page at a time and never held together.
-    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError>;
+    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError>;
 
     /// Replaces the whole content with that of `rebuilt` (an SQLite read
     /// store nobody else writes meanwhile), in one transaction, if the
@@ -152,9 +153,24 @@ impl Snapshot {
     /// A SHA-256 over each read model's rows in snapshot order (documents,
     /// feed, contracts). The same content gives the same digest on either
     /// backend, and the same as [`ReadStore::digests`], which streams them.
-    pub fn digests(&self) -> [Digest; 3] {
+    pub fn digests(&self) -> [Digest; 4] {
         let mut digester = Digester::default();
         self.documents.iter().for_each(|row| digester.document(row));
+        // The search index is a function of the documents: what a store
+        // holds must be what its documents give.
+        let search: Vec<SearchRow> = self
+            .documents
+            .iter()
+            .filter_map(SearchRow::from_document)
+            .collect();
+        search
+            .iter()
+            .for_each(|row| digester.search_row(&row.digest_fields()));
+        for row in &search {
+            for (facet, value) in &row.facets {
+                digester.search_facet(&row.procedure_id, facet, value);
+            }
+        }
         self.feed.iter().for_each(|row| digester.feed(row));
         self.contracts.iter().for_each(|row| digester.contract(row));
         digester.finish(
@@ -173,6 +189,9 @@ impl Snapshot {
 #[derive(Default)]
 pub struct Digester {
     documents: (Sha256, u64),
+    /// Rows (scalar fields, in procedure id order), then facets (in
+    /// procedure id, facet, value order).
+    search: (Sha256, u64),
     feed: (Sha256, u64),
     contracts: (Sha256, u64),
 }
@@ -231,8 +250,22 @@ impl Digester {
         );
     }
 
-    /// Documents, feed, then contracts, at the given positions.
-    pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; 3] {
+    /// One search row's fields ([`SearchRow::digest_fields`]).
+    pub fn search_row(&mut self, fields: &[String]) {
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        hash_fields(&mut self.search, &fields);
+    }
+
+    /// One search facet, after every row.
+    pub fn search_facet(&mut self, procedure_id: &str, facet: &str, value: &str) {
+        hash_fields(&mut self.search, &[procedure_id, facet, value]);
+        // Rows count rows, not facets.
+        self.search.1 -= 1;
+    }
+
+    /// Documents, feed, contracts, then the search index (at the documents'
+    /// position: it is written with them), at the given positions.
+    pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; 4] {
         let digest = |read_model, position, (hash, rows): (Sha256, u64)| Digest {
             read_model,
             position,
@@ -243,6 +276,7 @@ impl Digester {
             digest(crate::model::DOCUMENTS, documents, self.documents),
             digest(crate::model::FEED, feed, self.feed),
             digest(crate::model::CONTRACTS, contracts, self.contracts),
+            digest(crate::search::SEARCH, documents, self.search),
         ]
     }
 }

@@ -810,7 +810,7 @@ impl ReadStore for PostgresReadStore {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError> {
+    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError> {
         let mut client = self.pool.get().await.map_err(unavailable)?;
         let tx = client
             .build_transaction()
@@ -843,6 +843,43 @@ impl ReadStore for PostgresReadStore {
                  ORDER BY c.procedure_id COLLATE \"C\", c.contract_id COLLATE \"C\""
             ),
             |row| digester.contract(&contract_row(row)),
+        )
+        .await?;
+        let mut fields_of = |row: &Row| {
+            let fields: Vec<String> = (0..21)
+                .map(|i| match i {
+                    2 => row.get::<_, i64>(i).to_string(),
+                    12 => row
+                        .get::<_, Option<i64>>(i)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
+                    9 | 11 => row
+                        .get::<_, Option<String>>(i)
+                        .map(|text| {
+                            text.parse::<rust_decimal::Decimal>()
+                                .map(|d| d.normalize().to_string())
+                                .unwrap_or(text)
+                        })
+                        .unwrap_or_default(),
+                    _ => row.get::<_, String>(i),
+                })
+                .collect();
+            digester.search_row(&fields);
+        };
+        digest_rows(
+            &tx,
+            "SELECT procedure_id, kind, position, method, status, public_id, buyer, \
+             classification, region, amount::text, currency, awarded::text, bids, date, \
+             date_modified, tender_start, tender_end, auction_start, month, title, description \
+             FROM read_search ORDER BY procedure_id",
+            &mut fields_of,
+        )
+        .await?;
+        digest_rows(
+            &tx,
+            "SELECT procedure_id, facet, value FROM read_search_facets \
+             ORDER BY procedure_id, facet, value",
+            |row| digester.search_facet(row.get(0), row.get(1), row.get(2)),
         )
         .await?;
         tx.commit().await.map_err(unavailable)?;

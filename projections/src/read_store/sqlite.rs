@@ -135,6 +135,10 @@ const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
      DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
      DELETE FROM read_search_facets;";
 
+const SEARCH_COLUMNS: &str = "SELECT procedure_id, kind, position, method, status, public_id, buyer, classification, \
+     region, amount, currency, awarded, bids, date, date_modified, tender_start, tender_end, \
+     auction_start, month, title, description FROM read_search";
+
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
 
@@ -575,6 +579,46 @@ fn digest_rows<T>(
     Ok(())
 }
 
+/// The search index's rows as [`SearchRow::digest_fields`] gives them
+/// (amounts back from their sortable text), then its facets.
+fn digest_search(connection: &Connection, digester: &mut Digester) -> Result<(), ReadStoreError> {
+    let mut statement = connection
+        .prepare(&format!("{SEARCH_COLUMNS} ORDER BY procedure_id"))
+        .map_err(unavailable)?;
+    let mut rows = statement.query([]).map_err(unavailable)?;
+    while let Some(row) = rows.next().map_err(unavailable)? {
+        let mut fields = Vec::with_capacity(21);
+        for i in 0..21 {
+            let value: rusqlite::types::Value = row.get(i).map_err(unavailable)?;
+            let text = match value {
+                rusqlite::types::Value::Null => String::new(),
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                rusqlite::types::Value::Text(text) if i == 9 || i == 11 => {
+                    amount_from_sortable(&text)
+                        .map(|a| a.to_string())
+                        .unwrap_or(text)
+                }
+                rusqlite::types::Value::Text(text) => text,
+                other => format!("{other:?}"),
+            };
+            fields.push(text);
+        }
+        digester.search_row(&fields);
+    }
+    let mut statement = connection
+        .prepare(
+            "SELECT procedure_id, facet, value FROM read_search_facets \
+             ORDER BY procedure_id, facet, value",
+        )
+        .map_err(unavailable)?;
+    let mut rows = statement.query([]).map_err(unavailable)?;
+    while let Some(row) = rows.next().map_err(unavailable)? {
+        let text = |i| row.get::<_, String>(i).map_err(unavailable);
+        digester.search_facet(&text(0)?, &text(1)?, &text(2)?);
+    }
+    Ok(())
+}
+
 /// Replaces every read-model table of `main` with the attached `rebuilt`
 /// one's, in one transaction, if `main` is still at `expected`.
 fn copy_attached(connection: &mut Connection, expected: u64) -> Result<(), ReadStoreError> {
@@ -882,7 +926,7 @@ impl ReadStore for SqliteReadStore {
         .await
     }
 
-    async fn digests(&self) -> Result<[Digest; 3], ReadStoreError> {
+    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError> {
         self.read(|connection| {
             // One read transaction: a WAL snapshot of every table and the
             // positions; each row is hashed as it is read.
@@ -911,6 +955,7 @@ impl ReadStore for SqliteReadStore {
                 contract_row,
                 |row| digester.contract(&row),
             )?;
+            digest_search(&tx, &mut digester)?;
             Ok(digester.finish(
                 position_of(&positions, DOCUMENTS),
                 position_of(&positions, FEED),
