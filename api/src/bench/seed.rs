@@ -231,6 +231,8 @@ struct Seeder {
     app: Router,
     clock: Arc<FrozenClock>,
     scheduler: Scheduler,
+    projector: Arc<projections::Projector>,
+    store: Arc<dyn EventStore>,
     projecting: tokio::task::JoinHandle<()>,
     /// Organisations: (name, EDR code).
     organisations: Vec<(&'static str, String)>,
@@ -286,8 +288,8 @@ impl Seeder {
             .map_err(setup)?;
         let projecting = tokio::spawn(Arc::clone(&projector).run(std::future::pending()));
         let state = AppState {
-            projector,
-            store,
+            projector: Arc::clone(&projector),
+            store: store.clone(),
             brokers: Arc::new(brokers),
             metrics: crate::telemetry::metrics_handle(),
             handler,
@@ -305,6 +307,8 @@ impl Seeder {
             app: router(state),
             clock,
             scheduler,
+            projector,
+            store,
             projecting,
             organisations,
         })
@@ -403,6 +407,18 @@ impl Seeder {
                 break;
             }
             total += fired;
+        }
+        // The scheduler's writes do not wait for the read models; the
+        // seeder's next reads do.
+        let head = self
+            .store
+            .head()
+            .await
+            .map_err(|e| SeedError::Store(e.to_string()))?;
+        if !self.projector.wait_for(head, Duration::from_secs(60)).await {
+            return Err(SeedError::Store(format!(
+                "the read models did not reach position {head}"
+            )));
         }
         Ok(total)
     }
