@@ -29,6 +29,9 @@ pub enum Command {
     /// Auditor tools over the event log.
     #[command(subcommand)]
     Replay(ReplayCommand),
+    /// Benchmark tooling: `cdb bench seed` writes a realistic corpus.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Append synthetic events and print each acknowledged one (store smoke test; used by the crash test).
     #[command(hide = true)]
     Soak(SoakArgs),
@@ -217,4 +220,25 @@ pub struct SoakArgs {
     /// Appends in flight at once.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write N realistic procedures of every registered type through the
+    /// server's own command path (deterministic from --seed).
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// How many procedures to write.
+    #[arg(long, default_value_t = 1000)]
+    pub procedures: usize,
+
+    /// The seed every choice of the corpus is drawn from.
+    #[arg(long, default_value_t = crate::bench::seed::DEFAULT_SEED)]
+    pub seed: u64,
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod attachments;
 pub mod auctions;
+pub mod bench;
 pub mod body;
 pub mod brokers;
 pub mod cli;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => serve::serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Replay(command) => replay_cli::run(command).await,
+        Command::Bench(command) => bench::run(command).await,
         Command::Soak(args) => soak::soak(args).await,
     }
 }
