@@ -6,6 +6,7 @@ pub(crate) mod common;
 pub mod dutch_sale;
 pub use common::{BidOwner, Parties};
 pub mod multi_award_sale;
+pub mod open_tender;
 pub mod price_quotation;
 mod requests;
 pub mod sale;

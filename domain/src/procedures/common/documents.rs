@@ -162,3 +162,23 @@ pub fn change<S: Rules>(
         }
     }
 }
+
+/// Whether `documents` hold a signature of type `document_type` as the
+/// tender procedures of the reference check it: a current document of that
+/// type whose title ends in `.p7s` and that is of the tender (`documentOf`
+/// `tender`); the format is not looked at (spec open-tender §17.6).
+pub fn signed_by_title(documents: &[Document], document_type: &str) -> bool {
+    titled_signatures(documents, document_type).next().is_some()
+}
+
+/// The current documents [`signed_by_title`] accepts.
+pub fn titled_signatures<'d>(
+    documents: &'d [Document],
+    document_type: &'d str,
+) -> impl Iterator<Item = &'d Document> {
+    current(documents).filter(move |document| {
+        document.document_type.as_deref() == Some(document_type)
+            && document.title.ends_with(".p7s")
+            && document.document_of == "tender"
+    })
+}

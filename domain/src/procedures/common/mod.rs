@@ -10,6 +10,7 @@ pub mod ownership;
 pub mod parties;
 pub mod records;
 pub mod refusals;
+pub mod tender_target;
 pub mod tendering;
 pub mod wire;
 

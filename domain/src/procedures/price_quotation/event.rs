@@ -133,20 +133,20 @@ pub enum Event {
         at: DateTime<Utc>,
     },
     DocumentAdded {
-        #[serde(with = "tender_target")]
+        #[serde(with = "crate::procedures::common::tender_target")]
         target: Target,
         document: Document,
     },
     /// The current version of a document, as its description was changed.
     DocumentEdited {
-        #[serde(with = "tender_target")]
+        #[serde(with = "crate::procedures::common::tender_target")]
         target: Target,
         document: Document,
     },
     /// A new version of a document, listed after its older ones under the
     /// same id.
     DocumentVersionAdded {
-        #[serde(with = "tender_target")]
+        #[serde(with = "crate::procedures::common::tender_target")]
         target: Target,
         document: Document,
     },
@@ -201,44 +201,5 @@ impl TaggedEvent for Event {
             Event::DocumentVersionAdded { .. } => "DocumentVersionAdded",
             Event::OwnershipTransferred { .. } => "OwnershipTransferred",
         }
-    }
-}
-
-/// The stored form of a tender document's target: the tender itself is
-/// `"of": "tender"`, as the reference API names it.
-mod tender_target {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use crate::procurement::Target;
-
-    #[derive(Serialize, Deserialize)]
-    #[serde(tag = "of", content = "id", rename_all = "camelCase")]
-    enum Stored {
-        Tender,
-        Bid(String),
-        Award(String),
-        Contract(String),
-        Cancellation(String),
-    }
-
-    pub fn serialize<S: Serializer>(target: &Target, s: S) -> Result<S::Ok, S::Error> {
-        let stored = match target.clone() {
-            Target::Procedure => Stored::Tender,
-            Target::Bid(id) => Stored::Bid(id),
-            Target::Award(id) => Stored::Award(id),
-            Target::Contract(id) => Stored::Contract(id),
-            Target::Cancellation(id) => Stored::Cancellation(id),
-        };
-        stored.serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Target, D::Error> {
-        Ok(match Stored::deserialize(d)? {
-            Stored::Tender => Target::Procedure,
-            Stored::Bid(id) => Target::Bid(id),
-            Stored::Award(id) => Target::Award(id),
-            Stored::Contract(id) => Target::Contract(id),
-            Stored::Cancellation(id) => Target::Cancellation(id),
-        })
     }
 }

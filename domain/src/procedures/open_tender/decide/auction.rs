@@ -1,0 +1,91 @@
+//! The auction module's report (spec §9.2, §9.3): the lot's final amounts,
+//! then the first award; the bids are opened.
+
+use super::qualification::next_award;
+use super::schedule::opened;
+use crate::Context;
+use crate::procedures::common::{lookup, refusals};
+use crate::procedures::open_tender::event::AuctionOutcome;
+use crate::procedures::open_tender::{
+    AuctionResult, Event, LotStatus, LotValueStatus, State, TenderStatus,
+};
+use crate::procurement::{Money, Refusal};
+
+fn on_bids(text: &str) -> Refusal {
+    Refusal::invalid("bids", text).as_list()
+}
+
+pub(super) fn record(
+    state: &State,
+    lot_id: &str,
+    results: &[AuctionResult],
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = lookup::root(state)?;
+    if tender.status != TenderStatus::ActiveAuction {
+        return Err(refusals::status_refusal(tender, "report auction results"));
+    }
+    let lot = lookup::by_id(&tender.lots, lot_id, "lot_id")?;
+    if lot.status != LotStatus::Active {
+        return Err(Refusal::not_allowed(
+            "Can report auction results only in active lot status",
+        ));
+    }
+    if results.len() != tender.bids.len() {
+        return Err(on_bids(
+            "Number of auction results did not match the number of tender bids",
+        ));
+    }
+    let mut outcomes = Vec::new();
+    for (bid, result) in tender.bids.iter().zip(results) {
+        if result.bid_id.as_ref().is_some_and(|id| *id != bid.id) {
+            return Err(on_bids(
+                "Auction bids should be identical to the tender bids",
+            ));
+        }
+        let Some(value) = bid
+            .lot_value(lot_id)
+            .filter(|v| v.status == LotValueStatus::Active)
+        else {
+            continue;
+        };
+        // Q11: defensive, the reference trusts the auction.
+        let sealed = value.initial_value.as_ref().unwrap_or(&value.value);
+        if result.amount > sealed.amount {
+            return Err(on_bids(
+                "Auction result should not be greater than the bid's initial value",
+            ));
+        }
+        outcomes.push(AuctionOutcome {
+            bid_id: bid.id.clone(),
+            value: Money {
+                amount: result.amount,
+                ..value.value.clone()
+            },
+        });
+    }
+    let mut after = tender.clone();
+    for outcome in &outcomes {
+        if let Some(value) = after
+            .bids
+            .iter_mut()
+            .find(|b| b.id == outcome.bid_id)
+            .and_then(|b| b.lot_values.iter_mut().find(|v| v.related_lot == lot_id))
+        {
+            value.value = outcome.value.clone();
+        }
+    }
+    let award = next_award(&after, context);
+    Ok(vec![
+        Event::AuctionCompleted {
+            lot_id: lot_id.to_owned(),
+            results: outcomes,
+            award,
+            at: context.now,
+        },
+        Event::BidsDisclosed {
+            bids: opened(&after),
+            at: context.now,
+        },
+    ])
+}

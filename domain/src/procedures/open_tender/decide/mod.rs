@@ -1,0 +1,151 @@
+//! The rules, one file per stage of the tender; this one only sends each
+//! command to its stage.
+
+mod auction;
+mod bid_rules;
+mod cancellation;
+mod creation;
+mod documents;
+mod enquiries;
+mod qualification;
+mod records;
+mod schedule;
+mod tendering;
+
+pub use cancellation::LOT_CANCELLATION_DEFERRED;
+pub use creation::MORE_LOTS_DEFERRED;
+pub use enquiries::LOT_QUESTIONS_DEFERRED;
+pub use schedule::next_check;
+
+use super::command::Command;
+use super::event::Event;
+use super::state::State;
+use crate::Context;
+use crate::procedures::common;
+use crate::procurement::Refusal;
+
+pub fn decide(
+    state: &State,
+    command: &Command,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    match command {
+        Command::Create {
+            actor,
+            id,
+            tender,
+            config,
+            tender_id,
+            owner_token_hash,
+            transfer_token_hash,
+            slot,
+        } => creation::create(
+            state,
+            actor,
+            id,
+            tender,
+            config,
+            tender_id,
+            (owner_token_hash, transfer_token_hash),
+            *slot,
+            context,
+        ),
+        Command::Edit { actor, edit, slot } => creation::edit(state, actor, edit, *slot, context),
+        Command::Activate { actor, edit, slot } => {
+            creation::activate(state, actor, edit, *slot, context)
+        }
+        Command::AskQuestion {
+            actor,
+            question,
+            author_hash,
+        } => enquiries::ask(state, actor, question, author_hash, context),
+        Command::AnswerQuestion {
+            actor,
+            question_id,
+            answer,
+        } => enquiries::answer(state, actor, question_id, answer, context),
+        Command::SubmitBid {
+            actor,
+            bid,
+            stage,
+            token_hash,
+        } => tendering::submit_bid(state, actor, bid, (*stage, token_hash), context),
+        Command::EditBid {
+            actor,
+            bid_id,
+            edit,
+            stage,
+        } => tendering::edit_bid(state, actor, bid_id, edit, *stage, context),
+        Command::WithdrawBid { actor, bid_id } => {
+            tendering::withdraw_bid(state, actor, bid_id, context)
+        }
+        Command::RecordAuction { lot_id, results } => {
+            auction::record(state, lot_id, results, context)
+        }
+        Command::QualifyAward {
+            actor,
+            award_id,
+            qualified,
+        } => qualification::qualify(state, actor, award_id, *qualified, context),
+        Command::DisqualifyAward {
+            actor,
+            award_id,
+            qualified,
+        } => qualification::disqualify(state, actor, award_id, *qualified, context),
+        Command::CancelAward { actor, award_id } => {
+            qualification::cancel(state, actor, award_id, context)
+        }
+        Command::ActivateContract {
+            contract_id,
+            date_signed,
+        } => qualification::activate_contract(state, contract_id, *date_signed, context),
+        Command::RequestCancellation {
+            actor,
+            cancellation,
+        } => cancellation::request(state, actor, cancellation, context),
+        Command::ActivateCancellation {
+            actor,
+            cancellation_id,
+        } => cancellation::activate(state, actor, cancellation_id, context),
+        Command::AbandonCancellation {
+            actor,
+            cancellation_id,
+        } => cancellation::abandon(state, actor, cancellation_id, context),
+        Command::AddDocument {
+            actor,
+            target,
+            document,
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Add(document),
+            context,
+        ),
+        Command::EditDocument {
+            actor,
+            target,
+            document_id,
+            edit,
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Edit(document_id, edit),
+            context,
+        ),
+        Command::AddDocumentVersion {
+            actor,
+            target,
+            document_id,
+            document,
+        } => documents::request(
+            state,
+            actor,
+            target,
+            common::documents::Request::Version(document_id, document),
+            context,
+        ),
+        Command::CheckDue => schedule::check_due(state, context),
+    }
+}

@@ -1,0 +1,61 @@
+//! Who sees what of a belowThreshold tender (spec §8); the secrecy of bids
+//! itself is the same in every procedure (`common/disclosure.rs`).
+//!
+//! - Bids are sealed (values, tenderers, documents) through the enquiry,
+//!   tendering and auction stages. The decider appends `BidsDisclosed`
+//!   when the auction reports, or at the tender period's end when the
+//!   auction is skipped (one bid, or `hasAuction` false); from then on the
+//!   bids that took part are public at their final values (platform RA-15).
+//! - A tender cancelled before that keeps its bids sealed: they are even
+//!   removed from the tender (`CancellationActivated.purged`, spec §12).
+//!   A tender ending `unsuccessful` at the tender period's end opens none.
+//! - Once the bids are open, a bid that did not take part (`invalid`,
+//!   `unsuccessful` for a duplicate tenderer) is listed by `id`, `status`
+//!   and its lot values' `relatedLot` and `status` only.
+//! - Question authors are shown as `{"hash": …}` only; `participationUrl`
+//!   only to the bid's owner (not public, ever).
+
+use serde_json::{Map, Value as Json, json};
+
+use super::OpenTender;
+use crate::procedures::common::disclosure::Disclosure;
+
+impl Disclosure for OpenTender {
+    fn conceal(document: &mut Map<String, Json>) {
+        if let Some(Json::Array(questions)) = document.get_mut("questions") {
+            for question in questions.iter_mut().filter_map(Json::as_object_mut) {
+                let hash = question.remove("authorHash").unwrap_or(Json::Null);
+                question.insert("author".to_owned(), json!({ "hash": hash }));
+            }
+        }
+        if let Some(Json::Array(bids)) = document.get_mut("bids") {
+            for bid in bids.iter_mut().filter_map(Json::as_object_mut) {
+                if let Some(Json::Array(values)) = bid.get_mut("lotValues") {
+                    for value in values.iter_mut().filter_map(Json::as_object_mut) {
+                        value.remove("participationUrl");
+                    }
+                }
+            }
+        }
+    }
+
+    fn undisclosed_listing(bid: &Map<String, Json>) -> Option<Json> {
+        let mut shown = Map::new();
+        shown.insert("id".to_owned(), bid.get("id")?.clone());
+        shown.insert("status".to_owned(), bid.get("status")?.clone());
+        let values: Vec<Json> = bid
+            .get("lotValues")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .map(|value| {
+                json!({
+                    "relatedLot": value.get("relatedLot"),
+                    "status": value.get("status"),
+                })
+            })
+            .collect();
+        shown.insert("lotValues".to_owned(), Json::Array(values));
+        Some(Json::Object(shown))
+    }
+}

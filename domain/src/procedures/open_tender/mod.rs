@@ -1,0 +1,123 @@
+//! belowThreshold ("спрощена закупівля"): the open tender with an enquiry
+//! period and a reverse auction, awarded to the lowest price. Spec:
+//! `shared/spec/open-tender.md`. The decider only: it is not wired into
+//! the HTTP API, the projections or the registry yet.
+//!
+//! The life of a tender, one file per concern:
+//! - [`tender`]: the document and its one lot; created `draft`, edited by
+//!   its owner in `draft` and `active.enquiries` (periods recomputed with
+//!   the working-day rules of [`periods`], the lot's auction planned);
+//! - [`decide`]: activation `draft → active.enquiries` (spec §4.3: the
+//!   period rules, a `contractProforma` document, the lot's minimal step,
+//!   every item in the lot, the notice signature); questions by any broker
+//!   during the enquiry period, answers by the owner until
+//!   `clarificationsUntil`; `active.tendering` at `tenderPeriod.startDate`
+//!   (automatic); bids `draft`/`pending`/`invalid`, one per tenderer, their
+//!   lot value ≤ the lot's (`hasValueRestriction`) in its currency; at
+//!   `tenderPeriod.endDate` drafts are deleted and then no bid →
+//!   `unsuccessful`, one bid (or `hasAuction` false) → straight to
+//!   `active.qualification`, two or more → `active.auction`; the auction
+//!   module's results → `active.qualification`, an award for the cheapest
+//!   bid; an unsuccessful award passes to the next; an active one →
+//!   `active.awarded` and a pending contract, `complete` when contracting
+//!   activates it; every award unsuccessful → `unsuccessful` once the last
+//!   complaint period is over; cancellation by the owner with its signed
+//!   report (not in `draft` nor `active.auction`);
+//! - [`command`], [`event`], [`state`]; [`disclosure`]: what readers see.
+//!
+//! Decisions on the spec's open questions: a tender may be created without
+//! lots but not activated (Q1); exactly one lot is supported and a second
+//! is refused with [`decide::MORE_LOTS_DEFERRED`] (§13); contract signing
+//! is not delayed by the award complaint period, the unsuccessful end is
+//! (Q2); bids of a tender cancelled before they were opened are removed
+//! from it and listed in `CancellationActivated.purged` (Q3); a question
+//! needs status `active.enquiries` as well as the window, and a second
+//! answer replaces the first (Q4); a late activation is accepted and
+//! flagged `late` in `TenderActivated` (Q5); `noLocalization` is a valid
+//! reason (Q9); a bid on a lot that is not `active` is refused (Q10); an
+//! auction result above the bid's sealed value is refused (Q11); config
+//! values outside the CSV are refused naming the key (Q12). Dates are
+//! computed with the calendar the context carries and recorded in the
+//! events (Q8).
+//!
+//! Deferred, and refused with a text saying so: two or more lots
+//! ([`decide::MORE_LOTS_DEFERRED`]), lot cancellations
+//! ([`decide::LOT_CANCELLATION_DEFERRED`]), questions on a lot or an item
+//! ([`decide::LOT_QUESTIONS_DEFERRED`]), tenders without lots at
+//! activation (the legacy path). Not built, with no command to ask for
+//! them: the auction's URLs (`PATCH /auction/{lot}`) and its replanning
+//! (§9.4), inline bid documents (batch mode), required criteria (A10),
+//! `contractTemplateName`, claims and complaints, funders tenders (§18),
+//! applying due time events before other commands (Q7).
+
+pub mod award;
+pub mod bid;
+pub mod cancellation;
+pub mod command;
+pub mod config;
+pub mod decide;
+pub mod disclosure;
+pub mod event;
+pub mod periods;
+pub mod question;
+pub mod state;
+pub mod tender;
+
+#[cfg(test)]
+mod tests;
+
+pub use award::{Award, AwardStatus, Contract, ContractStatus};
+pub use bid::{Bid, BidEdit, BidInput, BidStatus, LotValue, LotValueInput, LotValueStatus};
+pub use cancellation::{Cancellation, CancellationInput, CancellationStatus};
+pub use command::{Actor, AuctionResult, AuctionSlot, Command};
+pub use config::Config;
+pub use decide::next_check;
+pub use event::{AuctionOutcome, Event, TenderingOutcome};
+pub use question::{Question, QuestionInput};
+pub use state::State;
+pub use tender::{
+    AuctionPeriod, EnquiryPeriod, Lot, LotInput, LotStatus, Tender, TenderEdit, TenderInput,
+    TenderStatus, Terms,
+};
+
+pub use crate::procedures::common::BidStage;
+use crate::procurement::Refusal;
+pub use crate::procurement::Target;
+use crate::{Context, Decider, Scheduled};
+
+/// The stored procedure kind and the `procurementMethodType` on the wire.
+pub const KIND: &str = "belowThreshold";
+
+/// The belowThreshold decider.
+pub struct OpenTender;
+
+impl Decider for OpenTender {
+    type State = State;
+    type Command = Command;
+    type Event = Event;
+    type Error = Refusal;
+
+    const KIND: &'static str = KIND;
+
+    fn decide(
+        state: &State,
+        command: &Command,
+        context: &Context<'_>,
+    ) -> Result<Vec<Event>, Refusal> {
+        decide::decide(state, command, context)
+    }
+
+    fn evolve(state: State, event: &Event) -> State {
+        state::evolve(state, event)
+    }
+}
+
+impl Scheduled for OpenTender {
+    fn next_check(state: &State) -> Option<chrono::DateTime<chrono::Utc>> {
+        decide::next_check(state)
+    }
+
+    fn due_command() -> Command {
+        Command::CheckDue
+    }
+}

@@ -1,0 +1,1 @@
+//! Spec vectors of belowThreshold (spec §16), on `domain::testing::Spec`.
