@@ -1,1 +1,12 @@
-//! Spec vectors of belowThreshold (spec §16), on `domain::testing::Spec`.
+//! Spec vectors of belowThreshold (spec §16), on `domain::testing::Spec`:
+//! the history is given as events, the command tried, the events or the
+//! refusal expected.
+
+mod auction;
+mod bidding;
+mod cancellation;
+mod creation;
+mod fixtures;
+mod qualification;
+mod questions;
+mod tendering_end;
