@@ -39,6 +39,15 @@ pub trait Disclosure: Scheduled<State: Records, Error = Refusal> {
     fn undisclosed_listing(_bid: &Map<String, Json>) -> Option<Json> {
         None
     }
+
+    /// Takes out of the public event log's view of an event (stored type
+    /// `event_type`, after the shared rules of [`public_event`]) what the
+    /// procedure hides besides sealed bids; whether anything was taken
+    /// out. Nothing, unless the procedure says otherwise (belowThreshold's
+    /// question authors).
+    fn conceal_event(_event_type: &str, _data: &mut Map<String, Json>) -> bool {
+        false
+    }
 }
 
 /// Whether the bids of the procedure have been opened to everyone.
@@ -181,6 +190,10 @@ impl<D: Disclosure> Published for D {
     }
 
     fn public_event(event: &D::Event) -> PublicEvent {
-        public_event(event)
+        let mut shown = public_event(event);
+        if let Some(object) = shown.data.as_object_mut() {
+            shown.withheld |= D::conceal_event(event.event_type(), object);
+        }
+        shown
     }
 }

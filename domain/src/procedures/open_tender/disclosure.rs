@@ -20,12 +20,17 @@ use serde_json::{Map, Value as Json, json};
 use super::OpenTender;
 use crate::procedures::common::disclosure::Disclosure;
 
+/// A question as everyone sees it: its author by the hash only.
+fn hide_author(question: &mut Map<String, Json>) {
+    let hash = question.remove("authorHash").unwrap_or(Json::Null);
+    question.insert("author".to_owned(), json!({ "hash": hash }));
+}
+
 impl Disclosure for OpenTender {
     fn conceal(document: &mut Map<String, Json>) {
         if let Some(Json::Array(questions)) = document.get_mut("questions") {
             for question in questions.iter_mut().filter_map(Json::as_object_mut) {
-                let hash = question.remove("authorHash").unwrap_or(Json::Null);
-                question.insert("author".to_owned(), json!({ "hash": hash }));
+                hide_author(question);
             }
         }
         if let Some(Json::Array(bids)) = document.get_mut("bids") {
@@ -57,5 +62,19 @@ impl Disclosure for OpenTender {
             .collect();
         shown.insert("lotValues".to_owned(), Json::Array(values));
         Some(Json::Object(shown))
+    }
+
+    /// The public event log shows a question's author by the hash only.
+    fn conceal_event(event_type: &str, data: &mut Map<String, Json>) -> bool {
+        if event_type != "QuestionAsked" {
+            return false;
+        }
+        match data.get_mut("question").and_then(Json::as_object_mut) {
+            Some(question) => {
+                hide_author(question);
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -88,14 +88,13 @@ pub enum Event {
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
-    /// The tender period is over. `deleted` are the drafts removed;
+    /// The tender period is over: every `draft` bid is deleted (spec §5.2
+    /// step 1; not listed, so the public log does not count them);
     /// `excluded` the later bids of a tenderer already bidding through
     /// another broker (one bid per tenderer, enforced here so that no
     /// refusal tells a third party who has bid): they become
     /// `unsuccessful`.
     TenderingEnded {
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        deleted: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         excluded: Vec<String>,
         outcome: TenderingOutcome,
@@ -158,14 +157,15 @@ pub enum Event {
     CancellationRequested {
         cancellation: Cancellation,
     },
-    /// The tender is cancelled. `purged` are the bids removed from the
-    /// tender because it was cancelled before they were opened (spec §12,
-    /// Q3): never shown to anyone again; the store keeps them for
-    /// auditors.
+    /// The tender is cancelled. `purged`: it was cancelled before its bids
+    /// were opened, and every bid is removed from it (spec §12, Q3): never
+    /// shown to anyone again; the store keeps their events for auditors.
+    /// A flag, not the bids' ids, so that the public log does not tell how
+    /// many there were.
     CancellationActivated {
         cancellation_id: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        purged: Vec<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        purged: bool,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },

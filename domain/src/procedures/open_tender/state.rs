@@ -163,12 +163,11 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             tender.bids.retain(|b| &b.id != bid_id);
         }
         Event::TenderingEnded {
-            deleted,
             excluded,
             outcome,
             at,
         } => {
-            tender.bids.retain(|b| !deleted.contains(&b.id));
+            tender.bids.retain(|b| b.status != BidStatus::Draft);
             let failed = matches!(outcome, TenderingOutcome::Unsuccessful);
             for bid in tender.bids.iter_mut() {
                 if excluded.contains(&bid.id) {
@@ -354,7 +353,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
                 c.status = CancellationStatus::Active;
                 c.date = *at;
             }
-            tender.bids.retain(|b| !purged.contains(&b.id));
+            if *purged {
+                tender.bids.clear();
+            }
             for contract in tender
                 .contracts
                 .iter_mut()

@@ -90,11 +90,7 @@ pub(super) fn activate(
         return Err(documents::signature_required("cancellationReport"));
     }
     // Bids never opened are removed from the tender (spec §12).
-    let purged = if state.parties.disclosed_bids.is_empty() {
-        tender.bids.iter().map(|bid| bid.id.clone()).collect()
-    } else {
-        Vec::new()
-    };
+    let purged = state.parties.disclosed_bids.is_empty() && !tender.bids.is_empty();
     Ok(vec![Event::CancellationActivated {
         cancellation_id: cancellation_id.to_owned(),
         purged,

@@ -31,12 +31,6 @@ pub(super) fn check_due(state: &State, context: &Context<'_>) -> Result<Vec<Even
 /// Spec §5.2, for the one lot.
 fn end_tendering(state: &State, tender: &Tender, context: &Context<'_>) -> Vec<Event> {
     let now = context.now;
-    let deleted: Vec<String> = tender
-        .bids
-        .iter()
-        .filter(|bid| bid.status == BidStatus::Draft)
-        .map(|bid| bid.id.clone())
-        .collect();
     let excluded = crate::procurement::one_bid_per_party::later_bids_of_the_same_party(
         tender
             .bids
@@ -77,7 +71,6 @@ fn end_tendering(state: &State, tender: &Tender, context: &Context<'_>) -> Vec<E
     };
     let disclose = matches!(outcome, TenderingOutcome::Qualification { .. });
     let mut events = vec![Event::TenderingEnded {
-        deleted,
         excluded,
         outcome,
         at: now,

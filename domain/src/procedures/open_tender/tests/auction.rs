@@ -53,7 +53,6 @@ fn tv9_auction_results_validation() {
     events.extend(three_bids());
     events.push(placed(bid(15, "300", BidStatus::Invalid)));
     events.push(Event::TenderingEnded {
-        deleted: Vec::new(),
         excluded: Vec::new(),
         outcome: TenderingOutcome::Auction,
         at: tender_end(),

@@ -253,3 +253,22 @@ fn a_withdrawn_bid_is_removed() {
             .is_empty()
     );
 }
+
+/// The public event log never shows a sealed bid's contents.
+#[test]
+fn the_event_log_hides_a_placed_bid() {
+    use crate::Published;
+    let events = during_tendering()
+        .when(submit(
+            bid_input("UA-IPN", json!({"amount": 500}), "100"),
+            BidStage::Submitted,
+        ))
+        .then_events();
+    let shown = OpenTender::public_event(&events[0]);
+    assert!(shown.withheld);
+    let bid = shown.data["bid"].as_object().expect("a bid");
+    assert!(bid.get("lotValues").is_none());
+    assert!(bid.get("tenderers").is_none());
+    assert!(shown.data.get("owner").is_none());
+    assert!(shown.data.get("token_hash").is_none());
+}

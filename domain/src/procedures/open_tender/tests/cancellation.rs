@@ -53,7 +53,7 @@ fn tv8_cancellation_during_tendering_removes_the_bids() {
     let events = spec.step(activate());
     assert!(matches!(
         events.as_slice(),
-        [Event::CancellationActivated { purged, .. }] if *purged == vec![id(11), id(12)]
+        [Event::CancellationActivated { purged: true, .. }]
     ));
     let state = spec.state();
     let tender = state.tender.as_ref().expect("tender");
@@ -135,7 +135,7 @@ fn a_cancellation_after_the_auction_keeps_the_opened_bids() {
     });
     assert!(matches!(
         events.as_slice(),
-        [Event::CancellationActivated { purged, .. }] if purged.is_empty()
+        [Event::CancellationActivated { purged: false, .. }]
     ));
     let public = disclosure::public_document::<OpenTender>(spec.state()).expect("a document");
     assert_eq!(public["bids"].as_array().map(Vec::len), Some(3));

@@ -280,7 +280,6 @@ pub fn auction() -> Vec<Event> {
     let mut events = tendering();
     events.extend(three_bids());
     events.push(Event::TenderingEnded {
-        deleted: Vec::new(),
         excluded: Vec::new(),
         outcome: TenderingOutcome::Auction,
         at: tender_end(),

@@ -121,7 +121,6 @@ fn tv12_every_award_unsuccessful() {
         placed(bid(12, "499", BidStatus::Pending)),
     ]);
     events.push(Event::TenderingEnded {
-        deleted: Vec::new(),
         excluded: Vec::new(),
         outcome: TenderingOutcome::Auction,
         at: tender_end(),

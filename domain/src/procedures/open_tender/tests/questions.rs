@@ -107,3 +107,20 @@ fn a_question_about_a_lot_is_refused_as_deferred() {
         .then_refused(RefusalKind::Invalid, "questionOf");
     assert_eq!(refused.description, decide::LOT_QUESTIONS_DEFERRED);
 }
+
+/// The public event log shows a question's author by the hash only.
+#[test]
+fn the_event_log_hides_the_question_author() {
+    use crate::Published;
+    let events = Spec::<OpenTender>::given(enquiries())
+        .at(at("2027-01-01T00:10:05+02:00"))
+        .when(ask())
+        .then_events();
+    let shown = OpenTender::public_event(&events[0]);
+    assert!(shown.withheld);
+    assert_eq!(
+        shown.data["question"]["author"],
+        json!({"hash": "d41d8cd98f00b204e9800998ecf8427e"})
+    );
+    assert!(shown.data["question"].get("authorHash").is_none());
+}
