@@ -77,9 +77,12 @@ pub struct BidInput {
     pub value: Option<Money>,
     pub items: Option<Vec<Item>>,
     pub subcontracting_details: Option<String>,
+    /// `draft` or `pending` (the default); read by [`super::wire`].
+    pub status: Option<String>,
 }
 
-/// The `data` of `PATCH /tenders/{id}/bids/{bid_id}` besides `status`.
+/// The `data` of `PATCH /tenders/{id}/bids/{bid_id}`; its `status` is
+/// taken out by [`super::wire`] before the decider sees it.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -88,11 +91,16 @@ pub struct BidEdit {
     pub lot_values: Option<Vec<LotValueInput>>,
     pub items: Option<Vec<Item>>,
     pub subcontracting_details: Option<String>,
+    pub status: Option<String>,
 }
 
 impl BidEdit {
+    /// Whether it changes nothing but (maybe) the status.
     pub fn is_empty(&self) -> bool {
-        *self == BidEdit::default()
+        BidEdit {
+            status: None,
+            ..self.clone()
+        } == BidEdit::default()
     }
 }
 

@@ -28,7 +28,8 @@ pub struct AuctionSlot(pub u32);
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuctionResult {
     pub bid_id: Option<String>,
-    pub amount: Amount,
+    /// Required for a bid that takes part in the lot's auction.
+    pub amount: Option<Amount>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,11 +45,14 @@ pub enum Command {
         transfer_token_hash: String,
         slot: AuctionSlot,
     },
-    /// The owner changes fields, in `draft` or `active.enquiries`.
+    /// The owner changes fields, in `draft` or `active.enquiries`;
+    /// `as_draft`: the request also named status `draft`, which only a
+    /// draft may.
     Edit {
         actor: Actor,
         edit: Box<TenderEdit>,
         slot: AuctionSlot,
+        as_draft: bool,
     },
     /// The owner activates the draft (`draft → active.enquiries`), with the
     /// field changes sent along applied first.

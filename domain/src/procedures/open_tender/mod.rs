@@ -62,6 +62,7 @@ pub mod periods;
 pub mod question;
 pub mod state;
 pub mod tender;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;

@@ -168,6 +168,8 @@ pub struct TenderEdit {
     pub items: Option<Vec<Item>>,
     pub lots: Option<Vec<LotInput>>,
     pub milestones: Option<Vec<Json>>,
+    /// Read by [`super::wire`] (the intent), never by the decider.
+    pub status: Option<String>,
 }
 
 /// What the owner may change while the tender is `draft` or

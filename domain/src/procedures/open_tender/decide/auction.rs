@@ -49,9 +49,15 @@ pub(super) fn record(
         else {
             continue;
         };
+        let Some(amount) = result.amount else {
+            return Err(Refusal::invalid(
+                "bids",
+                "[{\"lotValues\": [{\"value\": [\"This field is required.\"]}]}]",
+            ));
+        };
         // Q11: defensive, the reference trusts the auction.
         let sealed = value.initial_value.as_ref().unwrap_or(&value.value);
-        if result.amount > sealed.amount {
+        if amount > sealed.amount {
             return Err(on_bids(
                 "Auction result should not be greater than the bid's initial value",
             ));
@@ -59,7 +65,7 @@ pub(super) fn record(
         outcomes.push(AuctionOutcome {
             bid_id: bid.id.clone(),
             value: Money {
-                amount: result.amount,
+                amount,
                 ..value.value.clone()
             },
         });

@@ -261,6 +261,7 @@ fn edited_terms(
         items,
         lots,
         milestones,
+        status: _,
     } = edit.clone();
     if let Some(entity) = procuring_entity {
         if tender.status != TenderStatus::Draft && entity.kind != terms.procuring_entity.kind {
@@ -318,9 +319,13 @@ pub(super) fn edit(
     state: &State,
     actor: &Actor,
     edit: &TenderEdit,
-    slot: AuctionSlot,
+    (slot, as_draft): (AuctionSlot, bool),
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
+    let tender = ownership::owned_root(state, actor)?;
+    if as_draft && tender.status != TenderStatus::Draft {
+        return Err(Refusal::invalid("status", "Can't change status to draft"));
+    }
     let (terms, changed) = edited_terms(state, actor, edit, slot, context)?;
     Ok(if changed {
         vec![Event::TenderEdited {

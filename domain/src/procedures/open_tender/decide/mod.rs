@@ -50,7 +50,12 @@ pub fn decide(
             *slot,
             context,
         ),
-        Command::Edit { actor, edit, slot } => creation::edit(state, actor, edit, *slot, context),
+        Command::Edit {
+            actor,
+            edit,
+            slot,
+            as_draft,
+        } => creation::edit(state, actor, edit, (*slot, *as_draft), context),
         Command::Activate { actor, edit, slot } => {
             creation::activate(state, actor, edit, *slot, context)
         }

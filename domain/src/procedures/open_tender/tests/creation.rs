@@ -248,6 +248,7 @@ fn tv5_edit() -> Command {
             .expect("an edit"),
         ),
         slot: AuctionSlot(0),
+        as_draft: false,
     }
 }
 
@@ -293,6 +294,7 @@ fn only_the_owner_edits() {
             actor: bidder(11),
             edit: Box::default(),
             slot: AuctionSlot(0),
+            as_draft: false,
         })
         .then_refused(RefusalKind::Forbidden, "permission");
 }

@@ -296,7 +296,7 @@ pub fn results(amounts: &[(u64, &str)]) -> Vec<AuctionResult> {
         .iter()
         .map(|(n, amount_text)| AuctionResult {
             bid_id: Some(id(*n)),
-            amount: amount(amount_text),
+            amount: Some(amount(amount_text)),
         })
         .collect()
 }

@@ -10,3 +10,4 @@ mod fixtures;
 mod qualification;
 mod questions;
 mod tendering_end;
+mod wire;
