@@ -40,6 +40,11 @@ pub trait Disclosure: Scheduled<State: Records, Error = Refusal> {
         None
     }
 
+    /// Takes out of an opened bid, as anyone but its owner sees it (in the
+    /// public document and on its own), what the procedure keeps for the
+    /// owner (belowThreshold's auction URLs). Nothing, by default.
+    fn conceal_bid(_bid: &mut Map<String, Json>) {}
+
     /// Takes out of the public event log's view of an event (stored type
     /// `event_type`, after the shared rules of [`public_event`]) what the
     /// procedure hides besides sealed bids; whether anything was taken
@@ -76,6 +81,7 @@ pub fn public_document<D: Disclosure>(state: &D::State) -> Option<Json> {
                         return D::undisclosed_listing(&bid);
                     }
                     strip_confidential_documents(&mut bid);
+                    D::conceal_bid(&mut bid);
                     Some(Json::Object(bid))
                 })
                 .collect();
@@ -182,7 +188,11 @@ impl<D: Disclosure> Published for D {
         token_hash: Option<&str>,
     ) -> Result<Json, Refusal> {
         let owns = state.parties().holds_bid_token(bid_id, token_hash);
-        visible_bid(state, bid_id, owns)
+        let mut bid = visible_bid(state, bid_id, owns)?;
+        if !owns && let Some(object) = bid.as_object_mut() {
+            D::conceal_bid(object);
+        }
+        Ok(bid)
     }
 
     fn holds_bid_token(state: &D::State, bid_id: &str, token_hash: Option<&str>) -> bool {

@@ -32,6 +32,23 @@ pub struct AuctionResult {
     pub amount: Option<Amount>,
 }
 
+/// A lot's entry in the auction module's URLs (spec §9.2): positional
+/// when its id is omitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuctionLotUrl {
+    pub lot_id: Option<String>,
+    pub auction_url: Option<String>,
+}
+
+/// A bid's entry in the auction module's URLs: `for_lot` when it names a
+/// lot value for the lot (with or without its URL).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuctionBidUrl {
+    pub bid_id: Option<String>,
+    pub for_lot: bool,
+    pub participation_url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Create {
@@ -90,6 +107,13 @@ pub enum Command {
     WithdrawBid {
         actor: Actor,
         bid_id: String,
+    },
+    /// The auction module sets the lot's `auctionUrl` and the bidders'
+    /// `participationUrl`s (`PATCH /auction/{lot_id}`).
+    SetAuctionUrls {
+        lot_id: String,
+        lots: Vec<AuctionLotUrl>,
+        bids: Vec<AuctionBidUrl>,
     },
     /// The auction module reports the lot's final amounts (spec §9.2),
     /// in the tender's bid order.

@@ -33,13 +33,13 @@ impl Disclosure for OpenTender {
                 hide_author(question);
             }
         }
-        if let Some(Json::Array(bids)) = document.get_mut("bids") {
-            for bid in bids.iter_mut().filter_map(Json::as_object_mut) {
-                if let Some(Json::Array(values)) = bid.get_mut("lotValues") {
-                    for value in values.iter_mut().filter_map(Json::as_object_mut) {
-                        value.remove("participationUrl");
-                    }
-                }
+    }
+
+    /// A bidder's auction URL is its own, in every status.
+    fn conceal_bid(bid: &mut Map<String, Json>) {
+        if let Some(Json::Array(values)) = bid.get_mut("lotValues") {
+            for value in values.iter_mut().filter_map(Json::as_object_mut) {
+                value.remove("participationUrl");
             }
         }
     }
@@ -65,7 +65,11 @@ impl Disclosure for OpenTender {
     }
 
     /// The public event log shows a question's author by the hash only.
+    /// and a bidder's auction URL not at all (nor how many bidders have one).
     fn conceal_event(event_type: &str, data: &mut Map<String, Json>) -> bool {
+        if event_type == "AuctionUrlsSet" {
+            return data.remove("participation_urls").is_some();
+        }
         if event_type != "QuestionAsked" {
             return false;
         }

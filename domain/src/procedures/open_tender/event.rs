@@ -32,6 +32,14 @@ pub struct AuctionOutcome {
     pub value: Money,
 }
 
+/// A bidder's URL into the lot's auction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipationUrl {
+    pub bid_id: String,
+    pub url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
 pub enum Event {
@@ -98,6 +106,15 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         excluded: Vec<String>,
         outcome: TenderingOutcome,
+        #[serde(with = "crate::time::kyiv_serde")]
+        at: DateTime<Utc>,
+    },
+    /// The lot's auction URL and the bidders' own URLs into it (each shown
+    /// to its bid's owner only; the public log shows the lot's URL alone).
+    AuctionUrlsSet {
+        lot_id: String,
+        auction_url: String,
+        participation_urls: Vec<ParticipationUrl>,
         #[serde(with = "crate::time::kyiv_serde")]
         at: DateTime<Utc>,
     },
@@ -202,7 +219,9 @@ impl TaggedEvent for Event {
             | Event::AwardRejected { award_id, .. }
             | Event::AwardCancelled { award_id, .. } => format!("award-{award_id}"),
             Event::ContractActivated { contract_id, .. } => format!("contract-{contract_id}"),
-            Event::AuctionCompleted { .. } => format!("auction-{procedure_id}"),
+            Event::AuctionCompleted { .. } | Event::AuctionUrlsSet { .. } => {
+                format!("auction-{procedure_id}")
+            }
             Event::DocumentAdded { target, .. }
             | Event::DocumentEdited { target, .. }
             | Event::DocumentVersionAdded { target, .. } => target.stream(procedure_id),
@@ -222,6 +241,7 @@ impl TaggedEvent for Event {
             Event::BidEdited { .. } => "BidEdited",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
             Event::TenderingEnded { .. } => "TenderingEnded",
+            Event::AuctionUrlsSet { .. } => "AuctionUrlsSet",
             Event::AuctionCompleted { .. } => "AuctionCompleted",
             Event::BidsDisclosed { .. } => "BidsDisclosed",
             Event::AwardAccepted { .. } => "AwardAccepted",

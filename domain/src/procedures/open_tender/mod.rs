@@ -44,8 +44,11 @@
 //! ([`decide::MORE_LOTS_DEFERRED`]), lot cancellations
 //! ([`decide::LOT_CANCELLATION_DEFERRED`]), questions on a lot or an item
 //! ([`decide::LOT_QUESTIONS_DEFERRED`]), tenders without lots at
-//! activation (the legacy path). Not built, with no command to ask for
-//! them: the auction's URLs (`PATCH /auction/{lot}`) and its replanning
+//! activation (the legacy path), the lot-less `PATCH /auction`
+//! ([`wire::auction_urls_without_lot`]), a contract PATCH through the
+//! tender ([`wire::CONTRACT_PATCH_DEFERRED`]: contracting reports the
+//! signature). Not built, with no command to ask for them: the auction's
+//! replanning
 //! (§9.4), inline bid documents (batch mode), required criteria (A10),
 //! `contractTemplateName`, claims and complaints, funders tenders (§18),
 //! applying due time events before other commands (Q7).
@@ -70,10 +73,10 @@ mod tests;
 pub use award::{Award, AwardStatus, Contract, ContractStatus};
 pub use bid::{Bid, BidEdit, BidInput, BidStatus, LotValue, LotValueInput, LotValueStatus};
 pub use cancellation::{Cancellation, CancellationInput, CancellationStatus};
-pub use command::{Actor, AuctionResult, AuctionSlot, Command};
+pub use command::{Actor, AuctionBidUrl, AuctionLotUrl, AuctionResult, AuctionSlot, Command};
 pub use config::Config;
 pub use decide::next_check;
-pub use event::{AuctionOutcome, Event, TenderingOutcome};
+pub use event::{AuctionOutcome, Event, ParticipationUrl, TenderingOutcome};
 pub use question::{Question, QuestionInput};
 pub use state::State;
 pub use tender::{

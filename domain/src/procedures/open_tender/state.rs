@@ -206,6 +206,27 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             tender.date_modified = *at;
         }
+        Event::AuctionUrlsSet {
+            lot_id,
+            auction_url,
+            participation_urls,
+            at,
+        } => {
+            if let Some(lot) = tender.lots.iter_mut().find(|l| &l.id == lot_id) {
+                lot.auction_url = Some(auction_url.clone());
+            }
+            for entry in participation_urls {
+                if let Some(value) = tender
+                    .bids
+                    .iter_mut()
+                    .find(|b| b.id == entry.bid_id)
+                    .and_then(|b| b.lot_values.iter_mut().find(|v| &v.related_lot == lot_id))
+                {
+                    value.participation_url = Some(entry.url.clone());
+                }
+            }
+            tender.date_modified = *at;
+        }
         Event::AuctionCompleted {
             lot_id,
             results,

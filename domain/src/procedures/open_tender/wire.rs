@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::{
-    Actor, AuctionResult, AuctionSlot, BidEdit, BidInput, CancellationInput, Command, Event,
-    OpenTender, TenderEdit,
+    Actor, AuctionBidUrl, AuctionLotUrl, AuctionResult, AuctionSlot, BidEdit, BidInput,
+    CancellationInput, Command, Event, OpenTender, TenderEdit,
 };
 use crate::procedures::Requests;
 use crate::procedures::common::{refusals, wire};
@@ -187,6 +187,82 @@ pub fn auction_results(lot_id: String, results: AuctionResults) -> Result<Comman
         })
         .collect::<Result<_, _>>()?;
     Ok(Command::RecordAuction { lot_id, results })
+}
+
+/// A lot's entry in `PATCH /auction/{lot_id}`.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuctionLotUrlInput {
+    pub id: Option<String>,
+    pub auction_url: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuctionLotValueUrl {
+    pub related_lot: Option<String>,
+    pub participation_url: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuctionBidUrlInput {
+    pub id: Option<String>,
+    pub lot_values: Option<Vec<AuctionLotValueUrl>>,
+}
+
+/// The `data` of `PATCH /tenders/{id}/auction/{lot_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuctionUrls {
+    #[serde(default)]
+    pub lots: Vec<AuctionLotUrlInput>,
+    #[serde(default)]
+    pub bids: Vec<AuctionBidUrlInput>,
+}
+
+/// `PATCH /tenders/{id}/auction/{lot_id}`: values given for other lots
+/// are ignored.
+pub fn auction_urls(lot_id: String, urls: AuctionUrls) -> Command {
+    let lots = urls
+        .lots
+        .into_iter()
+        .map(|lot| AuctionLotUrl {
+            lot_id: lot.id,
+            auction_url: lot.auction_url,
+        })
+        .collect();
+    let bids = urls
+        .bids
+        .into_iter()
+        .map(|bid| {
+            let values = bid.lot_values.unwrap_or_default();
+            let for_lot = match values.as_slice() {
+                [only] if only.related_lot.is_none() => Some(only),
+                _ => values
+                    .iter()
+                    .find(|v| v.related_lot.as_deref() == Some(lot_id.as_str())),
+            };
+            AuctionBidUrl {
+                bid_id: bid.id,
+                for_lot: for_lot.is_some(),
+                participation_url: for_lot.and_then(|v| v.participation_url.clone()),
+            }
+        })
+        .collect();
+    Command::SetAuctionUrls { lot_id, lots, bids }
+}
+
+/// `PATCH /tenders/{id}/auction` without a lot: the lot-less legacy form,
+/// refused as the reference refuses it on a tender with lots.
+pub fn auction_urls_without_lot() -> Refusal {
+    Refusal::invalid(
+        "bids",
+        "[{\"participationUrl\": [\"url should be posted for each lot of bid\"]}]",
+    )
 }
 
 #[derive(Clone, Copy)]

@@ -5,14 +5,105 @@ use super::qualification::next_award;
 use super::schedule::opened;
 use crate::Context;
 use crate::procedures::common::{lookup, refusals};
-use crate::procedures::open_tender::event::AuctionOutcome;
+use crate::procedures::open_tender::event::{AuctionOutcome, ParticipationUrl};
 use crate::procedures::open_tender::{
-    AuctionResult, Event, LotStatus, LotValueStatus, State, TenderStatus,
+    AuctionBidUrl, AuctionLotUrl, AuctionResult, Event, LotStatus, LotValueStatus, State,
+    TenderStatus,
 };
 use crate::procurement::{Money, Refusal};
 
 fn on_bids(text: &str) -> Refusal {
     Refusal::invalid("bids", text).as_list()
+}
+
+/// `PATCH /auction/{lot_id}` (spec §9.2): the lots and bids listed as
+/// the tender has them; every counted bid of the lot gets its URL, or none.
+pub(super) fn set_urls(
+    state: &State,
+    lot_id: &str,
+    lots: &[AuctionLotUrl],
+    bids: &[AuctionBidUrl],
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = lookup::root(state)?;
+    if tender.status != TenderStatus::ActiveAuction {
+        return Err(refusals::status_refusal(tender, "update auction urls"));
+    }
+    let lot = lookup::by_id(&tender.lots, lot_id, "lot_id")?;
+    if lot.status != LotStatus::Active {
+        return Err(Refusal::not_allowed(
+            "Can update auction urls only in active lot status",
+        ));
+    }
+    if lots.len() != tender.lots.len() {
+        return Err(Refusal::invalid(
+            "lots",
+            "Number of lots did not match the number of tender lots",
+        )
+        .as_list());
+    }
+    let mut auction_url = None;
+    for (tender_lot, entry) in tender.lots.iter().zip(lots) {
+        if entry.lot_id.as_ref().is_some_and(|id| *id != tender_lot.id) {
+            return Err(Refusal::invalid(
+                "lots",
+                "Auction lots should be identical to the tender lots",
+            )
+            .as_list());
+        }
+        if tender_lot.id == lot_id {
+            auction_url = entry.auction_url.clone();
+        }
+    }
+    let Some(auction_url) = auction_url else {
+        return Err(Refusal::invalid(
+            "lots",
+            "[{\"auctionUrl\": [\"Auction url required\"]}]",
+        ));
+    };
+    if bids.len() != tender.bids.len() {
+        return Err(on_bids(
+            "Number of auction results did not match the number of tender bids",
+        ));
+    }
+    let mut participation_urls = Vec::new();
+    let mut without = 0;
+    for (bid, entry) in tender.bids.iter().zip(bids) {
+        if entry.bid_id.as_ref().is_some_and(|id| *id != bid.id) {
+            return Err(on_bids(
+                "Auction bids should be identical to the tender bids",
+            ));
+        }
+        if entry.for_lot && entry.participation_url.is_none() {
+            return Err(Refusal::invalid(
+                "bids",
+                "[{\"lotValues\": [{\"participationUrl\": [\"Auction participation url required\"]}]}]",
+            ));
+        }
+        let takes_part = bid
+            .lot_value(lot_id)
+            .is_some_and(|v| v.status == LotValueStatus::Active);
+        match (&entry.participation_url, takes_part) {
+            (Some(url), true) => participation_urls.push(ParticipationUrl {
+                bid_id: bid.id.clone(),
+                url: url.clone(),
+            }),
+            (None, true) => without += 1,
+            _ => {}
+        }
+    }
+    if without > 0 && !participation_urls.is_empty() {
+        return Err(Refusal::invalid(
+            "bids",
+            "All bids must receive participationUrl, or none must.",
+        ));
+    }
+    Ok(vec![Event::AuctionUrlsSet {
+        lot_id: lot_id.to_owned(),
+        auction_url,
+        participation_urls,
+        at: context.now,
+    }])
 }
 
 pub(super) fn record(

@@ -84,6 +84,9 @@ pub fn decide(
         Command::WithdrawBid { actor, bid_id } => {
             tendering::withdraw_bid(state, actor, bid_id, context)
         }
+        Command::SetAuctionUrls { lot_id, lots, bids } => {
+            auction::set_urls(state, lot_id, lots, bids, context)
+        }
         Command::RecordAuction { lot_id, results } => {
             auction::record(state, lot_id, results, context)
         }

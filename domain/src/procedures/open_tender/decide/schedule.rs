@@ -116,12 +116,19 @@ pub fn next_check(state: &State) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The bids as everyone may see them once opened.
+/// The bids as everyone may see them once opened: without the bidders'
+/// own auction URLs.
 pub(super) fn opened(tender: &Tender) -> Vec<Bid> {
     tender
         .bids
         .iter()
         .filter(|bid| bid.status == BidStatus::Active)
-        .cloned()
+        .map(|bid| {
+            let mut bid = bid.clone();
+            for value in &mut bid.lot_values {
+                value.participation_url = None;
+            }
+            bid
+        })
         .collect()
 }

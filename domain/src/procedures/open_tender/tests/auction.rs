@@ -117,3 +117,126 @@ fn a_result_above_the_sealed_bid_is_refused() {
         })
         .then_refused(RefusalKind::Invalid, "bids");
 }
+
+fn urls(body: serde_json::Value) -> Command {
+    super::super::wire::auction_urls(lot_id(), serde_json::from_value(body).expect("parses"))
+}
+
+fn participation(n: u64) -> serde_json::Value {
+    serde_json::json!({"id": id(n), "lotValues": [{"relatedLot": lot_id(),
+        "participationUrl": format!("http://auction/{}?key_for_bid={}", lot_id(), id(n))}]})
+}
+
+/// TV-9's URL rules, and the URLs kept from everyone but each bid's owner.
+#[test]
+fn tv9_auction_urls() {
+    use crate::Published;
+    let spec = Spec::<OpenTender>::given(auction()).at(auction_end());
+    let lots = serde_json::json!([{"id": lot_id(), "auctionUrl": "http://auction/L"}]);
+    let refused = spec
+        .when(urls(serde_json::json!({"lots": lots, "bids": [
+            participation(11), participation(12), {}
+        ]})))
+        .then_refused(RefusalKind::Invalid, "bids");
+    assert_eq!(
+        refused.description,
+        "All bids must receive participationUrl, or none must."
+    );
+    let refused = spec
+        .when(urls(serde_json::json!({"lots": lots, "bids": [
+            participation(11), participation(12), {"lotValues": [{"relatedLot": lot_id()}]}
+        ]})))
+        .then_refused(RefusalKind::Invalid, "bids");
+    assert!(
+        refused
+            .description
+            .contains("Auction participation url required")
+    );
+    let refused = spec
+        .when(urls(
+            serde_json::json!({"lots": lots, "bids": [participation(11)]}),
+        ))
+        .then_refused(RefusalKind::Invalid, "bids");
+    assert_eq!(
+        refused.description,
+        "Number of auction results did not match the number of tender bids"
+    );
+    let refused = super::super::wire::auction_urls_without_lot();
+    assert!(
+        refused
+            .description
+            .contains("url should be posted for each lot of bid")
+    );
+    let events = spec
+        .when(urls(serde_json::json!({"lots": lots, "bids": [
+            participation(11), participation(12), participation(13)
+        ]})))
+        .then_events();
+    let shown = OpenTender::public_event(&events[0]);
+    assert!(shown.withheld);
+    assert!(shown.data.get("participation_urls").is_none());
+    assert_eq!(
+        shown.data["auction_url"],
+        serde_json::json!("http://auction/L")
+    );
+    let state = spec
+        .when(urls(serde_json::json!({"lots": lots, "bids": [
+            participation(11), participation(12), participation(13)
+        ]})))
+        .then_state();
+    let own = OpenTender::visible_bid(&state, &id(11), Some("bid-token-11")).expect("own bid");
+    assert!(own["lotValues"][0]["participationUrl"].is_string());
+    assert!(OpenTender::visible_bid(&state, &id(11), Some("bid-token-12")).is_err());
+    let refused = Spec::<OpenTender>::given(tendering())
+        .at(at("2027-01-10T00:00:00+02:00"))
+        .when(urls(serde_json::json!({"lots": lots, "bids": []})))
+        .then_refused(RefusalKind::Forbidden, "data");
+    assert_eq!(
+        refused.description,
+        "Can't update auction urls in current (active.tendering) tender status"
+    );
+}
+
+/// Once the bids are open, a participation URL is still only its owner's.
+#[test]
+fn participation_urls_stay_private_after_disclosure() {
+    let mut spec = Spec::<OpenTender>::given(auction()).at(auction_end());
+    let lots = serde_json::json!([{"id": lot_id(), "auctionUrl": "http://auction/L"}]);
+    spec.step(urls(serde_json::json!({"lots": lots, "bids": [
+        participation(11), participation(12), participation(13)
+    ]})));
+    spec.step(Command::RecordAuction {
+        lot_id: lot_id(),
+        results: results(&[(11, "450"), (12, "460"), (13, "455")]),
+    });
+    let public = disclosure::public_document::<OpenTender>(spec.state()).expect("a document");
+    assert!(
+        public["bids"][0]["lotValues"][0]
+            .get("participationUrl")
+            .is_none()
+    );
+    let shown =
+        <OpenTender as crate::Published>::visible_bid(spec.state(), &id(11), None).expect("open");
+    assert!(shown["lotValues"][0].get("participationUrl").is_none());
+}
+
+/// `BidsDisclosed` carries no auction URL into the public log.
+#[test]
+fn the_disclosure_event_carries_no_participation_url() {
+    let mut spec = Spec::<OpenTender>::given(auction()).at(auction_end());
+    let lots = serde_json::json!([{"id": lot_id(), "auctionUrl": "http://auction/L"}]);
+    spec.step(urls(serde_json::json!({"lots": lots, "bids": [
+        participation(11), participation(12), participation(13)
+    ]})));
+    let events = spec.step(Command::RecordAuction {
+        lot_id: lot_id(),
+        results: results(&[(11, "450"), (12, "460"), (13, "455")]),
+    });
+    let Some(Event::BidsDisclosed { bids, .. }) = events.last() else {
+        panic!("{events:?}");
+    };
+    assert!(
+        bids.iter()
+            .all(|b| b.lot_values[0].participation_url.is_none())
+    );
+}
