@@ -23,7 +23,8 @@
 //!   activates it; every award unsuccessful → `unsuccessful` once the last
 //!   complaint period is over; cancellation by the owner with its signed
 //!   report (not in `draft` nor `active.auction`);
-//! - [`command`], [`event`], [`state`]; [`disclosure`]: what readers see.
+//! - [`command`], [`event`], [`state`]; [`wire`]: which intent each
+//!   request asks for; [`disclosure`]: what readers see.
 //!
 //! Decisions on the spec's open questions: a tender may be created without
 //! lots but not activated (Q1); exactly one lot is supported and a second
@@ -38,7 +39,11 @@
 //! auction result above the bid's sealed value is refused (Q11); config
 //! values outside the CSV are refused naming the key (Q12). Dates are
 //! computed with the calendar the context carries and recorded in the
-//! events (Q8).
+//! events (Q8). Config keys left out take the CSV's defaults (the reference
+//! requires every key on POST). At activation all the period rules (A1,
+//! A3) run before the contract-proforma rule (A2), not around it. The
+//! question author's hash, and the auction's random slot, come with the
+//! command (the domain holds no tender token and draws nothing).
 //!
 //! Deferred, and refused with a text saying so: two or more lots
 //! ([`decide::MORE_LOTS_DEFERRED`]), lot cancellations
