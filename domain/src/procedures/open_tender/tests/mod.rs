@@ -9,5 +9,6 @@ mod creation;
 mod fixtures;
 mod qualification;
 mod questions;
+mod rules;
 mod tendering_end;
 mod wire;
