@@ -37,7 +37,9 @@
 //! flagged `late` in `TenderActivated` (Q5); `noLocalization` is a valid
 //! reason (Q9); a bid on a lot that is not `active` is refused (Q10); an
 //! auction result above the bid's sealed value is refused (Q11); config
-//! values outside the CSV are refused naming the key (Q12). Dates are
+//! values outside the CSV are refused naming the key (Q12); the automatic
+//! transitions already due are applied before any other command, in the
+//! same write (Q7, `decide::decide`). Dates are
 //! computed with the calendar the context carries and recorded in the
 //! events (Q8). Config keys left out take the CSV's defaults (the reference
 //! requires every key on POST). At activation all the period rules (A1,
@@ -55,8 +57,7 @@
 //! signature). Not built, with no command to ask for them: the auction's
 //! replanning
 //! (§9.4), inline bid documents (batch mode), required criteria (A10),
-//! `contractTemplateName`, claims and complaints, funders tenders (§18),
-//! applying due time events before other commands (Q7).
+//! `contractTemplateName`, claims and complaints, funders tenders (§18).
 
 pub mod award;
 pub mod bid;

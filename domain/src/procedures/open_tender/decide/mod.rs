@@ -24,7 +24,42 @@ use crate::Context;
 use crate::procedures::common;
 use crate::procurement::Refusal;
 
+/// How many automatic transitions a command may catch up on (enquiries →
+/// tendering → its end → …); more are left to the scheduler.
+const CATCH_UP: usize = 4;
+
+/// Spec Q7: the automatic transitions already due are applied before any
+/// other command is decided, in the same write, so that a request arriving
+/// after a period's end but before the scheduler ran is judged on the
+/// status the tender already has (the period checks stay as a second
+/// guard). When the command is refused nothing is written; the scheduler
+/// applies the transitions itself.
 pub fn decide(
+    state: &State,
+    command: &Command,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    if matches!(command, Command::CheckDue) {
+        return schedule::check_due(state, context);
+    }
+    let mut caught_up = std::borrow::Cow::Borrowed(state);
+    let mut events = Vec::new();
+    for _ in 0..CATCH_UP {
+        let due = schedule::check_due(&caught_up, context)?;
+        if due.is_empty() {
+            break;
+        }
+        let next = due.iter().fold(caught_up.into_owned(), |state, event| {
+            super::state::evolve(state, event)
+        });
+        caught_up = std::borrow::Cow::Owned(next);
+        events.extend(due);
+    }
+    events.extend(decide_now(&caught_up, command, context)?);
+    Ok(events)
+}
+
+fn decide_now(
     state: &State,
     command: &Command,
     context: &Context<'_>,

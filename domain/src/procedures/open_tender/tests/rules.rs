@@ -197,3 +197,50 @@ fn the_procuring_entity_kind_is_fixed_once_public() {
         "Can't change procuringEntity.kind in a public tender"
     );
 }
+
+/// Q7: a command arriving after a due transition, before the scheduler
+/// ran, is decided after it, in the same write.
+#[test]
+fn due_transitions_are_applied_before_a_command() {
+    let question = Question {
+        id: "q1".into(),
+        author: organization("UA-EDR", "00000001"),
+        author_hash: "h".into(),
+        title: "?".into(),
+        description: None,
+        question_of: "tender".into(),
+        related_item: None,
+        answer: None,
+        date_answered: None,
+        date: at("2027-01-02T00:00:00+02:00"),
+    };
+    let start = at("2027-01-08T00:00:00+02:00");
+    let now = at("2027-01-08T00:00:01+02:00");
+    let spec = Spec::<OpenTender>::given(enquiries())
+        .and([Event::QuestionAsked {
+            question: Box::new(question),
+        }])
+        .at(now);
+    spec.when(Command::AnswerQuestion {
+        actor: owner(),
+        question_id: "q1".into(),
+        answer: "!".into(),
+    })
+    .then([
+        Event::TenderingStarted { at: now },
+        Event::QuestionAnswered {
+            question_id: "q1".into(),
+            answer: "!".into(),
+            at: now,
+        },
+    ]);
+    assert!(start < now);
+    // A refused command writes nothing, not even the due transition.
+    spec.when(Command::Edit {
+        actor: owner(),
+        edit: Box::default(),
+        slot: AuctionSlot(0),
+        as_draft: false,
+    })
+    .then_refused(RefusalKind::Forbidden, "data");
+}
