@@ -20,6 +20,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start-up: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP API server.
@@ -29,6 +31,9 @@ pub enum Command {
     /// Auditor tools over the event log.
     #[command(subcommand)]
     Replay(ReplayCommand),
+    /// Open-data exports: `cdb export ocds` writes every OCDS release and record.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Benchmark tooling: `cdb bench seed` writes a realistic corpus.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -83,6 +88,10 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub store: StoreArgs,
+
+    #[arg(long, env = "CDB_OCDS_PREFIX", default_value = ocds::release::DEFAULT_PREFIX,
+          value_parser = crate::ocds::validate_prefix, help = OCDS_PREFIX_HELP)]
+    pub ocds_prefix: String,
 
     /// TOML file with one `[[broker]]` table (name, key, roles) per broker.
     /// Without it, `<data-dir>/brokers.toml` is used, created with a random key on first start.
@@ -221,6 +230,33 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
 }
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write every OCDS 1.1 release (`releases.jsonl`, commit order) and every
+    /// record (`records.jsonl`) of the published procedures as JSON Lines into
+    /// --out, with progress; the read models are first brought up to the log.
+    Ocds(OcdsExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OcdsExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// The directory to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+
+    #[arg(long, env = "CDB_OCDS_PREFIX", default_value = ocds::release::DEFAULT_PREFIX,
+          value_parser = crate::ocds::validate_prefix, help = OCDS_PREFIX_HELP)]
+    pub ocds_prefix: String,
+}
+
+/// The help of `--ocds-prefix`, the same on `serve` and `export ocds`.
+pub const OCDS_PREFIX_HELP: &str = "The OCDS ocid prefix registered for this publisher (six lowercase letters \
+     or digits): every ocid is `ocds-<prefix>-<tenderID or auctionId>`. The default marks data \
+     published without a registered prefix.";
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {

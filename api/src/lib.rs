@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod feed;
 pub mod kinds;
+pub mod ocds;
 pub mod openapi;
 pub mod procedure;
 pub mod registry;
@@ -56,6 +57,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate(args) => migrate(args).await,
         Command::Replay(command) => replay_cli::run(command).await,
         Command::Bench(command) => bench::run(command).await,
+        Command::Export(cli::ExportCommand::Ocds(args)) => ocds::export::run(args).await,
         Command::Soak(args) => soak::soak(args).await,
     }
 }

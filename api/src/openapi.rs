@@ -27,6 +27,8 @@ pub const MULTI_AWARD_SALE: &str = include_str!("../openapi/multi_award_sale.jso
 pub const DUTCH_SALE: &str = include_str!("../openapi/dutch_sale.json");
 /// Search and statistics over every type: `/api/2.5/search`, `/api/2.5/stats`.
 pub const SEARCH: &str = include_str!("../openapi/search.json");
+/// OCDS releases and records over every type: `/api/2.5/ocds/…`.
+pub const OCDS: &str = include_str!("../openapi/ocds.json");
 
 /// The HTTP methods an OpenAPI path item may describe; its other fields
 /// (`parameters`, `summary`, …) are shared by its operations.

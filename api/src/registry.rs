@@ -161,7 +161,7 @@ impl Registry {
     /// The OpenAPI document: the common part with every type's fragment.
     pub fn openapi(&self) -> &Result<String, OpenApiError> {
         self.openapi.get_or_init(|| {
-            let mut fragments = vec![crate::openapi::SEARCH];
+            let mut fragments = vec![crate::openapi::SEARCH, crate::openapi::OCDS];
             fragments.extend(self.openapi_fragments());
             crate::openapi::document(&fragments)
         })

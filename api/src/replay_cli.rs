@@ -30,7 +30,9 @@ fn runtime(error: impl std::fmt::Display) -> Failure {
 
 /// Opens an existing store. Unlike `serve`, never creates an embedded store:
 /// auditing a mistyped data directory must fail, not report an empty log.
-async fn open(args: &StoreArgs) -> Result<(StoreLocation, Arc<dyn EventStore>), Failure> {
+pub(crate) async fn open(
+    args: &StoreArgs,
+) -> Result<(StoreLocation, Arc<dyn EventStore>), Failure> {
     let location = StoreLocation::parse(&args.store, &args.data_dir)
         .map_err(|e| Failure::Config(e.to_string()))?;
     if let StoreLocation::Sqlite(path) = &location
@@ -53,9 +55,10 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
 
 /// Progress over log positions on stderr: an indicatif bar (events/s, ETA)
 /// on a terminal; otherwise a plain line at most once a second.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     verb: &'static str,
+    unit: &'static str,
     started: Instant,
     last_line: Instant,
 }
@@ -63,11 +66,16 @@ struct Progress {
 impl Progress {
     const LINE_EVERY: Duration = Duration::from_secs(1);
 
-    fn new(verb: &'static str) -> Result<Progress, Failure> {
+    pub(crate) fn new(verb: &'static str) -> Result<Progress, Failure> {
+        Self::counting(verb, "events")
+    }
+
+    /// Progress over `unit`s (`events`, `procedures`).
+    pub(crate) fn counting(verb: &'static str, unit: &'static str) -> Result<Progress, Failure> {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template(&format!(
-                "cdb: {verb} {{bar:40}} {{pos}}/{{len}} events, {{per_sec:0}}, ETA {{eta}}"
+                "cdb: {verb} {{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec:0}}, ETA {{eta}}"
             ))
             .map_err(runtime)?,
         );
@@ -78,12 +86,13 @@ impl Progress {
         Ok(Progress {
             bar,
             verb,
+            unit,
             started: now,
             last_line: now,
         })
     }
 
-    fn update(&mut self, done: u64, total: u64) {
+    pub(crate) fn update(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);
         if self.bar.is_hidden() && self.last_line.elapsed() >= Self::LINE_EVERY {
@@ -91,14 +100,15 @@ impl Progress {
             let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
             let eta = total.saturating_sub(done) as f64 / rate.max(1e-9);
             eprintln!(
-                "cdb: {} {done}/{total} events ({rate:.0} events/s, ETA {eta:.0} s)",
-                self.verb
+                "cdb: {} {done}/{total} {unit} ({rate:.0} {unit}/s, ETA {eta:.0} s)",
+                self.verb,
+                unit = self.unit
             );
         }
     }
 
     /// Clears the bar; answers the seconds elapsed.
-    fn finish(&self) -> f64 {
+    pub(crate) fn finish(&self) -> f64 {
         self.bar.finish_and_clear();
         self.started.elapsed().as_secs_f64()
     }
@@ -244,7 +254,7 @@ fn vm_hwm_kib(status: &str) -> Option<u64> {
 
 /// The procedure types replay reads. Their settings do not matter here:
 /// what a procedure was created with is in its events.
-fn registry() -> Registry {
+pub(crate) fn registry() -> Registry {
     Registry::builtin(Default::default())
 }
 

@@ -239,6 +239,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         request_timeout: Duration::from_millis(args.request_timeout_ms),
         participation,
         changes: Arc::default(),
+        ocds_prefix: Arc::from(args.ocds_prefix.as_str()),
     };
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),

@@ -55,6 +55,8 @@ pub struct AppState {
     pub participation: ParticipationKey,
     /// Which procedures new commits touch, for the auctions' live channels.
     pub changes: Arc<crate::auctions::changes::ProcedureChanges>,
+    /// The OCDS ocid prefix (`ocds-<prefix>-…`).
+    pub ocds_prefix: Arc<str>,
 }
 
 /// How long a write waits for its change to reach the read models before
@@ -108,6 +110,7 @@ pub fn routes(registry: &Registry) -> Routes {
         .merge(crate::contracts::routes())
         .merge(crate::auctions::routes())
         .merge(crate::search::routes())
+        .merge(crate::ocds::routes())
 }
 
 /// The application. Around every route, from the inside out: request

@@ -7,8 +7,11 @@
 //!   of a contracting process and the record package;
 //! - [`merge`] merges the releases of one contracting process into its
 //!   compiled release and its versioned release, by the merge rules read
-//!   from the release schema.
+//!   from the release schema;
+//! - [`validate`] checks OCDS documents against the vendored schemas and
+//!   codelists.
 
 pub mod merge;
 pub mod package;
 pub mod release;
+pub mod validate;

@@ -6,13 +6,13 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use jsonschema::{Draft, Retrieve, Uri, Validator};
+use jsonschema::Validator;
 use serde_json::{Value, json};
 
 use ocds::package::{record, record_package, release_package};
 use ocds::release::{BIDS_EXTENSION, EventRef, ocid, release};
+use ocds::validate::{codelist_errors, errors, release_schema, validator};
 
-const SCHEMA_URL: &str = "https://standard.open-contracting.org/schema/1__1__5/";
 const PREFIX: &str = "test01";
 const PUBLISHED: &str = "2030-04-01T00:00:00Z";
 
@@ -25,72 +25,8 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The release schema with the bids extension's `bids` field, as a patch of
-/// the fields this crate writes (`bids.details` with `id`, `date`,
-/// `status`, `tenderers`, `value`; `awards.relatedBids`): the extension
-/// itself is not vendored, so its release schema is not read here.
-fn release_schema() -> Value {
-    let mut schema = read_json(&schema_dir().join("release-schema.json"));
-    schema["properties"]["bids"] = json!({"$ref": "#/definitions/Bids"});
-    schema["definitions"]["Bids"] = json!({
-        "type": "object",
-        "properties": {"details": {"type": "array", "items": {"$ref": "#/definitions/Bid"}}},
-    });
-    schema["definitions"]["Bid"] = json!({
-        "type": "object",
-        "required": ["id"],
-        "additionalProperties": false,
-        "properties": {
-            "id": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date-time"},
-            "status": {"type": ["string", "null"],
-                       "enum": ["invited", "pending", "valid", "disqualified", "withdrawn", null]},
-            "tenderers": {"type": "array", "items": {"$ref": "#/definitions/OrganizationReference"}},
-            "value": {"$ref": "#/definitions/Value"},
-        },
-    });
-    schema["definitions"]["Award"]["properties"]["relatedBids"] =
-        json!({"type": ["array", "null"], "items": {"type": "string"}});
-    schema
-}
-
-/// Resolves the schemas' URLs to the files in `ocds/schema/` (never the
-/// network); the release schema is the one with the bids patch.
-struct Local;
-
-impl Retrieve for Local {
-    fn retrieve(
-        &self,
-        uri: &Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let uri = uri.as_str();
-        let name = uri
-            .strip_prefix(SCHEMA_URL)
-            .ok_or_else(|| format!("{uri} is not a vendored schema"))?;
-        if name == "release-schema.json" {
-            return Ok(release_schema());
-        }
-        let path = schema_dir().join(name);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(serde_json::from_str(&text)?)
-    }
-}
-
-fn validator(schema: &Value) -> Validator {
-    jsonschema::options()
-        .with_draft(Draft::Draft4)
-        .should_validate_formats(true)
-        .with_retriever(Local)
-        .build(schema)
-        .expect("the schema builds")
-}
-
 fn assert_valid(validator: &Validator, instance: &Value, what: &str) {
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|error| format!("{} at {}", error, error.instance_path()))
-        .collect();
+    let errors = errors(validator, instance);
     assert!(
         errors.is_empty(),
         "{what} is invalid:\n{}",
@@ -98,100 +34,9 @@ fn assert_valid(validator: &Validator, instance: &Value, what: &str) {
     );
 }
 
-/// The codes of a codelist CSV (its first column).
-fn codes(name: &str) -> BTreeSet<String> {
-    let path = schema_dir().join("codelists").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .skip(1)
-        .filter_map(|line| line.split(',').next())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn check_code(codelist: &str, value: &Value, where_: &str) {
-    if value.is_null() {
-        return; // a removal
-    }
-    let code = value
-        .as_str()
-        .unwrap_or_else(|| panic!("{where_} is not a string: {value}"));
-    assert!(
-        codes(codelist).contains(code),
-        "{where_} = {code} is not in {codelist}"
-    );
-}
-
 fn check_codelists(release: &Value) {
-    let id = release["id"].as_str().unwrap_or_default();
-    for tag in release["tag"].as_array().expect("tags") {
-        check_code("releaseTag.csv", tag, &format!("{id} tag"));
-    }
-    check_code(
-        "initiationType.csv",
-        &release["initiationType"],
-        &format!("{id} initiationType"),
-    );
-    for party in release["parties"].as_array().into_iter().flatten() {
-        for role in party["roles"].as_array().expect("roles") {
-            check_code("partyRole.csv", role, &format!("{id} party role"));
-        }
-    }
-    let tender = &release["tender"];
-    for (field, codelist) in [
-        ("status", "tenderStatus.csv"),
-        ("procurementMethod", "method.csv"),
-        ("mainProcurementCategory", "procurementCategory.csv"),
-        ("awardCriteria", "awardCriteria.csv"),
-    ] {
-        if let Some(value) = tender.get(field) {
-            check_code(codelist, value, &format!("{id} tender.{field}"));
-        }
-    }
-    for method in tender["submissionMethod"].as_array().into_iter().flatten() {
-        check_code(
-            "submissionMethod.csv",
-            method,
-            &format!("{id} tender.submissionMethod"),
-        );
-    }
-    for award in release["awards"].as_array().into_iter().flatten() {
-        if let Some(status) = award.get("status") {
-            check_code("awardStatus.csv", status, &format!("{id} award status"));
-        }
-    }
-    for contract in release["contracts"].as_array().into_iter().flatten() {
-        if let Some(status) = contract.get("status") {
-            check_code(
-                "contractStatus.csv",
-                status,
-                &format!("{id} contract status"),
-            );
-        }
-    }
-    let mut currencies = Vec::new();
-    collect_currencies(release, &mut currencies);
-    for currency in currencies {
-        check_code("currency.csv", &currency, &format!("{id} currency"));
-    }
-}
-
-fn collect_currencies(value: &Value, found: &mut Vec<Value>) {
-    match value {
-        Value::Object(object) => {
-            for (key, value) in object {
-                if key == "currency" {
-                    found.push(value.clone());
-                } else {
-                    collect_currencies(value, found);
-                }
-            }
-        }
-        Value::Array(values) => values
-            .iter()
-            .for_each(|value| collect_currencies(value, found)),
-        _ => {}
-    }
+    let errors = codelist_errors(release);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
 struct Stage {

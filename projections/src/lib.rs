@@ -12,7 +12,8 @@
 //!   position of its last change.
 //!
 //! With the documents, in the same transaction, each store keeps the
-//! search index ([`search`]) that search and statistics read.
+//! search index ([`search`]) that search and statistics read, and the
+//! history of every document ([`revisions`]) that OCDS releases are made of.
 //!
 //! What is public is never decided here: each procedure type's
 //! [`domain::Published`] rules render the document and redact events.
@@ -21,6 +22,7 @@ pub mod model;
 pub mod project;
 pub mod projector;
 pub mod read_store;
+pub mod revisions;
 pub mod search;
 pub mod search_query;
 pub mod view;
@@ -29,4 +31,5 @@ pub use model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQu
 pub use project::{ProjectError, Projection};
 pub use projector::Projector;
 pub use read_store::{ReadStore, ReadStoreError, Snapshot};
+pub use revisions::{RevisionChange, RevisionQuery, RevisionRow};
 pub use view::Kinds;

@@ -216,6 +216,9 @@ pub struct ChangeBatch {
     pub documents: Vec<DocumentRow>,
     pub feed: Vec<FeedRow>,
     pub contracts: Vec<ContractRow>,
+    /// Every version the batch made, in log order (a document changed
+    /// twice in one batch has two).
+    pub revisions: Vec<crate::revisions::RevisionRow>,
 }
 
 /// Where each read model is, and a digest of its whole content.

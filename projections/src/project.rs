@@ -11,6 +11,7 @@ use commands::store::{EventStore, RecordedEvent, StoreError};
 
 use crate::model::{ChangeBatch, ContractRow, DocumentRow, FeedRow};
 use crate::read_store::{ReadStore, ReadStoreError};
+use crate::revisions::RevisionRow;
 use crate::view::{Kinds, ProcedureView, ViewError};
 
 /// Procedures kept folded in memory between batches; beyond this the cache
@@ -108,6 +109,7 @@ impl Projection {
         // By (procedure, contract): a contract changed twice in one batch is
         // written once, as it ended.
         let mut contracts: BTreeMap<(String, String), ContractRow> = BTreeMap::new();
+        let mut revisions = Vec::new();
         let mut to = from;
         for event in page {
             to = event.position;
@@ -152,6 +154,12 @@ impl Projection {
                     contract,
                 );
             }
+            revisions.push(RevisionRow::of(
+                &document,
+                &envelope,
+                &event.event_type,
+                event.recorded_at,
+            ));
             folded.document = Some(document.clone());
             changed.insert(event.procedure_id.clone(), (document, feed));
         }
@@ -162,6 +170,7 @@ impl Projection {
             documents,
             feed,
             contracts: contracts.into_values().collect(),
+            revisions,
         })
     }
 

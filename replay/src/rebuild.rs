@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use commands::store::{EventStore, StoreError};
+use projections::read_store::DIGESTS;
 use projections::read_store::sqlite::SqliteReadStore;
 use projections::{Digest, Kinds, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
 
@@ -54,9 +55,9 @@ pub struct RebuildReport {
     /// How many times the live read models moved on while installing.
     pub retries: usize,
     /// Documents, feed, contracts, then the search index: the live read models before the install.
-    pub live: [Digest; 4],
+    pub live: [Digest; DIGESTS],
     /// Documents, feed, contracts, then the search index: the rebuilt read models, now installed.
-    pub rebuilt: [Digest; 4],
+    pub rebuilt: [Digest; DIGESTS],
 }
 
 impl RebuildReport {
@@ -135,6 +136,6 @@ pub async fn rebuild(
 }
 
 /// The position every read model of `digests` has reached.
-fn position(digests: &[Digest; 4]) -> u64 {
+fn position(digests: &[Digest; DIGESTS]) -> u64 {
     digests.iter().map(|d| d.position).min().unwrap_or(0)
 }

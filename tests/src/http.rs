@@ -66,6 +66,9 @@ pub const STRANGER_KEY: &str = "stranger-key-0123456789";
 /// A key no broker holds.
 pub const UNKNOWN_KEY: &str = "unknown-key-0123456789";
 
+/// The OCDS ocid prefix test servers publish under.
+pub const OCDS_PREFIX: &str = "test01";
+
 /// The spec's fixture time: every test starts at it.
 pub const START: &str = "2023-09-20T01:00:00+03:00";
 
@@ -637,6 +640,7 @@ impl TestServer {
             request_timeout: Duration::from_secs(30),
             participation: api::auctions::ParticipationKey::new(PARTICIPATION_SECRET),
             changes: Arc::default(),
+            ocds_prefix: Arc::from(OCDS_PREFIX),
         };
         let app = router(state);
         // The production connection handling, with `cdb serve`'s defaults.

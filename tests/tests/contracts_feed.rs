@@ -659,6 +659,7 @@ async fn a_contracts_page_never_splits_a_position(server: TestServer) {
             contract("p1", "b", 5),
             contract("p2", "e", 9),
         ],
+        revisions: vec![],
     })
     .await
     .expect("apply");

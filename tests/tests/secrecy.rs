@@ -61,10 +61,23 @@ fn known() -> Known {
         "cancellation_id",
         "document_id",
         "key",
+        "ocid",
     ] {
         known.add(parameter, NO_ID);
     }
     known
+}
+
+/// The OCDS ocid of the procedure at `path` (its record is scanned too).
+async fn ocid(server: &TestServer, path: &str) -> String {
+    let (status, _, body) = server.get(path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let data = &body["data"];
+    let id = data["tenderID"]
+        .as_str()
+        .or_else(|| data["auctionId"].as_str())
+        .unwrap_or_else(|| panic!("no tenderID or auctionId in {body}"));
+    format!("ocds-{}-{id}", e2e::http::OCDS_PREFIX)
 }
 
 /// Uploads `body` as `key`'s broker; answers the metadata to attach.
@@ -168,6 +181,7 @@ async fn price_quotation_bids_stay_sealed(server: TestServer) {
     let mut known = known();
     for t in [&tender, &doomed] {
         known.add("id", &t.id);
+        known.add("ocid", ocid(&server, &t.path).await);
     }
     let bids = format!("{}/bids", tender.path);
 
@@ -498,6 +512,7 @@ async fn multi_award_sale_bids_stay_sealed(server: TestServer) {
     let mut known = known();
     for s in [&sale, &doomed] {
         known.add("id", &s.id);
+        known.add("ocid", ocid(&server, &s.path).await);
     }
     let bids = format!("{}/bids", sale.path);
     let s1 = sale_bid(&server, &sale, OTHER_KEY, "71000001", "1234.56", None).await;
@@ -839,8 +854,9 @@ async fn dutch_sale_bids_stay_sealed(server: TestServer) {
     let (id, sale, token, start) = dutch_sale(&server).await;
     let (doomed_id, doomed, doomed_token, _) = dutch_sale(&server).await;
     let mut known = known();
-    for s in [&id, &doomed_id] {
+    for (s, path) in [(&id, &sale), (&doomed_id, &doomed)] {
         known.add("id", s);
+        known.add("ocid", ocid(&server, path).await);
     }
     let bids = format!("{sale}/bids");
     let d1 = dutch_bid(&server, &sale, OTHER_KEY, "72000001", None, None).await;

@@ -302,6 +302,7 @@ impl Seeder {
                 b"cdb-bench-seed-participation-secret",
             ),
             changes: Arc::default(),
+            ocds_prefix: Arc::from(ocds::release::DEFAULT_PREFIX),
         };
         Ok(Seeder {
             app: router(state),

@@ -34,7 +34,7 @@ pub struct Collection<'a> {
 /// What a change feed lists: rows of one read model, paged by the position
 /// of their last change.
 #[async_trait]
-pub trait Listing: Copy + Send + Sync + 'static {
+pub trait Listing: Clone + Send + Sync + 'static {
     type Entry: Send + 'static;
 
     /// The page `query` asks for, in feed order.
@@ -49,6 +49,29 @@ pub trait Listing: Copy + Send + Sync + 'static {
 
     /// The entry as a feed item: `{"id", "dateModified", …opt_fields}`.
     fn item(entry: &Self::Entry, fields: &[String]) -> Json;
+
+    /// A page's answer from its items and the links to this page, the next
+    /// and the previous (`{"offset", "path", "uri"}`): by default the
+    /// reference's `{"data", "next_page", "prev_page"}`.
+    fn envelope(&self, items: Vec<Json>, links: PageLinks) -> Json {
+        let mut body = Map::new();
+        body.insert("data".into(), Json::Array(items));
+        body.insert("next_page".into(), links.next);
+        if let Some(previous) = links.previous {
+            body.insert("prev_page".into(), previous);
+        }
+        Json::Object(body)
+    }
+}
+
+/// The links of one page of a feed, each `{"offset", "path", "uri"}`.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    /// This page.
+    pub this: Json,
+    pub next: Json,
+    /// Only when the client paged (an offset or `descending`).
+    pub previous: Option<Json>,
 }
 
 /// Procedures of a collection (drafts left out by the read store).
@@ -199,22 +222,23 @@ pub async fn serve_listing<L: Listing>(
         } else {
             0
         });
-    let mut body = Map::new();
-    body.insert("data".into(), Json::Array(data));
-    body.insert(
-        "next_page".into(),
-        page_link(&state.public_url, feed, &params, next, descending),
-    );
-    if offset.is_some() || descending {
+    let previous = (offset.is_some() || descending).then(|| {
         let previous = entries.first().map(L::position).or(offset).unwrap_or(0);
-        body.insert(
-            "prev_page".into(),
-            page_link(&state.public_url, feed, &params, previous, !descending),
-        );
-    }
+        page_link(&state.public_url, feed, &params, previous, !descending)
+    });
+    let this = offset.unwrap_or(if descending {
+        super::params::MAX_POSITION
+    } else {
+        0
+    });
+    let links = PageLinks {
+        this: page_link(&state.public_url, feed, &params, this, descending),
+        next: page_link(&state.public_url, feed, &params, next, descending),
+        previous,
+    };
     Ok(reply::json(
         StatusCode::OK,
-        &Json::Object(body),
+        &listing.envelope(data, links),
         params.pretty(),
     ))
 }

@@ -15,11 +15,16 @@ use commands::store::StoreLocation;
 use sha2::{Digest as _, Sha256};
 
 use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::SearchRow;
 use crate::search_query::{SearchHit, SearchQuery, StatsQuery, StatsRow};
 
 /// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
 /// have `substr`; `LIKE` would be case-insensitive in SQLite).
+/// How many digests [`ReadStore::digests`] gives: documents, feed,
+/// contracts, the search index and the history.
+pub const DIGESTS: usize = 5;
+
 pub(crate) const NOT_DRAFT: &str = "f.status <> 'draft' AND substr(f.status, 1, 6) <> 'draft.'";
 
 /// Whether stored positions disagree, which only happens when an upgrade
@@ -105,11 +110,12 @@ pub trait ReadStore: Send + Sync + 'static {
     /// are still `expected` (what the caller compared against).
     async fn replace(&self, snapshot: Snapshot, expected: u64) -> Result<(), ReadStoreError>;
 
-    /// The digests of the read models (documents, feed, contracts) with the
+    /// The digests of the read models (documents, feed, contracts, search,
+    /// revisions) with the
     /// positions they are at, read in one consistent snapshot like
     /// [`ReadStore::snapshot`] and equal to its [`Snapshot::digests`], but
     /// streamed: rows are hashed a page at a time and never held together.
-    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError>;
+    async fn digests(&self) -> Result<[Digest; DIGESTS], ReadStoreError>;
 
     /// Replaces the whole content with that of `rebuilt` (an SQLite read
     /// store nobody else writes meanwhile), in one transaction, if the
@@ -120,6 +126,26 @@ pub trait ReadStore: Send + Sync + 'static {
         rebuilt: &sqlite::SqliteReadStore,
         expected: u64,
     ) -> Result<(), ReadStoreError>;
+
+    /// A page of the history's published versions in log order, each with
+    /// the version before it when that one was published (see
+    /// [`RevisionChange::history`]).
+    async fn revisions(&self, query: &RevisionQuery)
+    -> Result<Vec<RevisionChange>, ReadStoreError>;
+
+    /// Every version of one procedure's document, in revision order.
+    async fn procedure_revisions(
+        &self,
+        procedure_id: &str,
+    ) -> Result<Vec<RevisionRow>, ReadStoreError>;
+
+    /// The procedure whose public id (`tenderID`, `auctionId`) is
+    /// `public_id`, if one is public (drafts included: their id is public
+    /// once a version is).
+    async fn procedure_by_public_id(
+        &self,
+        public_id: &str,
+    ) -> Result<Option<String>, ReadStoreError>;
 
     /// A page of the search index (see [`crate::search_query::search_sql`]).
     async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, ReadStoreError>;
@@ -140,6 +166,8 @@ pub struct Snapshot {
     pub documents: Vec<DocumentRow>,
     pub feed: Vec<FeedRow>,
     pub contracts: Vec<ContractRow>,
+    /// Ordered by procedure id, then revision.
+    pub revisions: Vec<RevisionRow>,
 }
 
 impl Snapshot {
@@ -153,7 +181,7 @@ impl Snapshot {
     /// A SHA-256 over each read model's rows in snapshot order (documents,
     /// feed, contracts). The same content gives the same digest on either
     /// backend, and the same as [`ReadStore::digests`], which streams them.
-    pub fn digests(&self) -> [Digest; 4] {
+    pub fn digests(&self) -> [Digest; DIGESTS] {
         let mut digester = Digester::default();
         self.documents.iter().for_each(|row| digester.document(row));
         // The search index is a function of the documents: what a store
@@ -173,6 +201,7 @@ impl Snapshot {
         }
         self.feed.iter().for_each(|row| digester.feed(row));
         self.contracts.iter().for_each(|row| digester.contract(row));
+        self.revisions.iter().for_each(|row| digester.revision(row));
         digester.finish(
             self.documents_position,
             self.feed_position,
@@ -181,9 +210,9 @@ impl Snapshot {
     }
 }
 
-/// The digests of the three read models, fed one row at a time (each
-/// model's rows in the order of [`ReadStore::snapshot`]: procedure id, then
-/// contract id), so that a digest never needs the whole read model in
+/// The digests of the read models, fed one row at a time (each model's
+/// rows in the order of [`ReadStore::snapshot`]: procedure id, then
+/// contract id or revision), so that a digest never needs the whole read model in
 /// memory. Every field of a row is hashed as its text followed by a zero
 /// byte.
 #[derive(Default)]
@@ -194,6 +223,7 @@ pub struct Digester {
     search: (Sha256, u64),
     feed: (Sha256, u64),
     contracts: (Sha256, u64),
+    revisions: (Sha256, u64),
 }
 
 fn hash_fields(hash: &mut (Sha256, u64), fields: &[&str]) {
@@ -250,6 +280,22 @@ impl Digester {
         );
     }
 
+    pub fn revision(&mut self, row: &RevisionRow) {
+        hash_fields(
+            &mut self.revisions,
+            &[
+                row.procedure_id.as_str(),
+                row.kind.as_str(),
+                &row.revision.to_string(),
+                &row.position.to_string(),
+                row.event_type.as_str(),
+                row.recorded_at.as_str(),
+                if row.published { "1" } else { "0" },
+                row.body.as_str(),
+            ],
+        );
+    }
+
     /// One search row's fields ([`SearchRow::digest_fields`]).
     pub fn search_row(&mut self, fields: &[String]) {
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -263,9 +309,10 @@ impl Digester {
         self.search.1 -= 1;
     }
 
-    /// Documents, feed, contracts, then the search index (at the documents'
-    /// position: it is written with them), at the given positions.
-    pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; 4] {
+    /// Documents, feed, contracts, then the search index and the history
+    /// (at the documents' position: they are written with them), at the
+    /// given positions.
+    pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; DIGESTS] {
         let digest = |read_model, position, (hash, rows): (Sha256, u64)| Digest {
             read_model,
             position,
@@ -277,6 +324,7 @@ impl Digester {
             digest(crate::model::FEED, feed, self.feed),
             digest(crate::model::CONTRACTS, contracts, self.contracts),
             digest(crate::search::SEARCH, documents, self.search),
+            digest(crate::revisions::REVISIONS, documents, self.revisions),
         ]
     }
 }

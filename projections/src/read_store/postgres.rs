@@ -13,12 +13,14 @@ use tokio_postgres::{NoTls, Row};
 
 use super::sqlite::SqliteReadStore;
 use super::{
-    Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable, uneven,
+    DIGESTS, Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable,
+    uneven,
 };
 use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::SearchRow;
 use crate::search_query::{
     Dialect, Param, SearchHit, SearchQuery, Sort, StatsQuery, StatsRow, search_sql, stats_sql,
@@ -121,13 +123,33 @@ CREATE TABLE IF NOT EXISTS read_search_facets (
 CREATE INDEX IF NOT EXISTS read_search_facets_procedure ON read_search_facets (procedure_id);
 "#;
 
+/// The history of the documents (`crate::revisions`), kept with them, and
+/// the index that finds a procedure by its public id (an ocid names it).
+const REVISIONS_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_revisions (
+    procedure_id TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    position BIGINT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    published BOOLEAN NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (procedure_id, revision)
+);
+CREATE INDEX IF NOT EXISTS read_search_public_id ON read_search (public_id);
+"#;
+
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
      DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
-     DELETE FROM read_search_facets;";
+     DELETE FROM read_search_facets; DELETE FROM read_revisions;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
+
+const REVISION_COLUMNS: &str = "r.procedure_id, r.kind, r.revision, r.position, r.event_type, \
+     r.recorded_at, r.published, r.body";
 
 const CONTRACT_COLUMNS: &str = "c.procedure_id, c.contract_id, c.kind, c.revision, c.position, \
      c.date_modified, c.status, c.body";
@@ -154,16 +176,23 @@ impl PostgresReadStore {
         let mut client = pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         tx.batch_execute(SCHEMA).await.map_err(unavailable)?;
-        // A store from before the search index has documents but no index
-        // rows: everything starts over, like an uneven upgrade.
-        let search_is_new: bool = tx
-            .query_one("SELECT to_regclass('read_search') IS NULL", &[])
+        // A store from before the search index or the history has
+        // documents but no rows there: everything starts over, like an
+        // uneven upgrade.
+        let model_is_new: bool = tx
+            .query_one(
+                "SELECT to_regclass('read_search') IS NULL OR to_regclass('read_revisions') IS NULL",
+                &[],
+            )
             .await
             .map_err(unavailable)?
             .get(0);
         tx.batch_execute(SEARCH_SCHEMA).await.map_err(unavailable)?;
+        tx.batch_execute(REVISIONS_SCHEMA)
+            .await
+            .map_err(unavailable)?;
         // Under the schema's advisory lock, so one server does this once.
-        if uneven(&positions(&tx, true).await?) || search_is_new {
+        if uneven(&positions(&tx, true).await?) || model_is_new {
             tx.batch_execute(CLEAR).await.map_err(unavailable)?;
             tx.execute("UPDATE read_positions SET position = 0", &[])
                 .await
@@ -218,6 +247,50 @@ fn feed_row(row: &Row) -> FeedRow {
         owner: row.get(6),
         bids_disclosed: row.get(7),
     }
+}
+
+fn revision_row(row: &Row) -> RevisionRow {
+    RevisionRow {
+        procedure_id: row.get(0),
+        kind: row.get(1),
+        revision: row.get::<_, i64>(2) as u64,
+        position: row.get::<_, i64>(3) as u64,
+        event_type: row.get(4),
+        recorded_at: row.get(5),
+        published: row.get(6),
+        body: row.get(7),
+    }
+}
+
+/// The history rows, one statement whatever their number.
+async fn write_revisions(
+    client: &impl GenericClient,
+    revisions: &[RevisionRow],
+) -> Result<(), ReadStoreError> {
+    if revisions.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = revisions.iter().map(|r| r.procedure_id.as_str()).collect();
+    let numbers: Vec<i64> = revisions.iter().map(|r| r.revision as i64).collect();
+    let kinds: Vec<&str> = revisions.iter().map(|r| r.kind.as_str()).collect();
+    let positions: Vec<i64> = revisions.iter().map(|r| r.position as i64).collect();
+    let types: Vec<&str> = revisions.iter().map(|r| r.event_type.as_str()).collect();
+    let times: Vec<&str> = revisions.iter().map(|r| r.recorded_at.as_str()).collect();
+    let published: Vec<bool> = revisions.iter().map(|r| r.published).collect();
+    let bodies: Vec<&str> = revisions.iter().map(|r| r.body.as_str()).collect();
+    client
+        .execute(
+            "INSERT INTO read_revisions (procedure_id, revision, kind, position, event_type, \
+             recorded_at, published, body) \
+             SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], \
+             $6::text[], $7::bool[], $8::text[])",
+            &[
+                &ids, &numbers, &kinds, &positions, &types, &times, &published, &bodies,
+            ],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 fn contract_row(row: &Row) -> ContractRow {
@@ -514,6 +587,7 @@ impl ReadStore for PostgresReadStore {
         let tx = client.transaction().await.map_err(unavailable)?;
         check_positions(&tx, batch.from).await?;
         write_rows(&tx, &batch.documents, &batch.feed, &batch.contracts).await?;
+        write_revisions(&tx, &batch.revisions).await?;
         tx.execute(
             "UPDATE read_positions SET position = $1",
             &[&(batch.to as i64)],
@@ -763,6 +837,19 @@ impl ReadStore for PostgresReadStore {
             .iter()
             .map(contract_row)
             .collect();
+        let revisions = tx
+            .query(
+                &format!(
+                    "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                     ORDER BY r.procedure_id COLLATE \"C\", r.revision"
+                ),
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(revision_row)
+            .collect();
         tx.commit().await.map_err(unavailable)?;
         let position = |name: &str| {
             positions
@@ -777,6 +864,7 @@ impl ReadStore for PostgresReadStore {
             documents,
             feed,
             contracts,
+            revisions,
         })
     }
 
@@ -801,6 +889,9 @@ impl ReadStore for PostgresReadStore {
             )
             .await?;
         }
+        for chunk in snapshot.revisions.chunks(1000) {
+            write_revisions(&tx, chunk).await?;
+        }
         tx.execute(
             "UPDATE read_positions SET position = $1",
             &[&(snapshot.position() as i64)],
@@ -810,7 +901,7 @@ impl ReadStore for PostgresReadStore {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError> {
+    async fn digests(&self) -> Result<[Digest; DIGESTS], ReadStoreError> {
         let mut client = self.pool.get().await.map_err(unavailable)?;
         let tx = client
             .build_transaction()
@@ -882,6 +973,15 @@ impl ReadStore for PostgresReadStore {
             |row| digester.search_facet(row.get(0), row.get(1), row.get(2)),
         )
         .await?;
+        digest_rows(
+            &tx,
+            &format!(
+                "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                 ORDER BY r.procedure_id COLLATE \"C\", r.revision"
+            ),
+            |row| digester.revision(&revision_row(row)),
+        )
+        .await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(digester.finish(
             position_of(&positions, DOCUMENTS),
@@ -937,10 +1037,98 @@ impl ReadStore for PostgresReadStore {
                 _ => break,
             }
         }
+        let mut after = None;
+        loop {
+            let page = rebuilt.revisions_page(after.take(), PAGE).await?;
+            write_revisions(&tx, &page).await?;
+            match page.last() {
+                Some(last) if page.len() == PAGE => {
+                    after = Some((last.procedure_id.clone(), last.revision))
+                }
+                _ => break,
+            }
+        }
         tx.execute("UPDATE read_positions SET position = $1", &[&(to as i64)])
             .await
             .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)
+    }
+
+    async fn revisions(
+        &self,
+        query: &RevisionQuery,
+    ) -> Result<Vec<RevisionChange>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let (order, compare) = if query.descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
+        let offset = query
+            .offset
+            .map_or(if query.descending { i64::MAX } else { 0 }, |o| o as i64);
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {REVISION_COLUMNS}, p.published, p.body FROM read_revisions r \
+                 LEFT JOIN read_revisions p \
+                 ON p.procedure_id = r.procedure_id AND p.revision = r.revision - 1 \
+                 WHERE r.published AND r.kind = ANY($1::text[]) AND r.position {compare} $2 \
+                 ORDER BY r.position {order} LIMIT $3"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&query.kinds, &offset, &(query.limit as i64)])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| RevisionChange {
+                revision: revision_row(row),
+                previous: match row.get::<_, Option<bool>>(8) {
+                    Some(true) => row.get(9),
+                    _ => None,
+                },
+            })
+            .collect())
+    }
+
+    async fn procedure_revisions(
+        &self,
+        procedure_id: &str,
+    ) -> Result<Vec<RevisionRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                 WHERE r.procedure_id = $1 ORDER BY r.revision"
+            ))
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&procedure_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(revision_row).collect())
+    }
+
+    async fn procedure_by_public_id(
+        &self,
+        public_id: &str,
+    ) -> Result<Option<String>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT procedure_id FROM read_search WHERE public_id = $1 \
+                 ORDER BY procedure_id COLLATE \"C\" LIMIT 1",
+            )
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_opt(&statement, &[&public_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| row.get(0)))
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, ReadStoreError> {

@@ -9,12 +9,14 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 
 use super::{
-    Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable, uneven,
+    DIGESTS, Digester, NOT_DRAFT, ReadStore, ReadStoreError, Snapshot, position_of, unavailable,
+    uneven,
 };
 use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::{SearchRow, amount_from_sortable, sortable_amount};
 use crate::search_query::{
     Dialect, Param, SearchHit, SearchQuery, Sort, StatsQuery, StatsRow, search_sql, stats_sql,
@@ -130,10 +132,32 @@ CREATE TRIGGER IF NOT EXISTS read_search_updated AFTER UPDATE ON read_search BEG
 END;
 "#;
 
+/// The history of the documents (`crate::revisions`), kept with them, and
+/// the index that finds a procedure by its public id (an ocid names it).
+const REVISIONS_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_revisions (
+    procedure_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    position INTEGER NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    published INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (procedure_id, revision)
+);
+CREATE INDEX IF NOT EXISTS read_search_public_id ON read_search (public_id);
+"#;
+
+/// The tables a store from before an upgrade may lack: its documents have
+/// no rows in them, so everything starts over.
+const LATER_TABLES: &str =
+    "SELECT count(*) < 2 FROM sqlite_master WHERE name IN ('read_search', 'read_revisions')";
+
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
      DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
-     DELETE FROM read_search_facets;";
+     DELETE FROM read_search_facets; DELETE FROM read_revisions;";
 
 const SEARCH_COLUMNS: &str = "SELECT procedure_id, kind, position, method, status, public_id, buyer, classification, \
      region, amount, currency, awarded, bids, date, date_modified, tender_start, tender_end, \
@@ -141,6 +165,9 @@ const SEARCH_COLUMNS: &str = "SELECT procedure_id, kind, position, method, statu
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
+
+const REVISION_COLUMNS: &str = "r.procedure_id, r.kind, r.revision, r.position, r.event_type, \
+     r.recorded_at, r.published, r.body";
 
 const CONTRACT_COLUMNS: &str = "c.procedure_id, c.contract_id, c.kind, c.revision, c.position, \
      c.date_modified, c.status, c.body";
@@ -232,18 +259,16 @@ impl SqliteReadStore {
         let tx = connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(unavailable)?;
-        // A store from before the search index has documents but no index
-        // rows: everything starts over, like an uneven upgrade.
-        let search_is_new: bool = tx
-            .query_row(
-                "SELECT count(*) = 0 FROM sqlite_master WHERE name = 'read_search'",
-                [],
-                |row| row.get(0),
-            )
+        // A store from before the search index or the history has
+        // documents but no rows there: everything starts over, like an
+        // uneven upgrade.
+        let model_is_new: bool = tx
+            .query_row(LATER_TABLES, [], |row| row.get(0))
             .map_err(unavailable)?;
         tx.execute_batch(SCHEMA).map_err(unavailable)?;
         tx.execute_batch(SEARCH_SCHEMA).map_err(unavailable)?;
-        if uneven(&positions(&tx)?) || search_is_new {
+        tx.execute_batch(REVISIONS_SCHEMA).map_err(unavailable)?;
+        if uneven(&positions(&tx)?) || model_is_new {
             tx.execute_batch(CLEAR).map_err(unavailable)?;
             set_positions(&tx, 0)?;
         }
@@ -363,6 +388,35 @@ impl SqliteReadStore {
     }
 }
 
+impl SqliteReadStore {
+    /// Up to `limit` history rows after (procedure id, revision) `after`, in
+    /// that order.
+    pub async fn revisions_page(
+        &self,
+        after: Option<(String, u64)>,
+        limit: usize,
+    ) -> Result<Vec<RevisionRow>, ReadStoreError> {
+        self.read(move |connection| {
+            let (procedure, revision) = after.unzip();
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                     WHERE ?1 IS NULL OR (r.procedure_id, r.revision) > (?1, ?2) \
+                     ORDER BY r.procedure_id, r.revision LIMIT ?3"
+                ))
+                .and_then(|mut s| {
+                    s.query_map(
+                        params![procedure, revision.map(|r| r as i64), limit as i64],
+                        revision_row,
+                    )?
+                    .collect()
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+}
+
 fn positions(connection: &Connection) -> Result<Vec<(&'static str, u64)>, ReadStoreError> {
     READ_MODELS
         .iter()
@@ -402,6 +456,19 @@ fn feed_row(row: &Row<'_>) -> rusqlite::Result<FeedRow> {
     })
 }
 
+fn revision_row(row: &Row<'_>) -> rusqlite::Result<RevisionRow> {
+    Ok(RevisionRow {
+        procedure_id: row.get(0)?,
+        kind: row.get(1)?,
+        revision: row.get::<_, i64>(2)? as u64,
+        position: row.get::<_, i64>(3)? as u64,
+        event_type: row.get(4)?,
+        recorded_at: row.get(5)?,
+        published: row.get(6)?,
+        body: row.get(7)?,
+    })
+}
+
 fn contract_row(row: &Row<'_>) -> rusqlite::Result<ContractRow> {
     Ok(ContractRow {
         procedure_id: row.get(0)?,
@@ -430,6 +497,7 @@ fn write_rows(
     documents: &[DocumentRow],
     feed: &[FeedRow],
     contracts: &[ContractRow],
+    revisions: &[RevisionRow],
 ) -> rusqlite::Result<()> {
     let mut upsert_document = tx.prepare_cached(
         "INSERT OR REPLACE INTO read_documents (procedure_id, kind, revision, position, body) \
@@ -483,6 +551,22 @@ fn write_rows(
             row.position as i64,
             row.date_modified,
             row.status,
+            row.body
+        ])?;
+    }
+    let mut add_revision = tx.prepare_cached(
+        "INSERT INTO read_revisions (procedure_id, revision, kind, position, event_type, \
+         recorded_at, published, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for row in revisions {
+        add_revision.execute(params![
+            row.procedure_id,
+            row.revision as i64,
+            row.kind,
+            row.position as i64,
+            row.event_type,
+            row.recorded_at,
+            row.published,
             row.body
         ])?;
     }
@@ -654,7 +738,11 @@ fn copy_attached(connection: &mut Connection, expected: u64) -> Result<(), ReadS
          region, amount, currency, awarded, bids, date, date_modified, tender_start, tender_end, \
          auction_start, month, title, description FROM rebuilt.read_search ORDER BY procedure_id; \
          INSERT INTO main.read_search_facets (facet, value, procedure_id) \
-         SELECT facet, value, procedure_id FROM rebuilt.read_search_facets;",
+         SELECT facet, value, procedure_id FROM rebuilt.read_search_facets; \
+         INSERT INTO main.read_revisions (procedure_id, revision, kind, position, event_type, \
+         recorded_at, published, body) \
+         SELECT procedure_id, revision, kind, position, event_type, recorded_at, published, body \
+         FROM rebuilt.read_revisions;",
     )
     .map_err(unavailable)?;
     set_positions(&tx, to as u64)?;
@@ -673,8 +761,14 @@ impl ReadStore for SqliteReadStore {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             check_positions(&tx, batch.from)?;
-            write_rows(&tx, &batch.documents, &batch.feed, &batch.contracts)
-                .map_err(unavailable)?;
+            write_rows(
+                &tx,
+                &batch.documents,
+                &batch.feed,
+                &batch.contracts,
+                &batch.revisions,
+            )
+            .map_err(unavailable)?;
             set_positions(&tx, batch.to)?;
             tx.commit().map_err(unavailable)
         })
@@ -888,6 +982,13 @@ impl ReadStore for SqliteReadStore {
                 ))
                 .and_then(|mut s| s.query_map([], contract_row)?.collect())
                 .map_err(unavailable)?;
+            let revisions = tx
+                .prepare(&format!(
+                    "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                     ORDER BY r.procedure_id, r.revision"
+                ))
+                .and_then(|mut s| s.query_map([], revision_row)?.collect())
+                .map_err(unavailable)?;
             let position = |name: &str| {
                 positions
                     .iter()
@@ -901,6 +1002,7 @@ impl ReadStore for SqliteReadStore {
                 documents,
                 feed,
                 contracts,
+                revisions,
             })
         })
         .await
@@ -918,6 +1020,7 @@ impl ReadStore for SqliteReadStore {
                 &snapshot.documents,
                 &snapshot.feed,
                 &snapshot.contracts,
+                &snapshot.revisions,
             )
             .map_err(unavailable)?;
             set_positions(&tx, snapshot.position())?;
@@ -926,7 +1029,7 @@ impl ReadStore for SqliteReadStore {
         .await
     }
 
-    async fn digests(&self) -> Result<[Digest; 4], ReadStoreError> {
+    async fn digests(&self) -> Result<[Digest; DIGESTS], ReadStoreError> {
         self.read(|connection| {
             // One read transaction: a WAL snapshot of every table and the
             // positions; each row is hashed as it is read.
@@ -956,6 +1059,15 @@ impl ReadStore for SqliteReadStore {
                 |row| digester.contract(&row),
             )?;
             digest_search(&tx, &mut digester)?;
+            digest_rows(
+                &tx,
+                &format!(
+                    "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                     ORDER BY r.procedure_id, r.revision"
+                ),
+                revision_row,
+                |row| digester.revision(&row),
+            )?;
             Ok(digester.finish(
                 position_of(&positions, DOCUMENTS),
                 position_of(&positions, FEED),
@@ -983,6 +1095,82 @@ impl ReadStore for SqliteReadStore {
                 .execute_batch("DETACH DATABASE rebuilt")
                 .map_err(unavailable);
             copied.and(detached)
+        })
+        .await
+    }
+
+    async fn revisions(
+        &self,
+        query: &RevisionQuery,
+    ) -> Result<Vec<RevisionChange>, ReadStoreError> {
+        let (order, compare) = if query.descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
+        let offset = query
+            .offset
+            .map_or(if query.descending { i64::MAX } else { 0 }, |o| o as i64);
+        let sql = format!(
+            "SELECT {REVISION_COLUMNS}, p.published, p.body FROM read_revisions r \
+             LEFT JOIN read_revisions p \
+             ON p.procedure_id = r.procedure_id AND p.revision = r.revision - 1 \
+             WHERE r.published AND r.kind IN ({}) AND r.position {compare} ?1 \
+             ORDER BY r.position {order} LIMIT ?2",
+            kind_list(&query.kinds)
+        );
+        let limit = query.limit as i64;
+        self.read(move |connection| {
+            connection
+                .prepare_cached(&sql)
+                .and_then(|mut s| {
+                    s.query_map(params![offset, limit], |row| {
+                        let previous_published: Option<bool> = row.get(8)?;
+                        Ok(RevisionChange {
+                            revision: revision_row(row)?,
+                            previous: match previous_published {
+                                Some(true) => row.get(9)?,
+                                _ => None,
+                            },
+                        })
+                    })?
+                    .collect()
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn procedure_revisions(
+        &self,
+        procedure_id: &str,
+    ) -> Result<Vec<RevisionRow>, ReadStoreError> {
+        let id = procedure_id.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {REVISION_COLUMNS} FROM read_revisions r \
+                     WHERE r.procedure_id = ?1 ORDER BY r.revision"
+                ))
+                .and_then(|mut s| s.query_map([id], revision_row)?.collect())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn procedure_by_public_id(
+        &self,
+        public_id: &str,
+    ) -> Result<Option<String>, ReadStoreError> {
+        let id = public_id.to_owned();
+        self.read(move |connection| {
+            connection
+                .prepare_cached(
+                    "SELECT procedure_id FROM read_search WHERE public_id = ?1 \
+                     ORDER BY procedure_id LIMIT 1",
+                )
+                .and_then(|mut s| s.query_row([id], |row| row.get(0)).optional())
+                .map_err(unavailable)
         })
         .await
     }
@@ -1097,6 +1285,79 @@ mod tests {
         }
     }
 
+    fn revision(id: &str, revision: u64, position: u64, status: &str) -> RevisionRow {
+        RevisionRow {
+            procedure_id: id.into(),
+            kind: "priceQuotation".into(),
+            revision,
+            position,
+            event_type: "Changed".into(),
+            recorded_at: "2026-07-01T12:00:00+03:00".into(),
+            published: !crate::model::is_draft(status),
+            body: format!(r#"{{"data":{{"id":"{id}","status":"{status}","n":{revision}}}}}"#),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_history_pages_published_versions_with_the_published_one_before() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = SqliteReadStore::open(&dir.path().join("read")).expect("open");
+        let mut sale = revision("s", 1, 3, "active.auction");
+        sale.kind = "basicSell-dutch".into();
+        let revisions = vec![
+            revision("a", 1, 1, "draft"),
+            revision("a", 2, 2, "active.tendering"),
+            sale,
+            revision("a", 3, 4, "active.qualification"),
+            revision("b", 1, 5, "active.tendering"),
+        ];
+        store
+            .apply(ChangeBatch {
+                from: 0,
+                to: 5,
+                revisions: revisions.clone(),
+                ..ChangeBatch::default()
+            })
+            .await
+            .expect("apply");
+        let page = |offset, limit, descending| RevisionQuery {
+            kinds: vec!["priceQuotation".into()],
+            offset,
+            limit,
+            descending,
+        };
+        let changes = store.revisions(&page(None, 10, false)).await.expect("read");
+        let at: Vec<(u64, bool)> = changes
+            .iter()
+            .map(|c| (c.revision.position, c.previous.is_some()))
+            .collect();
+        assert_eq!(at, [(2, false), (4, true), (5, false)], "no draft, no sale");
+        assert_eq!(
+            changes[1].previous.as_deref(),
+            Some(revisions[1].body.as_str())
+        );
+        let after = store
+            .revisions(&page(Some(2), 1, false))
+            .await
+            .expect("read");
+        assert_eq!(after[0].revision.position, 4);
+        let back = store.revisions(&page(None, 2, true)).await.expect("read");
+        assert_eq!(
+            back.iter().map(|c| c.revision.position).collect::<Vec<_>>(),
+            [5, 4]
+        );
+        let history = store.procedure_revisions("a").await.expect("read");
+        assert_eq!(
+            history,
+            revisions
+                .iter()
+                .filter(|r| r.procedure_id == "a")
+                .cloned()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(RevisionChange::history(history), changes[..2].to_vec());
+    }
+
     fn query(offset: Option<u64>, limit: usize, descending: bool) -> FeedQuery {
         FeedQuery {
             kinds: vec!["k".into()],
@@ -1131,6 +1392,7 @@ mod tests {
                 contract("b", "c2", 7),
                 contract("d", "c4", 9),
             ],
+            revisions: vec![],
         };
         store.apply(batch).await.expect("apply");
         let listed: Vec<String> = store
@@ -1199,6 +1461,7 @@ mod tests {
             documents: vec![document("a", 4)],
             feed: vec![feed_row("a", 4, "active")],
             contracts: vec![],
+            revisions: vec![],
         };
         store.apply(batch).await.expect("apply");
         drop(store);
@@ -1222,6 +1485,7 @@ mod tests {
                 documents: vec![document("a", 4)],
                 feed: vec![feed_row("a", 4, "active")],
                 contracts: vec![contract("a", "c1", 4)],
+                revisions: vec![],
             })
             .await
             .expect("apply");
@@ -1245,6 +1509,9 @@ mod tests {
             .map(|n| feed_row(&format!("p{n:05}"), n + 1, "active"))
             .collect();
         let contracts = vec![contract("p00001", "c2", 2), contract("p00001", "c1", 2)];
+        let revisions = (0..2500)
+            .map(|n| revision(&format!("p{n:05}"), 1, n + 1, "active"))
+            .collect();
         rebuilt
             .apply(ChangeBatch {
                 from: 0,
@@ -1252,6 +1519,7 @@ mod tests {
                 documents,
                 feed,
                 contracts,
+                revisions,
             })
             .await
             .expect("apply");
@@ -1268,6 +1536,7 @@ mod tests {
             documents: vec![document("old", 7)],
             feed: vec![feed_row("old", 7, "active")],
             contracts: vec![],
+            revisions: vec![revision("old", 1, 7, "active")],
         })
         .await
         .expect("apply");
