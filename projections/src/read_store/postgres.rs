@@ -5,6 +5,7 @@
 //! only if they are still where it started.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
@@ -156,7 +157,27 @@ const CONTRACT_COLUMNS: &str = "c.procedure_id, c.contract_id, c.kind, c.revisio
 
 pub struct PostgresReadStore {
     pool: Pool,
+    /// Documents written since the search tables were last analyzed, and
+    /// about how many rows they had then (see [`Self::analyze_if_grown`]).
+    written: AtomicU64,
+    analyzed: AtomicU64,
 }
+
+/// The planner's statistics of the search tables are refreshed once this
+/// many documents, plus a tenth of the rows at the last refresh, have been
+/// written: autovacuum's default rule, but at once rather than up to a
+/// minute later.
+const ANALYZE_THRESHOLD: u64 = 50;
+
+/// Refreshes the planner's statistics of the search tables. Without them
+/// (a store just filled, or rebuilt) PostgreSQL takes the tables for nearly
+/// empty and may join a facet to the procedures by rescanning the whole
+/// facet range once per procedure.
+const ANALYZE_SEARCH: &str = "ANALYZE read_search, read_search_facets";
+
+/// The rows of `read_search` as the statistics last counted them (-1 when
+/// never analyzed).
+const SEARCH_ROWS: &str = "SELECT reltuples FROM pg_class WHERE oid = 'read_search'::regclass";
 
 impl PostgresReadStore {
     /// Connects and creates the read-model tables if they are missing.
@@ -198,9 +219,41 @@ impl PostgresReadStore {
                 .await
                 .map_err(unavailable)?;
         }
+        let analyzed: f32 = tx
+            .query_one(SEARCH_ROWS, &[])
+            .await
+            .map_err(unavailable)?
+            .get(0);
         tx.commit().await.map_err(unavailable)?;
         drop(client);
-        Ok(PostgresReadStore { pool })
+        Ok(PostgresReadStore {
+            pool,
+            written: AtomicU64::new(0),
+            analyzed: AtomicU64::new(analyzed.max(0.0) as u64),
+        })
+    }
+
+    /// Counts `documents` more written and refreshes the search tables'
+    /// statistics when they have grown enough since the last refresh (or
+    /// always, with `force`, after a rebuild). A failure only leaves the
+    /// statistics to autovacuum: the rows are already committed.
+    async fn analyze_if_grown(&self, client: &impl GenericClient, documents: u64, force: bool) {
+        let written = self.written.fetch_add(documents, Ordering::Relaxed) + documents;
+        let analyzed = self.analyzed.load(Ordering::Relaxed);
+        if !force && written <= ANALYZE_THRESHOLD + analyzed / 10 {
+            return;
+        }
+        self.written.fetch_sub(written, Ordering::Relaxed);
+        match client.batch_execute(ANALYZE_SEARCH).await {
+            Ok(()) => {
+                let rows: f32 = match client.query_one(SEARCH_ROWS, &[]).await {
+                    Ok(row) => row.get(0),
+                    Err(_) => (analyzed + written) as f32,
+                };
+                self.analyzed.store(rows.max(0.0) as u64, Ordering::Relaxed);
+            }
+            Err(e) => tracing::warn!("cannot analyze the search tables: {e}"),
+        }
     }
 }
 
@@ -594,7 +647,10 @@ impl ReadStore for PostgresReadStore {
         )
         .await
         .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
+        tx.commit().await.map_err(unavailable)?;
+        self.analyze_if_grown(&client, batch.documents.len() as u64, false)
+            .await;
+        Ok(())
     }
 
     async fn document(&self, procedure_id: &str) -> Result<Option<DocumentRow>, ReadStoreError> {
@@ -898,7 +954,10 @@ impl ReadStore for PostgresReadStore {
         )
         .await
         .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
+        tx.commit().await.map_err(unavailable)?;
+        self.analyze_if_grown(&client, snapshot.documents.len() as u64, true)
+            .await;
+        Ok(())
     }
 
     async fn digests(&self) -> Result<[Digest; DIGESTS], ReadStoreError> {
@@ -1051,7 +1110,9 @@ impl ReadStore for PostgresReadStore {
         tx.execute("UPDATE read_positions SET position = $1", &[&(to as i64)])
             .await
             .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
+        tx.commit().await.map_err(unavailable)?;
+        self.analyze_if_grown(&client, 0, true).await;
+        Ok(())
     }
 
     async fn revisions(
