@@ -37,7 +37,7 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // Contracts of every type served, whatever its collection.
-    let kinds: Vec<&str> = app.registry.kinds().map(|kind| kind.name()).collect();
+    let kinds = app.registry.names();
     let feed = Collection {
         path: PATH,
         kinds: &kinds,

@@ -115,6 +115,11 @@ impl Registry {
         self.kinds.values()
     }
 
+    /// The names of every type served (what a route over every type lists).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.kinds.keys().copied().collect()
+    }
+
     /// The collections the registered types live in, each once, by path.
     pub fn collections(&self) -> Vec<&'static Collection> {
         let mut collections: Vec<&'static Collection> =

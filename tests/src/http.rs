@@ -736,8 +736,8 @@ impl TestServer {
 
     /// What an auditor checks after a scenario: the whole log verifies (the
     /// hash chain), and read models rebuilt from it equal the live ones
-    /// byte for byte.
-    pub async fn assert_replays(&self) {
+    /// byte for byte. Answers the rebuild's report.
+    pub async fn assert_replays(&self) -> replay::RebuildReport {
         self.settle().await;
         replay::verify(self.store.as_ref(), |_| {})
             .await
@@ -753,6 +753,7 @@ impl TestServer {
         .await
         .expect("rebuild");
         assert!(report.identical(), "{report:?}");
+        report
     }
 
     /// The store's head position: unchanged means nothing was written.

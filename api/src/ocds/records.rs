@@ -18,7 +18,7 @@ pub async fn serve(
     Path(ocid): Path<String>,
     QueryParams(query): QueryParams<reply::Query>,
 ) -> Result<Response, ApiError> {
-    let kinds: Vec<&str> = app.registry.kinds().map(|kind| kind.name()).collect();
+    let kinds = app.registry.names();
     let record = mapping::record(app.read_store().as_ref(), &app.ocds_prefix, &kinds, &ocid)
         .await
         .map_err(crate::write::store_failed)?

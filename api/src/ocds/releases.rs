@@ -28,7 +28,7 @@ pub async fn serve(
     QueryParams(params): QueryParams<FeedParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let kinds: Vec<&str> = app.registry.kinds().map(|kind| kind.name()).collect();
+    let kinds = app.registry.names();
     let feed = Collection {
         path: RELEASES_PATH,
         kinds: &kinds,
