@@ -3,20 +3,25 @@
 use serde_json::{Map, Value, json};
 
 use crate::merge::{self, MergeError};
-use crate::release::BIDS_EXTENSION;
+use crate::release::{BIDS_EXTENSION, LOTS_EXTENSION};
 
 /// The publisher named in every package: opencdb's operator.
 pub const PUBLISHER: &str = "opencdb";
 
 /// The extensions `releases` use: the bids extension when one of them has
-/// `bids`.
+/// `bids`, the lots extension when one has `tender.lots`.
 pub fn extensions<'r>(releases: impl IntoIterator<Item = &'r Value>) -> Vec<&'static str> {
+    let (mut bids, mut lots) = (false, false);
+    for release in releases {
+        bids |= release.get("bids").is_some();
+        lots |= release.pointer("/tender/lots").is_some();
+    }
     let mut extensions = Vec::new();
-    if releases
-        .into_iter()
-        .any(|release| release.get("bids").is_some())
-    {
+    if bids {
         extensions.push(BIDS_EXTENSION);
+    }
+    if lots {
+        extensions.push(LOTS_EXTENSION);
     }
     extensions
 }

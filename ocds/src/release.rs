@@ -44,6 +44,11 @@ pub const DEFAULT_PREFIX: &str = "000cdb";
 /// package's `extensions` when one of its releases has bids.
 pub const BIDS_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json";
 
+/// The official URL of the OCDS lots extension (`tender.lots`,
+/// `items.relatedLot`, `awards.relatedLots`), listed in a package's
+/// `extensions` when one of its releases has lots.
+pub const LOTS_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json";
+
 /// A document that cannot be mapped to OCDS.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
@@ -442,6 +447,10 @@ impl Mapped {
         if !items.is_empty() {
             tender.insert("items".into(), items.into());
         }
+        let lots: Vec<Value> = array(document, "lots").iter().filter_map(lot).collect();
+        if !lots.is_empty() {
+            tender.insert("lots".into(), lots.into());
+        }
         let tender_value = match kind {
             // A multi-award sale's `value` is the least price per unit: the
             // lot's value is that price times the lot's quantity.
@@ -574,7 +583,14 @@ impl Mapped {
                 // A multi-award sale's bid has a price per unit and a
                 // quantity: the bid's value is their product.
                 ProcedureKind::MultiAwardSale => unit_total(bid.get("value"), bid.get("quantity")),
-                _ => bid.get("value").and_then(value),
+                // A bid on lots has a value per lot: one lot's is the bid's.
+                _ => bid
+                    .get("value")
+                    .and_then(value)
+                    .or_else(|| match array(bid, "lotValues") {
+                        [only] => only.get("value").and_then(value),
+                        _ => None,
+                    }),
             };
             if let Some(bid_value) = bid_value {
                 detail.insert("value".into(), bid_value);
@@ -633,6 +649,9 @@ impl Mapped {
             let items: Vec<Value> = array(award, "items").iter().map(item).collect();
             if !items.is_empty() {
                 mapped.insert("items".into(), items.into());
+            }
+            if let Some(lot_id) = award.get("lotID").filter(|id| id.is_string()) {
+                mapped.insert("relatedLots".into(), json!([lot_id]));
             }
             let award_documents = documents(array(award, "documents"), Some("awardNotice"));
             if !award_documents.is_empty() {
@@ -935,6 +954,9 @@ fn item(item: &Value) -> Value {
         None => mapped.insert("id".into(), "1".into()),
     };
     texts(&mut mapped, "description", item.get("description"));
+    if let Some(lot_id) = item.get("relatedLot").filter(|id| id.is_string()) {
+        mapped.insert("relatedLot".into(), lot_id.clone());
+    }
     if let Some(classification) = item.get("classification").and_then(classification) {
         mapped.insert("classification".into(), classification);
     }
@@ -965,6 +987,28 @@ fn item(item: &Value) -> Value {
         }
     }
     Value::Object(mapped)
+}
+
+/// A lot (lots extension): `id`, `title`, `description`, `status` (the
+/// tender status codelist), `value`; `None` without a string `id`.
+fn lot(lot: &Value) -> Option<Value> {
+    let id = lot.get("id").filter(|id| id.is_string())?;
+    let mut mapped = Map::new();
+    mapped.insert("id".into(), id.clone());
+    texts(&mut mapped, "title", lot.get("title"));
+    texts(&mut mapped, "description", lot.get("description"));
+    let status = match lot.get("status").and_then(Value::as_str) {
+        Some("active") => Some("active"),
+        Some(other) => tender_status(other),
+        None => None,
+    };
+    if let Some(status) = status {
+        mapped.insert("status".into(), status.into());
+    }
+    if let Some(lot_value) = lot.get("value").and_then(value) {
+        mapped.insert("value".into(), lot_value);
+    }
+    Some(Value::Object(mapped))
 }
 
 fn classification(classification: &Value) -> Option<Value> {
@@ -1099,6 +1143,53 @@ mod tests {
 
     fn contract(id: &str, status: &str) -> Value {
         json!({"id": id, "awardID": "a1", "status": status, "value": {"amount": 90.0, "currency": "UAH"}})
+    }
+
+    #[test]
+    fn lots_their_items_bids_and_awards_map_through_the_lots_extension() {
+        let mut document = tender();
+        document["procurementMethodType"] = json!("belowThreshold");
+        document["status"] = json!("active.qualification");
+        document["lots"] = json!([{"id": "l1", "title": "Лот 1", "status": "active",
+                                  "value": {"amount": 100.0, "currency": "UAH"}}, {"no": "id"}]);
+        document["items"][0]["relatedLot"] = json!("l1");
+        document["bids"] = json!([{"id": "b1", "status": "active", "date": "2024-01-02T00:00:00+02:00",
+            "tenderers": [{"name": "Постачальник", "identifier": {"scheme": "UA-EDR", "id": "2"}}],
+            "lotValues": [{"relatedLot": "l1", "value": {"amount": 90.0, "currency": "UAH"}}]}]);
+        let mut pending = award("a1", "pending");
+        pending["lotID"] = json!("l1");
+        document["awards"] = json!([pending]);
+        let release = release("x", None, &document, event(3)).expect("maps");
+        assert_eq!(
+            release["tender"]["lots"],
+            json!([{"id": "l1", "title": "Лот 1", "status": "active",
+                    "value": {"amount": 90.0 + 10.0, "currency": "UAH"}}])
+        );
+        assert_eq!(release["tender"]["items"][0]["relatedLot"], json!("l1"));
+        assert_eq!(
+            release["bids"]["details"][0]["value"],
+            json!({"amount": 90.0, "currency": "UAH"}),
+            "one lot's value is the bid's"
+        );
+        assert_eq!(release["awards"][0]["relatedLots"], json!(["l1"]));
+        let schemas = crate::validate::Schemas::default();
+        assert_eq!(schemas.release(&release), Vec::<String>::new());
+        let package = crate::package::release_package(
+            std::slice::from_ref(&release),
+            "2024-02-01T00:00:00Z",
+            "https://cdb.example/p",
+        );
+        assert_eq!(
+            package["extensions"],
+            json!([BIDS_EXTENSION, LOTS_EXTENSION])
+        );
+        assert_eq!(schemas.release_package(&package), Vec::<String>::new());
+        let mut broken = release.clone();
+        broken["tender"]["lots"][0]["status"] = json!("active.tendering");
+        assert!(
+            !schemas.release(&broken).is_empty(),
+            "a lot's status is checked"
+        );
     }
 
     #[test]

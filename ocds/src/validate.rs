@@ -66,10 +66,13 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("a vendored OCDS schema: {e}"))
 }
 
-/// The release schema with the bids extension's `bids` field, as a patch of
-/// the fields this crate writes (`bids.details` with `id`, `date`,
-/// `status`, `tenderers`, `value`; `awards.relatedBids`): the extension
-/// itself is not vendored, so its release schema is not read here.
+/// The release schema with the bids extension's `bids` field and the lots
+/// extension's fields, as a patch of the fields this crate writes
+/// (`bids.details` with `id`, `date`, `status`, `tenderers`, `value`;
+/// `awards.relatedBids`; `tender.lots` with `id`, `title`, `description`,
+/// `status`, `value`; `items.relatedLot`; `awards.relatedLots`): the
+/// extensions themselves are not vendored, so their schemas are not read
+/// here.
 pub fn release_schema() -> Value {
     let mut schema = parse(RELEASE);
     schema["properties"]["bids"] = json!({"$ref": "#/definitions/Bids"});
@@ -91,6 +94,26 @@ pub fn release_schema() -> Value {
         },
     });
     schema["definitions"]["Award"]["properties"]["relatedBids"] =
+        json!({"type": ["array", "null"], "items": {"type": "string"}});
+    // The lots extension's fields this crate writes.
+    schema["definitions"]["Tender"]["properties"]["lots"] =
+        json!({"type": "array", "items": {"$ref": "#/definitions/Lot"}});
+    schema["definitions"]["Lot"] = json!({
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": false,
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": ["string", "null"]},
+            "description": {"type": ["string", "null"]},
+            "status": {"type": ["string", "null"],
+                       "enum": ["planning", "planned", "active", "cancelled", "unsuccessful",
+                                "complete", "withdrawn", null]},
+            "value": {"$ref": "#/definitions/Value"},
+        },
+    });
+    schema["definitions"]["Item"]["properties"]["relatedLot"] = json!({"type": ["string", "null"]});
+    schema["definitions"]["Award"]["properties"]["relatedLots"] =
         json!({"type": ["array", "null"], "items": {"type": "string"}});
     schema
 }
