@@ -55,29 +55,44 @@ pub struct Release {
 impl Listing for Releases {
     type Entry = Release;
 
+    /// Versions OCDS cannot express (a document of a type without a
+    /// public id, such as a test-only type) are left out, with a warning:
+    /// one of them must not stop everyone's releases. Reading goes on past
+    /// them, so a page is empty only where the releases end.
     async fn page(
         &self,
         read: &dyn ReadStore,
         query: &FeedQuery,
     ) -> Result<Vec<Release>, ReadStoreError> {
-        let changes = read
-            .revisions(&RevisionQuery {
-                kinds: query.kinds.clone(),
-                offset: query.offset,
-                limit: query.limit,
-                descending: query.descending,
-            })
-            .await?;
-        changes
-            .iter()
-            .map(|change| {
-                Ok(Release {
-                    position: change.revision.position,
-                    release: mapping::release(&self.prefix, change)
-                        .map_err(|e| ReadStoreError::Unavailable(e.to_string()))?,
+        let mut revisions = RevisionQuery {
+            kinds: query.kinds.clone(),
+            offset: query.offset,
+            limit: query.limit,
+            descending: query.descending,
+        };
+        loop {
+            let changes = read.revisions(&revisions).await?;
+            let Some(last) = changes.last() else {
+                return Ok(Vec::new());
+            };
+            revisions.offset = Some(last.revision.position);
+            let releases: Vec<Release> = changes
+                .iter()
+                .filter_map(|change| match mapping::release(&self.prefix, change) {
+                    Ok(release) => Some(Release {
+                        position: change.revision.position,
+                        release,
+                    }),
+                    Err(error) => {
+                        tracing::warn!(%error, "a version left out of the OCDS releases");
+                        None
+                    }
                 })
-            })
-            .collect()
+                .collect();
+            if !releases.is_empty() {
+                return Ok(releases);
+            }
+        }
     }
 
     fn position(entry: &Release) -> u64 {
