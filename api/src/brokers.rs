@@ -21,6 +21,9 @@ pub enum Role {
     Broker,
     Auction,
     Admin,
+    /// The contracting service: reports a contract signed where a
+    /// procedure's contracts are signed outside it (the open tender's).
+    Contracting,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,6 +25,8 @@ pub const PRICE_QUOTATION: &str = include_str!("../openapi/price_quotation.json"
 pub const MULTI_AWARD_SALE: &str = include_str!("../openapi/multi_award_sale.json");
 /// The Dutch sale: its schemas under the multi-award sale's `/api/procedures` paths.
 pub const DUTCH_SALE: &str = include_str!("../openapi/dutch_sale.json");
+/// belowThreshold's part.
+pub const OPEN_TENDER: &str = include_str!("../openapi/open_tender.json");
 /// Search and statistics over every type: `/api/2.5/search`, `/api/2.5/stats`.
 pub const SEARCH: &str = include_str!("../openapi/search.json");
 /// OCDS releases and records over every type: `/api/2.5/ocds/…`.

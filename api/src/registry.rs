@@ -18,6 +18,7 @@ use crate::kinds::Adapted;
 use crate::kinds::dutch_sale::DutchSaleAdapter;
 use crate::kinds::live_auction::LiveAuction;
 use crate::kinds::multi_award_sale::SaleAdapter;
+use crate::kinds::open_tender::OpenTenderAdapter;
 use crate::kinds::price_quotation::PriceQuotationAdapter;
 use crate::openapi::OpenApiError;
 use crate::procedure::kind::Erased;
@@ -83,7 +84,9 @@ impl Registry {
         // The Dutch sale's auction is always the CDB's.
         let registry = Registry::new()
             .with(Adapted(PriceQuotationAdapter))
-            .with(LiveAuction::<_, Dutch>::new(dutch));
+            .with(LiveAuction::<_, Dutch>::new(dutch))
+            // The open tender's reverse auction is the CDB's.
+            .with(LiveAuction::<_, TurnBased>::new(Adapted(OpenTenderAdapter)));
         match settings.sale_auction {
             AuctionRunner::Cdb => registry.with(LiveAuction::<_, TurnBased>::new(sale)),
             AuctionRunner::External => registry.with(sale),

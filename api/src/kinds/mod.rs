@@ -8,6 +8,7 @@
 pub mod dutch_sale;
 pub mod live_auction;
 pub mod multi_award_sale;
+pub mod open_tender;
 pub mod price_quotation;
 
 use std::sync::Arc;
@@ -83,6 +84,35 @@ pub trait Rules: Send + Sync + 'static {
         Err(refused(Refusal::not_found("data")))
     }
 
+    /// `POST …/questions` ([`Resource::Questions`]).
+    async fn ask_question(&self, _ports: &Ports<'_>, _data: Json) -> Answer<Self> {
+        Err(refused(Refusal::not_found("data")))
+    }
+
+    /// `PATCH …/questions/{id}`: the answer ([`Resource::Questions`]).
+    async fn answer_question(&self, _ports: &Ports<'_>, _id: String, _data: Json) -> Answer<Self> {
+        Err(refused(Refusal::not_found("data")))
+    }
+
+    /// `POST …/lots` ([`Resource::Lots`]).
+    async fn add_lot(&self, _ports: &Ports<'_>, _data: Json) -> Answer<Self> {
+        Err(refused(Refusal::not_found("data")))
+    }
+
+    /// `PATCH …/lots/{id}` ([`Resource::Lots`]).
+    async fn edit_lot(&self, _ports: &Ports<'_>, _id: String, _data: Json) -> Answer<Self> {
+        Err(refused(Refusal::not_found("data")))
+    }
+
+    /// `PATCH …/contracts/{id}`: by default the shared contract request
+    /// ([`Requests::contract_patch`]); a type whose contracts are signed
+    /// elsewhere reads who is asking first.
+    async fn edit_contract(&self, ports: &Ports<'_>, id: String, data: Json) -> Answer<Self> {
+        let edit = body::part(data)?;
+        let actor = actor::<Self::Procedure>(ports);
+        mapped(Self::Procedure::contract_patch(actor, id, edit))
+    }
+
     /// `POST …/auction` by the auction module ([`Resource::Auction`]).
     async fn record_auction(&self, _ports: &Ports<'_>, _outcome: AuctionOutcome) -> Answer<Self> {
         Err(refused(Refusal::not_found("auction")))
@@ -105,6 +135,19 @@ pub fn actor<P: Requests>(ports: &Ports<'_>) -> P::Actor {
     P::broker(
         &ports.caller.broker.name,
         ports.caller.token_hash.as_deref(),
+    )
+}
+
+/// A fresh owner token and transfer token: their hashes for the command,
+/// the tokens for the answer's `access` (shown once).
+pub fn owner_tokens() -> (String, String, Json) {
+    let token = access::new_token();
+    let transfer = access::new_token();
+    let shown = json!({ "token": token, "transfer": transfer });
+    (
+        access::hash_token(&token),
+        access::hash_token(&transfer),
+        shown,
     )
 }
 
@@ -199,10 +242,14 @@ impl<R: Rules> Adapter for Adapted<R> {
                 ))
             }
             Write::EditContract { contract_id, data } => {
-                let edit = body::part(data)?;
-                let actor = actor::<R::Procedure>(ports);
-                mapped(R::Procedure::contract_patch(actor, contract_id, edit))
+                rules.edit_contract(ports, contract_id, data).await
             }
+            Write::AskQuestion { data } => rules.ask_question(ports, data).await,
+            Write::AnswerQuestion { question_id, data } => {
+                rules.answer_question(ports, question_id, data).await
+            }
+            Write::AddLot { data } => rules.add_lot(ports, data).await,
+            Write::EditLot { lot_id, data } => rules.edit_lot(ports, lot_id, data).await,
             Write::Cancel { data } => rules.cancel(ports, data).await,
             Write::EditCancellation {
                 cancellation_id,

@@ -14,9 +14,9 @@ use domain::procedures::price_quotation::{
 };
 use domain::procurement::Refusal;
 use serde::Deserialize;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
-use super::{Answer, Creation, Place, Rules, actor, mapped};
+use super::{Answer, Creation, Place, Rules, actor, mapped, owner_tokens};
 use crate::error::ApiError;
 use crate::procedure::{Ports, Prepared, Resource, SchedulerPorts, TENDERS};
 use crate::write::refused;
@@ -197,16 +197,4 @@ async fn catalogue_facts(
             Err(catalogue_unreachable())
         }
     }
-}
-
-/// A fresh owner token and transfer token, for the answer's `access`.
-fn owner_tokens() -> (String, String, Json) {
-    let token = access::new_token();
-    let transfer = access::new_token();
-    let shown = json!({ "token": token, "transfer": transfer });
-    (
-        access::hash_token(&token),
-        access::hash_token(&transfer),
-        shown,
-    )
 }

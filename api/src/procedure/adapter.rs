@@ -35,6 +35,10 @@ pub enum Resource {
     CancellationEdits,
     /// `GET`/`POST …/auction`: the auction hand-off.
     Auction,
+    /// `GET`/`POST …/questions`, `PATCH …/questions/{id}` (the answer).
+    Questions,
+    /// `GET`/`POST …/lots`, `PATCH …/lots/{id}`.
+    Lots,
 }
 
 /// The object a document is attached to.
@@ -107,6 +111,24 @@ pub enum Write {
         target: Target,
         document_id: String,
         document: Box<DocumentInput>,
+    },
+    /// `POST …/questions`.
+    AskQuestion {
+        data: Json,
+    },
+    /// `PATCH …/questions/{question_id}`: the answer.
+    AnswerQuestion {
+        question_id: String,
+        data: Json,
+    },
+    /// `POST …/lots`.
+    AddLot {
+        data: Json,
+    },
+    /// `PATCH …/lots/{lot_id}`.
+    EditLot {
+        lot_id: String,
+        data: Json,
     },
     /// `POST …/auction` by the auction service.
     RecordAuction {

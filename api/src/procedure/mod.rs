@@ -1,7 +1,7 @@
 //! The generic HTTP layer every procedure type is served by. One set of
 //! handlers for the resources procedures have (the procedure, bids, awards,
-//! contracts, cancellations, documents on each, the auction hand-off,
-//! ownership), parameterised by the procedure type: a request on an existing
+//! contracts, cancellations, questions, lots, documents on each, the auction
+//! hand-off, ownership), parameterised by the procedure type: a request on an existing
 //! procedure is dispatched on its stored kind, a `POST` that creates one on
 //! the selector field of its body (`procurementMethodType`,
 //! `sellingMethod`), as the reference API picks its view on the shared
@@ -15,7 +15,6 @@ pub mod adapter;
 pub mod auction;
 pub mod bids;
 pub mod call;
-pub mod cancellations;
 pub mod collection;
 pub mod dispatch;
 pub mod documents;

@@ -1,16 +1,19 @@
-//! Awards, contracts and cancellations: lists and objects read from the
-//! public document, and `PATCH` of one object. One set of handlers serves
-//! the three, parameterised by an [`Object`] marker type.
+//! Awards, contracts, cancellations, questions and lots: lists and objects
+//! read from the public document, `PATCH` of one object and, for the kinds
+//! a caller adds ([`Added`]), `POST` of a new one. One set of handlers
+//! serves them all, parameterised by an [`Object`] marker type.
 
 use axum::extract::Path;
 use axum::response::Response;
-use serde_json::Value as Json;
+use domain::procurement::Refusal;
+use serde_json::{Value as Json, json};
 
 use super::call::Call;
 use super::lists::{public_item, public_list};
 use super::{Resource, Write};
 use crate::error::ApiError;
 use crate::reply;
+use crate::write::refused;
 
 /// A kind of object a procedure holds a public list of.
 pub trait Object: Send + Sync + 'static {
@@ -25,9 +28,16 @@ pub trait Object: Send + Sync + 'static {
     fn edit(id: String, data: Json) -> Write;
 }
 
+/// A kind of object a caller adds with `POST` on its list.
+pub trait Added: Object {
+    fn add(data: Json) -> Write;
+}
+
 pub struct Awards;
 pub struct Contracts;
 pub struct Cancellations;
+pub struct Questions;
+pub struct Lots;
 
 impl Object for Awards {
     const FIELD: &'static str = "awards";
@@ -60,6 +70,72 @@ impl Object for Cancellations {
             data,
         }
     }
+}
+
+impl Added for Cancellations {
+    fn add(data: Json) -> Write {
+        Write::Cancel { data }
+    }
+}
+
+impl Object for Questions {
+    const FIELD: &'static str = "questions";
+    const ID_FIELD: &'static str = "question_id";
+    const RESOURCE: Resource = Resource::Questions;
+    const EDIT: Resource = Resource::Questions;
+    fn edit(question_id: String, data: Json) -> Write {
+        Write::AnswerQuestion { question_id, data }
+    }
+}
+
+impl Added for Questions {
+    fn add(data: Json) -> Write {
+        Write::AskQuestion { data }
+    }
+}
+
+impl Object for Lots {
+    const FIELD: &'static str = "lots";
+    const ID_FIELD: &'static str = "lot_id";
+    const RESOURCE: Resource = Resource::Lots;
+    const EDIT: Resource = Resource::Lots;
+    fn edit(lot_id: String, data: Json) -> Write {
+        Write::EditLot { lot_id, data }
+    }
+}
+
+impl Added for Lots {
+    fn add(data: Json) -> Write {
+        Write::AddLot { data }
+    }
+}
+
+/// `POST …/{list}`: a new object, answered 201 with its `Location`. The
+/// new object is the one the write says it made or, for a procedure whose
+/// events do not name it (a lot is added by editing the procedure's
+/// terms, which keep the lots in order), the last of the list.
+pub async fn create<O: Added>(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
+    let broker = call.broker()?;
+    let data = call.data()?;
+    let written = call
+        .write((&id, Some(O::RESOURCE)), broker, O::add(data))
+        .await?;
+    let procedure = written.procedure.as_ref();
+    let made = written.made.clone().or_else(|| {
+        public_list(procedure, O::FIELD)
+            .last()
+            .and_then(|object| object.get("id"))
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+    });
+    let object_id = made.ok_or_else(|| refused(Refusal::not_found(O::ID_FIELD)))?;
+    let object = public_item(procedure, O::FIELD, &object_id, O::ID_FIELD)?;
+    Ok(reply::created(
+        &call.app.public_url,
+        &call.path(&format!("/{id}/{}/{object_id}", O::FIELD)),
+        &json!({ "data": object }),
+        call.pretty(),
+    ))
 }
 
 pub async fn list<O: Object>(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {

@@ -6,10 +6,8 @@
 use axum::Extension;
 
 use super::documents::{OfAward, OfBid, OfCancellation, OfContract};
-use super::objects::{Awards, Cancellations, Contracts};
-use super::{
-    Collection, Resource, auction, bids, cancellations, documents, itself as procedure, objects,
-};
+use super::objects::{Awards, Cancellations, Contracts, Lots, Questions};
+use super::{Collection, Resource, auction, bids, documents, itself as procedure, objects};
 use crate::registry::Registry;
 use crate::routes::{Endpoint, Routes, get, post};
 
@@ -114,7 +112,7 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
         routes = routes
             .route(
                 at("/{id}/cancellations"),
-                get(objects::list::<Cancellations>).post(cancellations::create),
+                get(objects::list::<Cancellations>).post(objects::create::<Cancellations>),
             )
             .route(at("/{id}/cancellations/{cancellation_id}"), object)
             .route(
@@ -124,6 +122,28 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
             .route(
                 at("/{id}/cancellations/{cancellation_id}/documents/{document_id}"),
                 document_of::<OfCancellation>(),
+            );
+    }
+    if has(Resource::Questions) {
+        routes = routes
+            .route(
+                at("/{id}/questions"),
+                get(objects::list::<Questions>).post(objects::create::<Questions>),
+            )
+            .route(
+                at("/{id}/questions/{question_id}"),
+                get(objects::read::<Questions>).patch(objects::patch::<Questions>),
+            );
+    }
+    if has(Resource::Lots) {
+        routes = routes
+            .route(
+                at("/{id}/lots"),
+                get(objects::list::<Lots>).post(objects::create::<Lots>),
+            )
+            .route(
+                at("/{id}/lots/{lot_id}"),
+                get(objects::read::<Lots>).patch(objects::patch::<Lots>),
             );
     }
     routes.layer(Extension(collection))

@@ -121,6 +121,15 @@ pub enum Command {
         lot_id: String,
         results: Vec<AuctionResult>,
     },
+    /// The auction the CDB runs itself reports its ranking (through
+    /// [`crate::handoff::AuctionHandOff::auction_outcome`], which has no
+    /// state): bids by id, best first, and no lot. The decider names the
+    /// tender's one lot and puts the results in the tender's bid order, then
+    /// applies the rules of [`Command::RecordAuction`], which stays the
+    /// outside module's positional report on a named lot (its URL's).
+    RecordAuctionOutcome {
+        outcome: crate::handoff::AuctionOutcome,
+    },
     /// The owner decides an award. `qualified` is the request's flag,
     /// checked as the reference's model does (spec §10.2).
     QualifyAward {

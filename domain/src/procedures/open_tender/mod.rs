@@ -1,7 +1,8 @@
 //! belowThreshold ("спрощена закупівля"): the open tender with an enquiry
 //! period and a reverse auction, awarded to the lowest price. Spec:
-//! `shared/spec/open-tender.md`. The decider only: it is not wired into
-//! the HTTP API, the projections or the registry yet.
+//! `shared/spec/open-tender.md`. The decider, with its auction run by the
+//! server through `RunsAuction<TurnBased>` ([`auction_handoff`]); the
+//! hand-off commands remain for an outside auction module.
 //!
 //! The life of a tender, one file per concern:
 //! - [`tender`]: the document and its one lot; created `draft`, edited by
@@ -16,13 +17,19 @@
 //!   lot value ≤ the lot's (`hasValueRestriction`) in its currency; at
 //!   `tenderPeriod.endDate` drafts are deleted and then no bid →
 //!   `unsuccessful`, one bid (or `hasAuction` false) → straight to
-//!   `active.qualification`, two or more → `active.auction`; the auction
-//!   module's results → `active.qualification`, an award for the cheapest
+//!   `active.qualification`, two or more → `active.auction`; the
+//!   auction's results (the server's, or an outside module's) →
+//!   `active.qualification`, an award for the cheapest
 //!   bid; an unsuccessful award passes to the next; an active one →
 //!   `active.awarded` and a pending contract, `complete` when contracting
 //!   activates it; every award unsuccessful → `unsuccessful` once the last
 //!   complaint period is over; cancellation by the owner with its signed
 //!   report (not in `draft` nor `active.auction`);
+//! - [`auction_handoff`]: the lot's descending turn-based auction the
+//!   server runs (`Auctioned<OpenTender, TurnBased>`) from the lot's
+//!   `auctionPeriod.startDate`, its `minimalStep` and the bids in it, its
+//!   ranking recorded as [`Command::RecordAuctionOutcome`]; what an outside
+//!   auction module may read;
 //! - [`command`], [`event`], [`state`]; [`wire`]: which intent each
 //!   request asks for; [`disclosure`]: what readers see.
 //!
@@ -59,6 +66,7 @@
 //! (§9.4), inline bid documents (batch mode), required criteria (A10),
 //! `contractTemplateName`, claims and complaints, funders tenders (§18).
 
+pub mod auction_handoff;
 pub mod award;
 pub mod bid;
 pub mod cancellation;

@@ -1,9 +1,11 @@
-//! The auction module's report (spec §9.2, §9.3): the lot's final amounts,
-//! then the first award; the bids are opened.
+//! The auction's report (spec §9.2, §9.3), from the outside module or the
+//! auction the CDB runs: the lot's final amounts, then the first award;
+//! the bids are opened.
 
 use super::qualification::next_award;
 use super::schedule::opened;
 use crate::Context;
+use crate::handoff::AuctionOutcome as HandOffOutcome;
 use crate::procedures::common::{lookup, refusals};
 use crate::procedures::open_tender::event::{AuctionOutcome, ParticipationUrl};
 use crate::procedures::open_tender::{
@@ -104,6 +106,48 @@ pub(super) fn set_urls(
         participation_urls,
         at: context.now,
     }])
+}
+
+/// The outcome of the auction the CDB runs (spec §9.2 by bid id): for the
+/// tender's one lot (§13), each tender bid in the tender's order with its
+/// final amount, or none when it took no part; then [`record`]'s rules, so
+/// both reports end in the same events. A bid the outcome names twice, or
+/// one the tender does not have, is refused as a positional report naming
+/// a wrong bid is.
+pub(super) fn record_outcome(
+    state: &State,
+    outcome: &HandOffOutcome,
+    context: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let tender = lookup::root(state)?;
+    if tender.status != TenderStatus::ActiveAuction {
+        return Err(refusals::status_refusal(tender, "report auction results"));
+    }
+    let lot_id = tender
+        .lot()
+        .map(|lot| lot.id.clone())
+        .ok_or_else(|| Refusal::not_found("lot_id"))?;
+    for (index, reported) in outcome.bids.iter().enumerate() {
+        let twice = outcome.bids[..index].iter().any(|b| b.id == reported.id);
+        if twice || !tender.bids.iter().any(|bid| bid.id == reported.id) {
+            return Err(on_bids(
+                "Auction bids should be identical to the tender bids",
+            ));
+        }
+    }
+    let results: Vec<AuctionResult> = tender
+        .bids
+        .iter()
+        .map(|bid| AuctionResult {
+            bid_id: Some(bid.id.clone()),
+            amount: outcome
+                .bids
+                .iter()
+                .find(|reported| reported.id == bid.id)
+                .map(|reported| reported.value.amount),
+        })
+        .collect();
+    record(state, &lot_id, &results, context)
 }
 
 pub(super) fn record(

@@ -125,6 +125,9 @@ fn decide_now(
         Command::RecordAuction { lot_id, results } => {
             auction::record(state, lot_id, results, context)
         }
+        Command::RecordAuctionOutcome { outcome } => {
+            auction::record_outcome(state, outcome, context)
+        }
         Command::QualifyAward {
             actor,
             award_id,

@@ -3,6 +3,7 @@
 //! refusal expected.
 
 mod auction;
+mod auction_engine;
 mod bidding;
 mod cancellation;
 mod creation;
