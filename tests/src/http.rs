@@ -15,8 +15,9 @@
 //!   [`CatalogueMode`]), read by the production [`HttpCatalogue`] adapter;
 //! - document storage: a temporary directory;
 //! - brokers: `broker` ([`BROKER_KEY`]) and `other` ([`OTHER_KEY`]), both
-//!   with the `broker` role, and `auction` ([`AUCTION_KEY`]) with the
-//!   `auction` role.
+//!   with the `broker` role, `auction` ([`AUCTION_KEY`]) with the
+//!   `auction` role and `contracting` ([`CONTRACTING_KEY`]) with the
+//!   `contracting` role.
 //!
 //! The client helpers ([`TestServer::post`] and friends) answer
 //! `(status, headers, JSON body)` and fail the test on any 5xx answer: the
@@ -63,6 +64,8 @@ pub const OTHER_KEY: &str = "other-key-0123456789";
 pub const AUCTION_KEY: &str = "auction-key-0123456789";
 /// A broker that takes part in nothing: the outsider of secrecy tests.
 pub const STRANGER_KEY: &str = "stranger-key-0123456789";
+/// The contracting service's key (role `contracting`).
+pub const CONTRACTING_KEY: &str = "contracting-key-0123456789";
 /// A key no broker holds.
 pub const UNKNOWN_KEY: &str = "unknown-key-0123456789";
 
@@ -514,7 +517,8 @@ pub fn brokers_toml() -> String {
         "[[broker]]\nname = \"broker\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n\n\
          [[broker]]\nname = \"other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n\n\
          [[broker]]\nname = \"stranger\"\nkey = \"{STRANGER_KEY}\"\nroles = [\"broker\"]\n\n\
-         [[broker]]\nname = \"auction\"\nkey = \"{AUCTION_KEY}\"\nroles = [\"auction\"]\n"
+         [[broker]]\nname = \"auction\"\nkey = \"{AUCTION_KEY}\"\nroles = [\"auction\"]\n\n\
+         [[broker]]\nname = \"contracting\"\nkey = \"{CONTRACTING_KEY}\"\nroles = [\"contracting\"]\n"
     )
 }
 
@@ -906,11 +910,18 @@ impl TestServer {
     /// Uploads a document body (`POST /api/2.5/documents`) as `broker`;
     /// answers the metadata to attach it by.
     pub async fn upload(&self, title: &str, format: &str, body: &[u8]) -> Json {
+        self.upload_as(BROKER_KEY, title, format, body).await
+    }
+
+    /// [`TestServer::upload`] as the broker of `key` (a bidder's broker
+    /// uploads its bid's documents: only it may read them back until bids
+    /// open).
+    pub async fn upload_as(&self, key: &str, title: &str, format: &str, body: &[u8]) -> Json {
         let (status, _, json) = self
             .send_raw(
                 Method::POST,
                 &format!("/api/2.5/documents?title={title}"),
-                Some(BROKER_KEY),
+                Some(key),
                 Some(format),
                 Some(body.to_vec()),
             )

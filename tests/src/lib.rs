@@ -32,6 +32,7 @@ pub mod clock;
 pub mod conformance;
 pub mod dutch;
 pub mod http;
+pub mod ot;
 pub mod pg;
 pub mod pq;
 pub mod sale;

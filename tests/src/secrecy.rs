@@ -52,12 +52,12 @@ pub fn viewers(owner_token: &str) -> Vec<Viewer> {
 /// The ids a path parameter can take, by parameter name.
 #[derive(Debug, Clone, Default)]
 pub struct Known {
-    pub values: BTreeMap<&'static str, Vec<String>>,
+    pub values: BTreeMap<String, Vec<String>>,
 }
 
 impl Known {
-    pub fn add(&mut self, parameter: &'static str, value: impl Into<String>) {
-        let values = self.values.entry(parameter).or_default();
+    pub fn add(&mut self, parameter: impl Into<String>, value: impl Into<String>) {
+        let values = self.values.entry(parameter.into()).or_default();
         let value = value.into();
         if !values.contains(&value) {
             values.push(value);
@@ -210,9 +210,50 @@ pub fn shows(body: &str, marker: &str) -> bool {
     })
 }
 
-/// Reads everything `viewers` can get: every GET route of the router with
-/// every known id, the feeds and the event log in every form, the answers
-/// to `probes`. No answer may be a server error.
+/// The id no object has: what a route of objects no scanned procedure
+/// holds is probed with.
+const ABSENT: &str = "0123456789abcdef0123456789abcdef";
+
+/// `route` as `(procedure route, list, parameter)` when it is one object of
+/// a list in the procedure's document, `<collection>/{id}/<list>/{<x>}`
+/// (`…/lots/{lot_id}`).
+fn listed_object(route: &str) -> Option<(&str, &str, &str)> {
+    let (holder, parameter) = route.strip_suffix('}')?.rsplit_once("/{")?;
+    let (procedure, list) = holder.rsplit_once('/')?;
+    let ok = procedure.ends_with("/{id}") && !list.contains('{') && !parameter.contains('/');
+    ok.then_some((procedure, list, parameter))
+}
+
+/// `known` with the ids of every object the procedures' public documents
+/// list for a route of one such object (questions, lots, awards…), so a
+/// type's new sub-resource is scanned with real ids without the scan
+/// being told about it; a route whose list no procedure has is probed
+/// with an id nothing has.
+async fn with_listed_ids(server: &TestServer, routes: &[String], known: &Known) -> Known {
+    let mut found = known.clone();
+    let ids = known.values.get("id").cloned().unwrap_or_default();
+    for route in routes {
+        let Some((procedure, list, parameter)) = listed_object(route) else {
+            continue;
+        };
+        for id in &ids {
+            let (status, _, body) = server.get(&procedure.replace("{id}", id), None, None).await;
+            if status != StatusCode::OK {
+                continue;
+            }
+            for object in body["data"][list].as_array().into_iter().flatten() {
+                if let Some(object_id) = object["id"].as_str() {
+                    found.add(parameter, object_id);
+                }
+            }
+        }
+        if !found.values.contains_key(parameter) {
+            found.add(parameter, ABSENT);
+        }
+    }
+    found
+}
+
 /// `known` with the ocid of every procedure the OCDS releases show, so
 /// that every record is scanned whatever the procedure's type.
 async fn with_ocids(server: &TestServer, known: &Known) -> Known {
@@ -230,6 +271,9 @@ async fn with_ocids(server: &TestServer, known: &Known) -> Known {
     known
 }
 
+/// Reads everything `viewers` can get: every GET route of the router with
+/// every known id, the feeds and the event log in every form, the answers
+/// to `probes`. No answer may be a server error.
 pub async fn collect(
     server: &TestServer,
     known: &Known,
@@ -237,12 +281,13 @@ pub async fn collect(
     probes: &[Probe],
 ) -> Scan {
     server.settle().await;
-    let known = &with_ocids(server, known).await;
     let routes: Vec<_> = api::server::routes(&server.registry)
         .entries()
         .into_iter()
         .filter(|route| route.method == Method::GET)
         .collect();
+    let paths: Vec<String> = routes.iter().map(|route| route.path.clone()).collect();
+    let known = &with_listed_ids(server, &paths, &with_ocids(server, known).await).await;
     let mut answers = Vec::new();
     for route in &routes {
         let parameterised = route.path.contains('{');
@@ -389,6 +434,19 @@ mod tests {
 
     #[test]
     #[should_panic(expected = "has a path parameter {award_id}")]
+    fn objects_of_a_procedure_list_are_recognised() {
+        assert_eq!(
+            listed_object("/api/2.5/tenders/{id}/lots/{lot_id}"),
+            Some(("/api/2.5/tenders/{id}", "lots", "lot_id"))
+        );
+        assert_eq!(
+            listed_object("/api/2.5/tenders/{id}/bids/{bid_id}/documents/{document_id}"),
+            None
+        );
+        assert_eq!(listed_object("/api/2.5/tenders/{id}"), None);
+    }
+
+    #[test]
     fn an_unknown_parameter_is_loud() {
         expand("/x/{award_id}", &Known::default());
     }

@@ -15,6 +15,8 @@
 //! A Dutch sale's sealed round-2 bid is seen by nobody, on the auction's
 //! own routes either, until round 2 ends.
 
+mod open_tender;
+
 use std::collections::BTreeSet;
 
 use axum::http::Method;
@@ -26,10 +28,13 @@ use e2e::pq::{activated, bid_request, end_tendering, read};
 use e2e::secrecy::{Known, Probe, Scan, check, collect, viewers};
 use serde_json::{Value as Json, json};
 
+use open_tender::open_tender_bids_stay_sealed;
+
 e2e::on_both_backends!(
     price_quotation_bids_stay_sealed,
     multi_award_sale_bids_stay_sealed,
-    dutch_sale_bids_stay_sealed
+    dutch_sale_bids_stay_sealed,
+    open_tender_bids_stay_sealed
 );
 
 const NO_ID: &str = "0123456789abcdef0123456789abcdef";
@@ -41,6 +46,7 @@ fn every_published_kind_is_scanned() {
         domain::procedures::price_quotation::KIND,
         domain::procedures::multi_award_sale::KIND,
         domain::procedures::dutch_sale::KIND,
+        domain::procedures::open_tender::KIND,
     ]
     .into();
     let registry = api::registry::Registry::builtin(Default::default());
