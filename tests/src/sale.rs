@@ -237,6 +237,7 @@ pub async fn link_query(server: &TestServer, bid_path: &str, token: &str) -> Str
     assert_eq!(status, StatusCode::OK, "{body}");
     let url = body["data"]["participationUrl"]
         .as_str()
+        .or_else(|| body["data"]["lotValues"][0]["participationUrl"].as_str())
         .unwrap_or_else(|| panic!("no participationUrl: {body}"));
     let (page, query) = url.split_once('?').expect("a query");
     assert!(

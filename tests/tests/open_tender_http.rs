@@ -165,6 +165,16 @@ async fn whole_life(server: TestServer) {
     // The reverse auction, run by the server.
     let document = ot::at(&server, &tender, ot::tender_end(&document)).await;
     assert_eq!(document["status"], "active.auction", "{document}");
+    // Where the reference puts them: the auction on the lot, each
+    // bidder's link on its lot value (read with its token).
+    let auction_url = document["lots"][0]["auctionUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no lot auctionUrl: {document}"));
+    assert!(
+        auction_url.ends_with(&format!("/auctions/{}", tender.id)),
+        "{auction_url}"
+    );
+    assert!(document.get("auctionUrl").is_none(), "{document}");
     assert_sealed(&server, &tender, &[(&a, 480), (&b, 490), (&c, 500)]).await;
     let bidders = [&a, &b, &c];
     let mut links = Vec::new();

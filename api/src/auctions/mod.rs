@@ -220,9 +220,15 @@ pub fn add_participation_url(
         return;
     }
     let expires = end + participation::VALID_AFTER_END;
-    if let Some(bid) = bid.as_object_mut() {
-        let url = app.participation.url(&app.public_url, id, bid_id, expires);
-        bid.insert("participationUrl".to_owned(), Json::String(url));
+    let url = Json::String(app.participation.url(&app.public_url, id, bid_id, expires));
+    // A bid priced per lot carries the link on each lot value, as the
+    // reference's lot procedures do; other bids carry it themselves.
+    if let Some(values) = bid.get_mut("lotValues").and_then(Json::as_array_mut) {
+        for value in values.iter_mut().filter_map(Json::as_object_mut) {
+            value.insert("participationUrl".to_owned(), url.clone());
+        }
+    } else if let Some(bid) = bid.as_object_mut() {
+        bid.insert("participationUrl".to_owned(), url);
     }
 }
 

@@ -31,7 +31,19 @@ where
             &state.auction_url,
             envelope.get_mut("data").and_then(Json::as_object_mut),
         ) {
-            data.insert("auctionUrl".to_owned(), Json::String(url.clone()));
+            // A procedure in lots shows the URL on its lot, as the
+            // reference's lot procedures do (one auction per procedure: a
+            // second lot is refused by the types that have lots).
+            match data.get_mut("lots").and_then(Json::as_array_mut) {
+                Some(lots) => {
+                    for lot in lots.iter_mut().filter_map(Json::as_object_mut) {
+                        lot.insert("auctionUrl".to_owned(), Json::String(url.clone()));
+                    }
+                }
+                None => {
+                    data.insert("auctionUrl".to_owned(), Json::String(url.clone()));
+                }
+            }
             if let Some(document) = protocol_document::<E>(state, url, data) {
                 let documents = data
                     .entry("documents")
