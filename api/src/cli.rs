@@ -136,6 +136,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CDB_SALE_AUCTION", value_enum, default_value_t = AuctionRunner::Cdb)]
     pub sale_auction: AuctionRunner,
 
+    /// Who runs the open tender's (belowThreshold) lot auctions: `cdb`
+    /// (the server, with its page at /auctions/{id}) or `external` (an
+    /// outside auction module through `…/auction/{lot_id}`).
+    #[arg(long, env = "CDB_TENDER_AUCTION", value_enum, default_value_t = AuctionRunner::Cdb)]
+    pub tender_auction: AuctionRunner,
+
     /// The secret participation links are signed with (at least 32
     /// characters). Every server of one deployment needs the same one.
     /// Without it a random secret is made at start-up, and links stop

@@ -70,6 +70,8 @@ pub struct Builtin {
     /// Who runs the multi-award sale's auction (the Dutch sale's is always
     /// run by the CDB).
     pub sale_auction: AuctionRunner,
+    /// Who runs the open tender's lot auctions.
+    pub tender_auction: AuctionRunner,
 }
 
 impl Registry {
@@ -84,9 +86,12 @@ impl Registry {
         // The Dutch sale's auction is always the CDB's.
         let registry = Registry::new()
             .with(Adapted(PriceQuotationAdapter))
-            .with(LiveAuction::<_, Dutch>::new(dutch))
-            // The open tender's reverse auction is the CDB's.
-            .with(LiveAuction::<_, TurnBased>::new(Adapted(OpenTenderAdapter)));
+            .with(LiveAuction::<_, Dutch>::new(dutch));
+        let tender = Adapted(OpenTenderAdapter);
+        let registry = match settings.tender_auction {
+            AuctionRunner::Cdb => registry.with(LiveAuction::<_, TurnBased>::new(tender)),
+            AuctionRunner::External => registry.with(tender),
+        };
         match settings.sale_auction {
             AuctionRunner::Cdb => registry.with(LiveAuction::<_, TurnBased>::new(sale)),
             AuctionRunner::External => registry.with(sale),

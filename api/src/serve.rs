@@ -183,6 +183,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let registry = Registry::builtin(Builtin {
         sale_periods,
         sale_auction: args.sale_auction,
+        tender_auction: args.tender_auction,
     });
     let participation = participation_key(args.auction_secret.as_deref())?;
     let clock = server_clock(args.clock_rate)?;

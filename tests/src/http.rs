@@ -554,6 +554,7 @@ impl TestServer {
     pub async fn with_external_auction(self) -> TestServer {
         let registry = Registry::builtin(api::registry::Builtin {
             sale_auction: api::registry::AuctionRunner::External,
+            tender_auction: api::registry::AuctionRunner::External,
             ..Default::default()
         });
         self.restart_with(Arc::new(registry)).await

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use e2e::http::{BROKER_KEY, CONTRACTING_KEY, OTHER_KEY, STRANGER_KEY, StatusCode, TestServer};
+use e2e::http::{
+    AUCTION_KEY, BROKER_KEY, CONTRACTING_KEY, OTHER_KEY, STRANGER_KEY, StatusCode, TestServer,
+};
 use e2e::ot::{self, Bid, OpenTender};
 use serde_json::{Value as Json, json};
 
@@ -18,6 +20,7 @@ e2e::on_both_backends!(
     one_bid_skips_the_auction,
     no_bids_is_unsuccessful,
     cancelled_during_tendering_keeps_bids_sealed,
+    an_outside_auction_module_hands_off_per_lot,
 );
 
 async fn link(server: &TestServer, bid: &Bid) -> String {
@@ -405,5 +408,77 @@ async fn cancelled_during_tendering_keeps_bids_sealed(server: TestServer) {
     let document = ot::at(&server, &tender, ot::tender_end(&document)).await;
     assert_eq!(document["status"], "cancelled", "{document}");
     assert_sealed(&server, &tender, &[(&a, 480), (&b, 490)]).await;
+    server.assert_replays().await;
+}
+
+/// With `--tender-auction external` the auction is an outside module's:
+/// it reads the lot and the sealed bids, sets the URLs and reports the
+/// results per lot, as the reference's auction module does.
+async fn an_outside_auction_module_hands_off_per_lot(server: TestServer) {
+    let server = server.with_external_auction().await;
+    let tender = ot::published(&server).await;
+    let document = ot::read(&server, &tender).await;
+    ot::at(&server, &tender, ot::enquiry_end(&document)).await;
+    let a = ot::bid(&server, &tender, OTHER_KEY, 1, 480).await;
+    let b = ot::bid(&server, &tender, STRANGER_KEY, 2, 490).await;
+    let document = ot::at(&server, &tender, ot::tender_end(&document)).await;
+    assert_eq!(document["status"], "active.auction", "{document}");
+    let auction = format!("{}/auction", tender.path);
+    let (status, _, body) = server.get(&auction, Some(BROKER_KEY), None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the auction role: {body}"
+    );
+    let (status, _, view) = server.get(&auction, Some(AUCTION_KEY), None).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(
+        view["data"]["bids"].as_array().map(Vec::len),
+        Some(2),
+        "{view}"
+    );
+
+    let lot = &tender.lot_id;
+    let page = format!("http://auction.example/tenders/{}_{lot}", tender.id);
+    let bids: Vec<Json> = [&a, &b]
+        .iter()
+        .map(|bid| {
+            json!({
+                "id": bid.id,
+                "lotValues": [{"relatedLot": lot, "participationUrl": format!("{page}?key_for_bid={}", bid.id)}]
+            })
+        })
+        .collect();
+    let (status, _, body) = server
+        .patch(
+            &format!("{auction}/{lot}"),
+            Some(AUCTION_KEY),
+            Some(json!({"data": {"lots": [{"id": lot, "auctionUrl": page}], "bids": bids}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let document = ot::read(&server, &tender).await;
+    assert_eq!(document["lots"][0]["auctionUrl"], json!(page), "{document}");
+    let (_, _, mine) = server.get(&a.owned(""), Some(OTHER_KEY), None).await;
+    assert_eq!(
+        mine["data"]["lotValues"][0]["participationUrl"],
+        json!(format!("{page}?key_for_bid={}", a.id)),
+        "{mine}"
+    );
+
+    let (status, _, body) = server
+        .post(
+            &format!("{auction}/{lot}"),
+            Some(AUCTION_KEY),
+            Some(json!({"data": {"bids": [
+                {"id": a.id, "lotValues": [{"relatedLot": lot, "value": {"amount": 470}}]},
+                {"id": b.id, "lotValues": [{"relatedLot": lot, "value": {"amount": 460}}]}
+            ]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let document = ot::read(&server, &tender).await;
+    assert_eq!(document["status"], "active.qualification", "{document}");
+    assert_eq!(document["awards"][0]["bid_id"], json!(b.id), "{document}");
     server.assert_replays().await;
 }

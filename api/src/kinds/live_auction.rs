@@ -1,7 +1,7 @@
 //! The adapter of a procedure type whose auction the CDB runs itself: the
 //! type's own adapter with its procedure joined to an auction engine
 //! (`domain::auction::Auctioned`). Requests are the type's own; the
-//! outside hand-off (`…/auction`) is gone, since the auction's result now
+//! outside hand-off (`…/auction`, `…/auction/{lot_id}`) is gone, since the auction's result now
 //! comes from the engine in the same log.
 
 use std::marker::PhantomData;
@@ -27,7 +27,7 @@ impl<A: Adapter, E> LiveAuction<A, E> {
             .resources()
             .iter()
             .copied()
-            .filter(|resource| *resource != Resource::Auction)
+            .filter(|resource| !matches!(resource, Resource::Auction | Resource::LotAuction))
             .collect();
         let openapi = without_handoff(inner.openapi());
         LiveAuction {
@@ -39,7 +39,8 @@ impl<A: Adapter, E> LiveAuction<A, E> {
     }
 }
 
-/// `fragment` without the paths of the `…/auction` hand-off; a fragment
+/// `fragment` without the paths of the `…/auction` hand-off (and its
+/// per-lot `…/auction/{lot_id}`); a fragment
 /// that is not JSON is left for the document's assembly to report.
 fn without_handoff(fragment: &str) -> String {
     let Ok(mut document) = serde_json::from_str::<serde_json::Value>(fragment) else {
@@ -49,7 +50,7 @@ fn without_handoff(fragment: &str) -> String {
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
     {
-        paths.retain(|path, _| !path.ends_with("/auction"));
+        paths.retain(|path, _| !path.ends_with("/auction") && !path.contains("/auction/"));
     }
     document.to_string()
 }

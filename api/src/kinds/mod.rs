@@ -118,6 +118,28 @@ pub trait Rules: Send + Sync + 'static {
         Err(refused(Refusal::not_found("auction")))
     }
 
+    /// `PATCH …/auction/{lot_id}` by the auction module
+    /// ([`Resource::LotAuction`]).
+    async fn lot_auction_urls(
+        &self,
+        _ports: &Ports<'_>,
+        _lot: String,
+        _data: Json,
+    ) -> Answer<Self> {
+        Err(refused(Refusal::not_found("auction")))
+    }
+
+    /// `POST …/auction/{lot_id}` by the auction module
+    /// ([`Resource::LotAuction`]).
+    async fn record_lot_auction(
+        &self,
+        _ports: &Ports<'_>,
+        _lot: String,
+        _data: Json,
+    ) -> Answer<Self> {
+        Err(refused(Refusal::not_found("auction")))
+    }
+
     /// What the auction may read ([`Resource::Auction`]).
     fn auction_view(&self, _state: &StateOf<Self>) -> Result<Json, Refusal> {
         Err(Refusal::not_found("auction"))
@@ -283,6 +305,12 @@ impl<R: Rules> Adapter for Adapted<R> {
                 Ok(Prepared::command(command))
             }
             Write::RecordAuction { outcome } => rules.record_auction(ports, outcome).await,
+            Write::LotAuctionUrls { lot_id, data } => {
+                rules.lot_auction_urls(ports, lot_id, data).await
+            }
+            Write::RecordLotAuction { lot_id, data } => {
+                rules.record_lot_auction(ports, lot_id, data).await
+            }
             // The generic layer maps participation itself (`Live`).
             Write::Participate(_) => Err(refused(Refusal::not_found("auction"))),
         }

@@ -2,12 +2,16 @@
 //! and transfer tokens, its one lot added or edited through `…/lots` (an
 //! edit of the tender's terms), questions by any broker and answers by the
 //! owner through `…/questions`; its reverse auction runs in the server
-//! (registered wrapped in `LiveAuction` with the turn-based engine), and
+//! (registered wrapped in `LiveAuction` with the turn-based engine) or, with
+//! `--tender-auction external`, in an outside module through the per-lot
+//! hand-off (`…/auction/{lot_id}`), and
 //! its contract is reported signed by the contracting service. The rules
 //! are the domain's (`domain::procedures::open_tender`).
 
 use async_trait::async_trait;
+use domain::AuctionHandOff;
 use domain::auction::{Auctioned, TurnBased};
+use domain::handoff::AuctionOutcome;
 use domain::procedures::open_tender::{
     self as ot, AuctionSlot, Command, Config, LotInput, OpenTender, QuestionInput, TenderEdit, wire,
 };
@@ -46,6 +50,10 @@ impl Rules for OpenTenderAdapter {
             Resource::CancellationEdits,
             Resource::Questions,
             Resource::Lots,
+            // The outside module's hand-off, served when the server does
+            // not run the auction itself (`--tender-auction external`).
+            Resource::Auction,
+            Resource::LotAuction,
         ],
         openapi: crate::openapi::OPEN_TENDER,
     };
@@ -145,6 +153,34 @@ impl Rules for OpenTenderAdapter {
         merged.insert("id".to_owned(), Json::String(id));
         *lot = body::part(Json::Object(merged))?;
         lots_edit(ports, lots)
+    }
+
+    /// The lot-less report of an outside module: the tender's one lot.
+    async fn record_auction(&self, ports: &Ports<'_>, outcome: AuctionOutcome) -> Answer<Self> {
+        let service = &ports.caller.broker.name;
+        Ok(Prepared::command(OpenTender::auction_outcome(
+            service, outcome,
+        )))
+    }
+
+    fn auction_view(&self, state: &ot::State) -> Result<Json, Refusal> {
+        OpenTender::auction_view(state)
+    }
+
+    async fn lot_auction_urls(&self, _ports: &Ports<'_>, lot: String, data: Json) -> Answer<Self> {
+        Ok(Prepared::command(wire::auction_urls(
+            lot,
+            body::part(data)?,
+        )))
+    }
+
+    async fn record_lot_auction(
+        &self,
+        _ports: &Ports<'_>,
+        lot: String,
+        data: Json,
+    ) -> Answer<Self> {
+        mapped(wire::auction_results(lot, body::part(data)?))
     }
 
     /// Contracts are signed in contracting (spec §11): the contracting

@@ -35,6 +35,9 @@ pub enum Resource {
     CancellationEdits,
     /// `GET`/`POST …/auction`: the auction hand-off.
     Auction,
+    /// `PATCH`/`POST …/auction/{lot_id}`: the hand-off per lot (the
+    /// outside module's URLs, then its results).
+    LotAuction,
     /// `GET`/`POST …/questions`, `PATCH …/questions/{id}` (the answer).
     Questions,
     /// `GET`/`POST …/lots`, `PATCH …/lots/{id}`.
@@ -133,6 +136,17 @@ pub enum Write {
     /// `POST …/auction` by the auction service.
     RecordAuction {
         outcome: AuctionOutcome,
+    },
+    /// `PATCH …/auction/{lot_id}` by the auction service: the lot's
+    /// `auctionUrl` and the bidders' `participationUrl`s.
+    LotAuctionUrls {
+        lot_id: String,
+        data: Json,
+    },
+    /// `POST …/auction/{lot_id}` by the auction service: the lot's results.
+    RecordLotAuction {
+        lot_id: String,
+        data: Json,
     },
     /// A participant's request to the auction the CDB runs, through its
     /// participation link; the generic layer maps it ([`Live`]).
@@ -242,7 +256,9 @@ pub trait Adapter: Send + Sync + 'static {
     /// The broker role recorded with a write (`broker`, `auction`).
     fn role(&self, write: &Write) -> &'static str {
         match write {
-            Write::RecordAuction { .. } => "auction",
+            Write::RecordAuction { .. }
+            | Write::LotAuctionUrls { .. }
+            | Write::RecordLotAuction { .. } => "auction",
             Write::Participate(_) => "participant",
             _ => "broker",
         }

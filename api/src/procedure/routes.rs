@@ -9,7 +9,7 @@ use super::documents::{OfAward, OfBid, OfCancellation, OfContract};
 use super::objects::{Awards, Cancellations, Contracts, Lots, Questions};
 use super::{Collection, Resource, auction, bids, documents, itself as procedure, objects};
 use crate::registry::Registry;
-use crate::routes::{Endpoint, Routes, get, post};
+use crate::routes::{Endpoint, Routes, get, patch, post};
 
 /// `GET`, `PATCH` and `PUT` of one document of holder `H`.
 fn document_of<H: documents::Holder>() -> Endpoint {
@@ -54,6 +54,12 @@ fn collection_routes(collection: &'static Collection, has: impl Fn(Resource) -> 
     }
     if has(Resource::Auction) {
         routes = routes.route(at("/{id}/auction"), get(auction::read).post(auction::post));
+    }
+    if has(Resource::LotAuction) {
+        routes = routes.route(
+            at("/{id}/auction/{lot_id}"),
+            patch(auction::patch_lot).post(auction::post_lot),
+        );
     }
     if has(Resource::Bids) {
         routes = routes

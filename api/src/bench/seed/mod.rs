@@ -10,6 +10,8 @@
 //! open (draft, tendering) come last, with periods ending after the last
 //! simulated moment, so no later scheduler pass moves them on.
 
+mod open_tender;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +45,7 @@ pub const DEFAULT_SEED: u64 = 20_231_001;
 
 const BROKER_KEY: &str = "seed-broker-key-0123456789";
 const OTHER_KEY: &str = "seed-other-key-0123456789";
+const CONTRACTING_KEY: &str = "seed-contracting-key-0123456789";
 const PROFILE: &str = "655360-30230000-889652-40000777";
 const AGREEMENT: &str = "2e14a78a2074952d5a2d256c3c004dda";
 /// Links recorded in the events are built on `cdb serve`'s default URL.
@@ -171,6 +174,7 @@ enum Type {
     PriceQuotation,
     Sale,
     Dutch,
+    OpenTender,
 }
 
 impl Type {
@@ -179,6 +183,7 @@ impl Type {
             Type::PriceQuotation => domain::procedures::price_quotation::KIND,
             Type::Sale => domain::procedures::multi_award_sale::KIND,
             Type::Dutch => domain::procedures::dutch_sale::KIND,
+            Type::OpenTender => domain::procedures::open_tender::KIND,
         }
     }
 }
@@ -195,7 +200,12 @@ enum Outcome {
 /// Which procedure ends how: every type in turn; ending outcomes first,
 /// open ones last (see the module documentation).
 fn plan(n: usize, rng: &mut StdRng) -> Vec<(Type, Outcome)> {
-    let types = [Type::PriceQuotation, Type::Sale, Type::Dutch];
+    let types = [
+        Type::PriceQuotation,
+        Type::Sale,
+        Type::Dutch,
+        Type::OpenTender,
+    ];
     let mut ending = Vec::new();
     let mut open = Vec::new();
     for i in 0..n {
@@ -204,6 +214,8 @@ fn plan(n: usize, rng: &mut StdRng) -> Vec<(Type, Outcome)> {
             (_, 0 | 1, _) | (_, _, 0..=2) => Outcome::Complete,
             (_, 2, _) => Outcome::Unsuccessful,
             (Type::PriceQuotation, 3, _) => Outcome::Draft,
+            // Half the open tenders here are drafts, half cancelled.
+            (Type::OpenTender, 3, _) if (i / types.len()).is_multiple_of(2) => Outcome::Draft,
             (_, 3, _) => Outcome::Cancelled,
             _ => Outcome::Tendering,
         };
@@ -278,7 +290,8 @@ impl Seeder {
         let brokers = Brokers::parse(
             &format!(
                 "[[broker]]\nname = \"seed\"\nkey = \"{BROKER_KEY}\"\nroles = [\"broker\"]\n\n\
-                 [[broker]]\nname = \"seed-other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n"
+                 [[broker]]\nname = \"seed-other\"\nkey = \"{OTHER_KEY}\"\nroles = [\"broker\"]\n\n\
+                 [[broker]]\nname = \"seed-contracting\"\nkey = \"{CONTRACTING_KEY}\"\nroles = [\"contracting\"]\n"
             ),
             Path::new("seed-brokers.toml"),
         )
@@ -456,6 +469,7 @@ impl Seeder {
             Type::PriceQuotation => self.price_quotation(outcome, rng).await?,
             Type::Sale => self.sale(outcome, rng).await?,
             Type::Dutch => self.dutch(outcome, rng).await?,
+            Type::OpenTender => self.open_tender(outcome, rng).await?,
         };
         let document = self.get(&path).await?;
         Ok(document["data"]["status"]
