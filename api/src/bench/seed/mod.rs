@@ -562,14 +562,32 @@ impl Seeder {
         if outcome != Outcome::Complete {
             return Ok(path);
         }
-        let tender = self.get(&path).await?;
-        let award = tender["data"]["awards"]
-            .as_array()
-            .and_then(|awards| awards.iter().find(|a| a["status"] == "pending"))
-            .map(|a| text(&a["id"]))
-            .transpose()?;
-        let Some(award) = award else {
+        let Some(contract) = self.qualify_first(&path, &token, rng).await? else {
             return Ok(path);
+        };
+        self.clock.advance(TimeDelta::days(rng.random_range(1..5)));
+        self.json(
+            Method::PATCH,
+            &owned(&format!("/contracts/{contract}")),
+            BROKER_KEY,
+            json!({"data": {"status": "active"}}),
+        )
+        .await?;
+        Ok(path)
+    }
+
+    /// The owner of tender `path` signs and accepts its pending award, if
+    /// any; answers the pending contract that made.
+    async fn qualify_first(
+        &self,
+        path: &str,
+        token: &str,
+        rng: &mut StdRng,
+    ) -> Result<Option<String>, SeedError> {
+        let owned = |suffix: &str| format!("{path}{suffix}?acc_token={token}");
+        let tender = self.get(path).await?;
+        let Some(award) = first_with(&tender["data"]["awards"], "pending") else {
+            return Ok(None);
         };
         self.clock
             .advance(TimeDelta::hours(rng.random_range(1..48)));
@@ -582,22 +600,8 @@ impl Seeder {
             json!({"data": {"status": "active", "qualified": true}}),
         )
         .await?;
-        let tender = self.get(&path).await?;
-        if let Some(contract) = tender["data"]["contracts"]
-            .as_array()
-            .and_then(|c| c.iter().find(|c| c["status"] == "pending"))
-        {
-            let contract = text(&contract["id"])?;
-            self.clock.advance(TimeDelta::days(rng.random_range(1..5)));
-            self.json(
-                Method::PATCH,
-                &owned(&format!("/contracts/{contract}")),
-                BROKER_KEY,
-                json!({"data": {"status": "active"}}),
-            )
-            .await?;
-        }
-        Ok(path)
+        let tender = self.get(path).await?;
+        Ok(first_with(&tender["data"]["contracts"], "pending"))
     }
 
     async fn sign_tender(&self, uri: &str, what: &str) -> Result<(), SeedError> {

@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::{
     BROKER_KEY, CONTRACTING_KEY, OTHER_KEY, Outcome, SUPPLIERS, SeedError, Seeder, amount, firm,
-    first_with, money, text, title, words,
+    money, text, title, words,
 };
 
 impl Seeder {
@@ -145,32 +145,18 @@ impl Seeder {
         if outcome != Outcome::Complete {
             return Ok(path);
         }
-        let tender = self.get(&path).await?;
-        let Some(award) = first_with(&tender["data"]["awards"], "pending") else {
+        let Some(contract) = self.qualify_first(&path, &token, rng).await? else {
             return Ok(path);
         };
-        self.clock
-            .advance(TimeDelta::hours(rng.random_range(1..48)));
-        self.sign_tender(&owned(&format!("/awards/{award}/documents")), &award)
-            .await?;
+        // Contracts of belowThreshold are signed in contracting.
+        self.clock.advance(TimeDelta::days(rng.random_range(1..5)));
         self.json(
             Method::PATCH,
-            &owned(&format!("/awards/{award}")),
-            BROKER_KEY,
-            json!({"data": {"status": "active", "qualified": true}}),
+            &format!("{path}/contracts/{contract}"),
+            CONTRACTING_KEY,
+            json!({"data": {"status": "active"}}),
         )
         .await?;
-        let tender = self.get(&path).await?;
-        if let Some(contract) = first_with(&tender["data"]["contracts"], "pending") {
-            self.clock.advance(TimeDelta::days(rng.random_range(1..5)));
-            self.json(
-                Method::PATCH,
-                &format!("{path}/contracts/{contract}"),
-                CONTRACTING_KEY,
-                json!({"data": {"status": "active"}}),
-            )
-            .await?;
-        }
         Ok(path)
     }
 
