@@ -212,10 +212,13 @@ async fn current_lots(ports: &Ports<'_>) -> Result<Vec<LotInput>, ApiError> {
 }
 
 fn lots_edit(ports: &Ports<'_>, lots: Vec<LotInput>) -> Answer<OpenTenderAdapter> {
-    let edit = TenderEdit {
-        lots: Some(lots),
-        ..TenderEdit::default()
-    };
+    let edit = TenderEdit::new(
+        ot::TenderEditFields {
+            lots: Some(lots),
+            ..Default::default()
+        },
+        Default::default(),
+    );
     let actor = actor::<OpenTender>(ports);
     mapped(wire::tender_patch(actor, edit, slot()))
 }

@@ -75,6 +75,7 @@ pub mod config;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+pub mod extended;
 pub mod periods;
 pub mod question;
 pub mod state;
@@ -94,8 +95,8 @@ pub use event::{AuctionOutcome, Event, ParticipationUrl, TenderingOutcome};
 pub use question::{Question, QuestionInput};
 pub use state::State;
 pub use tender::{
-    AuctionPeriod, EnquiryPeriod, Lot, LotInput, LotStatus, Tender, TenderEdit, TenderInput,
-    TenderStatus, Terms,
+    AuctionPeriod, EnquiryPeriod, Lot, LotInput, LotStatus, Particulars, Tender, TenderEdit,
+    TenderEditFields, TenderFields, TenderInput, TenderStatus, Terms,
 };
 
 pub use crate::procedures::common::BidStage;
