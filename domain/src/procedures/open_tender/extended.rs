@@ -8,11 +8,14 @@
 //! object. serde's `flatten` is not used because it silently accepts any
 //! unknown key; here the extra fields are taken out by name and the rest
 //! goes to the shared type, whose `deny_unknown_fields` still refuses a
-//! rogue field (the reference's "Rogue field").
+//! rogue field (the reference's "Rogue field") at its full path.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::value::StringDeserializer;
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value as Json};
@@ -62,20 +65,106 @@ impl<T, E> DerefMut for With<T, E> {
     }
 }
 
-impl<'de, T: DeserializeOwned, E: Extra> Deserialize<'de> for With<T, E> {
+impl<'de, T: Deserialize<'de>, E: Extra> Deserialize<'de> for With<T, E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Map::<String, Json>::deserialize(deserializer)?;
-        let mut extra = Map::new();
-        for name in E::FIELDS {
-            if let Some(value) = fields.remove(*name) {
-                extra.insert((*name).to_owned(), value);
-            }
+        deserializer.deserialize_map(WithVisitor(PhantomData))
+    }
+}
+
+struct WithVisitor<T, E>(PhantomData<(T, E)>);
+
+impl<'de, T: Deserialize<'de>, E: Extra> Visitor<'de> for WithVisitor<T, E> {
+    type Value = With<T, E>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an object")
+    }
+
+    /// The shared type reads the object through [`Filtered`], entry by
+    /// entry from the caller's own map, so a refusal inside it still names
+    /// its whole path (`items.classification.x`); the extra fields are set
+    /// aside on the way.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut filtered = Filtered {
+            map,
+            fields: E::FIELDS,
+            extra: Map::new(),
+        };
+        let base = T::deserialize(FilteredObject(&mut filtered))?;
+        Ok(With {
+            base,
+            extra: extra_fields(filtered.extra)?,
+        })
+    }
+}
+
+/// The extra fields, read from the values set aside. Each is tried alone
+/// first, so that a refusal names the field it is in (`signerInfo.x`),
+/// the path the caller's deserializer no longer sees.
+fn extra_fields<E: Extra, Error: serde::de::Error>(extra: Map<String, Json>) -> Result<E, Error> {
+    for (key, value) in &extra {
+        let alone = Map::from_iter([(key.clone(), value.clone())]);
+        if let Err(error) = E::deserialize(Json::Object(alone)) {
+            let message = error.to_string();
+            let within = ["unknown field `", "missing field `"]
+                .iter()
+                .find_map(|lead| {
+                    let rest = message.strip_prefix(lead)?;
+                    Some(format!("{lead}{key}.{rest}"))
+                })
+                .unwrap_or(message);
+            return Err(Error::custom(within));
         }
-        // The shared type's own messages ("unknown field `x`") pass on, so
-        // the API still names the rogue field.
-        let base = T::deserialize(Json::Object(fields)).map_err(D::Error::custom)?;
-        let extra = E::deserialize(Json::Object(extra)).map_err(D::Error::custom)?;
-        Ok(With { base, extra })
+    }
+    E::deserialize(Json::Object(extra)).map_err(Error::custom)
+}
+
+/// A map without the extra fields, which it keeps in `extra`.
+struct Filtered<A> {
+    map: A,
+    fields: &'static [&'static str],
+    extra: Map<String, Json>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for &mut Filtered<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<String>()? {
+            if self.fields.contains(&key.as_str()) {
+                let value = self.map.next_value::<Json>()?;
+                self.extra.insert(key, value);
+                continue;
+            }
+            return seed
+                .deserialize(StringDeserializer::<A::Error>::new(key))
+                .map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// [`Filtered`] as the object the shared type deserialises from.
+struct FilteredObject<'f, A>(&'f mut Filtered<A>);
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for FilteredObject<'_, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self.0)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 

@@ -1,7 +1,7 @@
 //! The requests of the HTTP API under `/api/2.5/tenders` as intents: which
 //! [`Command`] each body asks for, refusing a status the request may not
-//! name with the reference's texts before any rule is looked at. Not yet
-//! used by the API (the type is not registered).
+//! name with the reference's texts before any rule is looked at; the API's
+//! adapter is `api/src/kinds/open_tender.rs`.
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
