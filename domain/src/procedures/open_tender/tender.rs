@@ -8,7 +8,7 @@ use serde_with::skip_serializing_none;
 
 use super::extended::{Extra, Party, TenderItem, With};
 use super::{Award, Bid, Cancellation, Contract, Question};
-use crate::procurement::{Document, Money, Period};
+use crate::procurement::{Amount, Document, Money, Period};
 
 /// The status names of the reference API (spec §1, §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,8 +199,23 @@ pub struct Particulars {
     pub description_ru: Option<String>,
     pub funders: Option<Vec<Party>>,
     pub inspector: Option<Party>,
-    pub guarantee: Option<Money>,
+    pub guarantee: Option<Guarantee>,
+    /// Only `test` (the sandbox's); checked with the terms.
     pub mode: Option<String>,
+}
+
+/// The bid guarantee: an amount and its currency, no VAT flag (the
+/// reference's `Guarantee` model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guarantee {
+    pub amount: Amount,
+    #[serde(default = "uah")]
+    pub currency: String,
+}
+
+fn uah() -> String {
+    "UAH".to_owned()
 }
 
 impl Extra for Particulars {

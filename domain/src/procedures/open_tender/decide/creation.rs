@@ -42,7 +42,7 @@ fn derive_terms(
         return Err(Refusal::invalid("items", "Please provide at least 1 item."));
     }
     check_quantities(&base_items(&terms.items), "items")?;
-    require_funders_for_inspector(&terms)?;
+    check_particulars(&terms)?;
     let mut seen = std::collections::BTreeSet::new();
     for item in terms.items.iter_mut() {
         let id = item.id.get_or_insert_with(|| new_id(context)).clone();
@@ -361,11 +361,18 @@ pub(super) fn edit(
     })
 }
 
-/// The reference's model refuses an inspector on a tender without funders
-/// (the inspector reviews funders' tenders; its review requests are
-/// deferred).
-fn require_funders_for_inspector(terms: &Terms) -> Result<(), Refusal> {
+/// The reference's model refuses a `mode` other than the sandbox's `test`,
+/// and an inspector on a tender without funders (the inspector reviews
+/// funders' tenders; its review requests are deferred).
+fn check_particulars(terms: &Terms) -> Result<(), Refusal> {
     let particulars = &terms.particulars;
+    if particulars
+        .mode
+        .as_deref()
+        .is_some_and(|mode| mode != "test")
+    {
+        return Err(refusals::one_of("mode", &["test"]).as_list());
+    }
     let funded = particulars.funders.as_ref().is_some_and(|f| !f.is_empty());
     if particulars.inspector.is_some() && !funded {
         return Err(

@@ -119,6 +119,27 @@ fn an_inspector_without_funders_is_refused() {
 }
 
 #[test]
+fn a_mode_other_than_test_is_refused() {
+    let refusal = Spec::<OpenTender>::given([])
+        .at(at("2027-01-01T00:00:00+02:00"))
+        .when(create(body(json!({"mode": "live"}))))
+        .then_refused(RefusalKind::Invalid, "mode");
+    assert_eq!(refusal.description, "Value must be one of ['test'].");
+}
+
+#[test]
+fn the_guarantee_is_an_amount_and_a_currency() {
+    let tender = created(body(json!({"guarantee": {"amount": 8, "currency": "USD"}})));
+    // Amounts are served as JSON floats, as the reference serves them.
+    assert_eq!(
+        tender["guarantee"],
+        json!({"amount": 8.0, "currency": "USD"})
+    );
+    let vat = body(json!({"guarantee": {"amount": 8, "valueAddedTaxIncluded": true}}));
+    assert!(serde_json::from_value::<TenderInput>(vat).is_err());
+}
+
+#[test]
 fn a_rogue_field_inside_an_extended_type_is_still_refused() {
     let mut rogue = body(json!({}));
     rogue["procuringEntity"]["nickname"] = json!("ДУС");
