@@ -36,8 +36,8 @@
 //!   beyond the shared types (a party's `signerInfo` and
 //!   `additionalIdentifiers`, the items' translations), and the tender's
 //!   [`Particulars`] (translations, `funders`, `inspector`, `guarantee`,
-//!   `mode`): kept and served as sent; the one rule on them is the
-//!   reference's, an inspector needs funders.
+//!   `mode`): kept and served as sent; the rules on them are the
+//!   reference model's, an inspector needs funders and `mode` is `test`.
 //!
 //! Decisions on the spec's open questions: a tender may be created without
 //! lots but not activated (Q1); exactly one lot is supported and a second

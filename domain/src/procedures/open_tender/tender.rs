@@ -183,8 +183,9 @@ pub struct TenderEditFields {
 
 /// What belowThreshold's model takes beside the fields the rules read,
 /// stored and served as sent: translations, the funders and the inspector
-/// (only the rule that an inspector needs funders is ours: review requests
-/// are deferred), the bid guarantee, and the sandbox's `mode`.
+/// (whose review requests are deferred), the bid guarantee, and the
+/// sandbox's `mode`. The rules on them are the reference model's: an
+/// inspector needs funders, `mode` is `test` (`decide::creation`).
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
