@@ -70,10 +70,13 @@ const PRICE_QUOTATION: &Steps = &[
     ("active-tendering-end-bids.http", Step::EndTenderPeriod),
 ];
 
-/// The open tender's: none yet. The procedure is not built, so its
-/// creation is refused and nothing after it can be set up; its steps
-/// (the enquiry and tender periods ending, the auction) come with it.
-const OPEN_TENDER: &Steps = &[];
+/// The open tender's: the reference test moved its clock past the enquiry
+/// period before the first bid (bids are taken once the tender period
+/// starts), and past the tender period before the auction module's call.
+const OPEN_TENDER: &Steps = &[
+    ("register-bidder.http", Step::StartTenderPeriod),
+    ("auction-url.http", Step::EndTenderPeriod),
+];
 
 async fn price_quotation(server: TestServer) {
     conform(

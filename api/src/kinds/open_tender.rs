@@ -248,10 +248,13 @@ async fn current_lots(ports: &Ports<'_>) -> Result<Vec<LotInput>, ApiError> {
 }
 
 fn lots_edit(ports: &Ports<'_>, lots: Vec<LotInput>) -> Answer<OpenTenderAdapter> {
-    let edit = TenderEdit {
-        lots: Some(lots),
-        ..TenderEdit::default()
-    };
+    let edit = TenderEdit::new(
+        ot::TenderEditFields {
+            lots: Some(lots),
+            ..Default::default()
+        },
+        Default::default(),
+    );
     let actor = actor::<OpenTender>(ports);
     mapped(wire::tender_patch(actor, edit, slot()))
 }
@@ -269,4 +272,55 @@ fn slot() -> AuctionSlot {
 fn author_hash(identifier: &str, owner_token_hash: &str) -> String {
     let digest = Sha256::digest(format!("{identifier}_{owner_token_hash}").as_bytes());
     hex::encode(&digest[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A rogue field is named at its whole path, also inside the types the
+    /// procedure extends (`open_tender::extended`).
+    fn rogue_name(extra: (&str, Json)) -> String {
+        let mut tender = json!({
+            "title": "t",
+            "procuringEntity": {"name": "n", "identifier": {"scheme": "UA-EDR", "id": "1"},
+                                "address": {"countryName": "Україна"},
+                                "signerInfo": {"name": "s"}},
+            "value": {"amount": 500},
+            "enquiryPeriod": {}, "tenderPeriod": {},
+            "items": [{"description_ru": "д", "classification":
+                       {"scheme": "ДК021", "id": "44617100-9", "description": "d"}}]
+        });
+        let (parent, key) = extra.0.rsplit_once('/').unwrap_or_default();
+        if let Some(Json::Object(parent)) = tender.pointer_mut(parent) {
+            parent.insert(key.to_owned(), extra.1);
+        }
+        match body::part::<ot::TenderInput>(tender) {
+            Ok(_) => "accepted".to_owned(),
+            Err(error) => error
+                .errors
+                .iter()
+                .map(|e| format!("{} {}", e.name, e.description))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rogue_fields_are_named_at_their_path() {
+        assert_eq!(rogue_name(("/mode", json!("test"))), "accepted");
+        assert_eq!(
+            rogue_name(("/items/0/classification/colour", json!("red"))),
+            "items.classification.colour \"Rogue field\""
+        );
+        assert_eq!(
+            rogue_name(("/procuringEntity/address/flat", json!(1))),
+            "procuringEntity.address.flat \"Rogue field\""
+        );
+        assert_eq!(
+            rogue_name(("/procuringEntity/signerInfo/nick", json!("x"))),
+            "procuringEntity.signerInfo.nick \"Rogue field\""
+        );
+    }
 }

@@ -44,6 +44,10 @@ pub enum Step {
     /// `tenderPeriod.endDate` of the tender the exchange addresses, and the
     /// scheduler runs.
     EndTenderPeriod,
+    /// The tender period has begun (the enquiry period is over): the clock
+    /// moves just past the `tenderPeriod.startDate` of the tender the
+    /// exchange addresses, and the scheduler runs.
+    StartTenderPeriod,
 }
 
 /// Steps by exchange: `("tender-active.http", step)` applies to the
@@ -262,14 +266,19 @@ impl Replay<'_> {
             .iter()
             .find_map(|step| match step {
                 Step::Catalogue(state) => Some(*state),
-                Step::EndTenderPeriod => None,
+                Step::EndTenderPeriod | Step::StartTenderPeriod => None,
             })
             .unwrap_or(CatalogueState::Recorded);
         self.catalogue.apply(&self.server.catalogue, state);
-        if steps.contains(&Step::EndTenderPeriod) {
-            let mapped = self.mapper.request(request);
-            if let Err(problem) = self.end_tender_period(&mapped.target).await {
-                problems.push(problem);
+        for (step, moment) in [
+            (Step::StartTenderPeriod, "startDate"),
+            (Step::EndTenderPeriod, "endDate"),
+        ] {
+            if steps.contains(&step) {
+                let mapped = self.mapper.request(request);
+                if let Err(problem) = self.pass_tender_period(&mapped.target, moment).await {
+                    problems.push(problem);
+                }
             }
         }
         if let Some(body) = &request.body {
@@ -284,9 +293,9 @@ impl Replay<'_> {
         problems
     }
 
-    /// Moves the clock past the tender period of the tender `target`
-    /// addresses and runs the scheduler.
-    async fn end_tender_period(&self, target: &str) -> Result<(), String> {
+    /// Moves the clock past the `tenderPeriod.<moment>` of the tender
+    /// `target` addresses and runs the scheduler.
+    async fn pass_tender_period(&self, target: &str, moment: &str) -> Result<(), String> {
         let tender: Vec<&str> = target
             .split('?')
             .next()
@@ -304,12 +313,12 @@ impl Replay<'_> {
                 unmapped: Vec::new(),
             })
             .await?;
-        let end = answer.body["data"]["tenderPeriod"]["endDate"]
+        let end = answer.body["data"]["tenderPeriod"][moment]
             .as_str()
             .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
             .ok_or_else(|| {
                 format!(
-                    "setup: GET {tender} answered {} without a tenderPeriod.endDate",
+                    "setup: GET {tender} answered {} without a tenderPeriod.{moment}",
                     answer.status
                 )
             })?;

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::procurement::{ContractValue, Document, Money, Organization, Period};
+use super::extended::Party;
+use crate::procurement::{ContractValue, Document, Money, Period};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,7 +40,7 @@ pub struct Award {
     pub status: AwardStatus,
     pub qualified: Option<bool>,
     pub value: Money,
-    pub suppliers: Vec<Organization>,
+    pub suppliers: Vec<Party>,
     /// [created, created + 5 working days] (spec P12; informational).
     pub period: Period,
     /// [decision, decision + `awardComplainDuration` working days].
@@ -70,7 +71,7 @@ pub struct Contract {
     pub status: ContractStatus,
     pub title: String,
     pub value: ContractValue,
-    pub suppliers: Vec<Organization>,
+    pub suppliers: Vec<Party>,
     #[serde(default, with = "crate::time::kyiv_serde_option")]
     pub date_signed: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

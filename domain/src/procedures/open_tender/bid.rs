@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use super::extended::Party;
 use crate::procedures::common::BidStage;
-use crate::procurement::{Document, Item, Money, Organization};
+use crate::procurement::{Document, Item, Money};
 
 /// Spec §7.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +72,7 @@ pub struct LotValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BidInput {
-    pub tenderers: Vec<Organization>,
+    pub tenderers: Vec<Party>,
     pub lot_values: Option<Vec<LotValueInput>>,
     /// A bid-level value: the lot-less legacy form, refused here.
     pub value: Option<Money>,
@@ -87,7 +88,7 @@ pub struct BidInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BidEdit {
-    pub tenderers: Option<Vec<Organization>>,
+    pub tenderers: Option<Vec<Party>>,
     pub lot_values: Option<Vec<LotValueInput>>,
     pub items: Option<Vec<Item>>,
     pub subcontracting_details: Option<String>,
@@ -110,7 +111,7 @@ impl BidEdit {
 pub struct Bid {
     pub id: String,
     pub status: BidStatus,
-    pub tenderers: Vec<Organization>,
+    pub tenderers: Vec<Party>,
     pub lot_values: Vec<LotValue>,
     pub items: Vec<Item>,
     pub subcontracting_details: Option<String>,

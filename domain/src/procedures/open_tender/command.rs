@@ -95,6 +95,9 @@ pub enum Command {
         bid: Box<BidInput>,
         stage: BidStage,
         token_hash: String,
+        /// The hash of the bid's transfer token (`access.transfer`), kept
+        /// for a change of the bid's broker.
+        transfer_hash: Option<String>,
     },
     /// The bid's owner changes it and/or submits it (`stage`
     /// `Submitted`: `pending`).

@@ -6,11 +6,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::extended::Party;
 use super::{
     Award, Bid, BidStatus, Cancellation, Config, Contract, LotValue, Question, Tender, Terms,
 };
 use crate::event::TaggedEvent;
-use crate::procurement::{Document, Item, Money, Organization, Period, Target};
+use crate::procurement::{Document, Item, Money, Period, Target};
 
 /// How the tender period ended (spec §5.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,10 +80,14 @@ pub enum Event {
         bid: Box<Bid>,
         owner: String,
         token_hash: String,
+        /// The hash of the bid's transfer token; absent in bids placed
+        /// before bids had one. Never public.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer_hash: Option<String>,
     },
     BidEdited {
         bid_id: String,
-        tenderers: Option<Vec<Organization>>,
+        tenderers: Option<Vec<Party>>,
         lot_values: Option<Vec<LotValue>>,
         items: Option<Vec<Item>>,
         subcontracting_details: Option<String>,

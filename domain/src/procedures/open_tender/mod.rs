@@ -31,7 +31,13 @@
 //!   ranking recorded as [`Command::RecordAuctionOutcome`]; what an outside
 //!   auction module may read;
 //! - [`command`], [`event`], [`state`]; [`wire`]: which intent each
-//!   request asks for; [`disclosure`]: what readers see.
+//!   request asks for; [`disclosure`]: what readers see;
+//! - [`extended`]: the fields the reference's belowThreshold model takes
+//!   beyond the shared types (a party's `signerInfo` and
+//!   `additionalIdentifiers`, the items' translations), and the tender's
+//!   [`Particulars`] (translations, `funders`, `inspector`, `guarantee`,
+//!   `mode`): kept and served as sent; the rules on them are the
+//!   reference model's, an inspector needs funders and `mode` is `test`.
 //!
 //! Decisions on the spec's open questions: a tender may be created without
 //! lots but not activated (Q1); exactly one lot is supported and a second
@@ -64,7 +70,10 @@
 //! signature). Not built, with no command to ask for them: the auction's
 //! replanning
 //! (§9.4), inline bid documents (batch mode), required criteria (A10),
-//! `contractTemplateName`, claims and complaints, funders tenders (§18).
+//! `contractTemplateName`, claims and complaints, funders tenders (§18:
+//! their `funders` are kept, the edits in `active.tendering` they allow are
+//! not), `features` (refused as a rogue field), the inspector's review
+//! requests.
 
 pub mod auction_handoff;
 pub mod award;
@@ -75,6 +84,7 @@ pub mod config;
 pub mod decide;
 pub mod disclosure;
 pub mod event;
+pub mod extended;
 pub mod periods;
 pub mod question;
 pub mod state;
@@ -94,8 +104,8 @@ pub use event::{AuctionOutcome, Event, ParticipationUrl, TenderingOutcome};
 pub use question::{Question, QuestionInput};
 pub use state::State;
 pub use tender::{
-    AuctionPeriod, EnquiryPeriod, Lot, LotInput, LotStatus, Tender, TenderEdit, TenderInput,
-    TenderStatus, Terms,
+    AuctionPeriod, EnquiryPeriod, Lot, LotInput, LotStatus, Particulars, Tender, TenderEdit,
+    TenderEditFields, TenderFields, TenderInput, TenderStatus, Terms,
 };
 
 pub use crate::procedures::common::BidStage;

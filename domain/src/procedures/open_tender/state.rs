@@ -121,6 +121,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             bid,
             owner,
             token_hash,
+            ..
         } => {
             state.parties.bid_placed(&bid.id, owner, token_hash);
             tender.bids.push((**bid).clone());

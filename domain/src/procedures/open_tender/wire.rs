@@ -1,7 +1,7 @@
 //! The requests of the HTTP API under `/api/2.5/tenders` as intents: which
 //! [`Command`] each body asks for, refusing a status the request may not
-//! name with the reference's texts before any rule is looked at. Not yet
-//! used by the API (the type is not registered).
+//! name with the reference's texts before any rule is looked at; the API's
+//! adapter is `api/src/kinds/open_tender.rs`.
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -297,7 +297,28 @@ impl Requests for OpenTender {
             bid: Box::new(bid),
             stage,
             token_hash,
+            transfer_hash: None,
         })
+    }
+
+    /// The reference hands a bidder a transfer token too.
+    const BID_TRANSFER: bool = true;
+
+    fn new_bid_with_transfer(
+        actor: Actor,
+        bid: BidInput,
+        token_hash: String,
+        transfer_hash: String,
+    ) -> Result<Command, Refusal> {
+        let mut command = Self::new_bid(actor, bid, token_hash)?;
+        if let Command::SubmitBid {
+            transfer_hash: kept,
+            ..
+        } = &mut command
+        {
+            *kept = Some(transfer_hash);
+        }
+        Ok(command)
     }
 
     /// B4: a PATCH may name `pending` only (or `draft`, which the decider

@@ -100,6 +100,7 @@ pub(super) fn items(
             .items
             .iter()
             .filter(|item| item.related_lot.as_deref() == Some(value.related_lot.as_str()))
+            .map(|item| &item.base)
             .collect();
         let is_expected = |id: Option<&String>| expected.iter().any(|t| t.id.as_ref() == id);
         if items.iter().any(|item| !is_expected(item.id.as_ref())) {

@@ -6,16 +6,22 @@ use rust_decimal::Decimal;
 
 use crate::Context;
 use crate::procedures::common::{documents, new_id, ownership, refusals};
+use crate::procedures::open_tender::extended::base_items;
 use crate::procedures::open_tender::periods;
 use crate::procedures::open_tender::{
     Actor, AuctionSlot, Config, Event, KIND, Lot, LotInput, LotStatus, State, Tender, TenderEdit,
-    TenderInput, TenderStatus, Terms,
+    TenderEditFields, TenderInput, TenderStatus, Terms,
 };
 use crate::procurement::{Amount, Money, Refusal, check_quantities, require_positive};
 
 /// Spec §13: one lot is supported; more are deferred.
 pub const MORE_LOTS_DEFERRED: &str =
     "Only one lot per tender is supported for now: tenders with two or more lots are deferred";
+
+/// The grounds for changing a contract (Law 922, art. 41), served on every
+/// tender as the reference does.
+const CONTRACT_CHANGE_RATIONALE_TYPES: &str =
+    include_str!("../contract_change_rationale_types.json");
 
 /// Creation and edits: the terms as they stand after `edit`, with every
 /// derived value worked out (periods, lots, Σ lot values, auction plans).
@@ -35,7 +41,8 @@ fn derive_terms(
     if terms.items.is_empty() {
         return Err(Refusal::invalid("items", "Please provide at least 1 item."));
     }
-    check_quantities(&terms.items, "items")?;
+    check_quantities(&base_items(&terms.items), "items")?;
+    check_particulars(&terms)?;
     let mut seen = std::collections::BTreeSet::new();
     for item in terms.items.iter_mut() {
         let id = item.id.get_or_insert_with(|| new_id(context)).clone();
@@ -80,9 +87,20 @@ fn derive_terms(
     )?;
     terms.enquiry_period = enquiry;
     terms.tender_period = tender;
+    // Planned on the tender only while it has no lot (spec §4.1).
+    let tender_auction = terms.auction_period.take();
     if state_config.has_auction
         && let Some(end) = terms.tender_period.end_date
     {
+        if terms.lots.is_empty() {
+            terms.auction_period = Some(periods::plan_auction(
+                calendar,
+                tender_auction.as_ref(),
+                end,
+                context.now,
+                slot,
+            ));
+        }
         for lot in terms
             .lots
             .iter_mut()
@@ -179,7 +197,9 @@ pub(super) fn create(
         tender_period: input.tender_period.clone(),
         items: input.items.clone(),
         lots: Vec::new(),
+        auction_period: None,
         milestones: input.milestones.clone(),
+        particulars: input.extra.clone(),
     };
     let terms = derive_terms(
         &config,
@@ -209,7 +229,10 @@ pub(super) fn create(
         award_period: None,
         items: Vec::new(),
         lots: Vec::new(),
+        auction_period: None,
         milestones: None,
+        particulars: Default::default(),
+        contract_change_rationale_types: serde_json::from_str(CONTRACT_CHANGE_RATIONALE_TYPES).ok(),
         notice_publication_date: None,
         date: now,
         date_created: now,
@@ -250,7 +273,7 @@ fn edited_terms(
     }
     let mut terms = tender.terms();
     let before = terms.clone();
-    let TenderEdit {
+    let TenderEditFields {
         title,
         description,
         main_procurement_category,
@@ -262,7 +285,8 @@ fn edited_terms(
         lots,
         milestones,
         status: _,
-    } = edit.clone();
+    } = edit.base.clone();
+    terms.particulars.apply(edit.extra.clone());
     if let Some(entity) = procuring_entity {
         if tender.status != TenderStatus::Draft && entity.kind != terms.procuring_entity.kind {
             return Err(Refusal::invalid(
@@ -335,6 +359,27 @@ pub(super) fn edit(
     } else {
         Vec::new()
     })
+}
+
+/// The reference's model refuses a `mode` other than the sandbox's `test`,
+/// and an inspector on a tender without funders (the inspector reviews
+/// funders' tenders; its review requests are deferred).
+fn check_particulars(terms: &Terms) -> Result<(), Refusal> {
+    let particulars = &terms.particulars;
+    if particulars
+        .mode
+        .as_deref()
+        .is_some_and(|mode| mode != "test")
+    {
+        return Err(refusals::one_of("mode", &["test"]).as_list());
+    }
+    let funded = particulars.funders.as_ref().is_some_and(|f| !f.is_empty());
+    if particulars.inspector.is_some() && !funded {
+        return Err(
+            Refusal::invalid("inspector", "Inspector couldn't exist without funders").as_list(),
+        );
+    }
+    Ok(())
 }
 
 /// A7: every item belongs to a lot.

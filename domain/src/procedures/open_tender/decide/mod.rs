@@ -109,7 +109,14 @@ fn decide_now(
             bid,
             stage,
             token_hash,
-        } => tendering::submit_bid(state, actor, bid, (*stage, token_hash), context),
+            transfer_hash,
+        } => tendering::submit_bid(
+            state,
+            actor,
+            bid,
+            (*stage, token_hash, transfer_hash.as_deref()),
+            context,
+        ),
         Command::EditBid {
             actor,
             bid_id,

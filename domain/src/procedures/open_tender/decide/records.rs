@@ -5,7 +5,7 @@ use crate::procedures::common::{self, BidRecord, Caller, Parties, Records, Root}
 use crate::procedures::open_tender::{
     Actor, Award, Bid, Cancellation, Config, Contract, State, Tender, TenderStatus,
 };
-use crate::procurement::{Organization, Period};
+use crate::procurement::{Identifier, Period};
 
 common::records::documented_records!(Bid, Award, Contract, Cancellation);
 
@@ -27,8 +27,12 @@ impl BidRecord for Bid {
         false
     }
 
-    fn parties(&self) -> &[Organization] {
-        &self.tenderers
+    /// Its tenderers are this procedure's parties (with their signers),
+    /// compared as the shared organisations are.
+    fn bids_as(&self, party: &Identifier) -> bool {
+        self.tenderers
+            .iter()
+            .any(|tenderer| tenderer.identifier.same_as(party))
     }
 }
 

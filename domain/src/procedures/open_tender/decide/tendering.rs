@@ -69,7 +69,7 @@ pub(super) fn submit_bid(
     state: &State,
     actor: &Actor,
     input: &BidInput,
-    (stage, token_hash): (BidStage, &str),
+    (stage, token_hash, transfer_hash): (BidStage, &str, Option<&str>),
     context: &Context<'_>,
 ) -> Result<Vec<Event>, Refusal> {
     let tender = lookup::root(state)?;
@@ -117,6 +117,7 @@ pub(super) fn submit_bid(
         bid: Box::new(bid),
         owner: actor.broker.clone(),
         token_hash: token_hash.to_owned(),
+        transfer_hash: transfer_hash.map(str::to_owned),
     }])
 }
 

@@ -23,6 +23,7 @@ fn submit(input: BidInput, stage: BidStage) -> Command {
         bid: Box::new(input),
         stage,
         token_hash: "bid-token-1".into(),
+        transfer_hash: Some("bid-transfer-1".into()),
     }
 }
 
@@ -175,7 +176,7 @@ fn tv11_bid_signing_and_invalidation() {
     spec.set_now(at("2027-01-10T10:10:00+02:00"));
     let changed = spec.step(edit(
         BidEdit {
-            tenderers: Some(vec![renamed]),
+            tenderers: Some(vec![renamed.into()]),
             ..BidEdit::default()
         },
         None,

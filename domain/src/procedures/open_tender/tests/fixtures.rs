@@ -121,7 +121,7 @@ pub fn tender() -> Tender {
         procurement_method_type: KIND.into(),
         submission_method: Some("electronicAuction".into()),
         award_criteria: "lowestCost".into(),
-        procuring_entity: organization("UA-EDR", "00037256"),
+        procuring_entity: organization("UA-EDR", "00037256").into(),
         value: uah("500"),
         enquiry_period: EnquiryPeriod {
             start_date: Some(at("2027-01-01T00:00:00+02:00")),
@@ -133,9 +133,12 @@ pub fn tender() -> Tender {
             end_date: Some(at("2027-01-15T00:00:00+02:00")),
         },
         award_period: None,
-        items: vec![item()],
+        items: vec![item().into()],
         lots: vec![lot()],
+        auction_period: None,
         milestones: None,
+        particulars: Default::default(),
+        contract_change_rationale_types: None,
         notice_publication_date: None,
         date: created,
         date_created: created,
@@ -228,7 +231,7 @@ pub fn bid(n: u64, price: &str, status: BidStatus) -> Bid {
     Bid {
         id: id(n),
         status,
-        tenderers: vec![organization("UA-IPN", &format!("3{n:09}"))],
+        tenderers: vec![organization("UA-IPN", &format!("3{n:09}")).into()],
         lot_values: vec![LotValue {
             value: uah(price),
             initial_value: None,
@@ -252,6 +255,7 @@ pub fn placed(bid: Bid) -> Event {
         bid: Box::new(bid),
         owner: format!("broker-{n}"),
         token_hash: format!("bid-token-{n}"),
+        transfer_hash: Some(format!("bid-transfer-{n}")),
     }
 }
 

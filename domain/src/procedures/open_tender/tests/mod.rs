@@ -8,6 +8,7 @@ mod bidding;
 mod cancellation;
 mod creation;
 mod fixtures;
+mod particulars;
 mod qualification;
 mod questions;
 mod rules;

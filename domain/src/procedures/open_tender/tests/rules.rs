@@ -103,6 +103,7 @@ fn submit(lot_values: serde_json::Value, value: Option<serde_json::Value>) -> Co
         bid: Box::new(serde_json::from_value(body).expect("a bid")),
         stage: BidStage::Submitted,
         token_hash: "bid-token-1".into(),
+        transfer_hash: None,
     }
 }
 
@@ -184,10 +185,10 @@ fn the_procuring_entity_kind_is_fixed_once_public() {
         .at(at("2027-01-02T00:00:00+02:00"))
         .when(Command::Edit {
             actor: owner(),
-            edit: Box::new(TenderEdit {
-                procuring_entity: Some(entity),
-                ..TenderEdit::default()
-            }),
+            edit: Box::new(TenderEdit::from(TenderEditFields {
+                procuring_entity: Some(entity.into()),
+                ..TenderEditFields::default()
+            })),
             slot: AuctionSlot(0),
             as_draft: false,
         })
