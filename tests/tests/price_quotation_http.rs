@@ -2311,9 +2311,10 @@ async fn bad_input_is_a_client_error(server: TestServer) {
         ),
         ("/procurementMethod", json!("open"), "procurementMethod"),
         ("/status", json!("active.tendering"), "status"),
+        // A type this server does not serve.
         (
             "/procurementMethodType",
-            json!("belowThreshold"),
+            json!("aboveThreshold"),
             "procurementMethodType",
         ),
     ];

@@ -160,6 +160,30 @@ pub fn actor<P: Requests>(ports: &Ports<'_>) -> P::Actor {
     )
 }
 
+/// A create request's `config` block as the type reads it (its defaults
+/// when the request has none), errors named `config.<field>`.
+pub fn config_part<C: serde::de::DeserializeOwned + Default>(
+    config: Option<Json>,
+) -> Result<C, ApiError> {
+    let Some(config) = config else {
+        return Ok(C::default());
+    };
+    body::part(config).map_err(|mut e| {
+        for error in &mut e.errors {
+            error.name = format!("config.{}", error.name);
+        }
+        e
+    })
+}
+
+/// The next `tenderID` of the day on the server's clock, numbered per
+/// Kyiv date: `UA-YYYY-MM-DD-NNNNNN-a`.
+pub async fn tender_id(ports: &Ports<'_>) -> Result<String, ApiError> {
+    let date = domain::time::kyiv_date(ports.app.handler.clock().now());
+    let number = ports.next_number(&format!("tenderID:{date}")).await?;
+    Ok(format!("UA-{date}-{number:06}-a"))
+}
+
 /// A fresh owner token and transfer token: their hashes for the command,
 /// the tokens for the answer's `access` (shown once).
 pub fn owner_tokens() -> (String, String, Json) {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
 
-use super::{Answer, Creation, Place, Rules, actor, mapped, owner_tokens};
+use super::{Answer, Creation, Place, Rules, actor, config_part, mapped, owner_tokens, tender_id};
 use crate::body;
 use crate::brokers::Role;
 use crate::error::ApiError;
@@ -59,17 +59,8 @@ impl Rules for OpenTenderAdapter {
     };
 
     async fn create(&self, ports: &Ports<'_>, creation: Creation) -> Answer<Self> {
-        let config: Config = match creation.config {
-            Some(config) => body::part(config).map_err(|mut e| {
-                for error in &mut e.errors {
-                    error.name = format!("config.{}", error.name);
-                }
-                e
-            })?,
-            None => Config::default(),
-        };
-        let date = domain::time::kyiv_date(ports.app.handler.clock().now());
-        let number = ports.next_number(&format!("tenderID:{date}")).await?;
+        let config: Config = config_part(creation.config)?;
+        let tender_id = tender_id(ports).await?;
         let tender: ot::TenderInput = body::part(creation.data)?;
         let (owner_token_hash, transfer_token_hash, access) = owner_tokens();
         let command = Command::Create {
@@ -77,7 +68,7 @@ impl Rules for OpenTenderAdapter {
             id: creation.id,
             tender: Box::new(tender),
             config,
-            tender_id: format!("UA-{date}-{number:06}-a"),
+            tender_id,
             owner_token_hash,
             transfer_token_hash,
             slot: slot(),

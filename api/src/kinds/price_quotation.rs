@@ -16,7 +16,7 @@ use domain::procurement::Refusal;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::{Answer, Creation, Place, Rules, actor, mapped, owner_tokens};
+use super::{Answer, Creation, Place, Rules, actor, config_part, mapped, owner_tokens, tender_id};
 use crate::error::ApiError;
 use crate::procedure::{Ports, Prepared, Resource, SchedulerPorts, TENDERS};
 use crate::write::refused;
@@ -43,17 +43,8 @@ impl Rules for PriceQuotationAdapter {
     };
 
     async fn create(&self, ports: &Ports<'_>, creation: Creation) -> Answer<Self> {
-        let config: Config = match creation.config {
-            Some(config) => body::part(config).map_err(|mut e| {
-                for error in &mut e.errors {
-                    error.name = format!("config.{}", error.name);
-                }
-                e
-            })?,
-            None => Config::default(),
-        };
-        let date = domain::time::kyiv_date(ports.app.handler.clock().now());
-        let number = ports.next_number(&format!("tenderID:{date}")).await?;
+        let config: Config = config_part(creation.config)?;
+        let tender_id = tender_id(ports).await?;
         let tender: pq::TenderInput = body::part(creation.data)?;
         wire::check_new_tender(&tender).map_err(refused)?;
         let (owner_token_hash, transfer_token_hash, access) = owner_tokens();
@@ -62,7 +53,7 @@ impl Rules for PriceQuotationAdapter {
             id: creation.id,
             tender: Box::new(tender),
             config,
-            tender_id: format!("UA-{date}-{number:06}-a"),
+            tender_id,
             owner_token_hash,
             transfer_token_hash,
         };
