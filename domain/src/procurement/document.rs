@@ -21,6 +21,16 @@ pub struct DocumentInput {
     pub confidentiality: Option<String>,
     pub document_of: Option<String>,
     pub related_item: Option<String>,
+    /// The title and description in English and Russian, under the
+    /// reference model's own names (`title_en`, not camelCase).
+    #[serde(rename = "title_en")]
+    pub title_en: Option<String>,
+    #[serde(rename = "title_ru")]
+    pub title_ru: Option<String>,
+    #[serde(rename = "description_en")]
+    pub description_en: Option<String>,
+    #[serde(rename = "description_ru")]
+    pub description_ru: Option<String>,
 }
 
 /// What a client sends to change a document's description (`PATCH
@@ -39,6 +49,16 @@ pub struct DocumentEdit {
     pub confidentiality: Option<String>,
     pub document_of: Option<String>,
     pub related_item: Option<String>,
+    /// The title and description in English and Russian, under the
+    /// reference model's own names (`title_en`, not camelCase).
+    #[serde(rename = "title_en")]
+    pub title_en: Option<String>,
+    #[serde(rename = "title_ru")]
+    pub title_ru: Option<String>,
+    #[serde(rename = "description_en")]
+    pub description_en: Option<String>,
+    #[serde(rename = "description_ru")]
+    pub description_ru: Option<String>,
 }
 
 #[skip_serializing_none]
@@ -57,6 +77,16 @@ pub struct Document {
     pub confidentiality: String,
     pub document_of: String,
     pub related_item: Option<String>,
+    /// The title and description in English and Russian, under the
+    /// reference model's own names (`title_en`, not camelCase).
+    #[serde(default, rename = "title_en")]
+    pub title_en: Option<String>,
+    #[serde(default, rename = "title_ru")]
+    pub title_ru: Option<String>,
+    #[serde(default, rename = "description_en")]
+    pub description_en: Option<String>,
+    #[serde(default, rename = "description_ru")]
+    pub description_ru: Option<String>,
     /// Who added it: `tender_owner`, `bid_owner`, …
     pub author: String,
     #[serde(with = "crate::time::kyiv_serde")]
@@ -232,6 +262,10 @@ impl DocumentInput {
             confidentiality: self.confidentiality.unwrap_or_else(|| "public".to_owned()),
             document_of: self.document_of.unwrap_or_else(|| document_of.to_owned()),
             related_item: self.related_item,
+            title_en: self.title_en,
+            title_ru: self.title_ru,
+            description_en: self.description_en,
+            description_ru: self.description_ru,
             author: author.to_owned(),
             date_published: now,
             date_modified: now,
@@ -255,6 +289,10 @@ impl Document {
             confidentiality: Some(self.confidentiality.clone()),
             document_of: Some(self.document_of.clone()),
             related_item: self.related_item.clone(),
+            title_en: self.title_en.clone(),
+            title_ru: self.title_ru.clone(),
+            description_en: self.description_en.clone(),
+            description_ru: self.description_ru.clone(),
         }
     }
 
@@ -270,6 +308,10 @@ impl Document {
             confidentiality,
             document_of,
             related_item,
+            title_en,
+            title_ru,
+            description_en,
+            description_ru,
         } = edit.clone();
         if let Some(title) = title {
             document.title = title;
@@ -287,6 +329,10 @@ impl Document {
         document.description = description.or(document.description);
         document.language = language.or(document.language);
         document.related_item = related_item.or(document.related_item);
+        document.title_en = title_en.or(document.title_en);
+        document.title_ru = title_ru.or(document.title_ru);
+        document.description_en = description_en.or(document.description_en);
+        document.description_ru = description_ru.or(document.description_ru);
         document.date_modified = now;
         document
     }
@@ -314,6 +360,10 @@ impl Document {
                 .document_of
                 .unwrap_or_else(|| self.document_of.clone()),
             related_item: input.related_item.or_else(|| self.related_item.clone()),
+            title_en: input.title_en.or_else(|| self.title_en.clone()),
+            title_ru: input.title_ru.or_else(|| self.title_ru.clone()),
+            description_en: input.description_en.or_else(|| self.description_en.clone()),
+            description_ru: input.description_ru.or_else(|| self.description_ru.clone()),
             author: self.author.clone(),
             date_published: self.date_published,
             date_modified: now,
@@ -337,6 +387,10 @@ mod tests {
             confidentiality: None,
             document_of: None,
             related_item: None,
+            title_en: None,
+            title_ru: None,
+            description_en: None,
+            description_ru: None,
         }
     }
 
