@@ -21,6 +21,7 @@ e2e::on_both_backends!(
     no_bids_is_unsuccessful,
     cancelled_during_tendering_keeps_bids_sealed,
     an_outside_auction_module_hands_off_per_lot,
+    the_lot_is_changed_by_its_owner_only_and_alone,
 );
 
 async fn link(server: &TestServer, bid: &Bid) -> String {
@@ -481,4 +482,99 @@ async fn an_outside_auction_module_hands_off_per_lot(server: TestServer) {
     assert_eq!(document["status"], "active.qualification", "{document}");
     assert_eq!(document["awards"][0]["bid_id"], json!(b.id), "{document}");
     server.assert_replays().await;
+}
+
+/// `…/lots`: the owner changes its lot; a second lot, a stranger, an
+/// unknown lot or a malformed body is refused and changes nothing.
+async fn the_lot_is_changed_by_its_owner_only_and_alone(server: TestServer) {
+    let tender = ot::prepared(&server).await;
+    let lot = format!("/lots/{}", tender.lot_id);
+    let (status, _, body) = server
+        .patch(
+            &tender.owned(&lot),
+            Some(BROKER_KEY),
+            Some(json!({"data": {"title": "Лот 1: футляри", "minimalStep": {"amount": 10, "currency": "UAH"}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["title"], "Лот 1: футляри", "{body}");
+    assert_eq!(body["data"]["minimalStep"]["amount"], json!(10.0), "{body}");
+    assert_eq!(
+        body["data"]["value"]["amount"],
+        json!(500.0),
+        "kept: {body}"
+    );
+
+    let head = server.head().await;
+    let refusals = [
+        (
+            server
+                .post(
+                    &tender.owned("/lots"),
+                    Some(BROKER_KEY),
+                    Some(json!({"data": {"title": "Лот 2", "value": {"amount": 100}}})),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            server
+                .patch(
+                    &format!("{}{lot}", tender.path),
+                    Some(OTHER_KEY),
+                    Some(json!({"data": {"title": "Чужий"}})),
+                )
+                .await,
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            server
+                .patch(
+                    &tender.owned("/lots/0123456789abcdef0123456789abcdef"),
+                    Some(BROKER_KEY),
+                    Some(json!({"data": {"title": "Нема"}})),
+                )
+                .await,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            server
+                .patch(
+                    &tender.owned(&lot),
+                    Some(BROKER_KEY),
+                    Some(json!({"data": {"value": {"amount": "many"}}})),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            server
+                .patch(
+                    &tender.owned(&lot),
+                    Some(BROKER_KEY),
+                    Some(json!({"data": {"colour": "red"}})),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ];
+    for (n, ((status, _, body), expected)) in refusals.into_iter().enumerate() {
+        assert_eq!(status, expected, "{body}");
+        assert_eq!(body["status"], "error", "{body}");
+        if n == 0 {
+            // A second lot is refused saying it is deferred, not dropped.
+            let text = body["errors"][0]["description"].to_string();
+            assert!(text.contains("deferred"), "{body}");
+        }
+    }
+    assert_eq!(
+        server.head().await,
+        head,
+        "a refused request appends nothing"
+    );
+    let (_, _, lots) = server
+        .get(&format!("{}/lots", tender.path), None, None)
+        .await;
+    assert_eq!(lots["data"].as_array().map(Vec::len), Some(1), "{lots}");
+    assert_eq!(lots["data"][0]["title"], "Лот 1: футляри", "{lots}");
 }
