@@ -34,9 +34,9 @@ pub enum Command {
     /// Open-data exports: `cdb export ocds` writes every OCDS release and record.
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Benchmark tooling: `cdb bench seed` writes a realistic corpus.
-    #[command(subcommand)]
-    Bench(BenchCommand),
+    /// Benchmarks, each against a baseline measured in the same run, printed
+    /// as one table; `cdb bench seed` writes a realistic corpus.
+    Bench(BenchArgs),
     /// Append synthetic events and print each acknowledged one (store smoke test; used by the crash test).
     #[command(hide = true)]
     Soak(SoakArgs),
@@ -263,6 +263,51 @@ pub struct OcdsExportArgs {
 pub const OCDS_PREFIX_HELP: &str = "The OCDS ocid prefix registered for this publisher (six lowercase letters \
      or digits): every ocid is `ocds-<prefix>-<tenderID or auctionId>`. The default marks data \
      published without a registered prefix.";
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+
+    #[command(flatten)]
+    pub run: BenchRunArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchRunArgs {
+    /// A smoke run for CI: every benchmark at a small size for about a
+    /// second each. Checks that every acknowledged write is accounted for;
+    /// says nothing about speed.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Run only the benchmarks whose name contains one of these (e.g.
+    /// `http`, `appends`, `replay`, `feed`); all of them by default.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Seconds each timed load runs (default 10, or 1 with --quick).
+    #[arg(long)]
+    pub seconds: Option<u64>,
+
+    /// Concurrent connections of the HTTP loads.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+
+    /// Log sizes (events) the replay benchmarks run at (default
+    /// 10000,100000,1000000, or 2000 with --quick).
+    #[arg(long, value_delimiter = ',')]
+    pub sizes: Vec<usize>,
+
+    /// Also write the table, as Markdown, to this file.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+
+    /// Where to keep the benchmarks' scratch stores (removed afterwards).
+    #[arg(long, env = "TMPDIR", default_value = "/tmp")]
+    pub scratch: PathBuf,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
