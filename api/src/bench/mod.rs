@@ -7,7 +7,11 @@
 //! under `--scratch`, PostgreSQL is a throw-away server ([`pg`]) unless
 //! `DATABASE_URL` names one.
 
+mod appends;
+mod feed;
+mod http;
 pub mod pg;
+mod replay;
 pub mod report;
 pub mod seed;
 pub mod words;
@@ -61,11 +65,17 @@ impl Settings {
 
 /// Every benchmark, in the order the table shows them: the name `--only`
 /// matches.
-pub const BENCHMARKS: [&str; 0] = [];
+pub const BENCHMARKS: [&str; 4] = ["http", "appends", "feed", "replay"];
 
 /// Runs benchmark `name`; what goes wrong is a [`Report::problem`].
-async fn run_one(name: &str, _settings: &Settings, report: &mut Report) {
-    report.problem(format!("unknown benchmark {name}"));
+async fn run_one(name: &str, settings: &Settings, report: &mut Report) {
+    match name {
+        "http" => http::run(settings, report).await,
+        "appends" => appends::run(settings, report).await,
+        "feed" => feed::run(settings, report).await,
+        "replay" => replay::run(settings, report).await,
+        other => report.problem(format!("unknown benchmark {other}")),
+    }
 }
 
 async fn run_all(args: BenchRunArgs) -> Result<(), Failure> {

@@ -1,0 +1,8 @@
+//! `cdb bench --only appends`: not written yet.
+
+use super::Settings;
+use super::report::Report;
+
+pub async fn run(_settings: &Settings, report: &mut Report) {
+    report.problem("the appends benchmark is not written yet");
+}
