@@ -52,6 +52,22 @@ pub fn stored_json(status: StatusCode, body: String, pretty: bool) -> Response {
     text_response(status, body)
 }
 
+/// [`stored_json`] of bytes shared with a cache.
+pub fn stored_bytes(status: StatusCode, body: bytes::Bytes, pretty: bool) -> Response {
+    if pretty && let Ok(parsed) = serde_json::from_slice::<Json>(&body) {
+        return json(status, &parsed, true);
+    }
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
 fn text_response(status: StatusCode, text: String) -> Response {
     (
         status,

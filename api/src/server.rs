@@ -59,16 +59,16 @@ pub struct AppState {
     pub ocds_prefix: Arc<str>,
 }
 
-/// How long a write waits for its change to reach the read models before
-/// answering anyway (a slow projection must not fail writes).
+/// How long a read waits for the read models to include every write
+/// acknowledged before it arrived, before answering anyway (a slow
+/// projection must not fail reads).
 const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
 impl AppState {
-    /// Waits until the read models include `position`, so a client that
-    /// reads right after its own write sees it.
+    /// Waits until the read models include `position`.
     pub async fn readable(&self, position: u64) {
         if !self.projector.wait_for(position, READ_YOUR_WRITES).await {
-            tracing::warn!(position, "read models are lagging behind a write");
+            tracing::warn!(position, "read models are lagging behind the log");
         }
     }
 
@@ -76,23 +76,18 @@ impl AppState {
         self.projector.read_store()
     }
 
-    /// `GET` of procedure `id` of `kind` from the documents read model: the
-    /// exact stored bytes. `None` when the read model does not have it (yet),
-    /// and the caller folds the procedure from the log instead.
+    /// `GET` of procedure `id` from the documents read model: the exact
+    /// stored bytes, with the kind it is of. `None` when the read model does
+    /// not have it (yet), and the caller folds the procedure from the log
+    /// instead.
     pub async fn stored_document(
         &self,
         id: &str,
-        kind: &str,
-        pretty: bool,
-    ) -> Result<Option<Response>, ApiError> {
-        let row = self
-            .read_store()
+    ) -> Result<Option<Arc<projections::documents_cache::Document>>, ApiError> {
+        self.projector
             .document(id)
             .await
-            .map_err(crate::write::store_failed)?;
-        Ok(row
-            .filter(|document| document.kind == kind)
-            .map(|document| crate::reply::stored_json(StatusCode::OK, document.body, pretty)))
+            .map_err(crate::write::store_failed)
     }
 }
 
@@ -122,6 +117,10 @@ pub fn router(state: AppState) -> Router {
     routes(&state.registry)
         .into_router()
         .fallback(|| async { ApiError::not_found() })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            consistent_reads,
+        ))
         .layer(middleware::from_fn(record_request))
         .layer(
             ServiceBuilder::new()
@@ -143,6 +142,26 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Read-your-writes for every reader: a `GET` waits until the read models
+/// include every event committed when it arrived, so a client that reads
+/// after any acknowledged write (its own or another's) sees it. Writes
+/// answer from the state they left and never wait for the projection; a
+/// read waits only when the projection is behind, and only for the
+/// position it needs. `/health` and `/metrics` never wait: they report
+/// the lag.
+async fn consistent_reads(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let reads = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let path = request.uri().path();
+    if reads && path != "/health" && path != "/metrics" {
+        let head = *state.store.subscribe().borrow();
+        state.readable(head).await;
+    }
+    next.run(request).await
 }
 
 /// `GET`/`HEAD /api/2.5/spore`: the API's description in the SPORE format,

@@ -1,7 +1,6 @@
 //! Running a procedure's command from an HTTP request, for every procedure
-//! API alike: load or execute through the command pipeline, wait until the
-//! read models include the write, and turn refusals and store failures into
-//! the reference API's error envelopes.
+//! API alike: load or execute through the command pipeline, and turn
+//! refusals and store failures into the reference API's error envelopes.
 
 use axum::http::{HeaderMap, StatusCode};
 use commands::CommandError;
@@ -109,7 +108,9 @@ fn metadata(broker: &Broker, role: &str, headers: &HeaderMap) -> Metadata {
 }
 
 /// Runs `command` on procedure `id` as `broker` acting in `role` (recorded
-/// in the events' metadata), and answers once the read models include it.
+/// in the events' metadata). The answer is rendered from the state the write
+/// left: nothing waits for the read models (reads do, see
+/// `server::consistent_reads`).
 pub async fn execute<D>(
     state: &AppState,
     id: &str,
@@ -121,39 +122,11 @@ pub async fn execute<D>(
 where
     D: Decider<Error = Refusal>,
 {
-    execute_then::<D>(state, id, broker, role, headers, command, Readable::Wait).await
-}
-
-/// Whether a write answers only once the read models include it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Readable {
-    Wait,
-    /// The answer is rendered from the state the write left, and nothing a
-    /// client then reads from the read models depends on it.
-    DontWait,
-}
-
-/// [`execute`], waiting for the read models or not.
-pub async fn execute_then<D>(
-    state: &AppState,
-    id: &str,
-    broker: &Broker,
-    role: &str,
-    headers: &HeaderMap,
-    command: &D::Command,
-    readable: Readable,
-) -> Result<(D::State, Vec<D::Event>), ApiError>
-where
-    D: Decider<Error = Refusal>,
-{
     let executed = state
         .handler
         .execute::<D>(id, command, &metadata(broker, role, headers))
         .await
         .map_err(command_failed)?;
-    if let (Some(appended), Readable::Wait) = (executed.appended, readable) {
-        state.readable(appended.last_position).await;
-    }
     Ok((executed.state, executed.events))
 }
 

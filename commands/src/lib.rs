@@ -4,12 +4,15 @@
 
 pub mod clock;
 pub mod ids;
+pub mod numbers;
 pub mod pipeline;
 pub mod ports;
 pub mod scheduler;
+pub mod states;
 pub mod store;
 
 pub use clock::{Clock, FrozenClock, ScaledClock, SystemClock};
 pub use ids::{SequentialIds, UlidIds};
+pub use numbers::Numbers;
 pub use pipeline::{CommandError, CommandHandler, Executed};
 pub use scheduler::{PrepareDue, PrepareError, Scheduler, SchedulerError};

@@ -9,8 +9,9 @@ use domain::calendar::Calendar;
 use domain::{Context, Decider, DomainEvent, EventDecodeError, IdSource};
 use tracing::Instrument;
 
-use crate::Clock;
+use crate::states::States;
 use crate::store::{Append, AppendError, Appended, EventStore, Metadata, NewEvent, StoreError};
+use crate::{Clock, Numbers};
 
 /// How many times a command is decided before a conflict is reported.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
@@ -53,6 +54,10 @@ pub struct CommandHandler {
     store: Arc<dyn EventStore>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
+    /// Human-readable numbers, reserved from the store in blocks.
+    numbers: Arc<Numbers>,
+    /// Recently folded procedures, so a command folds only what is new.
+    states: Arc<States>,
     /// The working-day calendar every decision counts business days on.
     calendar: Arc<Calendar>,
     /// The server's public URL, for the links deciders record.
@@ -69,6 +74,8 @@ pub struct Loaded<S> {
 impl CommandHandler {
     pub fn new(store: Arc<dyn EventStore>, clock: Arc<dyn Clock>, ids: Arc<dyn IdSource>) -> Self {
         CommandHandler {
+            numbers: Arc::new(Numbers::new(Arc::clone(&store))),
+            states: Arc::default(),
             store,
             clock,
             ids,
@@ -103,26 +110,44 @@ impl CommandHandler {
         &self.clock
     }
 
+    /// The next number of sequence `name` (e.g. the day's `tenderID`
+    /// counter), from this handler's reserved block.
+    pub async fn next_number(&self, name: &str) -> Result<u64, StoreError> {
+        self.numbers.next(name).await
+    }
+
     /// A fresh id from the injected generator (e.g. for a new procedure).
     pub fn next_id(&self) -> domain::Id {
         self.ids.next_id()
     }
 
-    /// Reads a procedure and folds it into the decider's state.
+    /// Reads a procedure and folds it into the decider's state: from the
+    /// state last folded here, when it is still kept, with only the events
+    /// appended since.
     pub async fn load<D: Decider>(
         &self,
         procedure_id: &str,
     ) -> Result<Loaded<D::State>, CommandError<D::Error>> {
-        let history = self.store.read_procedure(procedure_id).await?;
-        let version = history.last().map_or(0, |event| event.procedure_version);
-        let mut state = D::State::default();
-        for stored in &history {
+        let (mut version, mut state) = self
+            .states
+            .get::<D, D::State>(procedure_id)
+            .unwrap_or_default();
+        let newer = self
+            .store
+            .read_procedure_after(procedure_id, version)
+            .await?;
+        for stored in &newer {
             let event = D::Event::decode(&stored.event_type, stored.schema_version, &stored.data)
                 .map_err(|source| CommandError::Decode {
                 procedure_id: procedure_id.to_owned(),
                 source,
             })?;
             state = D::evolve(state, &event);
+            version = stored.procedure_version;
+        }
+        if !newer.is_empty() {
+            self.states
+                .put::<D, _>(procedure_id, version, state.clone());
         }
         Ok(Loaded { state, version })
     }
@@ -192,6 +217,13 @@ impl CommandHandler {
             match self.store.append(append).await {
                 Ok(appended) => {
                     let state = events.iter().fold(state, D::evolve);
+                    if !appended.duplicate {
+                        self.states.put::<D, _>(
+                            procedure_id,
+                            appended.procedure_version,
+                            state.clone(),
+                        );
+                    }
                     return Ok(Executed {
                         state,
                         version: appended.procedure_version,

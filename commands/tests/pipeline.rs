@@ -21,7 +21,7 @@ use tokio::sync::{Barrier, watch};
 /// A tiny procedure: a ledger that is opened, takes deposits up to a limit, and closes.
 struct Ledger;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct LedgerState {
     id: Option<Id>,
     balance: u64,
@@ -350,8 +350,8 @@ impl EventStore for CountingStore {
         self.inner.kinds_in_log().await
     }
 
-    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
-        self.inner.next_in_sequence(name).await
+    async fn reserve_in_sequence(&self, name: &str, count: u64) -> Result<u64, StoreError> {
+        self.inner.reserve_in_sequence(name, count).await
     }
 
     fn subscribe(&self) -> watch::Receiver<u64> {

@@ -4,8 +4,10 @@
 
 use crate::{Context, DomainEvent};
 
-pub trait Decider {
-    type State: Default;
+pub trait Decider: 'static {
+    /// Cloned and shared between threads: the command handler keeps the
+    /// states it folded.
+    type State: Default + Clone + Send + Sync + 'static;
     type Command;
     type Event: DomainEvent;
     type Error: std::error::Error + Send + Sync + 'static;

@@ -18,6 +18,7 @@
 //! What is public is never decided here: each procedure type's
 //! [`domain::Published`] rules render the document and redact events.
 
+pub mod documents_cache;
 pub mod model;
 pub mod project;
 pub mod projector;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use commands::store::EventStore;
 use tokio::sync::{Mutex, watch};
 
+use crate::documents_cache::{Document, DocumentsCache};
 use crate::project::{ProjectError, Projection};
 use crate::read_store::{ReadStore, ReadStoreError};
 use crate::view::Kinds;
@@ -27,6 +28,8 @@ pub struct Projector {
     applied: watch::Sender<u64>,
     /// Events per transaction ([`BATCH`] unless set with [`Projector::with_batch`]).
     batch: usize,
+    /// The documents read models hold, as this projector last wrote them.
+    documents: DocumentsCache,
 }
 
 impl Projector {
@@ -51,6 +54,7 @@ impl Projector {
             projection: Mutex::new(projection),
             applied: watch::channel(position).0,
             batch: BATCH,
+            documents: DocumentsCache::default(),
         })
     }
 
@@ -76,16 +80,38 @@ impl Projector {
 
     /// Waits until the read models include `position`; false on timeout.
     pub async fn wait_for(&self, position: u64, timeout: Duration) -> bool {
+        if *self.applied.borrow() >= position {
+            return true;
+        }
         let mut applied = self.applied.subscribe();
         tokio::time::timeout(timeout, applied.wait_for(|p| *p >= position))
             .await
             .is_ok_and(|r| r.is_ok())
     }
 
+    /// The public document of procedure `id` as the documents read model
+    /// holds it (from the cache when this projector wrote or read it last).
+    pub async fn document(&self, id: &str) -> Result<Option<Arc<Document>>, ReadStoreError> {
+        if let Some(document) = self.documents.get(id) {
+            return Ok(Some(document));
+        }
+        let Some(row) = self.read.document(id).await? else {
+            return Ok(None);
+        };
+        let document = Arc::new(Document::from(&row));
+        self.documents.put(id, Arc::clone(&document));
+        Ok(Some(document))
+    }
+
     /// Applies one batch; returns how many events it covered (0: caught up).
     pub async fn step(&self) -> Result<usize, ProjectError> {
         let mut projection = self.projection.lock().await;
         let from = applied_position(self.read.as_ref()).await?;
+        if from != *self.applied.borrow() {
+            // The read models moved without this projector (another
+            // process, a rebuild): what it cached may be behind them.
+            self.documents.clear();
+        }
         self.publish(from);
         let page = self.events.read_all(from, self.batch).await?;
         if page.is_empty() {
@@ -102,8 +128,10 @@ impl Projector {
             }
         };
         let to = batch.to;
+        let written = batch.documents.clone();
         match self.read.apply(batch).await {
             Ok(()) => {
+                self.documents.written(&written);
                 self.publish(to);
                 Ok(page.len())
             }
@@ -111,6 +139,7 @@ impl Projector {
                 // Another projector (or a rebuild) got there first: start
                 // again from what is stored.
                 projection.reset();
+                self.documents.clear();
                 Ok(page.len())
             }
             Err(error) => {

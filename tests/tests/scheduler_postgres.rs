@@ -17,7 +17,7 @@ use serde_json::json;
 /// A procedure that is started with a deadline and expires automatically.
 struct Timer;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct TimerState {
     due_at: Option<DateTime<Utc>>,
     expired: bool,

@@ -10,10 +10,13 @@
 mod appends;
 mod feed;
 mod http;
+mod load;
+mod nginx;
 pub mod pg;
 mod replay;
 pub mod report;
 pub mod seed;
+mod server;
 pub mod words;
 
 use std::path::PathBuf;

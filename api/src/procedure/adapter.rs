@@ -198,8 +198,8 @@ impl Ports<'_> {
     /// The next number of the per-day `sequence` (e.g. `tenderID:2026-12-01`).
     pub async fn next_number(&self, sequence: &str) -> Result<u64, ApiError> {
         self.app
-            .store
-            .next_in_sequence(sequence)
+            .handler
+            .next_number(sequence)
             .await
             .map_err(crate::write::store_failed)
     }

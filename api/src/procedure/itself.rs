@@ -83,14 +83,21 @@ pub async fn create(call: Call) -> Result<Response, ApiError> {
 /// model, or the procedure folded from the log when the read model does not
 /// have it yet.
 pub async fn read(Path(id): Path<String>, call: Call) -> Result<Response, ApiError> {
-    let kind = dispatch::stored(&call.app, call.collection, &id, None).await?;
-    if let Some(stored) = call
-        .app
-        .stored_document(&id, kind.name(), call.pretty())
-        .await?
+    if id.parse::<domain::Id>().is_ok()
+        && let Some(stored) = call.app.stored_document(&id).await?
+        && call
+            .app
+            .registry
+            .kind(&stored.kind)
+            .is_some_and(|kind| kind.collection() == call.collection)
     {
-        return Ok(stored);
+        return Ok(reply::stored_bytes(
+            StatusCode::OK,
+            stored.body.clone(),
+            call.pretty(),
+        ));
     }
+    let kind = dispatch::stored(&call.app, call.collection, &id, None).await?;
     let procedure = kind.load(&call.app, &id).await?;
     Ok(reply::json(
         StatusCode::OK,

@@ -202,13 +202,6 @@ where
             caller,
             headers,
         };
-        // A participant's bid is answered from the state it left (the
-        // auction's view): waiting for the read models would only queue
-        // bids behind the projection of every other auction's.
-        let readable = match request {
-            Write::Participate(_) => write::Readable::DontWait,
-            _ => write::Readable::Wait,
-        };
         let prepared = match request {
             // Participation is the same for every type: the engine's.
             Write::Participate(participation) => A::Procedure::participation(participation)
@@ -216,14 +209,13 @@ where
                 .ok_or_else(|| refused(Refusal::not_found("auction")))?,
             request => self.0.command(&ports, request).await?,
         };
-        let (state, events) = write::execute_then::<A::Procedure>(
+        let (state, events) = write::execute::<A::Procedure>(
             app,
             id,
             caller.broker,
             role,
             headers,
             &prepared.command,
-            readable,
         )
         .await?;
         Ok(Written {

@@ -68,6 +68,18 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every event of one procedure, in procedure-version order.
     async fn read_procedure(&self, procedure_id: &str) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// The events of one procedure after version `after`, in
+    /// procedure-version order (all of them for 0).
+    async fn read_procedure_after(
+        &self,
+        procedure_id: &str,
+        after: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut events = self.read_procedure(procedure_id).await?;
+        events.retain(|event| event.procedure_version > after);
+        Ok(events)
+    }
+
     /// Every event of one stream, in stream-version order.
     async fn read_stream(&self, stream_id: &str) -> Result<Vec<RecordedEvent>, StoreError>;
 
@@ -95,13 +107,21 @@ pub trait EventStore: Send + Sync + 'static {
     /// start-up, to refuse a log holding kinds the server does not serve.
     async fn kinds_in_log(&self) -> Result<Vec<(String, u64)>, StoreError>;
 
-    /// The next number of the named counter: 1 the first time, then 2, 3…
-    /// Atomic and durable across processes sharing the store: no number is
-    /// handed out twice. A number taken by a caller that then fails is not
-    /// reused, so the numbers a caller keeps may have gaps. Used for
-    /// human-readable numbers such as the daily `tenderID` counter
-    /// (sequence `tenderID:2023-09-20`).
-    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError>;
+    /// Reserves the next `count` numbers (at least 1) of the named counter
+    /// and answers the first: 1 the first time, then count + 1… Atomic and
+    /// durable across processes sharing the store: no number is handed out
+    /// twice. A number reserved by a caller that then fails (or a process
+    /// that stops before using its block) is not reused, so the numbers a
+    /// caller keeps may have gaps. Used for human-readable numbers such as
+    /// the daily `tenderID` counter (sequence `tenderID:2023-09-20`),
+    /// through [`crate::Numbers`], which reserves them in blocks.
+    async fn reserve_in_sequence(&self, name: &str, count: u64) -> Result<u64, StoreError>;
+
+    /// The next number of the named counter ([`Self::reserve_in_sequence`]
+    /// of one).
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        self.reserve_in_sequence(name, 1).await
+    }
 
     /// Wakes whenever new events commit; the value is the new head.
     fn subscribe(&self) -> watch::Receiver<u64>;

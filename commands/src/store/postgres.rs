@@ -640,6 +640,19 @@ impl EventStore for PostgresStore {
         .await
     }
 
+    async fn read_procedure_after(
+        &self,
+        procedure_id: &str,
+        after: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        self.query_events(
+            "WHERE procedure_id = $1 AND procedure_version > $2 ORDER BY procedure_version",
+            &[&procedure_id, &after],
+        )
+        .await
+    }
+
     async fn read_stream(&self, stream_id: &str) -> Result<Vec<RecordedEvent>, StoreError> {
         self.query_events(
             "WHERE stream_id = $1 ORDER BY stream_version",
@@ -714,24 +727,26 @@ impl EventStore for PostgresStore {
             .collect())
     }
 
-    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+    async fn reserve_in_sequence(&self, name: &str, count: u64) -> Result<u64, StoreError> {
+        let count = i64::try_from(count.max(1))
+            .map_err(|_| StoreError::Unavailable(format!("cannot reserve {count} numbers")))?;
         let client = self.pool.get().await.map_err(unavailable)?;
         // One statement, its own transaction: the row lock makes concurrent
         // callers (in any process) take turns, and each sees the value the
         // previous one committed.
         let statement = client
             .prepare_cached(
-                "INSERT INTO sequences (name, value) VALUES ($1, 1) \
-                 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+                "INSERT INTO sequences (name, value) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET value = sequences.value + $2 RETURNING value",
             )
             .await
             .map_err(unavailable)?;
         let value: i64 = client
-            .query_one(&statement, &[&name])
+            .query_one(&statement, &[&name, &count])
             .await
             .map_err(unavailable)?
             .get(0);
-        u64::try_from(value)
+        u64::try_from(value - count + 1)
             .map_err(|_| StoreError::Corrupt(format!("sequence {name} is at {value}")))
     }
 

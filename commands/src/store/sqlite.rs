@@ -191,20 +191,27 @@ fn spawn_head_poller(path: &Path, head_tx: Arc<watch::Sender<u64>>) -> Result<()
 /// transaction: the write lock serialises it with every other writer of the
 /// file (this process's append writer and other processes), and the commit
 /// is on disk before the number is handed out, so no number is given twice.
-fn next_in_sequence(connection: &mut Connection, name: &str) -> Result<u64, StoreError> {
+fn reserve_in_sequence(
+    connection: &mut Connection,
+    name: &str,
+    count: u64,
+) -> Result<u64, StoreError> {
+    let count = i64::try_from(count.max(1))
+        .map_err(|_| StoreError::Unavailable(format!("cannot reserve {count} numbers")))?;
     let tx = connection
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(unavailable)?;
     let value: i64 = tx
         .query_row(
-            "INSERT INTO sequences (name, value) VALUES (?1, 1) \
-             ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
-            [name],
+            "INSERT INTO sequences (name, value) VALUES (?1, ?2) \
+             ON CONFLICT (name) DO UPDATE SET value = sequences.value + ?2 RETURNING value",
+            params![name, count],
             |row| row.get(0),
         )
         .map_err(unavailable)?;
     tx.commit().map_err(unavailable)?;
-    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("sequence {name} is at {value}")))
+    u64::try_from(value - count + 1)
+        .map_err(|_| StoreError::Corrupt(format!("sequence {name} is at {value}")))
 }
 
 fn read_head(connection: &Connection) -> Result<u64, StoreError> {
@@ -427,6 +434,23 @@ impl EventStore for SqliteStore {
         .await
     }
 
+    async fn read_procedure_after(
+        &self,
+        procedure_id: &str,
+        after: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let id = procedure_id.to_owned();
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        self.with_reader(move |c| {
+            query_events(
+                c,
+                "WHERE procedure_id = ?1 AND procedure_version > ?2 ORDER BY procedure_version",
+                params![id, after],
+            )
+        })
+        .await
+    }
+
     async fn read_stream(&self, stream_id: &str) -> Result<Vec<RecordedEvent>, StoreError> {
         let id = stream_id.to_owned();
         self.with_reader(move |c| {
@@ -495,7 +519,7 @@ impl EventStore for SqliteStore {
         .await
     }
 
-    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+    async fn reserve_in_sequence(&self, name: &str, count: u64) -> Result<u64, StoreError> {
         let sequencer = Arc::clone(&self.sequencer);
         let name = name.to_owned();
         tokio::task::spawn_blocking(move || {
@@ -504,7 +528,7 @@ impl EventStore for SqliteStore {
             let mut connection = sequencer
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            next_in_sequence(&mut connection, &name)
+            reserve_in_sequence(&mut connection, &name, count)
         })
         .await
         .map_err(|e| StoreError::Unavailable(format!("sequence task failed: {e}")))?

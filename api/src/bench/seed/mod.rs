@@ -266,11 +266,7 @@ impl Seeder {
         data_dir: &Path,
         seed: u64,
     ) -> Result<Seeder, SeedError> {
-        let organisations: Vec<(&'static str, String)> = words::ORGANISATIONS
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (*name, edr(seed, i)))
-            .collect();
+        let organisations = organisations(seed);
         let registry = Arc::new(Registry::builtin(Builtin::default()));
         let clock = Arc::new(FrozenClock::new(start_of_corpus()));
         let public_url = PublicUrl::parse(PUBLIC_URL).map_err(setup)?;
@@ -827,28 +823,43 @@ impl Seeder {
 
 /// The first suppliers of the pool are the e-catalogue agreement's
 /// (priceQuotation bidders must be).
-const SUPPLIERS: usize = 12;
+pub(crate) const SUPPLIERS: usize = 12;
 
 fn catalogue(organisations: &[(&'static str, String)]) -> Result<FileCatalogue, SeedError> {
-    let profile: Profile = serde_json::from_value(json!({
-        "id": PROFILE, "agreementID": AGREEMENT, "status": "active"
-    }))
-    .map_err(setup)?;
+    let file = catalogue_json(&organisations[..SUPPLIERS.min(organisations.len())]);
+    let profiles: Vec<Profile> = serde_json::from_value(file["profiles"].clone()).map_err(setup)?;
+    let agreements: Vec<Agreement> =
+        serde_json::from_value(file["agreements"].clone()).map_err(setup)?;
+    Ok(FileCatalogue::from_parts(profiles, agreements))
+}
+
+/// The e-catalogue's profile and agreement, with `organisations` as the
+/// agreement's suppliers, in the `--catalogue-file`
+/// format.
+pub(crate) fn catalogue_json<S: AsRef<str>>(organisations: &[(S, String)]) -> Json {
     let contracts: Vec<Json> = organisations
         .iter()
-        .take(SUPPLIERS)
+        .map(|(name, code)| (name.as_ref(), code))
         .map(|(name, code)| json!({"status": "active", "suppliers": [firm(name, code, "м. Київ", true)]}))
         .collect();
-    let agreement: Agreement = serde_json::from_value(json!({
-        "id": AGREEMENT, "status": "active", "contracts": contracts
-    }))
-    .map_err(setup)?;
-    Ok(FileCatalogue::from_parts(vec![profile], vec![agreement]))
+    json!({
+        "profiles": [{"id": PROFILE, "agreementID": AGREEMENT, "status": "active"}],
+        "agreements": [{"id": AGREEMENT, "status": "active", "contracts": contracts}],
+    })
+}
+
+/// The seed's organisations: (name, EDR code).
+pub(crate) fn organisations(seed: u64) -> Vec<(&'static str, String)> {
+    words::ORGANISATIONS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, edr(seed, i)))
+        .collect()
 }
 
 /// A tenderer as the e-catalogue lists it (`catalogue`: with its `id` and
 /// `status`), or as a bid names it.
-fn firm(name: &str, code: &str, region: &str, catalogue: bool) -> Json {
+pub(crate) fn firm(name: &str, code: &str, region: &str, catalogue: bool) -> Json {
     let mut firm = json!({
         "name": name,
         "identifier": {"scheme": "UA-EDR", "id": code, "legalName": name},
@@ -888,7 +899,7 @@ fn sale_organisation(name: &str, code: &str, region: &str) -> Json {
     })
 }
 
-fn answers(tender: &Json) -> Json {
+pub(crate) fn answers(tender: &Json) -> Json {
     let requirement = |i: usize| {
         tender["data"]["criteria"][i]["requirementGroups"][0]["requirements"][0]["id"].clone()
     };
@@ -935,7 +946,7 @@ fn money(rng: &mut StdRng) -> u64 {
 }
 
 /// Kopecks as a JSON number with two decimals (no floating point on the way).
-fn amount(kopecks: u64) -> Json {
+pub(crate) fn amount(kopecks: u64) -> Json {
     let text = format!("{}.{:02}", kopecks / 100, kopecks % 100);
     serde_json::from_str(&text).unwrap_or(Json::Null)
 }
@@ -975,7 +986,7 @@ pub async fn run(args: SeedArgs) -> Result<(), Failure> {
 
 /// The create request of the spec's fixture tender (§9.1), whose fields the
 /// seeder varies.
-const PQ_CREATE: &str = r##"{"data": {
+pub(crate) const PQ_CREATE: &str = r##"{"data": {
   "title": "", "mainProcurementCategory": "goods",
   "procuringEntity": {"name": "", "identifier": {"scheme": "UA-EDR", "id": ""},
     "address": {"countryName": "Україна", "postalCode": "01220", "region": "м. Київ", "locality": "м. Київ", "streetAddress": "вул. Банкова, 11"},
