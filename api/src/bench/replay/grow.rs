@@ -177,10 +177,8 @@ fn rename(text: &str, owned: &[(String, String)]) -> String {
 /// Renames every owned id in the strings (values and keys) of `value`.
 fn rename_in(value: &mut Json, owned: &[(String, String)]) {
     match value {
-        Json::String(text) => {
-            if owned.iter().any(|(old, _)| text.contains(old.as_str())) {
-                *text = rename(text, owned);
-            }
+        Json::String(text) if owned.iter().any(|(old, _)| text.contains(old.as_str())) => {
+            *text = rename(text, owned);
         }
         Json::Array(items) => items.iter_mut().for_each(|item| rename_in(item, owned)),
         Json::Object(map) => {

@@ -106,9 +106,12 @@ async fn backend(label: &str, store: StoreArgs, settings: &Settings, report: &mu
     let mut sizes = settings.sizes.clone();
     sizes.sort_unstable();
     sizes.dedup();
-    match measure(label, &store, &sizes, settings.quick).await {
-        Ok(measured) => push_rows(label, &measured, report),
-        Err(error) => report.problem(format!("replay, {label}: {error}")),
+    // The sizes measured before a failure are still shown.
+    let mut measured = Vec::new();
+    let result = measure(label, &store, &sizes, settings.quick, &mut measured).await;
+    push_rows(label, &measured, report);
+    if let Err(error) = result {
+        report.problem(format!("replay, {label}: {error}"));
     }
 }
 
@@ -128,7 +131,8 @@ async fn measure(
     args: &StoreArgs,
     sizes: &[usize],
     quick: bool,
-) -> Result<Vec<Measured>, String> {
+    measured: &mut Vec<Measured>,
+) -> Result<(), String> {
     let (location, store) = crate::serve::open(args, true)
         .await
         .map_err(|e| e.to_string())?;
@@ -153,7 +157,6 @@ async fn measure(
     eprintln!("  {}", seeded.summary());
     let templates = grow::templates(store.as_ref()).await?;
     let mut copies = 0;
-    let mut measured = Vec::new();
     for &size in sizes {
         let started = Instant::now();
         let mut last = Instant::now();
@@ -176,7 +179,7 @@ async fn measure(
         );
         measured.push(measure_size(label, args, &location, head).await?);
     }
-    Ok(measured)
+    Ok(())
 }
 
 /// The raw decode, then every operation, on the log as it stands.
