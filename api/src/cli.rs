@@ -314,6 +314,10 @@ pub enum BenchCommand {
     /// Write N realistic procedures of every registered type through the
     /// server's own command path (deterministic from --seed).
     Seed(SeedArgs),
+    /// Bring the read models up to the log's head as `cdb serve` does at
+    /// start-up, and exit (what the replay benchmark times).
+    #[command(hide = true)]
+    CatchUp(StoreArgs),
 }
 
 #[derive(Debug, Args)]

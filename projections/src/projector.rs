@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use commands::store::EventStore;
+use commands::store::{EventStore, RecordedEvent, StoreError};
 use tokio::sync::{Mutex, watch};
+use tokio::task::JoinHandle;
 
 use crate::documents_cache::{Document, DocumentsCache};
 use crate::project::{ProjectError, Projection};
@@ -30,6 +31,16 @@ pub struct Projector {
     batch: usize,
     /// The documents read models hold, as this projector last wrote them.
     documents: DocumentsCache,
+    /// The page after the one being applied, being read meanwhile (when
+    /// the last page was full, i.e. the projector is behind): reading and
+    /// decoding the log then runs alongside folding and writing.
+    ahead: Mutex<Option<ReadAhead>>,
+}
+
+/// A page of the log being read: the events after position `after`.
+struct ReadAhead {
+    after: u64,
+    page: JoinHandle<Result<Vec<RecordedEvent>, StoreError>>,
 }
 
 impl Projector {
@@ -55,6 +66,7 @@ impl Projector {
             applied: watch::channel(position).0,
             batch: BATCH,
             documents: DocumentsCache::default(),
+            ahead: Mutex::new(None),
         })
     }
 
@@ -113,7 +125,7 @@ impl Projector {
             self.documents.clear();
         }
         self.publish(from);
-        let page = self.events.read_all(from, self.batch).await?;
+        let page = self.read_page(from).await?;
         if page.is_empty() {
             return Ok(0);
         }
@@ -147,6 +159,33 @@ impl Projector {
                 Err(error.into())
             }
         }
+    }
+
+    /// The events after `from`: the page read ahead if it is that one,
+    /// otherwise read now. When the page is full, the next one is read
+    /// ahead.
+    async fn read_page(&self, from: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut ahead = self.ahead.lock().await;
+        let page = match ahead.take() {
+            Some(read) if read.after == from => read
+                .page
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("reading the log failed: {e}")))??,
+            // Read for another position (another projector moved the read
+            // models on): dropped unread.
+            _ => self.events.read_all(from, self.batch).await?,
+        };
+        if let Some(last) = page.last()
+            && page.len() >= self.batch
+        {
+            let events = Arc::clone(&self.events);
+            let (after, limit) = (last.position, self.batch);
+            *ahead = Some(ReadAhead {
+                after,
+                page: tokio::spawn(async move { events.read_all(after, limit).await }),
+            });
+        }
+        Ok(page)
     }
 
     /// Applies batches until the read models reach the log's head.

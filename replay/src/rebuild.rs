@@ -16,7 +16,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use commands::store::{EventStore, StoreError};
+use commands::store::{EventStore, RecordedEvent, StoreError};
 use projections::read_store::DIGESTS;
 use projections::read_store::sqlite::SqliteReadStore;
 use projections::{Digest, Kinds, ProjectError, Projection, Projector, ReadStore, ReadStoreError};
@@ -101,15 +101,27 @@ pub async fn rebuild(
         let live_digests = live.digests().await?;
         let target = position(&live_digests);
         progress(built, target);
+        // The next page is read while this one is folded and written.
+        let mut ahead: Option<tokio::task::JoinHandle<Result<Vec<RecordedEvent>, StoreError>>> =
+            None;
         while built < target {
-            let page = events
-                .read_all(built, BATCH.min((target - built) as usize))
-                .await?;
-            if page.is_empty() {
+            let page = match ahead.take() {
+                Some(read) => read.await.map_err(|e| {
+                    StoreError::Unavailable(format!("reading the log failed: {e}"))
+                })??,
+                None => read_page(events.as_ref(), built, target).await?,
+            };
+            let Some(last) = page.last().map(|e| e.position) else {
                 return Err(RebuildError::LogBehind {
                     live: target,
                     log: built,
                 });
+            };
+            if last < target {
+                let events = Arc::clone(&events);
+                ahead = Some(tokio::spawn(async move {
+                    read_page(events.as_ref(), last, target).await
+                }));
             }
             let batch = projection
                 .batch(events.as_ref(), &scratch, built, &page)
@@ -133,6 +145,17 @@ pub async fn rebuild(
         }
     }
     Err(RebuildError::KeptMoving(ATTEMPTS))
+}
+
+/// The events after `after`, up to `target`: one batch.
+async fn read_page(
+    events: &dyn EventStore,
+    after: u64,
+    target: u64,
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    events
+        .read_all(after, BATCH.min(target.saturating_sub(after) as usize))
+        .await
 }
 
 /// The position every read model of `digests` has reached.

@@ -115,40 +115,69 @@ pub struct VerifyReport {
 /// Recomputes every procedure's hash chain and checks that global positions
 /// run 1, 2, 3… up to the head. Stops at the first bad event and names it.
 /// `progress` is called after each page with the number of events checked.
+///
+/// Each page is checked on a blocking thread while the next one is read, so
+/// hashing (the bulk of the work) and reading and decoding the log use a
+/// core each.
 pub async fn verify(
     store: &dyn EventStore,
     mut progress: impl FnMut(u64),
 ) -> Result<VerifyReport, VerifyError> {
     let head = store.head().await?;
-    let mut verifier = ChainVerifier::default();
-    let mut last = 0;
-    loop {
-        let page = store.read_all(last, PAGE).await?;
-        if page.is_empty() {
-            break;
-        }
-        for event in &page {
-            if event.position != last + 1 {
-                return Err(VerifyError::BadEvent(bad(
-                    event,
-                    Problem::PositionGap { previous: last },
-                )));
-            }
-            verifier
-                .check(event)
-                .map_err(|e| VerifyError::BadEvent(bad(event, Problem::Chain(e))))?;
-            last = event.position;
-        }
-        progress(last);
+    let mut checked = Checked::default();
+    let mut page = store.read_all(0, PAGE).await?;
+    while let Some(after) = page.last().map(|e| e.position) {
+        let checking = tokio::task::spawn_blocking(move || {
+            let result = checked.page(&page);
+            (checked, result)
+        });
+        let next = store.read_all(after, PAGE).await;
+        let (done, result) = checking
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("verification task failed: {e}")))?;
+        checked = done;
+        result.map_err(VerifyError::BadEvent)?;
+        progress(checked.last);
+        page = next?;
     }
+    let last = checked.last;
     // Appends that committed after we read the head are fine; fewer are not.
     if last < head {
         return Err(VerifyError::HeadMismatch { last, head });
     }
     Ok(VerifyReport {
         events: last,
-        procedures: verifier.procedures(),
+        procedures: checked.verifier.procedures(),
     })
+}
+
+/// What verification has seen so far.
+#[derive(Default)]
+struct Checked {
+    verifier: ChainVerifier,
+    /// The last position checked.
+    last: u64,
+}
+
+impl Checked {
+    /// Checks the next page of the log (events after `self.last`).
+    fn page(&mut self, page: &[RecordedEvent]) -> Result<(), Box<BadEvent>> {
+        for event in page {
+            if event.position != self.last + 1 {
+                return Err(bad(
+                    event,
+                    Problem::PositionGap {
+                        previous: self.last,
+                    },
+                ));
+            }
+            self.verifier
+                .check(event)
+                .map_err(|e| bad(event, Problem::Chain(e)))?;
+            self.last = event.position;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

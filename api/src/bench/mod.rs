@@ -29,6 +29,7 @@ use report::Report;
 pub async fn run(args: BenchArgs) -> Result<(), Failure> {
     match args.command {
         Some(BenchCommand::Seed(seed)) => seed::run(seed).await,
+        Some(BenchCommand::CatchUp(store)) => replay::catch_up(store).await,
         None => run_all(args.run).await,
     }
 }

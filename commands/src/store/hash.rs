@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::SecondsFormat;
-use serde_json::json;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::RecordedEvent;
@@ -15,29 +15,60 @@ use super::RecordedEvent;
 /// The `prev_hash` of a procedure's first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The envelope an event's hash covers, borrowed from the event: every field
+/// but `hash`. Serialised canonically it gives the same bytes as the same
+/// fields gathered into a `serde_json::Value` (JCS sorts the keys either
+/// way), without copying the event's data first.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    position: u64,
+    procedure_id: &'a str,
+    procedure_version: u64,
+    stream_id: &'a str,
+    stream_version: u64,
+    event_id: &'a str,
+    event_type: &'a str,
+    schema_version: u32,
+    data: &'a serde_json::Value,
+    metadata: &'a super::Metadata,
+    recorded_at: String,
+    prev_hash: &'a str,
+}
+
+impl<'a> Envelope<'a> {
+    fn of(event: &'a RecordedEvent) -> Self {
+        Envelope {
+            position: event.position,
+            procedure_id: &event.procedure_id,
+            procedure_version: event.procedure_version,
+            stream_id: &event.stream_id,
+            stream_version: event.stream_version,
+            event_id: &event.event_id,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            data: &event.data,
+            metadata: &event.metadata,
+            recorded_at: event
+                .recorded_at
+                .to_rfc3339_opts(SecondsFormat::Micros, true),
+            prev_hash: &event.prev_hash,
+        }
+    }
+}
+
 /// The canonical bytes an event's hash is computed over.
 pub fn canonical_envelope(event: &RecordedEvent) -> Vec<u8> {
-    let envelope = json!({
-        "position": event.position,
-        "procedure_id": event.procedure_id,
-        "procedure_version": event.procedure_version,
-        "stream_id": event.stream_id,
-        "stream_version": event.stream_version,
-        "event_id": event.event_id,
-        "event_type": event.event_type,
-        "schema_version": event.schema_version,
-        "data": event.data,
-        "metadata": event.metadata,
-        "recorded_at": event.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
-        "prev_hash": event.prev_hash,
-    });
-    // Serialising a `serde_json::Value` cannot fail: every key is a string.
-    serde_json_canonicalizer::to_vec(&envelope).unwrap_or_default()
+    // Serialising cannot fail: every key is a string.
+    serde_json_canonicalizer::to_vec(&Envelope::of(event)).unwrap_or_default()
 }
 
 /// The hash of an event, from every field of its envelope except `hash`.
+/// The canonical bytes are hashed as they are written, never gathered.
 pub fn event_hash(event: &RecordedEvent) -> String {
-    hex::encode(Sha256::digest(canonical_envelope(event)))
+    let mut hasher = Sha256::new();
+    // Writing into a hasher cannot fail, nor can serialising (see above).
+    let _ = serde_json_canonicalizer::to_writer(&Envelope::of(event), &mut hasher);
+    hex::encode(hasher.finalize())
 }
 
 /// The first broken link found in a procedure's chain.
@@ -142,4 +173,62 @@ pub fn verify_chain<'a>(
     events
         .into_iter()
         .try_for_each(|event| verifier.check(event))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::Metadata;
+
+    /// The envelope as first written: the fields gathered into a JSON value.
+    fn gathered(event: &RecordedEvent) -> Vec<u8> {
+        let envelope = json!({
+            "position": event.position,
+            "procedure_id": event.procedure_id,
+            "procedure_version": event.procedure_version,
+            "stream_id": event.stream_id,
+            "stream_version": event.stream_version,
+            "event_id": event.event_id,
+            "event_type": event.event_type,
+            "schema_version": event.schema_version,
+            "data": event.data,
+            "metadata": event.metadata,
+            "recorded_at": event.recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            "prev_hash": event.prev_hash,
+        });
+        serde_json_canonicalizer::to_vec(&envelope).unwrap()
+    }
+
+    #[test]
+    fn the_borrowed_envelope_has_the_bytes_of_the_gathered_one() {
+        let mut event = RecordedEvent {
+            position: 7,
+            procedure_id: "p".into(),
+            procedure_version: 2,
+            stream_id: "bid-b".into(),
+            stream_version: 1,
+            event_id: "e".into(),
+            event_type: "BidSubmitted".into(),
+            schema_version: 1,
+            data: json!({"z": [1, 2.5, "ü"], "a": {"y": null, "b": true}, "n": 1e21}),
+            metadata: Metadata {
+                broker: Some("seed".into()),
+                request_id: Some("r".into()),
+                ..Metadata::default()
+            },
+            recorded_at: Utc.timestamp_opt(1_700_000_000, 123_456_000).unwrap(),
+            prev_hash: GENESIS_HASH.into(),
+            hash: String::new(),
+        };
+        assert_eq!(canonical_envelope(&event), gathered(&event));
+        assert_eq!(
+            event_hash(&event),
+            hex::encode(Sha256::digest(gathered(&event)))
+        );
+        event.metadata = Metadata::default();
+        assert_eq!(canonical_envelope(&event), gathered(&event));
+    }
 }

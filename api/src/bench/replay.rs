@@ -1,8 +1,0 @@
-//! `cdb bench --only replay`: not written yet.
-
-use super::Settings;
-use super::report::Report;
-
-pub async fn run(_settings: &Settings, report: &mut Report) {
-    report.problem("the replay benchmark is not written yet");
-}
