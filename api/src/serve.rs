@@ -151,13 +151,25 @@ pub async fn start_projector(
     let read = projections::read_store::open(location)
         .await
         .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
+    let open_failed = |e: projections::ReadStoreError| {
+        Failure::Config(format!("cannot open the read models: {e}"))
+    };
+    // Catching up keeps only each batch's procedures folded, so start-up
+    // memory does not grow with the log; the projector that then follows
+    // the log keeps the procedures it touches.
+    let position = Projector::with_projection(
+        Arc::clone(&store),
+        Arc::clone(&read),
+        projections::Projection::batch_only(registry.published().clone()),
+    )
+    .await
+    .map_err(open_failed)?
+    .catch_up()
+    .await
+    .map_err(|e| Failure::Runtime(format!("cannot bring the read models up to date: {e}")))?;
     let projector = Projector::new(store, read, registry.published().clone())
         .await
-        .map_err(|e| Failure::Config(format!("cannot open the read models: {e}")))?;
-    let position = projector
-        .catch_up()
-        .await
-        .map_err(|e| Failure::Runtime(format!("cannot bring the read models up to date: {e}")))?;
+        .map_err(open_failed)?;
     tracing::info!(position, "read models caught up");
     Ok(Arc::new(projector))
 }
