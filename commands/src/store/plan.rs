@@ -65,6 +65,8 @@ pub struct Plan {
     /// New events in commit order; `position` counts from 1 until
     /// [`Plan::finalize`] shifts it and computes hashes.
     pub rows: Vec<RecordedEvent>,
+    /// The base of the last [`Plan::finalize`] (0 before it).
+    base: u64,
     outcomes: Vec<Outcome>,
     procedure_kinds: HashMap<String, String>,
     starting_hashes: HashMap<String, String>,
@@ -310,6 +312,7 @@ pub fn plan(batch: &[Append], lookups: &Lookups) -> Plan {
         .collect();
     Plan {
         rows,
+        base: 0,
         outcomes,
         procedure_kinds: kinds,
         starting_hashes,
@@ -328,11 +331,14 @@ impl Plan {
 
     /// Places the new events after global position `base` (the head before
     /// this batch), chains their hashes, and returns the procedures' new heads.
+    /// May be called again with another base (a backend that guessed the
+    /// head before it knew it); the last call counts.
     pub fn finalize(&mut self, base: u64) -> Vec<ProcedureUpdate> {
         let mut heads = self.starting_hashes.clone();
         let mut versions: HashMap<String, u64> = HashMap::new();
+        let previous = std::mem::replace(&mut self.base, base);
         for row in &mut self.rows {
-            row.position += base;
+            row.position = row.position - previous + base;
             let head = heads.entry(row.procedure_id.clone()).or_default();
             row.prev_hash = std::mem::take(head);
             row.hash = event_hash(row);
@@ -377,5 +383,50 @@ impl Plan {
             results.push(result);
         }
         results
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Metadata, NewEvent};
+
+    fn append(procedure_id: &str) -> Append {
+        Append {
+            procedure_id: procedure_id.into(),
+            procedure_kind: "test".into(),
+            expected_version: 0,
+            events: (0..2)
+                .map(|k| NewEvent {
+                    event_id: format!("{procedure_id}-{k}"),
+                    stream_id: format!("{procedure_id}-s"),
+                    event_type: "Happened".into(),
+                    schema_version: 1,
+                    data: serde_json::json!({"k": k}),
+                    metadata: Metadata::default(),
+                    recorded_at: chrono::Utc::now(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn finalizing_again_with_another_base_is_as_if_only_that_base_was_given() {
+        let batch = [append("a"), append("b")];
+        let lookups = Lookups::default();
+        let mut guessed = plan(&batch, &lookups);
+        guessed.finalize(40);
+        let updates = guessed.finalize(7);
+        let mut direct = plan(&batch, &lookups);
+        assert_eq!(updates, direct.finalize(7));
+        assert_eq!(guessed.rows, direct.rows);
+        assert_eq!(
+            guessed.rows.iter().map(|r| r.position).collect::<Vec<_>>(),
+            [8, 9, 10, 11]
+        );
+        assert_eq!(
+            guessed.results()[1].as_ref().ok().map(|a| a.last_position),
+            Some(11)
+        );
     }
 }

@@ -2,11 +2,22 @@
 //! `docs/event-format.md` ("Global order without gaps").
 //!
 //! Gap-free commit order: every batch takes its positions from the one-row
-//! `store_head` counter, which it updates after all its reads and locks; the
-//! row lock is held until COMMIT, so a batch that took later positions can
-//! only commit after the one that took earlier ones. A reader that resumes
-//! with `position > cursor` therefore never skips a late commit, on the
-//! primary and on replicas alike.
+//! `store_head` counter, which it updates after all its reads and locks;
+//! the row lock is held until COMMIT, so a batch that took later
+//! positions can only commit after the one that took earlier ones. A reader
+//! that resumes with `position > cursor` therefore never skips a late
+//! commit, on the primary and on replicas alike.
+//!
+//! Holding that lock is the one thing batches cannot do in parallel, so a
+//! batch holds it only while the server writes and commits its events,
+//! never across a round trip to this process: within a process, batches take
+//! [`Turns`] at the counter, and a batch learns the head it will follow
+//! from the batch before it, as soon as that one has updated the counter.
+//! It reads, plans and chains its hashes while the batches before it
+//! commit, then sends the counter update and its writes in one round trip;
+//! the update moves the counter only if it still holds the expected head
+//! (another process may have moved it); if not, the batch is written again
+//! with positions taken from the counter first ([`Positions::Counter`]).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,8 +26,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use futures_util::StreamExt;
-use tokio::sync::{mpsc, watch};
-use tokio_postgres::{AsyncMessage, NoTls, Row};
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_postgres::{AsyncMessage, NoTls, Row, Statement};
 
 use super::hash::GENESIS_HASH;
 use super::plan::{self, ExistingEvent, Lookups, ProcedureHead, StreamHead};
@@ -290,17 +303,21 @@ async fn listen(config: tokio_postgres::Config, wake_tx: mpsc::UnboundedSender<(
 }
 
 /// Batches in flight at once. Their reads and writes overlap on separate
-/// connections; commits still serialise on the `store_head` row, which is
-/// what keeps positions gap-free in commit order.
-const CONCURRENT_BATCHES: usize = 4;
+/// connections; only their COMMITs serialise, on the `store_head` row.
+/// Two keep one batch reading and hashing while the other commits; more
+/// split the waiting appends into smaller batches, each with a COMMIT of
+/// its own in the serialised part (measured with `cdb bench --only
+/// appends`, see docs/benchmarks.md).
+const CONCURRENT_BATCHES: usize = 2;
 
 async fn run_writer(
     pool: Pool,
     mut requests: mpsc::Receiver<WriteRequest>,
     head_tx: watch::Sender<u64>,
 ) {
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_BATCHES));
-    let head_tx = std::sync::Arc::new(head_tx);
+    let slots = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_BATCHES));
+    let head_tx = Arc::new(head_tx);
+    let turns = Arc::new(Turns::default());
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
@@ -311,9 +328,10 @@ async fn run_writer(
         let batch = writer::drain(first, &mut requests);
         let pool = pool.clone();
         let head_tx = head_tx.clone();
+        let turns = turns.clone();
         tokio::spawn(async move {
             let appends: Vec<Append> = batch.iter().map(|r| r.append.clone()).collect();
-            let results = commit_batch(&pool, &appends).await;
+            let results = commit_batch(&pool, &turns, &appends).await;
             if let Some(last) = results
                 .iter()
                 .filter_map(|r| r.as_ref().ok())
@@ -328,25 +346,165 @@ async fn run_writer(
     }
 }
 
-/// Commits a batch; if it fails as a whole (one bad append, or a deadlock
-/// with another process), commits each append on its own instead.
-async fn commit_batch(pool: &Pool, appends: &[Append]) -> Vec<Result<Appended, AppendError>> {
-    match write_batch(pool, appends).await {
-        Ok(results) => results,
-        Err(error) if appends.len() == 1 => vec![Err(error.into())],
-        Err(error) => {
-            tracing::warn!(%error, appends = appends.len(), "batch failed, committing its appends one by one");
-            let mut results = Vec::with_capacity(appends.len());
-            for append in appends {
-                let result = match write_batch(pool, std::slice::from_ref(append)).await {
-                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Closed.into())),
-                    Err(error) => Err(error.into()),
-                };
-                results.push(result);
-            }
-            results
+/// The order in which this process's batches update the counter. A batch
+/// takes its turn once it holds every lock it needs except the counter's
+/// (so a batch never waits for one behind it), and hands the head it
+/// reached to the batch after it. Each turn also comes with a guess of the
+/// head it will follow, so that a batch can chain its hashes before its
+/// turn comes; the guess is checked when the turn comes, never trusted.
+#[derive(Default)]
+struct Turns {
+    state: std::sync::Mutex<TurnState>,
+}
+
+#[derive(Default)]
+struct TurnState {
+    last: Option<oneshot::Receiver<u64>>,
+    /// The head after every batch that has taken a turn, if known.
+    next_guess: Option<u64>,
+    /// Turns taken and not yet finished: (ticket, events).
+    waiting: std::collections::VecDeque<(u64, u64)>,
+    tickets: u64,
+}
+
+struct Turn<'t> {
+    turns: &'t Turns,
+    ticket: u64,
+    previous: Option<oneshot::Receiver<u64>>,
+    guess: Option<u64>,
+    /// Sent the head once this batch has updated the counter; dropped
+    /// (when the turn is), which tells the next batch the head is unknown.
+    done: Option<oneshot::Sender<u64>>,
+}
+
+impl Turns {
+    fn state(&self) -> std::sync::MutexGuard<'_, TurnState> {
+        // A poisoned lock only means a batch panicked while holding it;
+        // the state it left is still consistent (and only guesses).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn take(&self, events: u64) -> Turn<'_> {
+        let (done, next) = oneshot::channel();
+        let mut state = self.state();
+        let ticket = state.tickets;
+        state.tickets += 1;
+        state.waiting.push_back((ticket, events));
+        let guess = state.next_guess;
+        state.next_guess = guess.map(|g| g + events);
+        Turn {
+            turns: self,
+            ticket,
+            previous: state.last.replace(next),
+            guess,
+            done: Some(done),
         }
     }
+}
+
+impl Turn<'_> {
+    /// Waits until the batch before this one has updated the counter (or
+    /// failed); returns the head it reached, if it did.
+    async fn head_before(&mut self) -> Option<u64> {
+        match self.previous.take() {
+            Some(previous) => previous.await.ok(),
+            None => None,
+        }
+    }
+
+    /// This batch holds the counter at `head`: the next one may go.
+    fn reached(&mut self, head: u64) {
+        let mut state = self.turns.state();
+        state.waiting.retain(|(ticket, _)| *ticket != self.ticket);
+        // Every batch still waiting took its turn after this one.
+        let behind: u64 = state.waiting.iter().map(|(_, events)| events).sum();
+        state.next_guess = Some(head + behind);
+        drop(state);
+        if let Some(done) = self.done.take() {
+            let _ = done.send(head);
+        }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if self.done.is_some() {
+            let mut state = self.turns.state();
+            state.waiting.retain(|(ticket, _)| *ticket != self.ticket);
+        }
+    }
+}
+
+/// Where a batch's positions come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Positions {
+    /// After the head the batch before this one reached, when known;
+    /// the counter update then checks that it still holds that head.
+    AfterPrevious,
+    /// From the counter, updated before the events are written (the row
+    /// lock is then held while they are written).
+    Counter,
+}
+
+#[derive(Debug)]
+enum BatchError {
+    /// The counter was not at the head the batch wrote after (another
+    /// process committed in between, or the batch before failed).
+    PositionsMoved,
+    Store(StoreError),
+}
+
+impl From<StoreError> for BatchError {
+    fn from(error: StoreError) -> Self {
+        BatchError::Store(error)
+    }
+}
+
+fn store_error(error: tokio_postgres::Error) -> BatchError {
+    BatchError::Store(unavailable(error))
+}
+
+/// Commits a batch; if its positions moved, writes it again with positions
+/// from the counter; if it fails as a whole (one bad append, or a deadlock
+/// with another process), commits each append on its own instead.
+async fn commit_batch(
+    pool: &Pool,
+    turns: &Turns,
+    appends: &[Append],
+) -> Vec<Result<Appended, AppendError>> {
+    let mut result = write_batch(pool, turns, appends, Positions::AfterPrevious).await;
+    if let Err(BatchError::PositionsMoved) = result {
+        tracing::debug!(
+            appends = appends.len(),
+            "positions moved under the batch, writing it again"
+        );
+        result = write_batch(pool, turns, appends, Positions::Counter).await;
+    }
+    let error = match result {
+        Ok(results) => return results,
+        Err(BatchError::PositionsMoved) => {
+            StoreError::Unavailable("the position counter moved twice".into())
+        }
+        Err(BatchError::Store(error)) => error,
+    };
+    if appends.len() == 1 {
+        return vec![Err(error.into())];
+    }
+    tracing::warn!(%error, appends = appends.len(), "batch failed, committing its appends one by one");
+    let mut results = Vec::with_capacity(appends.len());
+    for append in appends {
+        let one = std::slice::from_ref(append);
+        let result = match write_batch(pool, turns, one, Positions::Counter).await {
+            Ok(mut one) => one.pop().unwrap_or(Err(StoreError::Closed.into())),
+            Err(BatchError::PositionsMoved) => Err(StoreError::Unavailable(
+                "the position counter moved under a lone append".into(),
+            )
+            .into()),
+            Err(BatchError::Store(error)) => Err(error.into()),
+        };
+        results.push(result);
+    }
+    results
 }
 
 type Param<'a> = dyn tokio_postgres::types::ToSql + Sync + 'a;
@@ -360,6 +518,17 @@ const STREAM_HEADS: &str = "SELECT s.id, e.procedure_id, e.stream_version FROM u
      JOIN LATERAL (SELECT procedure_id, stream_version FROM events \
                    WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1) e ON true";
 const TAKE_POSITIONS: &str = "UPDATE store_head SET position = position + $1 RETURNING position";
+/// Waits for the counter's row lock. Sent just before
+/// [`TAKE_POSITIONS_AFTER`], whose check must see the row as it is once
+/// the lock is held: an UPDATE that waits for a lock computes its new row,
+/// and checks it, from the version it found before waiting.
+const LOCK_HEAD: &str = "SELECT position FROM store_head FOR UPDATE";
+/// Moves the counter by $1 only if it is at $2: otherwise `id` becomes
+/// false, which the row's `CHECK (id)` refuses, failing the statement (and
+/// so the transaction, whose COMMIT is already on its way).
+const TAKE_POSITIONS_AFTER: &str =
+    "UPDATE store_head SET position = position + $1, id = (position = $2) RETURNING position";
+const HEAD_CHECK: &str = "store_head_id_check";
 const UPDATE_PROCEDURES: &str = "UPDATE procedures p SET kind = u.kind, version = u.version, head_hash = u.head_hash \
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(id, kind, version, head_hash) \
      WHERE p.procedure_id = u.id";
@@ -380,16 +549,18 @@ fn insert_events_sql() -> String {
 /// One batch in one transaction. Round trips are what an append costs on
 /// PostgreSQL, so statements are prepared once per connection (cached) and
 /// the independent ones are pipelined: the reads go out together, and so do
-/// the writes after the positions are taken. tokio-postgres sends pipelined
-/// requests in the order they are first polled, which `try_join!` keeps, so
-/// the placeholders exist before the lock and the versions are updated
-/// before the placeholders are dropped.
+/// the writes. tokio-postgres sends pipelined requests in the order they
+/// are first polled, which `try_join!` keeps, so the placeholders exist
+/// before the lock and the versions are updated before the placeholders
+/// are dropped.
 async fn write_batch(
     pool: &Pool,
+    turns: &Turns,
     appends: &[Append],
-) -> Result<Vec<Result<Appended, AppendError>>, StoreError> {
+    positions: Positions,
+) -> Result<Vec<Result<Appended, AppendError>>, BatchError> {
     let client = pool.get().await.map_err(unavailable)?;
-    let result = write_in_transaction(&client, appends).await;
+    let result = write_in_transaction(&client, turns, appends, positions).await;
     if result.is_err() {
         // Leave no transaction open on a pooled connection. After a failed
         // statement the pipelined COMMIT already acted as a ROLLBACK, and
@@ -399,32 +570,71 @@ async fn write_batch(
     result
 }
 
+/// The statements of [`write_in_transaction`], prepared on its connection.
+struct Statements {
+    select_existing: Statement,
+    insert_placeholders: Statement,
+    lock_procedures: Statement,
+    stream_heads: Statement,
+    take_positions: Statement,
+    take_positions_after: Statement,
+    lock_head: Statement,
+    insert_events: Statement,
+    update_procedures: Statement,
+    notify: Statement,
+    drop_placeholders: Statement,
+}
+
+async fn prepare(tx: &deadpool_postgres::Client) -> Result<Statements, tokio_postgres::Error> {
+    let insert_sql = insert_events_sql();
+    let (select_existing, insert_placeholders, lock_procedures, stream_heads, take_positions) = futures_util::try_join!(
+        tx.prepare_cached(SELECT_EXISTING),
+        tx.prepare_cached(INSERT_PLACEHOLDERS),
+        tx.prepare_cached(LOCK_PROCEDURES),
+        tx.prepare_cached(STREAM_HEADS),
+        tx.prepare_cached(TAKE_POSITIONS),
+    )?;
+    let (
+        take_positions_after,
+        lock_head,
+        insert_events,
+        update_procedures,
+        notify,
+        drop_placeholders,
+    ) = futures_util::try_join!(
+        tx.prepare_cached(TAKE_POSITIONS_AFTER),
+        tx.prepare_cached(LOCK_HEAD),
+        tx.prepare_cached(&insert_sql),
+        tx.prepare_cached(UPDATE_PROCEDURES),
+        tx.prepare_cached(NOTIFY),
+        tx.prepare_cached(DROP_PLACEHOLDERS),
+    )?;
+    Ok(Statements {
+        select_existing,
+        insert_placeholders,
+        lock_procedures,
+        stream_heads,
+        take_positions,
+        take_positions_after,
+        lock_head,
+        insert_events,
+        update_procedures,
+        notify,
+        drop_placeholders,
+    })
+}
+
 /// BEGIN goes out with the reads and COMMIT with the writes, so a batch
-/// costs three round trips: reads, positions, writes. A COMMIT that follows
-/// a failed statement in the same pipeline rolls back, and the failure is
-/// reported by that statement's future.
+/// costs two round trips (three when its positions come from the counter
+/// first). A COMMIT that follows a failed statement in the same pipeline
+/// rolls back, and the failure is reported by that statement's future.
 async fn write_in_transaction(
     tx: &deadpool_postgres::Client,
+    turns: &Turns,
     appends: &[Append],
-) -> Result<Vec<Result<Appended, AppendError>>, StoreError> {
-    let insert_sql = insert_events_sql();
-    let (select_existing, insert_placeholders, lock_procedures, stream_heads) =
-        futures_util::try_join!(
-            tx.prepare_cached(SELECT_EXISTING),
-            tx.prepare_cached(INSERT_PLACEHOLDERS),
-            tx.prepare_cached(LOCK_PROCEDURES),
-            tx.prepare_cached(STREAM_HEADS),
-        )
-        .map_err(unavailable)?;
-    let (take_positions, insert_events, update_procedures, notify, drop_placeholders) =
-        futures_util::try_join!(
-            tx.prepare_cached(TAKE_POSITIONS),
-            tx.prepare_cached(&insert_sql),
-            tx.prepare_cached(UPDATE_PROCEDURES),
-            tx.prepare_cached(NOTIFY),
-            tx.prepare_cached(DROP_PLACEHOLDERS),
-        )
-        .map_err(unavailable)?;
+    positions: Positions,
+) -> Result<Vec<Result<Appended, AppendError>>, BatchError> {
+    let st = prepare(tx).await.map_err(store_error)?;
     let keys = plan::keys(appends);
     let mut lookups = Lookups::default();
 
@@ -445,7 +655,7 @@ async fn write_in_transaction(
         if new_ids.is_empty() {
             Ok(0)
         } else {
-            tx.execute(&insert_placeholders, &[&new_ids, &GENESIS_HASH])
+            tx.execute(&st.insert_placeholders, &[&new_ids, &GENESIS_HASH])
                 .await
         }
     };
@@ -459,11 +669,11 @@ async fn write_in_transaction(
     let (_, _, procedures, existing, streams) = futures_util::try_join!(
         tx.batch_execute("BEGIN"),
         placeholders,
-        tx.query(&lock_procedures, &procedure_params),
-        tx.query(&select_existing, &existing_params),
-        tx.query(&stream_heads, &stream_params),
+        tx.query(&st.lock_procedures, &procedure_params),
+        tx.query(&st.select_existing, &existing_params),
+        tx.query(&st.stream_heads, &stream_params),
     )
-    .map_err(unavailable)?;
+    .map_err(store_error)?;
     for row in existing {
         lookups.existing_events.insert(
             row.get(0),
@@ -498,54 +708,111 @@ async fn write_in_transaction(
     }
 
     let mut plan = plan::plan(appends, &lookups);
-    if !plan.is_empty() {
-        // Taken last: the counter's row lock is what orders commits.
-        let head: i64 = tx
-            .query_one(&take_positions, &[&(plan.len() as i64)])
-            .await
-            .map_err(unavailable)?
-            .get(0);
-        let updates = plan.finalize(head as u64 - plan.len() as u64);
-        let rows = EventColumns::of(&plan.rows)?;
-        let ids: Vec<&str> = updates.iter().map(|u| u.procedure_id.as_str()).collect();
-        let kinds: Vec<&str> = updates.iter().map(|u| u.kind.as_str()).collect();
-        let versions: Vec<i64> = updates.iter().map(|u| u.version as i64).collect();
-        let hashes: Vec<&str> = updates.iter().map(|u| u.head_hash.as_str()).collect();
-        let head_text = head.to_string();
-        let event_params = rows.params();
-        let update_params: [&Param<'_>; 4] = [&ids, &kinds, &versions, &hashes];
-        let notify_params: [&Param<'_>; 2] = [&CHANNEL, &head_text];
-        // NOTIFY goes out right after COMMIT, outside the transaction: a
-        // NOTIFY inside it would take PostgreSQL's global notify-queue lock
-        // at commit and serialise every committing session behind it.
-        futures_util::try_join!(
-            tx.execute(&insert_events, &event_params),
-            tx.execute(&update_procedures, &update_params),
-            async {
-                if new_ids.is_empty() {
-                    Ok(0)
-                } else {
-                    tx.execute(&drop_placeholders, &[&new_ids]).await
-                }
-            },
-            tx.batch_execute("COMMIT"),
-            tx.execute(&notify, &notify_params),
-        )
-        .map_err(unavailable)?;
-    } else {
-        let drop_params: [&Param<'_>; 1] = [&new_ids];
-        futures_util::try_join!(
-            async {
-                if new_ids.is_empty() {
-                    Ok(0)
-                } else {
-                    tx.execute(&drop_placeholders, &drop_params).await
-                }
-            },
-            tx.batch_execute("COMMIT"),
-        )
-        .map_err(unavailable)?;
+    let drop_params: [&Param<'_>; 1] = [&new_ids];
+    let drop_placeholders = async {
+        if new_ids.is_empty() {
+            Ok(0)
+        } else {
+            tx.execute(&st.drop_placeholders, &drop_params).await
+        }
+    };
+    if plan.is_empty() {
+        futures_util::try_join!(drop_placeholders, tx.batch_execute("COMMIT"))
+            .map_err(store_error)?;
+        return Ok(plan.results());
     }
+
+    // Every lock but the counter's is held: take the turn at the counter.
+    // While the batches before this one commit, chain the hashes after the
+    // head they are expected to reach.
+    let count = plan.len() as i64;
+    let mut turn = turns.take(plan.len() as u64);
+    let data: Vec<String> = plan.rows.iter().map(|r| r.data.to_string()).collect();
+    let metadata: Vec<String> = plan
+        .rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.metadata).map_err(unavailable))
+        .collect::<Result<_, _>>()?;
+    let mut finalized = turn.guess.map(|guess| (guess, plan.finalize(guess)));
+    let head_before = turn.head_before().await;
+    let (base, checked) = match (positions, head_before) {
+        (Positions::AfterPrevious, Some(head)) => (head, true),
+        _ => {
+            // The row lock is held from here to COMMIT.
+            let head: i64 = tx
+                .query_one(&st.take_positions, &[&count])
+                .await
+                .map_err(store_error)?
+                .get(0);
+            let head = head as u64;
+            turn.reached(head);
+            (head - plan.len() as u64, false)
+        }
+    };
+    let updates = match finalized.take() {
+        Some((guess, updates)) if guess == base => updates,
+        _ => plan.finalize(base),
+    };
+    let rows = EventColumns::of(&plan.rows, data, metadata);
+    let ids: Vec<&str> = updates.iter().map(|u| u.procedure_id.as_str()).collect();
+    let kinds: Vec<&str> = updates.iter().map(|u| u.kind.as_str()).collect();
+    let versions: Vec<i64> = updates.iter().map(|u| u.version as i64).collect();
+    let hashes: Vec<&str> = updates.iter().map(|u| u.head_hash.as_str()).collect();
+    let new_head = base + plan.len() as u64;
+    let head_text = new_head.to_string();
+    let base_param = base as i64;
+    let event_params = rows.params();
+    let update_params: [&Param<'_>; 4] = [&ids, &kinds, &versions, &hashes];
+    let counter_params: [&Param<'_>; 2] = [&count, &base_param];
+    let notify_params: [&Param<'_>; 2] = [&CHANNEL, &head_text];
+    // The counter's row lock, which orders commits, is taken right before
+    // the writes, in the same round trip: it is held while the server
+    // writes and commits, but never while this process hashes or waits
+    // for an answer. The events are written only by the counter's holder,
+    // so no two batches (of any process) ever wait on each other's rows.
+    // The next batch may go as soon as this one holds the counter.
+    let take_counter = async {
+        if !checked {
+            return Ok(());
+        }
+        let (_, taken) = futures_util::join!(
+            tx.query_one(&st.lock_head, &[]),
+            tx.query_one(&st.take_positions_after, &counter_params)
+        );
+        match taken {
+            Ok(_) => {
+                turn.reached(new_head);
+                Ok(())
+            }
+            Err(error) if error.as_db_error().and_then(|e| e.constraint()) == Some(HEAD_CHECK) => {
+                Err(BatchError::PositionsMoved)
+            }
+            Err(error) => Err(store_error(error)),
+        }
+    };
+    // NOTIFY goes in the transaction: the counter already serialises
+    // these commits, and a NOTIFY of its own would be one more
+    // transaction (and WAL flush) per batch.
+    futures_util::try_join!(
+        take_counter,
+        async {
+            tx.execute(&st.insert_events, &event_params)
+                .await
+                .map_err(store_error)
+        },
+        async {
+            tx.execute(&st.update_procedures, &update_params)
+                .await
+                .map_err(store_error)
+        },
+        async { drop_placeholders.await.map_err(store_error) },
+        async {
+            tx.execute(&st.notify, &notify_params)
+                .await
+                .map_err(store_error)
+        },
+        async { tx.batch_execute("COMMIT").await.map_err(store_error) },
+    )?;
     Ok(plan.results())
 }
 
@@ -567,8 +834,9 @@ struct EventColumns<'r> {
 }
 
 impl<'r> EventColumns<'r> {
-    fn of(rows: &'r [RecordedEvent]) -> Result<Self, StoreError> {
-        Ok(EventColumns {
+    /// `data` and `metadata` are the rows' JSON, serialised beforehand.
+    fn of(rows: &'r [RecordedEvent], data: Vec<String>, metadata: Vec<String>) -> Self {
+        EventColumns {
             positions: rows.iter().map(|r| r.position as i64).collect(),
             procedure_ids: rows.iter().map(|r| r.procedure_id.as_str()).collect(),
             procedure_versions: rows.iter().map(|r| r.procedure_version as i64).collect(),
@@ -577,15 +845,12 @@ impl<'r> EventColumns<'r> {
             event_ids: rows.iter().map(|r| r.event_id.as_str()).collect(),
             event_types: rows.iter().map(|r| r.event_type.as_str()).collect(),
             schema_versions: rows.iter().map(|r| r.schema_version as i32).collect(),
-            data: rows.iter().map(|r| r.data.to_string()).collect(),
-            metadata: rows
-                .iter()
-                .map(|r| serde_json::to_string(&r.metadata).map_err(unavailable))
-                .collect::<Result<_, _>>()?,
+            data,
+            metadata,
             recorded_at: rows.iter().map(|r| r.recorded_at).collect(),
             prev_hashes: rows.iter().map(|r| r.prev_hash.as_str()).collect(),
             hashes: rows.iter().map(|r| r.hash.as_str()).collect(),
-        })
+        }
     }
 
     fn params(&self) -> [&Param<'_>; 13] {
