@@ -17,6 +17,9 @@ use super::{Append, AppendError, Appended, EventStore, RecordedEvent, StoreError
 
 const BACKEND: &str = "embedded";
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
 /// How often the embedded store looks for commits made by other processes.
 const HEAD_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -78,6 +81,9 @@ fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connection, StoreErr
     connection
         .busy_timeout(std::time::Duration::from_secs(10))
         .map_err(unavailable)?;
+    // Every statement a connection runs stays prepared (the default keeps
+    // 16, fewer than the store uses, so they were parsed again and again).
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // FULL: in WAL mode, NORMAL would not fsync on every commit and a
     // power loss could drop acknowledged appends.
     connection

@@ -184,6 +184,9 @@ fn open(path: &Path, flags: OpenFlags) -> Result<Connection, ReadStoreError> {
     connection
         .busy_timeout(std::time::Duration::from_secs(10))
         .map_err(unavailable)?;
+    // Every statement the read models run stays prepared (the default
+    // keeps 16, fewer than they use).
+    connection.set_prepared_statement_cache_capacity(256);
     connection
         .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
         .map_err(unavailable)?;

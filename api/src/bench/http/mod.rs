@@ -154,7 +154,9 @@ async fn on(
     );
 
     eprintln!("  http, {}: activating tenders for bids", backend.name());
-    let tenders = scripts::active_tenders(server.addr, connections, connections * 8).await?;
+    let per_connection = if settings.quick { 1 } else { 8 };
+    let tenders =
+        scripts::active_tenders(server.addr, connections, connections * per_connection).await?;
     let bid = Arc::new(scripts::Bid::new(tenders, connections));
     let bids = load::run(server.addr, connections, settings.duration, bid.clone()).await?;
     failures("POST /api/2.5/tenders/{id}/bids", &bids)?;
