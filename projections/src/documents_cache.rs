@@ -1,5 +1,5 @@
-//! The public documents most recently read or written, as the bytes a
-//! `GET` answers with, kept by the projector: it writes each batch's new
+//! The public documents most recently read, as the bytes a `GET` answers
+//! with, kept by the projector: it writes each batch's changes to kept
 //! documents through to the cache as it applies them, so a read of a hot
 //! procedure costs no query and every backend answers at the same cost.
 //!
@@ -18,7 +18,7 @@ use lru::LruCache;
 use crate::model::DocumentRow;
 
 /// Documents kept.
-pub const CAPACITY: usize = 8192;
+pub const CAPACITY: usize = 4096;
 
 /// A public document as the read model holds it.
 #[derive(Debug, Clone)]
@@ -69,12 +69,15 @@ impl DocumentsCache {
         entries.put(id.to_owned(), document);
     }
 
-    /// Replaces what a batch changed, documents it had not kept included
-    /// (they are about to be read).
+    /// Replaces the kept documents a batch changed. Documents not kept are
+    /// left out: only reads fill the cache, so a projector that only writes
+    /// (a catch-up, a rebuild) holds nothing.
     pub fn written(&self, rows: &[DocumentRow]) {
         let mut entries = self.lock();
         for row in rows {
-            entries.put(row.procedure_id.clone(), Arc::new(Document::from(row)));
+            if let Some(kept) = entries.get_mut(&row.procedure_id) {
+                *kept = Arc::new(Document::from(row));
+            }
         }
     }
 
