@@ -90,6 +90,28 @@ impl Projection {
         self.cache.clear();
     }
 
+    /// Whether [`Projection::batch`] can fold `page` from memory alone,
+    /// without reading the read store: every procedure the page touches is
+    /// folded and up to date, and no cache is about to be dropped. A caller
+    /// that writes a batch while folding the next one must let the write
+    /// finish first when this is false, or the fold would read stale rows.
+    pub fn folds_from_memory(&self, page: &[RecordedEvent]) -> bool {
+        if !self.batch_only && self.cache.len() > CACHE_LIMIT {
+            return false;
+        }
+        let mut seen = HashSet::new();
+        page.iter()
+            .filter(|event| seen.insert(event.procedure_id.as_str()))
+            .all(|event| {
+                // A procedure's first event needs no earlier rows.
+                event.procedure_version == 1
+                    || self
+                        .cache
+                        .get(&event.procedure_id)
+                        .is_some_and(|folded| folded.follows(event))
+            })
+    }
+
     /// The batch that applies `page` (events after `from`, in order).
     pub async fn batch(
         &mut self,

@@ -37,6 +37,13 @@ pub struct Projector {
     ahead: Mutex<Option<ReadAhead>>,
 }
 
+/// A batch being written: up to position `to`, with these documents.
+struct Writing {
+    to: u64,
+    documents: Vec<crate::model::DocumentRow>,
+    task: JoinHandle<Result<(), ReadStoreError>>,
+}
+
 /// A page of the log being read: the events after position `after`.
 struct ReadAhead {
     after: u64,
@@ -188,10 +195,122 @@ impl Projector {
         Ok(page)
     }
 
-    /// Applies batches until the read models reach the log's head.
+    /// Applies batches until the read models reach the log's head. Each
+    /// batch is written while the next one is folded (folding and writing
+    /// each take a core); the batches and so the rows are the same as
+    /// [`Projector::step`]'s, only their writes overlap the next fold.
     pub async fn catch_up(&self) -> Result<u64, ProjectError> {
-        while self.step().await? > 0 {}
+        let mut projection = self.projection.lock().await;
+        let mut from = self.stored_position().await?;
+        let mut writing: Option<Writing> = None;
+        loop {
+            let page = match self.read_page(from).await {
+                Ok(page) => page,
+                Err(error) => {
+                    self.settle(writing.take()).await;
+                    projection.reset();
+                    return Err(error.into());
+                }
+            };
+            if page.is_empty() {
+                break;
+            }
+            // A fold that reads rows from the read store must see the
+            // batch before it written.
+            if !projection.folds_from_memory(&page)
+                && let Some(pending) = writing.take()
+                && !self
+                    .finish(pending)
+                    .await
+                    .inspect_err(|_| projection.reset())?
+            {
+                projection.reset();
+                from = self.stored_position().await?;
+                continue;
+            }
+            let batch = match projection
+                .batch(self.events.as_ref(), self.read.as_ref(), from, &page)
+                .await
+            {
+                Ok(batch) => batch,
+                Err(error) => {
+                    self.settle(writing.take()).await;
+                    projection.reset();
+                    return Err(error);
+                }
+            };
+            if let Some(pending) = writing.take()
+                && !self
+                    .finish(pending)
+                    .await
+                    .inspect_err(|_| projection.reset())?
+            {
+                projection.reset();
+                // The batch just folded followed rows that were not
+                // written: dropped, and folded again from what is stored.
+                from = self.stored_position().await?;
+                continue;
+            }
+            from = batch.to;
+            let read = Arc::clone(&self.read);
+            writing = Some(Writing {
+                to: batch.to,
+                documents: batch.documents.clone(),
+                task: tokio::spawn(async move { read.apply(batch).await }),
+            });
+        }
+        if let Some(pending) = writing.take() {
+            // Moved: another projector wrote the rest; nothing folded is kept.
+            if !self
+                .finish(pending)
+                .await
+                .inspect_err(|_| projection.reset())?
+            {
+                projection.reset();
+            }
+        }
         Ok(*self.applied.borrow())
+    }
+
+    /// The position the read models hold, published; what this projector
+    /// cached is dropped if they moved without it.
+    async fn stored_position(&self) -> Result<u64, ProjectError> {
+        let from = applied_position(self.read.as_ref()).await?;
+        if from != *self.applied.borrow() {
+            self.documents.clear();
+        }
+        self.publish(from);
+        Ok(from)
+    }
+
+    /// Waits for a batch's write. True when it was written; false when
+    /// another projector (or a rebuild) moved the read models first, in
+    /// which case the caller must forget everything folded.
+    async fn finish(&self, writing: Writing) -> Result<bool, ReadStoreError> {
+        let written = writing.task.await.map_err(|e| {
+            ReadStoreError::Unavailable(format!("writing the read models failed: {e}"))
+        });
+        match written {
+            Ok(Ok(())) => {
+                self.documents.written(&writing.documents);
+                self.publish(writing.to);
+                Ok(true)
+            }
+            Ok(Err(ReadStoreError::Moved { .. })) => {
+                self.documents.clear();
+                Ok(false)
+            }
+            Ok(Err(error)) | Err(error) => Err(error),
+        }
+    }
+
+    /// Lets a pending write end before an error is returned, so the
+    /// published position is what is stored.
+    async fn settle(&self, writing: Option<Writing>) {
+        let Some(writing) = writing else { return };
+        if let Err(error) = self.finish(writing).await {
+            tracing::error!(%error, "writing a projection batch failed");
+        }
     }
 
     /// Follows the log until `shutdown` resolves. Errors are logged and

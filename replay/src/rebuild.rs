@@ -90,7 +90,7 @@ pub async fn rebuild(
     .with_batch(BATCH)
     .catch_up()
     .await?;
-    let scratch = SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?;
+    let scratch = Arc::new(SqliteReadStore::open(&scratch_dir.join("rebuild.sqlite3"))?);
     // Only the current batch's procedures stay folded: memory does not grow
     // with the log.
     let mut projection = Projection::batch_only(kinds.clone());
@@ -104,6 +104,8 @@ pub async fn rebuild(
         // The next page is read while this one is folded and written.
         let mut ahead: Option<tokio::task::JoinHandle<Result<Vec<RecordedEvent>, StoreError>>> =
             None;
+        // The batch being written to the scratch store, and where it ends.
+        let mut writing: Option<Writing> = None;
         while built < target {
             let page = match ahead.take() {
                 Some(read) => read.await.map_err(|e| {
@@ -123,11 +125,28 @@ pub async fn rebuild(
                     read_page(events.as_ref(), last, target).await
                 }));
             }
+            // A fold that reads rows from the scratch store must see the
+            // batch before it written.
+            if !projection.folds_from_memory(&page)
+                && let Some(pending) = writing.take()
+            {
+                built = finish(pending).await?;
+                progress(built, target);
+            }
             let batch = projection
-                .batch(events.as_ref(), &scratch, built, &page)
+                .batch(events.as_ref(), scratch.as_ref(), built, &page)
                 .await?;
-            built = batch.to;
-            scratch.apply(batch).await?;
+            // The previous batch was written while this one was folded.
+            if let Some(pending) = writing.take() {
+                built = finish(pending).await?;
+                progress(built, target);
+            }
+            let (to, store) = (batch.to, Arc::clone(&scratch));
+            writing = Some((to, tokio::spawn(async move { store.apply(batch).await })));
+            built = to;
+        }
+        if let Some(pending) = writing.take() {
+            built = finish(pending).await?;
             progress(built, target);
         }
         let report = RebuildReport {
@@ -138,13 +157,23 @@ pub async fn rebuild(
             live: live_digests,
             rebuilt: scratch.digests().await?,
         };
-        match live.replace_with(&scratch, target).await {
+        match live.replace_with(scratch.as_ref(), target).await {
             Ok(()) => return Ok(report),
             Err(ReadStoreError::Moved { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }
     Err(RebuildError::KeptMoving(ATTEMPTS))
+}
+
+/// A batch being written to the scratch store, up to its position.
+type Writing = (u64, tokio::task::JoinHandle<Result<(), ReadStoreError>>);
+
+/// Waits for a batch's write; the position it reached.
+async fn finish((to, task): Writing) -> Result<u64, RebuildError> {
+    task.await
+        .map_err(|e| ReadStoreError::Unavailable(format!("writing the rebuild failed: {e}")))??;
+    Ok(to)
 }
 
 /// The events after `after`, up to `target`: one batch.
