@@ -115,14 +115,7 @@ async fn one_connection(
     deadline: Instant,
     script: &dyn Script,
 ) -> Result<Measured, String> {
-    let stream = TcpStream::connect(addr)
-        .await
-        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, driver) = http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
-    let driving = tokio::spawn(driver);
+    let (mut sender, driving) = connect(addr).await?;
     let mut measured = Measured {
         ok: 0,
         failed: 0,
@@ -137,16 +130,7 @@ async fn one_connection(
         };
         n += 1;
         let sent = Instant::now();
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| format!("request to {addr} failed: {e}"))?;
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| format!("reading an answer of {addr}: {e}"))?
-            .to_bytes();
+        let (parts, body) = send(&mut sender, addr, request).await?;
         let latency = sent.elapsed();
         let answer = Answer {
             status: parts.status,
@@ -179,13 +163,36 @@ pub async fn once(
     addr: SocketAddr,
     request: Request<Full<Bytes>>,
 ) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+    let (mut sender, driving) = connect(addr).await?;
+    let answer = send(&mut sender, addr, request).await;
+    driving.abort();
+    let (parts, body) = answer?;
+    Ok((parts.status, parts.headers, body))
+}
+
+type Sender = http1::SendRequest<Full<Bytes>>;
+
+/// A keep-alive HTTP/1.1 connection, its driver running on its own task.
+async fn connect(addr: SocketAddr) -> Result<(Sender, tokio::task::JoinHandle<()>), String> {
     let stream = TcpStream::connect(addr)
         .await
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    let (mut sender, driver) = http1::handshake(TokioIo::new(stream))
+    let _ = stream.set_nodelay(true);
+    let (sender, driver) = http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
-    let driving = tokio::spawn(driver);
+    let driving = tokio::spawn(async move {
+        let _ = driver.await;
+    });
+    Ok((sender, driving))
+}
+
+/// Sends `request` and reads its whole answer.
+async fn send(
+    sender: &mut Sender,
+    addr: SocketAddr,
+    request: Request<Full<Bytes>>,
+) -> Result<(hyper::http::response::Parts, Bytes), String> {
     let response = sender
         .send_request(request)
         .await
@@ -196,6 +203,5 @@ pub async fn once(
         .await
         .map_err(|e| format!("reading an answer of {addr}: {e}"))?
         .to_bytes();
-    driving.abort();
-    Ok((parts.status, parts.headers, body))
+    Ok((parts, body))
 }
