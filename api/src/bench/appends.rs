@@ -87,19 +87,8 @@ pub async fn run(settings: &Settings, report: &mut Report) {
 }
 
 async fn postgres_rows(settings: &Settings, run: &str, report: &mut Report) {
-    super::pg::keep_fsync();
-    let url = match super::pg::try_fresh_database().await {
-        Ok(Some(url)) => url,
-        Ok(None) => {
-            report.problem(
-                "appends: no PostgreSQL (no initdb found and DATABASE_URL unset); the PostgreSQL rows did not run",
-            );
-            return;
-        }
-        Err(error) => {
-            report.problem(format!("appends: cannot start PostgreSQL: {error}"));
-            return;
-        }
+    let Some(url) = super::postgres_database(report, "appends").await else {
+        return;
     };
     let mut pg = match postgres::Postgres::open(url).await {
         Ok(pg) => pg,

@@ -25,19 +25,9 @@ pub async fn run(settings: &Settings, report: &mut Report) {
         let store = if backend == "embedded" {
             "embedded".to_owned()
         } else {
-            super::pg::keep_fsync();
-            match super::pg::try_fresh_database().await {
-                Ok(Some(url)) => url,
-                Ok(None) => {
-                    report.problem(
-                        "feed: no PostgreSQL server binaries (initdb, pg_ctl) and no DATABASE_URL",
-                    );
-                    continue;
-                }
-                Err(problem) => {
-                    report.problem(format!("feed: PostgreSQL: {problem}"));
-                    continue;
-                }
+            match super::postgres_database(report, "feed").await {
+                Some(url) => url,
+                None => continue,
             }
         };
         let dir = settings.scratch.join(format!("feed-{backend}"));

@@ -67,6 +67,25 @@ impl Settings {
     }
 }
 
+/// A fresh database on the throw-away PostgreSQL server (`fsync` on), or
+/// `None` after reporting why there is none.
+pub async fn postgres_database(report: &mut Report, benchmark: &str) -> Option<String> {
+    pg::keep_fsync();
+    match pg::try_fresh_database().await {
+        Ok(Some(url)) => Some(url),
+        Ok(None) => {
+            report.problem(format!(
+                "{benchmark}: no PostgreSQL server binaries (initdb, pg_ctl) and no DATABASE_URL"
+            ));
+            None
+        }
+        Err(problem) => {
+            report.problem(format!("{benchmark}: cannot start PostgreSQL: {problem}"));
+            None
+        }
+    }
+}
+
 /// Every benchmark, in the order the table shows them: the name `--only`
 /// matches.
 pub const BENCHMARKS: [&str; 4] = ["http", "appends", "feed", "replay"];

@@ -66,20 +66,10 @@ pub async fn run(settings: &Settings, report: &mut Report) {
     for backend in [Backend::Embedded, Backend::Postgres] {
         let store = match backend {
             Backend::Embedded => "embedded".to_owned(),
-            Backend::Postgres => {
-                super::pg::keep_fsync();
-                match super::pg::try_fresh_database().await {
-                    Ok(Some(url)) => url,
-                    Ok(None) => {
-                        report.problem("http: no PostgreSQL server binaries (initdb, pg_ctl) and no DATABASE_URL");
-                        continue;
-                    }
-                    Err(problem) => {
-                        report.problem(format!("http: PostgreSQL: {problem}"));
-                        continue;
-                    }
-                }
-            }
+            Backend::Postgres => match super::postgres_database(report, "http").await {
+                Some(url) => url,
+                None => continue,
+            },
         };
         let dir = settings.scratch.join(format!("serve-{}", backend.name()));
         let server = match Server::start(&dir, &store).await {
