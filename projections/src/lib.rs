@@ -14,6 +14,8 @@
 //! With the documents, in the same transaction, each store keeps the
 //! search index ([`search`]) that search and statistics read, and the
 //! history of every document ([`revisions`]) that OCDS releases are made of.
+//! With the feed, each keeps the public event log ([`public_events`]): every
+//! event as the public may see it, rendered once.
 //!
 //! What is public is never decided here: each procedure type's
 //! [`domain::Published`] rules render the document and redact events.
@@ -22,6 +24,7 @@ pub mod documents_cache;
 pub mod model;
 pub mod project;
 pub mod projector;
+pub mod public_events;
 pub mod read_store;
 pub mod revisions;
 pub mod search;
@@ -31,6 +34,7 @@ pub mod view;
 pub use model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
 pub use project::{ProjectError, Projection};
 pub use projector::Projector;
+pub use public_events::PublicEventRow;
 pub use read_store::{ReadStore, ReadStoreError, Snapshot};
 pub use revisions::{RevisionChange, RevisionQuery, RevisionRow};
 pub use view::Kinds;

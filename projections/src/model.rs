@@ -219,6 +219,9 @@ pub struct ChangeBatch {
     /// Every version the batch made, in log order (a document changed
     /// twice in one batch has two).
     pub revisions: Vec<crate::revisions::RevisionRow>,
+    /// Every event of the batch as the public event log shows it, in log
+    /// order.
+    pub events: Vec<crate::public_events::PublicEventRow>,
 }
 
 /// Where each read model is, and a digest of its whole content.

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use commands::store::{EventStore, RecordedEvent, StoreError};
 
 use crate::model::{ChangeBatch, ContractRow, DocumentRow, FeedRow};
+use crate::public_events::PublicEventRow;
 use crate::read_store::{ReadStore, ReadStoreError};
 use crate::revisions::RevisionRow;
 use crate::view::{Kinds, ProcedureView, ViewError};
@@ -132,6 +133,7 @@ impl Projection {
         // written once, as it ended.
         let mut contracts: BTreeMap<(String, String), ContractRow> = BTreeMap::new();
         let mut revisions = Vec::new();
+        let mut public = Vec::with_capacity(page.len());
         let mut to = from;
         for event in page {
             to = event.position;
@@ -147,6 +149,7 @@ impl Projection {
                     source: source.into(),
                 })?;
             folded.version = event.procedure_version;
+            public.push(PublicEventRow::of(&self.kinds, event, &folded.kind));
             let Some(envelope) = folded.view.envelope() else {
                 continue;
             };
@@ -193,6 +196,7 @@ impl Projection {
             feed,
             contracts: contracts.into_values().collect(),
             revisions,
+            events: public,
         })
     }
 

@@ -650,6 +650,7 @@ async fn a_contracts_page_never_splits_a_position(server: TestServer) {
             contract("p2", "e", 9),
         ],
         revisions: vec![],
+        events: vec![],
     })
     .await
     .expect("apply");

@@ -15,6 +15,7 @@ use commands::store::StoreLocation;
 use sha2::{Digest as _, Sha256};
 
 use crate::model::{ChangeBatch, ContractRow, Digest, DocumentRow, FeedEntry, FeedQuery, FeedRow};
+use crate::public_events::PublicEventRow;
 use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::SearchRow;
 use crate::search_query::{SearchHit, SearchQuery, StatsQuery, StatsRow};
@@ -22,8 +23,8 @@ use crate::search_query::{SearchHit, SearchQuery, StatsQuery, StatsRow};
 /// [`crate::model::is_draft`] in SQL, for the feed row `f` (both backends
 /// have `substr`; `LIKE` would be case-insensitive in SQLite).
 /// How many digests [`ReadStore::digests`] gives: documents, feed,
-/// contracts, the search index and the history.
-pub const DIGESTS: usize = 5;
+/// contracts, the search index, the history and the public event log.
+pub const DIGESTS: usize = 6;
 
 pub(crate) const NOT_DRAFT: &str = "f.status <> 'draft' AND substr(f.status, 1, 6) <> 'draft.'";
 
@@ -76,6 +77,14 @@ pub trait ReadStore: Send + Sync + 'static {
         &self,
         procedure_ids: &[String],
     ) -> Result<HashMap<String, FeedRow>, ReadStoreError>;
+
+    /// Up to `limit` events of the public event log after position `after`,
+    /// in log order (see [`crate::public_events`]).
+    async fn public_events(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<PublicEventRow>, ReadStoreError>;
 
     /// A page of the procedures' change feed. Drafts are left out (see
     /// [`crate::model::is_draft`]): a draft appears once it is published, at
@@ -168,6 +177,8 @@ pub struct Snapshot {
     pub contracts: Vec<ContractRow>,
     /// Ordered by procedure id, then revision.
     pub revisions: Vec<RevisionRow>,
+    /// Ordered by position.
+    pub events: Vec<PublicEventRow>,
 }
 
 impl Snapshot {
@@ -202,6 +213,7 @@ impl Snapshot {
         self.feed.iter().for_each(|row| digester.feed(row));
         self.contracts.iter().for_each(|row| digester.contract(row));
         self.revisions.iter().for_each(|row| digester.revision(row));
+        self.events.iter().for_each(|row| digester.event(row));
         digester.finish(
             self.documents_position,
             self.feed_position,
@@ -224,6 +236,7 @@ pub struct Digester {
     feed: (Sha256, u64),
     contracts: (Sha256, u64),
     revisions: (Sha256, u64),
+    events: (Sha256, u64),
 }
 
 fn hash_fields(hash: &mut (Sha256, u64), fields: &[&str]) {
@@ -296,6 +309,13 @@ impl Digester {
         );
     }
 
+    pub fn event(&mut self, row: &PublicEventRow) {
+        hash_fields(
+            &mut self.events,
+            &[&row.position.to_string(), row.body.as_str()],
+        );
+    }
+
     /// One search row's fields ([`SearchRow::digest_fields`]).
     pub fn search_row(&mut self, fields: &[String]) {
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -310,8 +330,8 @@ impl Digester {
     }
 
     /// Documents, feed, contracts, then the search index and the history
-    /// (at the documents' position: they are written with them), at the
-    /// given positions.
+    /// (at the documents' position: they are written with them) and the
+    /// public event log (at the feed's), at the given positions.
     pub fn finish(self, documents: u64, feed: u64, contracts: u64) -> [Digest; DIGESTS] {
         let digest = |read_model, position, (hash, rows): (Sha256, u64)| Digest {
             read_model,
@@ -325,6 +345,7 @@ impl Digester {
             digest(crate::model::CONTRACTS, contracts, self.contracts),
             digest(crate::search::SEARCH, documents, self.search),
             digest(crate::revisions::REVISIONS, documents, self.revisions),
+            digest(crate::public_events::EVENTS, feed, self.events),
         ]
     }
 }

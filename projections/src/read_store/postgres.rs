@@ -21,6 +21,7 @@ use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::public_events::PublicEventRow;
 use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::SearchRow;
 use crate::search_query::{
@@ -141,10 +142,18 @@ CREATE TABLE IF NOT EXISTS read_revisions (
 CREATE INDEX IF NOT EXISTS read_search_public_id ON read_search (public_id);
 "#;
 
+/// The public event log (`crate::public_events`), kept with the feed.
+const EVENTS_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_events (
+    position BIGINT PRIMARY KEY,
+    body TEXT NOT NULL
+);
+"#;
+
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
      DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
-     DELETE FROM read_search_facets; DELETE FROM read_revisions;";
+     DELETE FROM read_search_facets; DELETE FROM read_revisions; DELETE FROM read_events;";
 
 const FEED_COLUMNS: &str = "f.procedure_id, f.kind, f.position, f.date_modified, f.status, \
      f.procurement_method_type, f.owner, f.bids_disclosed";
@@ -197,12 +206,13 @@ impl PostgresReadStore {
         let mut client = pool.get().await.map_err(unavailable)?;
         let tx = client.transaction().await.map_err(unavailable)?;
         tx.batch_execute(SCHEMA).await.map_err(unavailable)?;
-        // A store from before the search index or the history has
-        // documents but no rows there: everything starts over, like an
-        // uneven upgrade.
+        // A store from before the search index, the history or the event
+        // log has documents but no rows there: everything starts over, like
+        // an uneven upgrade.
         let model_is_new: bool = tx
             .query_one(
-                "SELECT to_regclass('read_search') IS NULL OR to_regclass('read_revisions') IS NULL",
+                "SELECT to_regclass('read_search') IS NULL OR to_regclass('read_revisions') IS NULL \
+                 OR to_regclass('read_events') IS NULL",
                 &[],
             )
             .await
@@ -212,6 +222,7 @@ impl PostgresReadStore {
         tx.batch_execute(REVISIONS_SCHEMA)
             .await
             .map_err(unavailable)?;
+        tx.batch_execute(EVENTS_SCHEMA).await.map_err(unavailable)?;
         // Under the schema's advisory lock, so one server does this once.
         if uneven(&positions(&tx, true).await?) || model_is_new {
             tx.batch_execute(CLEAR).await.map_err(unavailable)?;
@@ -340,6 +351,34 @@ async fn write_revisions(
             &[
                 &ids, &numbers, &kinds, &positions, &types, &times, &published, &bodies,
             ],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+fn event_row(row: &Row) -> PublicEventRow {
+    PublicEventRow {
+        position: row.get::<_, i64>(0) as u64,
+        body: row.get(1),
+    }
+}
+
+/// The public event log's rows, one statement whatever their number.
+async fn write_events(
+    client: &impl GenericClient,
+    events: &[PublicEventRow],
+) -> Result<(), ReadStoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let positions: Vec<i64> = events.iter().map(|r| r.position as i64).collect();
+    let bodies: Vec<&str> = events.iter().map(|r| r.body.as_str()).collect();
+    client
+        .execute(
+            "INSERT INTO read_events (position, body) \
+             SELECT * FROM unnest($1::int8[], $2::text[])",
+            &[&positions, &bodies],
         )
         .await
         .map_err(unavailable)?;
@@ -641,6 +680,7 @@ impl ReadStore for PostgresReadStore {
         check_positions(&tx, batch.from).await?;
         write_rows(&tx, &batch.documents, &batch.feed, &batch.contracts).await?;
         write_revisions(&tx, &batch.revisions).await?;
+        write_events(&tx, &batch.events).await?;
         tx.execute(
             "UPDATE read_positions SET position = $1",
             &[&(batch.to as i64)],
@@ -743,6 +783,26 @@ impl ReadStore for PostgresReadStore {
                 (row.procedure_id.clone(), row)
             })
             .collect())
+    }
+
+    async fn public_events(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<PublicEventRow>, ReadStoreError> {
+        let client = self.pool.get().await.map_err(unavailable)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT position, body FROM read_events WHERE position > $1 \
+                 ORDER BY position LIMIT $2",
+            )
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&(after as i64), &(limit as i64)])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(event_row).collect())
     }
 
     async fn feed(&self, query: &FeedQuery) -> Result<Vec<FeedEntry>, ReadStoreError> {
@@ -906,6 +966,16 @@ impl ReadStore for PostgresReadStore {
             .iter()
             .map(revision_row)
             .collect();
+        let events = tx
+            .query(
+                "SELECT position, body FROM read_events ORDER BY position",
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .iter()
+            .map(event_row)
+            .collect();
         tx.commit().await.map_err(unavailable)?;
         let position = |name: &str| {
             positions
@@ -921,6 +991,7 @@ impl ReadStore for PostgresReadStore {
             feed,
             contracts,
             revisions,
+            events,
         })
     }
 
@@ -947,6 +1018,9 @@ impl ReadStore for PostgresReadStore {
         }
         for chunk in snapshot.revisions.chunks(1000) {
             write_revisions(&tx, chunk).await?;
+        }
+        for chunk in snapshot.events.chunks(1000) {
+            write_events(&tx, chunk).await?;
         }
         tx.execute(
             "UPDATE read_positions SET position = $1",
@@ -1041,6 +1115,12 @@ impl ReadStore for PostgresReadStore {
             |row| digester.revision(&revision_row(row)),
         )
         .await?;
+        digest_rows(
+            &tx,
+            "SELECT position, body FROM read_events ORDER BY position",
+            |row| digester.event(&event_row(row)),
+        )
+        .await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(digester.finish(
             position_of(&positions, DOCUMENTS),
@@ -1104,6 +1184,15 @@ impl ReadStore for PostgresReadStore {
                 Some(last) if page.len() == PAGE => {
                     after = Some((last.procedure_id.clone(), last.revision))
                 }
+                _ => break,
+            }
+        }
+        let mut after = 0;
+        loop {
+            let page = rebuilt.public_events(after, PAGE).await?;
+            write_events(&tx, &page).await?;
+            match page.last() {
+                Some(last) if page.len() == PAGE => after = last.position,
                 _ => break,
             }
         }

@@ -16,6 +16,7 @@ use crate::model::{
     CONTRACTS, ChangeBatch, ContractRow, DOCUMENTS, Digest, DocumentRow, FEED, FeedEntry,
     FeedQuery, FeedRow, READ_MODELS,
 };
+use crate::public_events::PublicEventRow;
 use crate::revisions::{RevisionChange, RevisionQuery, RevisionRow};
 use crate::search::{SearchRow, amount_from_sortable, sortable_amount};
 use crate::search_query::{
@@ -149,15 +150,23 @@ CREATE TABLE IF NOT EXISTS read_revisions (
 CREATE INDEX IF NOT EXISTS read_search_public_id ON read_search (public_id);
 "#;
 
+/// The public event log (`crate::public_events`), kept with the feed.
+const EVENTS_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS read_events (
+    position INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+);
+"#;
+
 /// The tables a store from before an upgrade may lack: its documents have
 /// no rows in them, so everything starts over.
-const LATER_TABLES: &str =
-    "SELECT count(*) < 2 FROM sqlite_master WHERE name IN ('read_search', 'read_revisions')";
+const LATER_TABLES: &str = "SELECT count(*) < 3 FROM sqlite_master \
+     WHERE name IN ('read_search', 'read_revisions', 'read_events')";
 
 /// Every read-model table, emptied together (a replace, an upgrade).
 const CLEAR: &str = "DELETE FROM read_documents; DELETE FROM read_feed; \
      DELETE FROM read_public_bodies; DELETE FROM read_contracts; DELETE FROM read_search; \
-     DELETE FROM read_search_facets; DELETE FROM read_revisions;";
+     DELETE FROM read_search_facets; DELETE FROM read_revisions; DELETE FROM read_events;";
 
 const SEARCH_COLUMNS: &str = "SELECT procedure_id, kind, position, method, status, public_id, buyer, classification, \
      region, amount, currency, awarded, bids, date, date_modified, tender_start, tender_end, \
@@ -262,8 +271,8 @@ impl SqliteReadStore {
         let tx = connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(unavailable)?;
-        // A store from before the search index or the history has
-        // documents but no rows there: everything starts over, like an
+        // A store from before the search index, the history or the event
+        // log has documents but no rows there: everything starts over, like an
         // uneven upgrade.
         let model_is_new: bool = tx
             .query_row(LATER_TABLES, [], |row| row.get(0))
@@ -271,6 +280,7 @@ impl SqliteReadStore {
         tx.execute_batch(SCHEMA).map_err(unavailable)?;
         tx.execute_batch(SEARCH_SCHEMA).map_err(unavailable)?;
         tx.execute_batch(REVISIONS_SCHEMA).map_err(unavailable)?;
+        tx.execute_batch(EVENTS_SCHEMA).map_err(unavailable)?;
         if uneven(&positions(&tx)?) || model_is_new {
             tx.execute_batch(CLEAR).map_err(unavailable)?;
             set_positions(&tx, 0)?;
@@ -459,6 +469,13 @@ fn feed_row(row: &Row<'_>) -> rusqlite::Result<FeedRow> {
     })
 }
 
+fn event_row(row: &Row<'_>) -> rusqlite::Result<PublicEventRow> {
+    Ok(PublicEventRow {
+        position: row.get::<_, i64>(0)? as u64,
+        body: row.get(1)?,
+    })
+}
+
 fn revision_row(row: &Row<'_>) -> rusqlite::Result<RevisionRow> {
     Ok(RevisionRow {
         procedure_id: row.get(0)?,
@@ -501,6 +518,7 @@ fn write_rows(
     feed: &[FeedRow],
     contracts: &[ContractRow],
     revisions: &[RevisionRow],
+    events: &[PublicEventRow],
 ) -> rusqlite::Result<()> {
     let mut upsert_document = tx.prepare_cached(
         "INSERT OR REPLACE INTO read_documents (procedure_id, kind, revision, position, body) \
@@ -572,6 +590,11 @@ fn write_rows(
             row.published,
             row.body
         ])?;
+    }
+    let mut add_event =
+        tx.prepare_cached("INSERT INTO read_events (position, body) VALUES (?1, ?2)")?;
+    for row in events {
+        add_event.execute(params![row.position as i64, row.body])?;
     }
     Ok(())
 }
@@ -745,7 +768,9 @@ fn copy_attached(connection: &mut Connection, expected: u64) -> Result<(), ReadS
          INSERT INTO main.read_revisions (procedure_id, revision, kind, position, event_type, \
          recorded_at, published, body) \
          SELECT procedure_id, revision, kind, position, event_type, recorded_at, published, body \
-         FROM rebuilt.read_revisions;",
+         FROM rebuilt.read_revisions; \
+         INSERT INTO main.read_events (position, body) \
+         SELECT position, body FROM rebuilt.read_events ORDER BY position;",
     )
     .map_err(unavailable)?;
     set_positions(&tx, to as u64)?;
@@ -770,6 +795,7 @@ impl ReadStore for SqliteReadStore {
                 &batch.feed,
                 &batch.contracts,
                 &batch.revisions,
+                &batch.events,
             )
             .map_err(unavailable)?;
             set_positions(&tx, batch.to)?;
@@ -854,6 +880,26 @@ impl ReadStore for SqliteReadStore {
             rows.map(|row| row.map(|row| (row.procedure_id.clone(), row)))
                 .collect::<Result<_, _>>()
                 .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn public_events(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<PublicEventRow>, ReadStoreError> {
+        self.read(move |connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "SELECT position, body FROM read_events WHERE position > ?1 \
+                     ORDER BY position LIMIT ?2",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map(params![after as i64, limit as i64], event_row)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
         })
         .await
     }
@@ -992,6 +1038,10 @@ impl ReadStore for SqliteReadStore {
                 ))
                 .and_then(|mut s| s.query_map([], revision_row)?.collect())
                 .map_err(unavailable)?;
+            let events = tx
+                .prepare("SELECT position, body FROM read_events ORDER BY position")
+                .and_then(|mut s| s.query_map([], event_row)?.collect())
+                .map_err(unavailable)?;
             let position = |name: &str| {
                 positions
                     .iter()
@@ -1006,6 +1056,7 @@ impl ReadStore for SqliteReadStore {
                 feed,
                 contracts,
                 revisions,
+                events,
             })
         })
         .await
@@ -1024,6 +1075,7 @@ impl ReadStore for SqliteReadStore {
                 &snapshot.feed,
                 &snapshot.contracts,
                 &snapshot.revisions,
+                &snapshot.events,
             )
             .map_err(unavailable)?;
             set_positions(&tx, snapshot.position())?;
@@ -1070,6 +1122,12 @@ impl ReadStore for SqliteReadStore {
                 ),
                 revision_row,
                 |row| digester.revision(&row),
+            )?;
+            digest_rows(
+                &tx,
+                "SELECT position, body FROM read_events ORDER BY position",
+                event_row,
+                |row| digester.event(&row),
             )?;
             Ok(digester.finish(
                 position_of(&positions, DOCUMENTS),
@@ -1396,6 +1454,7 @@ mod tests {
                 contract("d", "c4", 9),
             ],
             revisions: vec![],
+            events: vec![],
         };
         store.apply(batch).await.expect("apply");
         let listed: Vec<String> = store
@@ -1465,6 +1524,7 @@ mod tests {
             feed: vec![feed_row("a", 4, "active")],
             contracts: vec![],
             revisions: vec![],
+            events: vec![],
         };
         store.apply(batch).await.expect("apply");
         drop(store);
@@ -1489,6 +1549,7 @@ mod tests {
                 feed: vec![feed_row("a", 4, "active")],
                 contracts: vec![contract("a", "c1", 4)],
                 revisions: vec![],
+                events: vec![],
             })
             .await
             .expect("apply");
@@ -1499,6 +1560,17 @@ mod tests {
             store.positions().await.expect("positions"),
             [("documents", 4), ("feed", 4), ("contracts", 4)]
         );
+        drop(store);
+        // As a store written before the public event log was kept.
+        let connection = Connection::open(&path).expect("open");
+        connection
+            .execute_batch("DROP TABLE read_events;")
+            .expect("downgrade");
+        drop(connection);
+        let store = SqliteReadStore::open(&path).expect("reopen");
+        let positions = store.positions().await.expect("positions");
+        assert!(positions.iter().all(|(_, p)| *p == 0), "{positions:?}");
+        assert!(store.document("a").await.expect("read").is_none());
     }
 
     #[tokio::test]
@@ -1515,6 +1587,12 @@ mod tests {
         let revisions = (0..2500)
             .map(|n| revision(&format!("p{n:05}"), 1, n + 1, "active"))
             .collect();
+        let events: Vec<PublicEventRow> = (1..=2500)
+            .map(|position| PublicEventRow {
+                position,
+                body: format!(r#"{{"position":{position}}}"#),
+            })
+            .collect();
         rebuilt
             .apply(ChangeBatch {
                 from: 0,
@@ -1523,6 +1601,7 @@ mod tests {
                 feed,
                 contracts,
                 revisions,
+                events: events.clone(),
             })
             .await
             .expect("apply");
@@ -1540,6 +1619,7 @@ mod tests {
             feed: vec![feed_row("old", 7, "active")],
             contracts: vec![],
             revisions: vec![revision("old", 1, 7, "active")],
+            events: vec![],
         })
         .await
         .expect("apply");
@@ -1574,6 +1654,17 @@ mod tests {
         }
         assert_eq!(ids.len(), 2500);
         assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
+        // The public event log: pages after a position, in log order.
+        assert_eq!(snapshot.events, events);
+        let page = rebuilt.public_events(1000, 3).await.expect("page");
+        assert_eq!(page, events[1000..1003]);
+        assert!(
+            rebuilt
+                .public_events(2500, 10)
+                .await
+                .expect("page")
+                .is_empty()
+        );
         let first = rebuilt.contracts_page(None, 1).await.expect("page");
         assert_eq!(first[0].contract_id, "c1");
         let next = rebuilt
