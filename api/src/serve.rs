@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -35,7 +35,7 @@ use crate::procedure::SchedulerPorts;
 use crate::registry::{Builtin, CheckError, Registry};
 use crate::reply::PublicUrl;
 use crate::sale_periods::SalePeriods;
-use crate::server::{AppState, router};
+use crate::server::{AppState, Shared, router};
 use crate::telemetry;
 
 /// Makes sure the data directory exists and can be written to.
@@ -239,7 +239,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         let _ = projector_stopped.await;
     }));
 
-    let state = AppState {
+    let state = AppState::from(Shared {
         projector,
         store,
         brokers: Arc::new(brokers),
@@ -253,7 +253,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
         participation,
         changes: Arc::default(),
         ocds_prefix: Arc::from(args.ocds_prefix.as_str()),
-    };
+    });
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
         max_connections: args.max_connections as usize,
@@ -445,6 +445,37 @@ impl<T: Read + Unpin> Read for EnvelopedParseErrors<T> {
     }
 }
 
+impl<T: Write + Unpin> EnvelopedParseErrors<T> {
+    /// Writes the envelope answer in place of hyper's `head` if it is one
+    /// of hyper's parse-error answers; `None` when it is not.
+    fn poll_replace(
+        &mut self,
+        cx: &mut Context<'_>,
+        head: &[u8],
+    ) -> Option<Poll<io::Result<usize>>> {
+        if self.replacing.is_none()
+            && head.len() < 256
+            && let Some(answer) = enveloped_parse_error(head)
+        {
+            self.replacing = Some((answer, 0, head.len()));
+        }
+        let (answer, written, claimed) = self.replacing.as_mut()?;
+        while *written < answer.len() {
+            match Pin::new(&mut self.inner).poll_write(cx, &answer[*written..]) {
+                Poll::Pending => return Some(Poll::Pending),
+                Poll::Ready(Err(error)) => return Some(Poll::Ready(Err(error))),
+                Poll::Ready(Ok(0)) => {
+                    return Some(Poll::Ready(Err(io::ErrorKind::WriteZero.into())));
+                }
+                Poll::Ready(Ok(n)) => *written += n,
+            }
+        }
+        let claimed = *claimed;
+        self.replacing = None;
+        Some(Poll::Ready(Ok(claimed)))
+    }
+}
+
 impl<T: Write + Unpin> Write for EnvelopedParseErrors<T> {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -452,25 +483,32 @@ impl<T: Write + Unpin> Write for EnvelopedParseErrors<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if this.replacing.is_none()
-            && buf.len() < 256
-            && let Some(answer) = enveloped_parse_error(buf)
-        {
-            this.replacing = Some((answer, 0, buf.len()));
-        }
-        if let Some((answer, written, claimed)) = &mut this.replacing {
-            while *written < answer.len() {
-                let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &answer[*written..]))?;
-                if n == 0 {
-                    return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
-                }
-                *written += n;
-            }
-            let claimed = *claimed;
-            this.replacing = None;
-            return Poll::Ready(Ok(claimed));
+        if let Some(replaced) = this.poll_replace(cx, buf) {
+            return replaced;
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    /// Vectored, so that hyper queues a body's bytes after the head instead
+    /// of copying them into its buffer. Its parse-error answers have no
+    /// body: the head is then the only buffer with bytes in it.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let mut filled = bufs.iter().filter(|buf| !buf.is_empty());
+        if let (Some(head), None) = (filled.next(), filled.next())
+            && let Some(replaced) = this.poll_replace(cx, head)
+        {
+            return replaced;
+        }
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -479,12 +517,6 @@ impl<T: Write + Unpin> Write for EnvelopedParseErrors<T> {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
-    }
-
-    // Not vectored: hyper then writes a whole head in one buffer, which is
-    // what `enveloped_parse_error` looks at.
-    fn is_write_vectored(&self) -> bool {
-        false
     }
 }
 

@@ -32,8 +32,28 @@ use crate::registry::Registry;
 use crate::reply::PublicUrl;
 use crate::routes::{Routes, get};
 
+/// What every request handler shares, behind one `Arc`: a handler, an
+/// extractor or a middleware layer takes its own handle on every request,
+/// and a handle costs one reference count instead of one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl From<Shared> for AppState {
+    fn from(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub store: Arc<dyn EventStore>,
     pub brokers: Arc<Brokers>,
     pub metrics: PrometheusHandle,
@@ -64,7 +84,7 @@ pub struct AppState {
 /// projection must not fail reads).
 const READ_YOUR_WRITES: Duration = Duration::from_secs(5);
 
-impl AppState {
+impl Shared {
     /// Waits until the read models include `position`.
     pub async fn readable(&self, position: u64) {
         if !self.projector.wait_for(position, READ_YOUR_WRITES).await {
@@ -108,13 +128,19 @@ pub fn routes(registry: &Registry) -> Routes {
         .merge(crate::ocds::routes())
 }
 
-/// The application. Around every route, from the inside out: request
-/// metrics; the body limit (a `Content-Length` over it is answered 413 at
-/// once, a longer streamed body when it gets there); the request timeout
-/// (408); the error envelope for every answer not made by a handler.
+/// The application. Around every route, from the inside out:
+/// read-your-writes ([`consistent_reads`]); request metrics (by matched
+/// route). Around the whole router, from the inside out: the body limit (a
+/// `Content-Length` over it is answered 413 at once, a longer streamed body
+/// when it gets there); the request timeout (408); the error envelope for
+/// every answer not made by a handler; compression; tracing; request ids.
+///
+/// The outer layers wrap the router once rather than each route: a layer
+/// added with `Router::layer` is boxed into every route and cloned with it
+/// on every request, which cost a GET more than its handler.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.request_timeout;
-    routes(&state.registry)
+    let routed = routes(&state.registry)
         .into_router()
         .fallback(|| async { ApiError::not_found() })
         .layer(middleware::from_fn_with_state(
@@ -122,26 +148,29 @@ pub fn router(state: AppState) -> Router {
             consistent_reads,
         ))
         .layer(middleware::from_fn(record_request))
-        .layer(
-            ServiceBuilder::new()
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-                .map_request(|request: axum::http::Request<Limited<Body>>| request.map(Body::new)),
-        )
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            request_timeout,
-        ))
-        .layer(middleware::from_fn(crate::error::envelope_errors))
+        .with_state(state);
+    let around = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
         .layer(
             CompressionLayer::new()
                 .gzip(true)
                 .br(true)
                 .compress_when(compressible as fn(_, _, &_, &_) -> bool),
         )
-        .layer(TraceLayer::new_for_http())
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .layer(middleware::from_fn(crate::error::envelope_errors))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        // The timeout answers with an empty body of the inner type, which
+        // the body limit's own body type cannot give.
+        .map_response(IntoResponse::into_response)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .map_request(|request: axum::http::Request<Limited<Body>>| request.map(Body::new))
+        .service(routed);
+    Router::new().fallback_service(around)
 }
 
 /// Read-your-writes for every reader: a `GET` waits until the read models

@@ -35,7 +35,7 @@ use api::procedure::SchedulerPorts;
 use api::registry::Registry;
 use api::reply::PublicUrl;
 use api::serve::{ConnectionLimits, accept};
-use api::server::{AppState, router};
+use api::server::{AppState, Shared, router};
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderValue, header};
@@ -632,7 +632,7 @@ impl TestServer {
         let projecting = AbortOnDrop(tokio::spawn(
             Arc::clone(&projector).run(std::future::pending()),
         ));
-        let state = AppState {
+        let state = AppState::from(Shared {
             projector: Arc::clone(&projector),
             store: store.clone(),
             brokers: Arc::new(brokers),
@@ -646,7 +646,7 @@ impl TestServer {
             participation: api::auctions::ParticipationKey::new(PARTICIPATION_SECRET),
             changes: Arc::default(),
             ocds_prefix: Arc::from(OCDS_PREFIX),
-        };
+        });
         let app = router(state);
         // The production connection handling, with `cdb serve`'s defaults.
         let limits = ConnectionLimits {

@@ -38,7 +38,7 @@ use crate::cli::SeedArgs;
 use crate::procedure::SchedulerPorts;
 use crate::registry::{Builtin, Registry};
 use crate::reply::PublicUrl;
-use crate::server::{AppState, router};
+use crate::server::{AppState, Shared, router};
 
 /// The seed used without `--seed`.
 pub const DEFAULT_SEED: u64 = 20_231_001;
@@ -296,7 +296,7 @@ impl Seeder {
             .await
             .map_err(setup)?;
         let projecting = tokio::spawn(Arc::clone(&projector).run(std::future::pending()));
-        let state = AppState {
+        let state = AppState::from(Shared {
             projector: Arc::clone(&projector),
             store: store.clone(),
             brokers: Arc::new(brokers),
@@ -312,7 +312,7 @@ impl Seeder {
             ),
             changes: Arc::default(),
             ocds_prefix: Arc::from(ocds::release::DEFAULT_PREFIX),
-        };
+        });
         Ok(Seeder {
             app: router(state),
             clock,
