@@ -1529,17 +1529,11 @@ mod tests {
         store.apply(batch).await.expect("apply");
         drop(store);
         // As a store written before the contracts model existed.
-        let connection = Connection::open(&path).expect("open");
-        connection
-            .execute_batch(
-                "DELETE FROM read_positions WHERE name = 'contracts'; DROP TABLE read_contracts;",
-            )
-            .expect("downgrade");
-        drop(connection);
-        let store = SqliteReadStore::open(&path).expect("reopen");
-        let positions = store.positions().await.expect("positions");
-        assert!(positions.iter().all(|(_, p)| *p == 0), "{positions:?}");
-        assert!(store.document("a").await.expect("read").is_none());
+        let store = downgraded(
+            &path,
+            "DELETE FROM read_positions WHERE name = 'contracts'; DROP TABLE read_contracts;",
+        )
+        .await;
         // An even store is left alone.
         store
             .apply(ChangeBatch {
@@ -1562,15 +1556,20 @@ mod tests {
         );
         drop(store);
         // As a store written before the public event log was kept.
-        let connection = Connection::open(&path).expect("open");
-        connection
-            .execute_batch("DROP TABLE read_events;")
+        downgraded(&path, "DROP TABLE read_events;").await;
+    }
+
+    /// Runs `sql` on the closed store at `path` (to make it look written
+    /// by an earlier build), reopens it and checks that it started over.
+    async fn downgraded(path: &Path, sql: &str) -> SqliteReadStore {
+        Connection::open(path)
+            .and_then(|connection| connection.execute_batch(sql))
             .expect("downgrade");
-        drop(connection);
-        let store = SqliteReadStore::open(&path).expect("reopen");
+        let store = SqliteReadStore::open(path).expect("reopen");
         let positions = store.positions().await.expect("positions");
         assert!(positions.iter().all(|(_, p)| *p == 0), "{positions:?}");
         assert!(store.document("a").await.expect("read").is_none());
+        store
     }
 
     #[tokio::test]
