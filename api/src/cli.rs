@@ -296,7 +296,7 @@ pub struct BenchRunArgs {
     pub connections: usize,
 
     /// Log sizes (events) the replay benchmarks run at (default
-    /// 10000,100000,1000000, or 2000 with --quick).
+    /// 10000,100000,1000000, or 500 with --quick).
     #[arg(long, value_delimiter = ',')]
     pub sizes: Vec<usize>,
 

@@ -53,7 +53,7 @@ impl Settings {
         let sizes = if !args.sizes.is_empty() {
             args.sizes.clone()
         } else if args.quick {
-            vec![2_000]
+            vec![500]
         } else {
             vec![10_000, 100_000, 1_000_000]
         };

@@ -119,8 +119,9 @@ async fn backend(label: &str, store: StoreArgs, settings: &Settings, report: &mu
 /// copies: enough for every type and outcome to appear many times.
 fn corpus_procedures(smallest: usize, quick: bool) -> usize {
     if quick {
-        // About 300 events: a few seconds even in a debug build.
-        20
+        // About 400 events of every type: a few seconds even in a debug
+        // build.
+        12
     } else {
         (smallest / 16).clamp(40, 600)
     }
