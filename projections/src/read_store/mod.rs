@@ -72,12 +72,6 @@ pub trait ReadStore: Send + Sync + 'static {
         procedure_ids: &[String],
     ) -> Result<HashMap<String, DocumentRow>, ReadStoreError>;
 
-    /// The feed rows of several procedures in one query (missing ones left out).
-    async fn feed_rows(
-        &self,
-        procedure_ids: &[String],
-    ) -> Result<HashMap<String, FeedRow>, ReadStoreError>;
-
     /// Up to `limit` events of the public event log after position `after`,
     /// in log order (see [`crate::public_events`]).
     async fn public_events(

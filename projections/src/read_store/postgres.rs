@@ -761,30 +761,6 @@ impl ReadStore for PostgresReadStore {
             .collect())
     }
 
-    async fn feed_rows(
-        &self,
-        procedure_ids: &[String],
-    ) -> Result<HashMap<String, FeedRow>, ReadStoreError> {
-        let client = self.pool.get().await.map_err(unavailable)?;
-        let statement = client
-            .prepare_cached(&format!(
-                "SELECT {FEED_COLUMNS} FROM read_feed f WHERE f.procedure_id = ANY($1)"
-            ))
-            .await
-            .map_err(unavailable)?;
-        let rows = client
-            .query(&statement, &[&procedure_ids])
-            .await
-            .map_err(unavailable)?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let row = feed_row(row);
-                (row.procedure_id.clone(), row)
-            })
-            .collect())
-    }
-
     async fn public_events(
         &self,
         after: u64,

@@ -864,26 +864,6 @@ impl ReadStore for SqliteReadStore {
         .await
     }
 
-    async fn feed_rows(
-        &self,
-        procedure_ids: &[String],
-    ) -> Result<HashMap<String, FeedRow>, ReadStoreError> {
-        let ids = serde_json::to_string(procedure_ids).map_err(unavailable)?;
-        self.read(move |connection| {
-            let mut statement = connection
-                .prepare_cached(&format!(
-                    "SELECT {FEED_COLUMNS} FROM read_feed f \
-                     WHERE f.procedure_id IN (SELECT value FROM json_each(?1))"
-                ))
-                .map_err(unavailable)?;
-            let rows = statement.query_map([ids], feed_row).map_err(unavailable)?;
-            rows.map(|row| row.map(|row| (row.procedure_id.clone(), row)))
-                .collect::<Result<_, _>>()
-                .map_err(unavailable)
-        })
-        .await
-    }
-
     async fn public_events(
         &self,
         after: u64,
